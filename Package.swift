@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers only look down: CArchive → FolioTar; FolioCore (pure domain, no I/O, no clock);
+// FolioWorkspace (disk, locking, bundles) → folio (argument parsing and output only).
+let package = Package(
+    name: "folio",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "folio", targets: ["folio"]),
+        .library(name: "FolioCore", targets: ["FolioCore"]),
+        .library(name: "FolioWorkspace", targets: ["FolioWorkspace"]),
+        .library(name: "FolioTar", targets: ["FolioTar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(
+            name: "FolioTar",
+            dependencies: ["CArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "FolioCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "FolioWorkspace",
+            dependencies: ["FolioCore", "FolioTar", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "folio",
+            dependencies: ["FolioWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(
+            name: "FolioTestSupport",
+            dependencies: ["FolioWorkspace", "FolioCore", "FolioTar"],
+            path: "Sources/FolioTestSupport"
+        ),
+        .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore", "FolioTestSupport"]),
+        .testTarget(name: "FolioTarTests", dependencies: ["FolioTar", "FolioTestSupport"]),
+        .testTarget(name: "FolioWorkspaceTests", dependencies: ["FolioWorkspace", "FolioTestSupport"]),
+        .testTarget(name: "FolioCLITests", dependencies: ["folio", "FolioTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+#ifndef FOLIO_CARCHIVE_SHIM_H
+#define FOLIO_CARCHIVE_SHIM_H
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+
+// AE_IFREG/AE_IFDIR are macros with a cast that Swift cannot import, and S_IFREG is ambiguous
+// between this module and Glibc: keep plain copies here.
+static const unsigned int FOLIO_AE_IFREG = 0100000;
+static const unsigned int FOLIO_AE_IFDIR = 0040000;
+static const unsigned int FOLIO_AE_IFLNK = 0120000;
+static const unsigned int FOLIO_AE_IFMT = 0170000;
+#endif
