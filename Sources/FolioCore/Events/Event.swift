@@ -1,0 +1,125 @@
+import Foundation
+
+/// One change to a workspace: who made it, when they say they made it, about whom, and what.
+/// Events are immutable; the id is the SHA-256 of the event's canonical JSON, and the signature is
+/// Ed25519 over those same bytes.
+public struct Event: Codable, Hashable, Sendable {
+    /// Format version of the envelope.
+    public var v: Int
+    public var kind: EventKind
+    /// The school's code (學校代碼): an event from another school is refused.
+    public var school: String
+    /// The principal (staff member, device or student) that signed the event.
+    public var author: String
+    /// The author's public key (base64), so the event can be checked on its own.
+    public var key: String
+    /// Set when a delegate (代理人) acts for an unavailable colleague.
+    public var onBehalfOf: String?
+    public var at: Instant
+    /// The student number for events about one student; nil for school-wide events.
+    public var student: String?
+    public var body: JSONValue
+
+    public init(kind: EventKind, school: String, author: String, key: String, onBehalfOf: String? = nil,
+                at: Instant, student: String? = nil, body: JSONValue) {
+        self.v = 1
+        self.kind = kind
+        self.school = school
+        self.author = author
+        self.key = key
+        self.onBehalfOf = onBehalfOf
+        self.at = at
+        self.student = student
+        self.body = body
+    }
+
+    public func canonicalBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+
+    public func decodeBody<T: Decodable>(_ type: T.Type) throws -> T {
+        try CanonicalJSON.fromValue(T.self, body)
+    }
+}
+
+/// The kinds of event folio version 1 knows. Unknown kinds are refused rather than ignored, so that a
+/// newer replica's events are never silently dropped by an older one.
+public enum EventKind: String, Codable, Sendable, CaseIterable {
+    case schoolCreated = "school.created"
+    case staffSet = "staff.set"
+    case staffAvailability = "staff.availability"
+    case keyRevoked = "key.revoked"
+    case dutyTable = "duty.table"
+    case calendarTerm = "calendar.term"
+    case settings = "settings"
+    case courseSet = "course.set"
+    case activityRecorded = "activity.recorded"
+    case studentSet = "student.set"
+    case itemUploaded = "item.uploaded"
+    case itemCertified = "item.certified"
+    case itemRejected = "item.rejected"
+    case itemSelected = "item.selected"
+    case itemUnselected = "item.unselected"
+    case recordAdded = "record.added"
+
+    public var isSchoolWide: Bool {
+        switch self {
+        case .schoolCreated, .staffSet, .staffAvailability, .keyRevoked, .dutyTable, .calendarTerm, .settings,
+             .courseSet, .activityRecorded:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// An event with its signature, as stored in `events/<id>.json`.
+public struct SignedEvent: Codable, Hashable, Sendable {
+    public var event: Event
+    public var signature: String
+
+    public init(event: Event, signature: String) {
+        self.event = event
+        self.signature = signature
+    }
+
+    public static func sign(_ event: Event, with identity: SigningIdentity) throws -> SignedEvent {
+        SignedEvent(event: event, signature: try identity.sign(try event.canonicalBytes()))
+    }
+
+    /// The event id: lower-case hex SHA-256 of the event's canonical JSON (without the signature).
+    public func id() throws -> String { SHA256Hex.of(try event.canonicalBytes()) }
+
+    public var signatureIsValid: Bool {
+        guard let bytes = try? event.canonicalBytes() else { return false }
+        return SignatureCheck.isValid(signature: signature, bytes: bytes, publicKey: event.key)
+    }
+
+    /// The stored file's bytes: canonical JSON of the signed event.
+    public func fileBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+
+    public static func parse(_ bytes: [UInt8]) throws -> SignedEvent {
+        try JSONDecoder().decode(SignedEvent.self, from: Data(bytes))
+    }
+}
+
+/// A signed event with its id, ready to be folded. Folding order is (at, id), so the same set of events
+/// always folds the same way whatever order they arrived in.
+public struct StoredEvent: Hashable, Sendable {
+    public let id: String
+    public let signed: SignedEvent
+
+    public init(id: String, signed: SignedEvent) {
+        self.id = id
+        self.signed = signed
+    }
+
+    public init(_ signed: SignedEvent) throws {
+        self.id = try signed.id()
+        self.signed = signed
+    }
+
+    public var event: Event { signed.event }
+
+    public static func foldOrder(_ a: StoredEvent, _ b: StoredEvent) -> Bool {
+        a.event.at != b.event.at ? a.event.at < b.event.at : a.id < b.id
+    }
+}

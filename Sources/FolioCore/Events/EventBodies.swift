@@ -1,0 +1,253 @@
+/// The bodies of each event kind. Field names are part of the file format (Docs/formats.md).
+
+public struct SchoolCreated: Codable, Hashable, Sendable {
+    public var code: String
+    public var name: String
+    /// The school root key (base64 Ed25519). Kept offline by the IT section; it signs staff and devices.
+    public var rootKey: String
+    /// Return address of the data section (資料組), printed on letters.
+    public var address: String?
+
+    public init(code: String, name: String, rootKey: String, address: String? = nil) {
+        self.code = code
+        self.name = name
+        self.rootKey = rootKey
+        self.address = address
+    }
+}
+
+public struct KeyRevoked: Codable, Hashable, Sendable {
+    public var publicKey: String
+    public var reason: String
+
+    public init(publicKey: String, reason: String) {
+        self.publicKey = publicKey
+        self.reason = reason
+    }
+}
+
+/// A closed range of days.
+public struct Window: Codable, Hashable, Sendable, CustomStringConvertible {
+    public var from: CivilDate
+    public var to: CivilDate
+
+    public init(from: CivilDate, to: CivilDate) {
+        self.from = from
+        self.to = to
+    }
+
+    public func contains(_ day: CivilDate) -> Bool { day >= from && day <= to }
+    public var description: String { "\(from) to \(to)" }
+}
+
+/// One term of the school calendar and the windows the data section (資料組) sets for it.
+public struct CalendarTerm: Codable, Hashable, Sendable {
+    public var term: Term
+    public var start: CivilDate
+    public var end: CivilDate
+    /// 休業式: upload windows must stay open at least two weeks after it (except grade 12, semester 2).
+    public var closingCeremony: CivilDate
+    public var upload: Window
+    public var certify: Window
+    /// Selection (勾選) window; selections count per academic year.
+    public var select: Window
+
+    public init(term: Term, start: CivilDate, end: CivilDate, closingCeremony: CivilDate, upload: Window,
+                certify: Window, select: Window) {
+        self.term = term
+        self.start = start
+        self.end = end
+        self.closingCeremony = closingCeremony
+        self.upload = upload
+        self.certify = certify
+        self.select = select
+    }
+}
+
+/// Rule settings. Defaults follow the seed; a school changes them with a `settings` event.
+public struct Settings: Codable, Hashable, Sendable {
+    /// 課程學習成果 uploads per student per semester (the seed: 6; other schools allow 9).
+    public var uploadLimitPerTerm: Int
+    public var courseSelectionLimit: Int
+    public var diverseSelectionLimit: Int
+    public var descriptionLimit: Int
+    public var documentLimitBytes: Int
+    public var mediaLimitBytes: Int
+    public var retentionYears: Int
+
+    public init(uploadLimitPerTerm: Int = 6, courseSelectionLimit: Int = 6, diverseSelectionLimit: Int = 10,
+                descriptionLimit: Int = 100, documentLimitBytes: Int = 4 * 1024 * 1024,
+                mediaLimitBytes: Int = 10 * 1024 * 1024, retentionYears: Int = 5) {
+        self.uploadLimitPerTerm = uploadLimitPerTerm
+        self.courseSelectionLimit = courseSelectionLimit
+        self.diverseSelectionLimit = diverseSelectionLimit
+        self.descriptionLimit = descriptionLimit
+        self.documentLimitBytes = documentLimitBytes
+        self.mediaLimitBytes = mediaLimitBytes
+        self.retentionYears = retentionYears
+    }
+}
+
+/// A course as the instruction section (教學組) sets it up: its teachers and, for a joint course (合開課程),
+/// the reviewer (審核老師) who certifies.
+public struct Course: Codable, Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var term: Term
+    public var teachers: [String]
+    public var reviewer: String?
+
+    public init(code: String, name: String, term: Term, teachers: [String], reviewer: String? = nil) {
+        self.code = code
+        self.name = name
+        self.term = term
+        self.teachers = teachers
+        self.reviewer = reviewer
+    }
+
+    /// Who certifies: the reviewer of a joint course, otherwise its teachers.
+    public var certifiers: [String] { reviewer.map { [$0] } ?? teachers }
+}
+
+/// Seed point 九: briefings (宣導說明), system training (系統操作訓練) and workshops (專業研習), each at least
+/// once per academic year.
+public struct ActivityRecorded: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case briefing, teacherTraining = "teacher-training", studentTraining = "student-training", workshop
+    }
+
+    public var kind: Kind
+    public var date: CivilDate
+    public var title: String
+
+    public init(kind: Kind, date: CivilDate, title: String) {
+        self.kind = kind
+        self.date = date
+        self.title = title
+    }
+}
+
+public enum StudentStatus: String, Codable, Sendable, CaseIterable {
+    /// 在學
+    case enrolled
+    /// 離校 (休學、退學): receives receipts by post.
+    case left
+    /// 畢業
+    case graduated
+    /// 轉出
+    case transferred
+}
+
+/// A student's registration data (學籍資料) as the registration section (註冊組) enters it.
+public struct StudentRecord: Codable, Hashable, Sendable {
+    public var number: String
+    public var name: String
+    public var nationalID: String
+    public var birthDate: CivilDate
+    public var className: String
+    public var grade: Int
+    public var address: String
+    public var status: StudentStatus
+    /// School code of the school a transferred-in student came from.
+    public var previousSchool: String?
+
+    public init(number: String, name: String, nationalID: String, birthDate: CivilDate, className: String,
+                grade: Int, address: String, status: StudentStatus, previousSchool: String? = nil) {
+        self.number = number
+        self.name = name
+        self.nationalID = nationalID
+        self.birthDate = birthDate
+        self.className = className
+        self.grade = grade
+        self.address = address
+        self.status = status
+        self.previousSchool = previousSchool
+    }
+}
+
+/// One file of an item: its document (PDF/JPG/PNG) or media file (MP3/MP4).
+public struct ItemFile: Codable, Hashable, Sendable {
+    public enum Role: String, Codable, Sendable { case document, media }
+
+    public var role: Role
+    public var name: String
+    public var size: Int
+    public var sha256: String
+    public var kind: String
+
+    public init(role: Role, name: String, size: Int, sha256: String, kind: String) {
+        self.role = role
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.kind = kind
+    }
+
+    /// Where the file lives inside the student's directory. The digest prefix keeps every version of an
+    /// item's file, so a re-upload never overwrites evidence a certification was bound to.
+    public func path(item: String) -> String { "files/\(item)/\(sha256.prefix(12))/\(name)" }
+}
+
+public struct ItemUploaded: Codable, Hashable, Sendable {
+    public var item: String
+    public var category: String
+    public var term: Term
+    public var course: String?
+    public var description: String
+    public var fields: [String: String]
+    public var files: [ItemFile]
+    public var link: String?
+
+    public init(item: String, category: String, term: Term, course: String?, description: String,
+                fields: [String: String], files: [ItemFile], link: String? = nil) {
+        self.item = item
+        self.category = category
+        self.term = term
+        self.course = course
+        self.description = description
+        self.fields = fields
+        self.files = files
+        self.link = link
+    }
+
+    /// The item version a certification is bound to: SHA-256 over the sorted `role:sha256` lines of its
+    /// files. The same bytes re-uploaded give the same version and keep the certification.
+    public var version: String {
+        SHA256Hex.of(Array(files.map { "\($0.role.rawValue):\($0.sha256)\n" }.sorted().joined().utf8))
+    }
+}
+
+public struct ItemDecision: Codable, Hashable, Sendable {
+    public var item: String
+    public var version: String
+    /// Required for a rejection (退回), shown to the student.
+    public var reason: String?
+
+    public init(item: String, version: String, reason: String? = nil) {
+        self.item = item
+        self.version = version
+        self.reason = reason
+    }
+}
+
+public struct ItemSelection: Codable, Hashable, Sendable {
+    public var item: String
+    public var year: AcademicYear
+
+    public init(item: String, year: AcademicYear) {
+        self.item = item
+        self.year = year
+    }
+}
+
+public struct RecordAdded: Codable, Hashable, Sendable {
+    public var kind: String
+    public var term: Term
+    public var fields: [String: String]
+
+    public init(kind: String, term: Term, fields: [String: String]) {
+        self.kind = kind
+        self.term = term
+        self.fields = fields
+    }
+}

@@ -1,0 +1,13 @@
+/// An event kept out of the view, with the rule it broke. Problems are reported by `folio status` and
+/// `folio verify`; the event itself stays on disk, never silently dropped.
+public struct Problem: Codable, Hashable, Sendable {
+    public var event: String
+    public var code: FolioError.Code
+    public var message: String
+
+    public init(event: String, error: FolioError) {
+        self.event = event
+        self.code = error.code
+        self.message = error.message
+    }
+}

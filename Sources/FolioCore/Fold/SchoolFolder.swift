@@ -1,0 +1,140 @@
+import Foundation
+/// Folds the school-wide events into a `SchoolState`. The first `school.created` event fixes the school
+/// code and root key; every later event must be signed by a key the state already trusts, checked in
+/// (at, id) order so the result does not depend on arrival order.
+public enum SchoolFolder {
+    public static func fold(_ events: [StoredEvent]) -> SchoolState {
+        var state = SchoolState()
+        for stored in events.sorted(by: StoredEvent.foldOrder) {
+            if let error = apply(stored, to: &state) {
+                state.problems.append(Problem(event: stored.id, error: error))
+            }
+        }
+        return state
+    }
+
+    /// Applies one event, or returns why it was kept out. `state` is untouched on error.
+    public static func apply(_ stored: StoredEvent, to state: inout SchoolState) -> FolioError? {
+        let event = stored.event
+        guard stored.signed.signatureIsValid else {
+            return FolioError(.wrongKey, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
+                              hint: "The record was changed after it was signed; restore it from a backup or bundle.")
+        }
+        guard event.kind.isSchoolWide, event.student == nil else {
+            return FolioError(.badInput, "A student record was found among the school records.",
+                              hint: "Move it back to its student's events folder or delete the stray file.")
+        }
+        do {
+            if event.kind == .schoolCreated {
+                guard state.code.isEmpty else {
+                    return FolioError(.duplicate, "The school was already created; a second creation record is ignored.",
+                                      hint: "Nothing to do unless this workspace mixes two schools.")
+                }
+                let body = try event.decodeBody(SchoolCreated.self)
+                guard event.author == SchoolState.rootPrincipal, event.key == body.rootKey, event.school == body.code else {
+                    return FolioError(.wrongKey, "The school creation record is not signed by the root key it declares.",
+                                      hint: "Recreate the workspace with `folio init`.")
+                }
+                state.code = body.code
+                state.name = body.name
+                state.address = body.address
+                state.rootKey = body.rootKey
+                return nil
+            }
+            guard !state.code.isEmpty else {
+                return FolioError(.workspaceDamaged, "A school record comes before the school was created.",
+                                  hint: "Restore school/events from a backup.")
+            }
+            if let error = Authority.checkKey(event, school: state) { return error }
+            switch event.kind {
+            case .staffSet:
+                if let error = rootOnly(event, "register people and keys") { return error }
+                let p = try event.decodeBody(Principal.self)
+                guard !p.id.isEmpty, p.id != SchoolState.rootPrincipal else {
+                    return FolioError(.badInput, "A person id may not be empty or `root`.", hint: "Choose another id.")
+                }
+                if let key = p.publicKey {
+                    guard SignatureCheck.isPublicKey(key) else {
+                        return FolioError(.badKeyFile, "The public key for \(p.id) is not an Ed25519 key.",
+                                          hint: "Use the .pub or key file written by `folio key new`.")
+                    }
+                    var list = state.keys[p.id] ?? []
+                    if !list.contains(key) { list.append(key) }
+                    state.keys[p.id] = list
+                }
+                state.principals[p.id] = p
+            case .staffAvailability:
+                if let error = staffDuty(event, state) { return error }
+                let a = try event.decodeBody(Availability.self)
+                guard state.principals[a.id] != nil else {
+                    return FolioError(.unknownPerson, "\(a.id) is not registered.", hint: "Register them first.")
+                }
+                state.availability.removeAll { $0.id == a.id && $0.from == a.from }
+                state.availability.append(a)
+                state.availability.sort { ($0.id, $0.from) < ($1.id, $1.from) }
+            case .keyRevoked:
+                if let error = rootOnly(event, "revoke keys") { return error }
+                let r = try event.decodeBody(KeyRevoked.self)
+                state.revoked[r.publicKey] = min(state.revoked[r.publicKey] ?? event.at, event.at)
+            case .dutyTable:
+                if let error = rootOnly(event, "change the duty table") { return error }
+                state.dutyTable = try event.decodeBody(DutyTable.self)
+            case .settings:
+                if let error = duty(event, "outcome-settings", state) { return error }
+                let s = try event.decodeBody(Settings.self)
+                guard s.uploadLimitPerTerm > 0, s.courseSelectionLimit > 0, s.diverseSelectionLimit > 0,
+                      s.descriptionLimit > 0, s.retentionYears >= 5 else {
+                    return FolioError(.badInput, "Settings must be positive, and retention at least 5 years (seed point 七).",
+                                      hint: "Correct the settings and try again.")
+                }
+                state.settings = s
+            case .calendarTerm:
+                if let error = duty(event, "outcome-settings", state) { return error }
+                let c = try event.decodeBody(CalendarTerm.self)
+                if let error = CalendarRules.check(c) { return error }
+                state.calendar.removeAll { $0.term == c.term }
+                state.calendar.append(c)
+                state.calendar.sort { $0.term < $1.term }
+            case .courseSet:
+                if let error = duty(event, "course-setup", state) { return error }
+                let c = try event.decodeBody(Course.self)
+                for id in c.teachers + (c.reviewer.map { [$0] } ?? []) where state.principals[id] == nil {
+                    return FolioError(.unknownPerson, "Course \(c.code) names \(id), who is not registered.",
+                                      hint: "Register the teacher with `folio staff add` or fix the course list.")
+                }
+                state.courses.removeAll { $0.code == c.code && $0.term == c.term }
+                state.courses.append(c)
+                state.courses.sort { ($0.term, $0.code) < ($1.term, $1.code) }
+            case .activityRecorded:
+                if let error = duty(event, "training", state) { return error }
+                state.activities.append(try event.decodeBody(ActivityRecorded.self))
+                state.activities.sort { ($0.date, $0.kind.rawValue, $0.title) < ($1.date, $1.kind.rawValue, $1.title) }
+            default:
+                return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) among school records.",
+                                  hint: "Move it to its student's folder.")
+            }
+            return nil
+        } catch {
+            return FolioError(.badInput, "School record \(stored.id.prefix(12)) (\(event.kind.rawValue)) is malformed: \(error).",
+                              hint: "The record cannot be read by this version of folio.")
+        }
+    }
+
+    private static func rootOnly(_ event: Event, _ what: String) -> FolioError? {
+        event.author == SchoolState.rootPrincipal ? nil
+            : FolioError(.notAuthorised, "Only the school root key may \(what); \(event.author) signed this.",
+                         hint: "The IT section (資訊組) does this with the school root key (--as root).")
+    }
+
+    /// Staff availability is set by the root key or by the accounts duty (資訊組、系統師).
+    private static func staffDuty(_ event: Event, _ state: SchoolState) -> FolioError? {
+        duty(event, "accounts", state)
+    }
+
+    private static func duty(_ event: Event, _ id: String, _ state: SchoolState) -> FolioError? {
+        guard let d = state.dutyTable.duty(id) else {
+            return rootOnly(event, "do this (the duty table has no \(id) row)")
+        }
+        return Authority.checkDuty(event, duty: d, primaries: [], school: state, allowRoot: true)
+    }
+}

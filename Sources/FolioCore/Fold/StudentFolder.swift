@@ -1,0 +1,303 @@
+import Foundation
+/// Folds one student's events into their `StudentView`, checking every rule on the way. Events are applied
+/// in (at, id) order; one that breaks a rule is kept out of the view and listed under `problems`.
+public enum StudentFolder {
+    public static func fold(number: String, events: [StoredEvent], school: SchoolState) -> StudentView {
+        var view = StudentView(school: school.code, number: number)
+        var decisions: [String: [String: Decision]] = [:]   // item version → author → latest decision
+        for stored in events.sorted(by: StoredEvent.foldOrder) {
+            if let error = apply(stored, to: &view, decisions: &decisions, school: school) {
+                view.problems.append(Problem(event: stored.id, error: error))
+            } else {
+                view.events.append(stored.id)
+            }
+        }
+        return view
+    }
+
+    /// Folds `existing` plus `new`, and throws the rule `new` breaks, if any. Commands call this before
+    /// writing anything, so the same rules guard making an event and folding it.
+    public static func admit(_ new: StoredEvent, existing: [StoredEvent], number: String,
+                             school: SchoolState) throws(FolioError) -> StudentView {
+        let view = fold(number: number, events: existing + [new], school: school)
+        if let problem = view.problems.first(where: { $0.event == new.id }) {
+            let again = replayError(new, existing: existing, number: number, school: school)
+            throw again ?? FolioError(problem.code, problem.message, hint: "See `folio status \(number)`.")
+        }
+        return view
+    }
+
+    private static func replayError(_ new: StoredEvent, existing: [StoredEvent], number: String,
+                                    school: SchoolState) -> FolioError? {
+        var view = StudentView(school: school.code, number: number)
+        var decisions: [String: [String: Decision]] = [:]
+        var result: FolioError?
+        for stored in (existing + [new]).sorted(by: StoredEvent.foldOrder) {
+            let error = apply(stored, to: &view, decisions: &decisions, school: school)
+            if stored.id == new.id { result = error }
+        }
+        return result
+    }
+
+    static func apply(_ stored: StoredEvent, to view: inout StudentView,
+                      decisions: inout [String: [String: Decision]], school: SchoolState) -> FolioError? {
+        let event = stored.event
+        guard stored.signed.signatureIsValid else {
+            return FolioError(.wrongKey, "The signature on record \(stored.id.prefix(12)) does not match its contents.",
+                              hint: "The record was changed after it was signed; restore it from a backup or bundle.")
+        }
+        guard event.student == view.number, !event.kind.isSchoolWide else {
+            return FolioError(.badInput, "Record \(stored.id.prefix(12)) does not belong to student \(view.number).",
+                              hint: "Move it to the right student's events folder.")
+        }
+        if let error = Authority.checkKey(event, school: school) { return error }
+        let day = event.at.taipeiDay
+        do {
+            switch event.kind {
+            case .studentSet:
+                let r = try event.decodeBody(StudentRecord.self)
+                if let error = duty(event, "enrolment", school) { return error }
+                guard r.number == view.number else {
+                    return FolioError(.badInput, "The registration record names \(r.number), not \(view.number).",
+                                      hint: "Correct the student number.")
+                }
+                do { _ = try NationalID(r.nationalID) } catch {
+                    return FolioError(.badNationalID, "Student \(r.number): \(error.message)", hint: error.hint)
+                }
+                view.student = r
+            case .itemUploaded:
+                let u = try event.decodeBody(ItemUploaded.self)
+                try checkUpload(u, event: event, view: view, school: school)
+                let category = Catalog.category(u.category)!
+                let course = u.course.flatMap { school.course($0, term: u.term) }
+                let files = u.files.map {
+                    StoredFile(role: $0.role, name: $0.name, path: $0.path(item: u.item), size: $0.size,
+                               sha256: $0.sha256, kind: $0.kind)
+                }.sorted { $0.role.rawValue < $1.role.rawValue }
+                if let index = view.items.firstIndex(where: { $0.id == u.item }) {
+                    var item = view.items[index]
+                    let changed = item.version != u.version
+                    item.description = u.description
+                    item.fields = u.fields
+                    item.files = files
+                    item.link = u.link
+                    item.version = u.version
+                    item.history.append(stored.id)
+                    // An identical re-upload keeps its certification; a changed file needs a new one.
+                    if changed {
+                        item.status = .uploaded
+                        item.decision = nil
+                        if item.group == .courseOutcome { item.selected = false }
+                    }
+                    view.items[index] = item
+                } else {
+                    view.items.append(ItemView(
+                        id: u.item, category: u.category, group: category.group, term: u.term, course: u.course,
+                        courseName: course?.name, description: u.description, fields: u.fields, files: files,
+                        link: u.link, version: u.version, status: .uploaded, decision: nil, selected: false,
+                        uploadedAt: event.at, uploadedBy: event.author, history: [stored.id]))
+                }
+            case .itemCertified, .itemRejected:
+                let d = try event.decodeBody(ItemDecision.self)
+                let certified = event.kind == .itemCertified
+                guard let index = view.items.firstIndex(where: { $0.id == d.item }) else { throw unknownItem(d.item, view) }
+                var item = view.items[index]
+                guard item.group == .courseOutcome, let code = item.course, let course = school.course(code, term: item.term) else {
+                    return FolioError(.badInput, "Item \(d.item) is not a course learning outcome; only those are certified.",
+                                      hint: "Diverse-performance items need no certification.")
+                }
+                guard d.version == item.version else {
+                    return FolioError(.versionChanged, "Item \(d.item) was changed by the student after you opened it.",
+                                      hint: "Look at the new file and decide again.")
+                }
+                if !certified, (d.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                    return FolioError(.missingField, "A rejection needs a reason the student can act on.",
+                                      hint: "Add --reason, for example --reason \"檔案不是本課程的作業\".")
+                }
+                if let error = window(school, item.term, day, \.certify, "certification (認證)") { return error }
+                guard let duty = school.dutyTable.duty(Catalog.certificationDuty) else {
+                    return FolioError(.notAuthorised, "The duty table has no certification row.",
+                                      hint: "Ask the IT section to restore the duty table.")
+                }
+                if let error = Authority.checkDuty(event, duty: duty, primaries: course.certifiers, school: school) {
+                    return error
+                }
+                let decision = Decision(event: stored.id, certified: certified, by: event.author,
+                                        onBehalfOf: event.onBehalfOf, at: event.at, reason: d.reason)
+                var forVersion = decisions[d.version + d.item] ?? [:]
+                forVersion[event.onBehalfOf ?? event.author] = decision
+                decisions[d.version + d.item] = forVersion
+                let verdicts = Set(forVersion.values.map(\.certified))
+                view.conflicts.removeAll { $0.item == d.item }
+                if verdicts.count > 1 {
+                    item.status = .conflict
+                    view.conflicts.append(Conflict(item: d.item, version: d.version,
+                                                   decisions: forVersion.values.sorted { ($0.at, $0.event) < ($1.at, $1.event) }))
+                } else {
+                    item.status = certified ? .certified : .rejected
+                }
+                item.decision = decision
+                if item.status != .certified { item.selected = false }
+                item.history.append(stored.id)
+                view.items[index] = item
+            case .itemSelected, .itemUnselected:
+                let s = try event.decodeBody(ItemSelection.self)
+                guard let index = view.items.firstIndex(where: { $0.id == s.item }) else { throw unknownItem(s.item, view) }
+                if let error = checkActor(event, view: view, school: school) { return error }
+                var item = view.items[index]
+                guard s.year == item.term.year else {
+                    return FolioError(.badInput, "Item \(s.item) belongs to academic year \(item.term.year), not \(s.year).",
+                                      hint: "Select items in the year they were uploaded.")
+                }
+                guard let open = school.calendar.first(where: { $0.term.year == s.year && $0.select.contains(day) }) else {
+                    let windows = school.calendar.filter { $0.term.year == s.year }.map { "\($0.term): \($0.select)" }
+                    return FolioError(.outsideWindow, "Selection (勾選) for \(s.year) is not open on \(day).",
+                                      hint: windows.isEmpty ? "The data section (資料組) has not set the calendar for \(s.year)."
+                                                            : "Selection windows: \(windows.joined(separator: "; ")).")
+                }
+                _ = open
+                if event.kind == .itemSelected {
+                    if item.selected { return nil }
+                    if item.group == .courseOutcome, item.status != .certified {
+                        return FolioError(.notCertified,
+                                          "Item \(s.item) is \(item.status.rawValue), not certified; only certified course outcomes can be selected.",
+                                          hint: "Ask the course teacher to certify it first (see `folio report uncertified`).")
+                    }
+                    let limit = item.group == .courseOutcome ? school.settings.courseSelectionLimit
+                                                             : school.settings.diverseSelectionLimit
+                    let already = view.selected(in: s.year, group: item.group).count
+                    if already >= limit {
+                        let what = item.group == .courseOutcome ? "course learning outcomes (課程學習成果)"
+                                                                : "diverse-performance items (多元表現)"
+                        return FolioError(.selectionLimit,
+                                          "Student \(view.number) has already selected \(already) \(what) for \(s.year); the limit is \(limit).",
+                                          hint: "Unselect one first with `folio unselect`, then select this one.")
+                    }
+                    item.selected = true
+                } else {
+                    item.selected = false
+                }
+                item.history.append(stored.id)
+                view.items[index] = item
+            case .recordAdded:
+                let r = try event.decodeBody(RecordAdded.self)
+                guard let kind = Catalog.recordKind(r.kind) else {
+                    return FolioError(.unknownCategory, "\(r.kind) is not a kind of office record.",
+                                      hint: "Use one of: \(Catalog.recordKinds.map(\.code).joined(separator: ", ")).")
+                }
+                if let error = duty(event, kind.duty, school) { return error }
+                if let error = requiredFields(kind.fields, r.fields, what: kind.title) { return error }
+                guard view.student != nil else {
+                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.",
+                                      hint: "Import the roster first with `folio roster import`.")
+                }
+                view.records.append(RecordView(event: stored.id, kind: r.kind, term: r.term, fields: r.fields,
+                                               by: event.author, onBehalfOf: event.onBehalfOf, at: event.at))
+            default:
+                return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) in a student's folder.",
+                                  hint: "Move it to school/events.")
+            }
+            return nil
+        } catch let error as FolioError {
+            return error
+        } catch {
+            return FolioError(.badInput, "Record \(stored.id.prefix(12)) (\(event.kind.rawValue)) is malformed: \(error).",
+                              hint: "The record cannot be read by this version of folio.")
+        }
+    }
+
+    private static func checkUpload(_ u: ItemUploaded, event: Event, view: StudentView,
+                                    school: SchoolState) throws(FolioError) {
+        if let error = checkActor(event, view: view, school: school) { throw error }
+        guard let student = view.student else {
+            throw FolioError(.unknownStudent, "Student \(view.number) is not registered.",
+                             hint: "Import the roster first with `folio roster import`.")
+        }
+        guard student.status == .enrolled else {
+            throw FolioError(.notEnrolled, "Student \(view.number) is \(student.status.rawValue), so uploads are closed.",
+                             hint: "Only enrolled students upload; the registration section (註冊組) can correct the status.")
+        }
+        guard let category = Catalog.category(u.category) else {
+            throw FolioError(.unknownCategory, "\(u.category) is not an item category.",
+                             hint: "Use one of: \(Catalog.categories.map(\.code).joined(separator: ", ")).")
+        }
+        guard u.item.count == 10 else {
+            throw FolioError(.badInput, "Item id \(u.item) is malformed.", hint: "Upload again.")
+        }
+        if let error = window(school, u.term, event.at.taipeiDay, \.upload, "uploads (上傳)") { throw error }
+        if let error = ItemRules.checkDescription(u.description, settings: school.settings) { throw error }
+        if let error = ItemRules.checkFiles(u.files, settings: school.settings) { throw error }
+        if let error = requiredFields(category.fields, u.fields, what: category.title) { throw error }
+        let existing = view.item(u.item)
+        if let existing {
+            guard existing.category == u.category, existing.term == u.term, existing.course == u.course else {
+                throw FolioError(.badInput, "A re-upload must keep the item's category, term and course.",
+                                 hint: "Upload a new item instead.")
+            }
+            return
+        }
+        if category.group == .courseOutcome {
+            guard let code = u.course else {
+                throw FolioError(.missingField, "A course learning outcome must name its course.",
+                                 hint: "Add --course with the course code (see `folio status --courses`).")
+            }
+            guard school.course(code, term: u.term) != nil else {
+                throw FolioError(.unknownCourse, "There is no course \(code) in \(u.term).",
+                                 hint: "Check the course code; the instruction section (教學組) sets up courses.")
+            }
+            let count = view.items.filter { $0.group == .courseOutcome && $0.term == u.term }.count
+            if count >= school.settings.uploadLimitPerTerm {
+                throw FolioError(.uploadLimit,
+                                 "Student \(view.number) has already uploaded \(count) course learning outcomes in \(u.term); the limit is \(school.settings.uploadLimitPerTerm).",
+                                 hint: "Replace an existing item's file with `folio add --replace ITEM` instead of adding a new one.")
+            }
+        }
+    }
+
+    /// Uploads and selections are made by the student (with their own key) or by a classroom kiosk.
+    private static func checkActor(_ event: Event, view: StudentView, school: SchoolState) -> FolioError? {
+        guard let p = school.principal(event.author) else { return nil }
+        if p.kind == .device || (p.kind == .student && p.id == view.number) { return nil }
+        return FolioError(.notAuthorised, "\(event.author) cannot upload or select for student \(view.number).",
+                          hint: "Students do this themselves, at a classroom kiosk or with their own key.")
+    }
+
+    private static func window(_ school: SchoolState, _ term: Term, _ day: CivilDate,
+                               _ which: KeyPath<CalendarTerm, Window>, _ what: String) -> FolioError? {
+        guard let c = school.calendar(for: term) else {
+            return FolioError(.noCalendar, "There is no calendar for \(term), so \(what) cannot be accepted.",
+                              hint: "The data section (資料組) sets it with `folio calendar set`.")
+        }
+        let w = c[keyPath: which]
+        guard w.contains(day) else {
+            return FolioError(.outsideWindow, "The \(what) window for \(term) is \(w); today is \(day).",
+                              hint: day < w.from ? "Try again from \(w.from)." : "The window has closed; ask the data section (資料組) if it must be reopened.")
+        }
+        return nil
+    }
+
+    private static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {
+        guard let d = school.dutyTable.duty(id) else {
+            return FolioError(.notAuthorised, "The duty table has no \(id) row.", hint: "Ask the IT section to restore it.")
+        }
+        return Authority.checkDuty(event, duty: d, primaries: [], school: school)
+    }
+
+    private static func requiredFields(_ specs: [FieldSpec], _ fields: [String: String], what: String) -> FolioError? {
+        for spec in specs where spec.required && (fields[spec.name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            return FolioError(.missingField, "A \(what) record needs \(spec.label) (\(spec.name)).",
+                              hint: "Add --field \(spec.name)=VALUE.")
+        }
+        let known = Set(specs.map(\.name))
+        if let extra = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            return FolioError(.badInput, "\(what) has no field called \(extra).",
+                              hint: "Fields: \(specs.map(\.name).joined(separator: ", ")).")
+        }
+        return nil
+    }
+
+    private static func unknownItem(_ id: String, _ view: StudentView) -> FolioError {
+        FolioError(.unknownItem, "Student \(view.number) has no item \(id).",
+                   hint: "List the student's items with `folio status \(view.number)`.")
+    }
+}

@@ -1,0 +1,95 @@
+/// A student's `manifest.json`: the view folded from their events and the school state. It is derived
+/// data: `folio verify` rebuilds it and reports any difference from the file on disk.
+public struct StudentView: Codable, Hashable, Sendable {
+    public var format = "folio-manifest/1"
+    public var school: String
+    public var number: String
+    public var student: StudentRecord?
+    public var items: [ItemView] = []
+    public var records: [RecordView] = []
+    public var conflicts: [Conflict] = []
+    public var problems: [Problem] = []
+    /// Ids of every event folded, in fold order.
+    public var events: [String] = []
+
+    public init(school: String, number: String) {
+        self.school = school
+        self.number = number
+    }
+
+    public func item(_ id: String) -> ItemView? { items.first { $0.id == id } }
+
+    /// Items selected for submission in `year`, by group.
+    public func selected(in year: AcademicYear, group: ItemCategory.Group) -> [ItemView] {
+        items.filter { $0.selected && $0.term.year == year && $0.group == group }
+    }
+}
+
+public enum ItemStatus: String, Codable, Sendable {
+    /// 已上傳, waiting for the teacher (course outcomes) or ready to select (diverse performance).
+    case uploaded
+    /// 已認證
+    case certified
+    /// 退回
+    case rejected
+    /// Two authorised people decided differently about the same version.
+    case conflict
+}
+
+public struct Decision: Codable, Hashable, Sendable {
+    public var event: String
+    public var certified: Bool
+    public var by: String
+    public var onBehalfOf: String?
+    public var at: Instant
+    public var reason: String?
+}
+
+public struct ItemView: Codable, Hashable, Sendable {
+    public var id: String
+    public var category: String
+    public var group: ItemCategory.Group
+    public var term: Term
+    public var course: String?
+    public var courseName: String?
+    public var description: String
+    public var fields: [String: String]
+    public var files: [StoredFile]
+    public var link: String?
+    public var version: String
+    public var status: ItemStatus
+    public var decision: Decision?
+    public var selected: Bool
+    public var uploadedAt: Instant
+    public var uploadedBy: String
+    /// Ids of the events that shaped this item, oldest first.
+    public var history: [String]
+}
+
+/// A file as listed in the manifest, with its path inside the student's directory.
+public struct StoredFile: Codable, Hashable, Sendable {
+    public var role: ItemFile.Role
+    public var name: String
+    public var path: String
+    public var size: Int
+    public var sha256: String
+    public var kind: String
+}
+
+public struct RecordView: Codable, Hashable, Sendable {
+    public var event: String
+    public var kind: String
+    public var term: Term
+    public var fields: [String: String]
+    public var by: String
+    public var onBehalfOf: String?
+    public var at: Instant
+}
+
+/// Two authorised decisions that disagree about one item version. Both are kept; the item shows as a
+/// conflict until a person settles it with a new decision.
+public struct Conflict: Codable, Hashable, Sendable {
+    public var item: String
+    public var version: String
+    public var decisions: [Decision]
+}

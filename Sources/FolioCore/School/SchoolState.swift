@@ -1,0 +1,46 @@
+/// The school-wide view folded from `school/events`: people and their keys, the duty table, calendar,
+/// settings and courses. Written to `school/school.json` and checked by `folio verify`.
+public struct SchoolState: Codable, Hashable, Sendable {
+    public static let rootPrincipal = "root"
+
+    public var code: String = ""
+    public var name: String = ""
+    public var address: String?
+    public var rootKey: String = ""
+    public var principals: [String: Principal] = [:]
+    /// Every key each principal has held, so events signed before a key change still verify.
+    public var keys: [String: [String]] = [:]
+    /// Revoked keys and the instant from which events signed with them are refused.
+    public var revoked: [String: Instant] = [:]
+    public var availability: [Availability] = []
+    public var dutyTable: DutyTable = .seedDefault
+    public var calendar: [CalendarTerm] = []
+    public var settings: Settings = Settings()
+    public var courses: [Course] = []
+    public var activities: [ActivityRecorded] = []
+    public var problems: [Problem] = []
+
+    public init() {}
+
+    public func principal(_ id: String) -> Principal? { principals[id] }
+
+    public func course(_ code: String, term: Term) -> Course? {
+        courses.first { $0.code == code && $0.term == term }
+    }
+
+    public func calendar(for term: Term) -> CalendarTerm? { calendar.first { $0.term == term } }
+
+    /// The term whose calendar covers `day`, if any.
+    public func term(containing day: CivilDate) -> Term? {
+        calendar.first { day >= $0.start && day <= $0.end }?.term
+    }
+
+    public func isAvailable(_ id: String, on day: CivilDate) -> Bool {
+        guard principals[id] != nil else { return false }
+        return !availability.contains { $0.id == id && $0.status != .available && $0.covers(day) }
+    }
+
+    public func unavailability(_ id: String, on day: CivilDate) -> Availability? {
+        availability.last { $0.id == id && $0.status != .available && $0.covers(day) }
+    }
+}
