@@ -4,10 +4,14 @@ public struct Problem: Codable, Hashable, Sendable {
     public var event: String
     public var code: FolioError.Code
     public var message: String
+    public var hint: String
 
     public init(event: String, error: FolioError) {
         self.event = event
         self.code = error.code
         self.message = error.message
+        self.hint = error.hint
     }
+
+    public var error: FolioError { FolioError(code, message, hint: hint) }
 }

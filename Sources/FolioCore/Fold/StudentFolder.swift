@@ -15,28 +15,14 @@ public enum StudentFolder {
         return view
     }
 
-    /// Folds `existing` plus `new`, and throws the rule `new` breaks, if any. Commands call this before
-    /// writing anything, so the same rules guard making an event and folding it.
-    public static func admit(_ new: StoredEvent, existing: [StoredEvent], number: String,
+    /// Folds `existing` plus `new`, and throws the rule the first new event breaks, if any. Commands call
+    /// this before writing anything, so the same rules guard making an event and folding it.
+    public static func admit(_ new: [StoredEvent], existing: [StoredEvent], number: String,
                              school: SchoolState) throws(FolioError) -> StudentView {
-        let view = fold(number: number, events: existing + [new], school: school)
-        if let problem = view.problems.first(where: { $0.event == new.id }) {
-            let again = replayError(new, existing: existing, number: number, school: school)
-            throw again ?? FolioError(problem.code, problem.message, hint: "See `folio status \(number)`.")
-        }
+        let view = fold(number: number, events: existing + new, school: school)
+        let ids = Set(new.map(\.id))
+        if let problem = view.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
         return view
-    }
-
-    private static func replayError(_ new: StoredEvent, existing: [StoredEvent], number: String,
-                                    school: SchoolState) -> FolioError? {
-        var view = StudentView(school: school.code, number: number)
-        var decisions: [String: [String: Decision]] = [:]
-        var result: FolioError?
-        for stored in (existing + [new]).sorted(by: StoredEvent.foldOrder) {
-            let error = apply(stored, to: &view, decisions: &decisions, school: school)
-            if stored.id == new.id { result = error }
-        }
-        return result
     }
 
     static func apply(_ stored: StoredEvent, to view: inout StudentView,

@@ -1,0 +1,147 @@
+import FolioCore
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Low-level file operations with the durability folio promises: data is fsynced before it is renamed
+/// into place, and directories are fsynced after entries change, so a power cut leaves either the old or
+/// the new file.
+enum FileIO {
+    static func ioError(_ what: String, _ path: String) -> FolioError {
+        FolioError(.io, "Could not \(what) \(path): \(String(cString: strerror(errno))).",
+                   hint: "Check that the disk is not full or read-only, then try again.")
+    }
+
+    static func readAll(_ path: String) throws(FolioError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("read", path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65_536) }
+            if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
+            if n == 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        return out
+    }
+
+    /// Writes `bytes` to a new file and fsyncs it. Refuses to replace an existing file.
+    static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(FolioError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw ioError("create", path) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
+            offset += n
+        }
+        guard fsync(fd) == 0 else { throw ioError("flush", path) }
+    }
+
+    /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it.
+    static func copyHashing(_ source: String, to target: String) throws(FolioError) -> (size: Int, sha256: String) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw ioError("read", source) }
+        defer { close(input) }
+        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard output >= 0 else { throw ioError("create", target) }
+        defer { close(output) }
+        var hasher = SHA256()
+        var size = 0
+        let capacity = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(input, buffer, capacity)
+            if n < 0 { if errno == EINTR { continue }; throw ioError("read", source) }
+            if n == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+            var written = 0
+            while written < n {
+                let w = write(output, buffer + written, n - written)
+                if w < 0 { if errno == EINTR { continue }; throw ioError("write", target) }
+                written += w
+            }
+            size += n
+        }
+        guard fsync(output) == 0 else { throw ioError("flush", target) }
+        return (size, SHA256Hex.hex(hasher.finalize()))
+    }
+
+    /// Streams a file through SHA-256 in 1 MiB blocks.
+    static func hashFile(_ path: String) throws(FolioError) -> (size: Int, sha256: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("read", path) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var size = 0
+        let capacity = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, capacity)
+            if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
+            if n == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+            size += n
+        }
+        return (size, SHA256Hex.hex(hasher.finalize()))
+    }
+
+    /// The first `count` bytes of a file, for content sniffing.
+    static func prefix(_ path: String, count: Int) throws(FolioError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("read", path) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        guard n >= 0 else { throw ioError("read", path) }
+        return Array(buffer[0..<n])
+    }
+
+    static func fsyncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+
+    static func makeDirectories(_ path: String) throws(FolioError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ioError("create the folder", path)
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Entries of a directory, sorted by byte order; empty when it does not exist.
+    static func list(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,113 @@
+import FolioCore
+import Foundation
+
+/// A set of file writes that lands all together or not at all.
+///
+/// New files are written and fsynced under `.folio/txn/<id>/`; then `plan.json`, listing every move, is
+/// renamed into place: that rename is the commit point. Moves are renames within one file system, so
+/// after a crash `Transaction.recover` finishes a committed plan and throws away an uncommitted one.
+/// Every command that writes runs recovery first, under the workspace lock.
+final class Transaction {
+    struct Move: Codable {
+        var staged: String
+        var target: String
+    }
+
+    private let root: String
+    private let dir: String
+    private var moves: [Move] = []
+    private var counter = 0
+
+    init(root: String) throws(FolioError) {
+        self.root = root
+        let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        dir = root + "/.folio/txn/" + id
+        try FileIO.makeDirectories(dir)
+    }
+
+    /// Stages `bytes` to land at `relative` (inside the workspace).
+    func write(_ relative: String, _ bytes: [UInt8]) throws(FolioError) {
+        let staged = nextStaged()
+        try FileIO.writeNew(dir + "/" + staged, bytes)
+        moves.append(Move(staged: staged, target: relative))
+        try CrashPoints.reached("staged \(relative)")
+    }
+
+    /// Stages a copy of an outside file, hashing it as it is copied.
+    func copy(from source: String, to relative: String) throws(FolioError) -> (size: Int, sha256: String) {
+        let staged = nextStaged()
+        let result = try FileIO.copyHashing(source, to: dir + "/" + staged)
+        moves.append(Move(staged: staged, target: relative))
+        try CrashPoints.reached("staged \(relative)")
+        return result
+    }
+
+    var isEmpty: Bool { moves.isEmpty }
+
+    func commit() throws(FolioError) {
+        defer { FileIO.removeTree(dir) }
+        guard !moves.isEmpty else { return }
+        FileIO.fsyncDirectory(dir)
+        let plan: [UInt8]
+        do { plan = Array(try JSONEncoder().encode(moves)) } catch {
+            throw FolioError(.internalError, "Could not record the change plan.", hint: "Report this to the IT section.")
+        }
+        try FileIO.writeNew(dir + "/plan.tmp", plan)
+        guard rename(dir + "/plan.tmp", dir + "/plan.json") == 0 else { throw FileIO.ioError("commit", dir) }
+        FileIO.fsyncDirectory(dir)
+        try CrashPoints.reached("committed")
+        try Transaction.apply(root: root, dir: dir, moves: moves)
+    }
+
+    /// Throws the staged files away.
+    func abandon() { FileIO.removeTree(dir) }
+
+    private func nextStaged() -> String {
+        counter += 1
+        return String(counter)
+    }
+
+    private static func apply(root: String, dir: String, moves: [Move]) throws(FolioError) {
+        var touched = Set<String>()
+        for move in moves {
+            let source = dir + "/" + move.staged
+            let target = root + "/" + move.target
+            let parent = (target as NSString).deletingLastPathComponent
+            if !FileIO.exists(source) { continue }   // already moved before a crash
+            try FileIO.makeDirectories(parent)
+            guard rename(source, target) == 0 else { throw FileIO.ioError("move into place", target) }
+            touched.insert(parent)
+            try CrashPoints.reached("moved \(move.target)")
+        }
+        for parent in touched.sorted() { FileIO.fsyncDirectory(parent) }
+        FileIO.removeTree(dir)
+    }
+
+    /// Finishes committed transactions and discards uncommitted ones left by a killed process.
+    static func recover(root: String) throws(FolioError) {
+        let base = root + "/.folio/txn"
+        for name in FileIO.list(base) {
+            let dir = base + "/" + name
+            let planPath = dir + "/plan.json"
+            if FileIO.exists(planPath),
+               let moves = try? JSONDecoder().decode([Move].self, from: Data(try FileIO.readAll(planPath))) {
+                try apply(root: root, dir: dir, moves: moves)
+            } else {
+                FileIO.removeTree(dir)
+            }
+        }
+    }
+}
+
+/// Test hook: `FOLIO_CRASH_AT=N` ends the process abruptly at the N-th durable step of a write, so tests
+/// can show that a kill at any point leaves the old state or the new one.
+enum CrashPoints {
+    nonisolated(unsafe) private static var count = 0
+    private static let limit: Int? = ProcessInfo.processInfo.environment["FOLIO_CRASH_AT"].flatMap(Int.init)
+
+    static func reached(_ step: String) throws(FolioError) {
+        guard let limit else { return }
+        count += 1
+        if count >= limit { _exit(99) }
+    }
+}

@@ -1,0 +1,109 @@
+import FolioCore
+import Foundation
+
+/// One difference `folio verify` found between what the events say and what is on disk.
+public struct VerifyIssue: Codable, Hashable, Sendable {
+    public var path: String
+    public var message: String
+}
+
+public struct VerifyReport: Codable, Sendable {
+    public var students = 0
+    public var events = 0
+    public var files = 0
+    public var bytes = 0
+    public var issues: [VerifyIssue] = []
+    /// Events kept out of the views by a rule (for example a certification by a revoked key). They are
+    /// reported, not failures: the workspace holds them on purpose.
+    public var heldBack: [VerifyIssue] = []
+
+    public var isClean: Bool { issues.isEmpty }
+}
+
+/// `folio verify`: re-hashes every file, re-folds every event, checks every signature, and compares the
+/// results with the derived files on disk.
+public enum Verifier {
+    public static func run(_ ws: Workspace) -> VerifyReport {
+        var report = VerifyReport()
+        let (schoolEvents, damaged) = ws.readEvents(in: ws.schoolEventsDir)
+        report.events += schoolEvents.count
+        for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
+        let school = SchoolFolder.fold(schoolEvents)
+        note(school.problems, in: "school/events", report: &report)
+        compare(Workspace.viewBytes(school), ws.schoolViewPath, ws, &report)
+        for number in ws.studentNumbers() {
+            report.students += 1
+            let (events, damaged) = ws.readEvents(in: ws.studentEventsDir(number))
+            report.events += events.count
+            for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
+            let view = StudentFolder.fold(number: number, events: events, school: school)
+            note(view.problems, in: "students/\(number)/events", report: &report)
+            compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &report)
+            checkFiles(number, events: events, view: view, ws, &report)
+        }
+        return report
+    }
+
+    private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace,
+                                   _ report: inout VerifyReport) {
+        // Every version of every file ever uploaded is kept, so all uploads' files must be present.
+        var expected: [String: ItemFile] = [:]
+        for e in events where e.event.kind == .itemUploaded {
+            if let u = try? e.event.decodeBody(ItemUploaded.self) {
+                for f in u.files { expected[f.path(item: u.item)] = f }
+            }
+        }
+        let base = ws.studentDir(number)
+        for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
+            let full = base + "/" + path
+            guard let (size, sha) = try? FileIO.hashFile(full) else {
+                report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is missing"))
+                continue
+            }
+            report.files += 1
+            report.bytes += size
+            if size != file.size || sha != file.sha256 {
+                report.issues.append(VerifyIssue(path: "students/\(number)/\(path)",
+                                                 message: "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"))
+            }
+        }
+        for path in walk(base + "/files", prefix: "files") where expected[path] == nil {
+            report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
+        }
+        for name in FileIO.list(base) where !["events", "files", "manifest.json"].contains(name) {
+            report.issues.append(VerifyIssue(path: "students/\(number)/\(name)", message: "is not part of a portfolio"))
+        }
+    }
+
+    private static func walk(_ dir: String, prefix: String) -> [String] {
+        var out: [String] = []
+        for name in FileIO.list(dir) {
+            let path = dir + "/" + name
+            if FileIO.isDirectory(path) { out += walk(path, prefix: prefix + "/" + name) } else { out.append(prefix + "/" + name) }
+        }
+        return out
+    }
+
+    private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ report: inout VerifyReport) {
+        guard let actual = try? FileIO.readAll(path) else {
+            report.issues.append(VerifyIssue(path: relative(ws, path), message: "is missing (it is rebuilt from the events by `folio repair`)"))
+            return
+        }
+        if actual != expected {
+            report.issues.append(VerifyIssue(path: relative(ws, path), message: "differs from what its events say"))
+        }
+    }
+
+    private static func note(_ problems: [Problem], in dir: String, report: inout VerifyReport) {
+        for p in problems {
+            let entry = VerifyIssue(path: "\(dir)/\(p.event).json", message: p.message)
+            // A signature that does not match means the file was altered: that is damage, not a held-back event.
+            if p.code == .wrongKey && p.message.contains("signature") { report.issues.append(entry) }
+            else { report.heldBack.append(entry) }
+        }
+    }
+
+    static func relative(_ ws: Workspace, _ path: String) -> String {
+        path.hasPrefix(ws.root + "/") ? String(path.dropFirst(ws.root.count + 1)) : path
+    }
+}

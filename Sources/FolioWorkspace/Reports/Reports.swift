@@ -1,0 +1,61 @@
+import FolioCore
+
+/// The office reports of the seed's Appendix 1. Column titles are Traditional Chinese: these are printed
+/// and read by staff.
+public enum Reports {
+    public struct Table: Codable, Sendable {
+        public var title: String
+        public var header: [String]
+        public var rows: [[String]]
+    }
+
+    /// 查詢未認證教師狀況表: per teacher and course, how many items wait for certification and since when.
+    public static func uncertified(_ ws: Workspace, school: SchoolState, now: Instant) -> Table {
+        struct Key: Hashable { var teacher: String; var course: String; var term: Term }
+        var pending: [Key: (count: Int, oldest: Instant)] = [:]
+        for number in ws.studentNumbers() {
+            let view = ws.storedManifest(number) ?? ws.view(number, school: school)
+            for item in view.items where item.group == .courseOutcome && item.status == .uploaded {
+                guard let code = item.course, let course = school.course(code, term: item.term) else { continue }
+                for teacher in course.certifiers {
+                    let key = Key(teacher: teacher, course: code, term: item.term)
+                    let old = pending[key]
+                    pending[key] = ((old?.count ?? 0) + 1, min(old?.oldest ?? item.uploadedAt, item.uploadedAt))
+                }
+            }
+        }
+        let day = now.taipeiDay
+        let rows = pending.sorted { ($0.key.teacher, $0.key.term, $0.key.course) < ($1.key.teacher, $1.key.term, $1.key.course) }
+            .map { key, value -> [String] in
+                let teacher = school.principal(key.teacher)
+                let away = school.unavailability(key.teacher, on: day).map { $0.status == .left ? "離職" : "請假" } ?? ""
+                let closes = school.calendar(for: key.term).map { "\($0.certify.to)" } ?? ""
+                return [key.teacher, teacher?.name ?? "", away, key.term.description, key.course,
+                        school.course(key.course, term: key.term)?.name ?? "", String(value.count),
+                        value.oldest.taipeiDay.description, closes]
+            }
+        return Table(title: "查詢未認證教師狀況表",
+                     header: ["教師編號", "教師姓名", "狀態", "學期", "課程代碼", "課程名稱", "未認證件數", "最早上傳日", "認證截止日"],
+                     rows: rows)
+    }
+
+    /// 查詢學生學習成果勾選情形: per student, selections against the year's limits.
+    public static func selections(_ ws: Workspace, school: SchoolState, year: AcademicYear) -> Table {
+        var rows: [[String]] = []
+        for number in ws.studentNumbers() {
+            let view = ws.storedManifest(number) ?? ws.view(number, school: school)
+            guard let s = view.student else { continue }
+            let inYear = view.items.filter { $0.term.year == year }
+            let course = view.selected(in: year, group: .courseOutcome).count
+            let diverse = view.selected(in: year, group: .diverse).count
+            let certifiedOpen = inYear.filter { $0.group == .courseOutcome && $0.status == .certified && !$0.selected }.count
+            rows.append([number, s.name, s.className, String(year.value),
+                         "\(course)/\(school.settings.courseSelectionLimit)", String(certifiedOpen),
+                         "\(diverse)/\(school.settings.diverseSelectionLimit)",
+                         course == 0 && diverse == 0 ? "尚未勾選" : "已勾選"])
+        }
+        return Table(title: "查詢學生學習成果勾選情形",
+                     header: ["學號", "姓名", "班級", "學年度", "課程學習成果勾選", "已認證未勾選", "多元表現勾選", "狀態"],
+                     rows: rows)
+    }
+}

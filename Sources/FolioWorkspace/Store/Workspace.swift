@@ -1,0 +1,104 @@
+import FolioCore
+import Foundation
+
+/// A folio workspace on disk. See Docs/formats.md for the layout:
+///
+///     folio.json
+///     school/events/<id>.json    school/school.json (derived)
+///     students/<no>/events/<id>.json    students/<no>/manifest.json (derived)    students/<no>/files/…
+///     .folio/                    lock, transactions in progress; local only
+public struct Workspace: Sendable {
+    public let root: String
+    public let config: WorkspaceConfig
+
+    public static let configName = "folio.json"
+
+    /// Opens the workspace at `root`, or the nearest one at or above the current directory.
+    public static func open(_ root: String?) throws(FolioError) -> Workspace {
+        let start = root ?? FileManager.default.currentDirectoryPath
+        var dir = URL(fileURLWithPath: start).standardizedFileURL.path
+        while true {
+            let candidate = dir + "/" + configName
+            if FileIO.exists(candidate) {
+                let bytes = try FileIO.readAll(candidate)
+                guard let config = try? JSONDecoder().decode(WorkspaceConfig.self, from: Data(bytes)) else {
+                    throw FolioError(.workspaceDamaged, "\(candidate) cannot be read.",
+                                     hint: "Restore folio.json from a backup.")
+                }
+                return Workspace(root: dir, config: config)
+            }
+            if root != nil || dir == "/" { break }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        throw FolioError(.workspaceMissing, "No folio workspace at \(start).",
+                         hint: "Pass --workspace DIR, change into the workspace folder, or create one with `folio init`.")
+    }
+
+    init(root: String, config: WorkspaceConfig) {
+        self.root = root
+        self.config = config
+    }
+
+    // MARK: paths
+
+    public var schoolEventsDir: String { root + "/school/events" }
+    public var schoolViewPath: String { root + "/school/school.json" }
+    public var studentsDir: String { root + "/students" }
+    public func studentDir(_ number: String) -> String { studentsDir + "/" + number }
+    public func studentEventsDir(_ number: String) -> String { studentDir(number) + "/events" }
+    public func manifestPath(_ number: String) -> String { studentDir(number) + "/manifest.json" }
+
+    // MARK: reading
+
+    public func studentNumbers() -> [String] { FileIO.list(studentsDir).filter { FileIO.isDirectory(studentDir($0)) } }
+
+    /// Reads every event file in a folder. A file that cannot be parsed, or whose name is not its id, is
+    /// returned in `damaged` rather than thrown, so `folio verify` can report each one.
+    public func readEvents(in dir: String) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
+        var events: [StoredEvent] = []
+        var damaged: [(String, String)] = []
+        for name in FileIO.list(dir) {
+            let path = dir + "/" + name
+            guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(path) else {
+                damaged.append((path, "is not an event file"))
+                continue
+            }
+            guard let signed = try? SignedEvent.parse(bytes), let id = try? signed.id() else {
+                damaged.append((path, "cannot be read as an event"))
+                continue
+            }
+            guard name == id + ".json" else {
+                damaged.append((path, "does not match its contents (expected \(id).json)"))
+                continue
+            }
+            events.append(StoredEvent(id: id, signed: signed))
+        }
+        return (events, damaged)
+    }
+
+    public func schoolEvents() -> [StoredEvent] { readEvents(in: schoolEventsDir).events }
+    public func studentEvents(_ number: String) -> [StoredEvent] { readEvents(in: studentEventsDir(number)).events }
+
+    public func school() -> SchoolState { SchoolFolder.fold(schoolEvents()) }
+
+    public func view(_ number: String, school: SchoolState) -> StudentView {
+        StudentFolder.fold(number: number, events: studentEvents(number), school: school)
+    }
+
+    /// The manifest as written on disk, or nil when missing or unreadable.
+    public func storedManifest(_ number: String) -> StudentView? {
+        guard let bytes = try? FileIO.readAll(manifestPath(number)) else { return nil }
+        return try? JSONDecoder().decode(StudentView.self, from: Data(bytes))
+    }
+
+    // MARK: derived views
+
+    /// The bytes of a derived view: pretty, key-sorted JSON so a person can read it and the same view
+    /// always gives the same bytes.
+    public static func viewBytes<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Views hold only strings, integers and booleans, so encoding cannot fail.
+        return Array(try! encoder.encode(value)) + [10]
+    }
+}

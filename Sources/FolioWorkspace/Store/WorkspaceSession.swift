@@ -1,0 +1,114 @@
+import FolioCore
+import Foundation
+
+/// A writing session: holds the workspace lock, finishes any transaction a killed process left, and
+/// applies new events so that events, files and the derived views change in one atomic step.
+public final class WorkspaceSession {
+    public let workspace: Workspace
+    private let lock: WorkspaceLock
+    public private(set) var school: SchoolState
+    private var schoolEvents: [StoredEvent]
+
+    public init(_ workspace: Workspace) throws(FolioError) {
+        self.workspace = workspace
+        try FileIO.makeDirectories(workspace.root + "/.folio")
+        lock = try WorkspaceLock(path: workspace.root + "/.folio/lock")
+        try Transaction.recover(root: workspace.root)
+        schoolEvents = workspace.schoolEvents()
+        school = SchoolFolder.fold(schoolEvents)
+    }
+
+    /// Adds school-wide events. Each must pass the fold's rules; then every student's view is folded again
+    /// (a course rename or a revoked key changes them) and the changed ones are rewritten.
+    public func appendSchool(_ new: [StoredEvent]) throws(FolioError) {
+        let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
+        guard !fresh.isEmpty else { return }
+        let folded = SchoolFolder.fold(schoolEvents + fresh)
+        let ids = Set(fresh.map(\.id))
+        if let problem = folded.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
+        let txn = try Transaction(root: workspace.root)
+        do {
+            for e in fresh { try txn.write("school/events/\(e.id).json", try fileBytes(e)) }
+            try txn.write("school/school.json", Workspace.viewBytes(folded))
+            for number in workspace.studentNumbers() {
+                let bytes = Workspace.viewBytes(workspace.view(number, school: folded))
+                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
+                    try txn.write("students/\(number)/manifest.json", bytes)
+                }
+            }
+            try txn.commit()
+        } catch {
+            txn.abandon()
+            throw error
+        }
+        schoolEvents += fresh
+        school = folded
+    }
+
+    /// A student's new events and the outside files they bring, staged together.
+    public struct StudentChange {
+        public var number: String
+        public var events: [StoredEvent]
+        /// Outside file → path inside the student's directory.
+        public var files: [(source: String, target: String)]
+
+        public init(number: String, events: [StoredEvent], files: [(source: String, target: String)] = []) {
+            self.number = number
+            self.events = events
+            self.files = files
+        }
+    }
+
+    /// Adds events for one or more students in one atomic step. Every event must pass the fold's rules;
+    /// if any is refused, nothing is written.
+    @discardableResult
+    public func appendStudents(_ changes: [StudentChange]) throws(FolioError) -> [String: StudentView] {
+        var views: [String: StudentView] = [:]
+        var writes: [(String, [UInt8])] = []
+        for change in changes {
+            try checkNumber(change.number)
+            let existing = workspace.studentEvents(change.number)
+            let fresh = change.events.filter { e in !existing.contains { $0.id == e.id } }
+            let view = try StudentFolder.admit(fresh, existing: existing, number: change.number, school: school)
+            views[change.number] = view
+            for e in fresh { writes.append(("students/\(change.number)/events/\(e.id).json", try fileBytes(e))) }
+            writes.append(("students/\(change.number)/manifest.json", Workspace.viewBytes(view)))
+        }
+        let txn = try Transaction(root: workspace.root)
+        do {
+            for change in changes {
+                for file in change.files where !FileIO.exists(workspace.studentDir(change.number) + "/" + file.target) {
+                    _ = try txn.copy(from: file.source, to: "students/\(change.number)/\(file.target)")
+                }
+            }
+            for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
+                try txn.write(path, bytes)
+            }
+            try txn.commit()
+        } catch {
+            txn.abandon()
+            throw error
+        }
+        return views
+    }
+
+    private func fileBytes(_ e: StoredEvent) throws(FolioError) -> [UInt8] {
+        do { return try e.signed.fileBytes() } catch {
+            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
+        }
+    }
+
+    /// Student numbers become folder names: keep them to digits and letters, and never a national ID.
+    private func checkNumber(_ number: String) throws(FolioError) {
+        let ok = !number.isEmpty && number.count <= 20
+            && number.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
+        guard ok else {
+            throw FolioError(.badInput, "\"\(number)\" is not a student number (學號).",
+                             hint: "Student numbers are letters and digits only, at most 20.")
+        }
+        if (try? NationalID(number)) != nil {
+            throw FolioError(.badInput, "\(NationalID.maskedText(number)) looks like a national ID, not a student number.",
+                             hint: "Folders are named by student number (學號); national IDs never appear in names.")
+        }
+    }
+}
