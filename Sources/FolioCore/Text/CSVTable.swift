@@ -1,0 +1,221 @@
+/// A table read from a CSV file exported by a school administration system or saved from Excel.
+///
+/// Follows RFC 4180 (quoted fields may hold commas, doubled quotes and line breaks) and accepts what real
+/// exports add to it: a UTF-8 byte-order mark, Big5 (CP950) instead of UTF-8, LF or CRLF line ends, spaces
+/// around unquoted fields, and blank lines. FolioCore reads no files; callers pass the bytes.
+public struct CSVTable: Hashable, Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The index of the first column whose header matches one of `aliases`, trying the aliases in order.
+    /// Matching ignores ASCII case and surrounding spaces, because exports from different vendors name the same
+    /// column differently (`學號`, `學生學號`, `StudentNo`).
+    public func column(named aliases: [String]) -> Int? {
+        let names = header.map { $0.trimmingSpaces.lowercased() }
+        for alias in aliases {
+            if let index = names.firstIndex(of: alias.trimmingSpaces.lowercased()) { return index }
+        }
+        return nil
+    }
+
+    // MARK: Reading
+
+    /// Decodes and parses a whole CSV file. The first record is the header; every later record must have
+    /// exactly as many fields. Blank lines are skipped: they carry no data, and exports often end with one or more.
+    public static func parse(_ bytes: [UInt8]) throws(CSVError) -> CSVTable {
+        let text = try decode(bytes)
+        let records = try parseRecords(text)
+        guard let first = records.first else { throw .empty }
+        let header = first.fields
+        var rows: [[String]] = []
+        rows.reserveCapacity(records.count - 1)
+        for record in records.dropFirst() {
+            guard record.fields.count == header.count else {
+                throw .wrongFieldCount(line: record.line, expected: header.count, found: record.fields.count)
+            }
+            rows.append(record.fields)
+        }
+        return CSVTable(header: header, rows: rows)
+    }
+
+    /// UTF-8 (with the BOM removed) if the bytes are valid UTF-8, otherwise CP950. The test is sound because
+    /// Big5 text with any Chinese in it is practically never valid UTF-8, and pure ASCII reads the same either way.
+    private static func decode(_ bytes: [UInt8]) throws(CSVError) -> [UInt8] {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let hasBOM = bytes.starts(with: bom)
+        let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
+        guard let badOffset = firstInvalidUTF8Offset(body) else { return body }
+        // A BOM is an explicit claim of UTF-8, so broken bytes after one are an error, not Big5.
+        if hasBOM { throw .undecodableBytes(line: lineNumber(at: badOffset, in: body)) }
+        switch CP950.decode(body) {
+        case .success(let utf8):
+            return utf8
+        case .failure(.invalidByte(let offset)):
+            throw .undecodableBytes(line: lineNumber(at: offset, in: body))
+        case .failure(.unavailable):
+            throw .undecodableBytes(line: lineNumber(at: badOffset, in: body))
+        }
+    }
+
+    private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    /// The 1-based line on which byte `offset` lies. ASCII line feeds mean the same in UTF-8 and Big5 (Big5's
+    /// second bytes are never below 0x40), so counting them in the raw bytes is safe.
+    private static func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
+        1 + bytes[..<min(offset, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    private struct Record {
+        var line: Int
+        var fields: [String]
+    }
+
+    /// Splits UTF-8 text into records. Working on bytes is safe because every delimiter is ASCII, and UTF-8
+    /// never uses ASCII values inside a multi-byte character.
+    private static func parseRecords(_ b: [UInt8]) throws(CSVError) -> [Record] {
+        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        var records: [Record] = []
+        var fields: [String] = []
+        var line = 1
+        var recordLine = 1
+        var i = 0
+        var recordHasQuotedField = false
+
+        /// Consumes a line end at `i` (CRLF, LF, or a lone CR from old Mac exports), if there is one.
+        func skipLineEnd() -> Bool {
+            if i < b.count, b[i] == cr {
+                i += (i + 1 < b.count && b[i + 1] == lf) ? 2 : 1
+            } else if i < b.count, b[i] == lf {
+                i += 1
+            } else {
+                return false
+            }
+            line += 1
+            return true
+        }
+
+        func endRecord() {
+            // A blank line parses as one empty unquoted field; it is skipped rather than reported.
+            let blank = fields.count == 1 && fields[0].isEmpty && !recordHasQuotedField
+            if !blank { records.append(Record(line: recordLine, fields: fields)) }
+            fields = []
+            recordHasQuotedField = false
+            recordLine = line
+        }
+
+        while i < b.count || !fields.isEmpty {
+            // Start of a field. Leading spaces are dropped; a quote after them still opens a quoted field,
+            // since hand-edited files often write `a, "b, c"`.
+            var start = i
+            while start < b.count, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+            if start < b.count, b[start] == quote {
+                recordHasQuotedField = true
+                let openedOn = line
+                var value: [UInt8] = []
+                i = start + 1
+                while true {
+                    guard i < b.count else { throw .unterminatedQuote(line: openedOn) }
+                    let c = b[i]
+                    if c == quote {
+                        if i + 1 < b.count, b[i + 1] == quote {
+                            value.append(quote)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        break
+                    }
+                    if c == lf || (c == cr && !(i + 1 < b.count && b[i + 1] == lf)) { line += 1 }
+                    value.append(c)
+                    i += 1
+                }
+                fields.append(String(decoding: value, as: UTF8.self))
+                while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+                if i < b.count, b[i] != comma, b[i] != cr, b[i] != lf {
+                    throw .textAfterClosingQuote(line: line)
+                }
+            } else {
+                // Unquoted: runs to the next comma or line end. A stray quote inside is kept as text,
+                // as Excel does.
+                i = start
+                while i < b.count, b[i] != comma, b[i] != cr, b[i] != lf { i += 1 }
+                fields.append(String(decoding: b[start..<i], as: UTF8.self).trimmingSpaces)
+            }
+            if i < b.count, b[i] == comma {
+                // A comma at the very end of the input still ends a field: the loop runs once more, because
+                // `fields` is not empty, and reads an empty last field.
+                i += 1
+                continue
+            }
+            _ = skipLineEnd()
+            endRecord()
+            if i >= b.count { break }
+        }
+        return records
+    }
+
+    // MARK: Writing
+
+    /// Encodes a table the way Excel opens it without asking: UTF-8 with a byte-order mark (without it, Excel
+    /// on Windows reads Chinese as Big5 and garbles it), CRLF line ends, and quotes only where a field needs them.
+    public static func write(header: [String], rows: [[String]]) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for record in [header] + rows {
+            if record == [""] {
+                out.append(contentsOf: [0x22, 0x22])
+            } else {
+                for (index, field) in record.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: encode(field))
+                }
+            }
+            out.append(contentsOf: [0x0D, 0x0A])
+        }
+        return out
+    }
+
+    /// Quotes a field that holds a comma, quote or line break, or starts or ends with a space or tab (which
+    /// reading would otherwise trim). `write` also quotes the single empty field of a one-column row, so that it
+    /// is not read back as a blank line.
+    private static func encode(_ field: String) -> [UInt8] {
+        let bytes = Array(field.utf8)
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+            || bytes.first.map { $0 == 0x20 || $0 == 0x09 } == true
+            || bytes.last.map { $0 == 0x20 || $0 == 0x09 } == true
+        guard needsQuotes else { return bytes }
+        var out: [UInt8] = [0x22]
+        for b in bytes {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return out
+    }
+}
+
+extension String {
+    /// Without spaces and tabs at either end. Full-width spaces (U+3000) are left alone: in Chinese text they
+    /// can be deliberate, and Excel does not strip them either.
+    fileprivate var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
