@@ -107,7 +107,7 @@ public final class WorkspaceSession {
                              hint: "Student numbers are letters and digits only, at most 20.")
         }
         if (try? NationalID(number)) != nil {
-            throw FolioError(.badInput, "\(NationalID.maskedText(number)) looks like a national ID, not a student number.",
+            throw FolioError(.badInput, "\(String(number.prefix(3)) + "****") looks like a national ID, not a student number.",
                              hint: "Folders are named by student number (學號); national IDs never appear in names.")
         }
     }

@@ -1,0 +1,123 @@
+import FolioCore
+import Foundation
+
+/// `folio add`: what a student hands in at the kiosk.
+public struct UploadRequest: Sendable {
+    public var student: String
+    public var category: String
+    public var term: Term
+    public var course: String?
+    public var description: String
+    public var fields: [String: String]
+    public var files: [String]
+    public var link: String?
+    /// An existing item whose files this upload replaces.
+    public var replace: String?
+
+    public init(student: String, category: String, term: Term, course: String?, description: String,
+                fields: [String: String], files: [String], link: String?, replace: String?) {
+        self.student = student
+        self.category = category
+        self.term = term
+        self.course = course
+        self.description = description
+        self.fields = fields
+        self.files = files
+        self.link = link
+        self.replace = replace
+    }
+}
+
+extension WorkspaceSession {
+    /// Checks the files by content and size, then records the upload and copies the files in, atomically.
+    public func upload(_ request: UploadRequest, actor: Actor, now: Instant) throws(FolioError) -> ItemView {
+        let limits = FileLimits(documentBytes: school.settings.documentLimitBytes, mediaBytes: school.settings.mediaLimitBytes)
+        var files: [ItemFile] = []
+        var sources: [(source: String, target: String)] = []
+        for path in request.files {
+            let name = (path as NSString).lastPathComponent.precomposedStringWithCanonicalMapping
+            guard FileIO.exists(path), !FileIO.isDirectory(path) else {
+                throw FolioError(.io, "There is no file \(path).", hint: "Check the file name and folder.")
+            }
+            let (size, sha) = try FileIO.hashFile(path)
+            let prefix = try FileIO.prefix(path, count: FileKind.sniffLength)
+            let kind: FileKind
+            do {
+                kind = try FileCheck.check(name: name, prefix: prefix, size: size, limits: limits)
+            } catch {
+                let code: FolioError.Code = if case .tooLarge = error { .fileTooLarge } else { .fileType }
+                throw FolioError(code, error.message, hint: error.hint)
+            }
+            guard FileNames.isSafe(name) else {
+                throw FolioError(.badInput, "The file name \"\(name)\" cannot be kept as it is.",
+                                 hint: "Rename the file using letters, digits, spaces, - and _ only, then upload again.")
+            }
+            files.append(ItemFile(role: kind.isDocument ? .document : .media, name: name, size: size, sha256: sha,
+                                  kind: kind.rawValue))
+        }
+        var itemID = ItemID.make(school: school.code, student: request.student, term: request.term,
+                                 category: request.category, course: request.course,
+                                 description: request.description, author: actor.id, at: now)
+        if let replace = request.replace {
+            itemID = try workspace.item(request.student, replace, school: school).id
+        }
+        for f in files { sources.append((sourcePath(request.files, f), f.path(item: itemID))) }
+        let body = ItemUploaded(item: itemID, category: request.category, term: request.term, course: request.course,
+                                description: request.description, fields: request.fields, files: files, link: request.link)
+        let event = try actor.sign(.itemUploaded, school: school.code, student: request.student, at: now, body: body)
+        let views = try appendStudents([StudentChange(number: request.student, events: [event], files: sources)])
+        // Re-hash what landed: a file changed while it was being copied must not be kept silently.
+        for f in files {
+            let landed = try FileIO.hashFile(workspace.studentDir(request.student) + "/" + f.path(item: itemID))
+            guard landed.sha256 == f.sha256 else {
+                throw FolioError(.io, "\(f.name) changed while it was being copied.",
+                                 hint: "Close any program that is editing the file, then run `folio verify` and upload again.")
+            }
+        }
+        return views[request.student]!.item(itemID)!
+    }
+
+    private func sourcePath(_ paths: [String], _ file: ItemFile) -> String {
+        paths.first { ($0 as NSString).lastPathComponent.precomposedStringWithCanonicalMapping == file.name } ?? paths[0]
+    }
+
+    /// `folio certify` / `folio reject`.
+    public func decide(student: String, item prefix: String, certify: Bool, reason: String?, actor: Actor,
+                       now: Instant) throws(FolioError) -> ItemView {
+        let item = try workspace.item(student, prefix, school: school)
+        let event = try actor.sign(certify ? .itemCertified : .itemRejected, school: school.code, student: student,
+                                   at: now, body: ItemDecision(item: item.id, version: item.version, reason: reason))
+        return try appendStudents([StudentChange(number: student, events: [event])])[student]!.item(item.id)!
+    }
+
+    /// `folio select` / `folio unselect`.
+    public func select(student: String, item prefix: String, selected: Bool, actor: Actor,
+                       now: Instant) throws(FolioError) -> ItemView {
+        let item = try workspace.item(student, prefix, school: school)
+        let event = try actor.sign(selected ? .itemSelected : .itemUnselected, school: school.code, student: student,
+                                   at: now, body: ItemSelection(item: item.id, year: item.term.year))
+        return try appendStudents([StudentChange(number: student, events: [event])])[student]!.item(item.id)!
+    }
+
+    /// Rewrites every derived view from the events (`folio repair`), e.g. after a manifest was deleted.
+    public func rebuildViews() throws(FolioError) -> Int {
+        let txn = try Transaction(root: workspace.root)
+        do {
+            let schoolBytes = Workspace.viewBytes(school)
+            if (try? FileIO.readAll(workspace.schoolViewPath)) != schoolBytes { try txn.write("school/school.json", schoolBytes) }
+            var count = 0
+            for number in workspace.studentNumbers() {
+                let bytes = Workspace.viewBytes(workspace.view(number, school: school))
+                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
+                    try txn.write("students/\(number)/manifest.json", bytes)
+                    count += 1
+                }
+            }
+            try txn.commit()
+            return count
+        } catch {
+            txn.abandon()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Folio: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "folio",
+        abstract: "Learning portfolios (學習歷程檔案) for a senior high school, kept on the school's own disks.",
+        discussion: """
+        Every change is a signed record; each student's manifest.json is rebuilt from those records.
+        Exit codes: 0 done, 1 refused by a rule or a problem found, 64 wrong command line, 70 internal error.
+        Set FOLIO_NOW (for example 2024-09-10T09:00) to run as if it were another day.
+        """,
+        subcommands: [
+            InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, CourseCommand.self,
+            RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
+            UnselectCommand.self, RecordCommand.self, ActivityCommand.self, StatusCommand.self, ReportCommand.self,
+            ScheduleCommand.self, VerifyCommand.self, RepairCommand.self,
+        ]
+    )
+}
