@@ -60,6 +60,9 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case itemUnselected = "item.unselected"
     case recordAdded = "record.added"
 
+    /// Position within one second; see `StoredEvent.foldOrder`.
+    public var rank: Int { EventKind.allCases.firstIndex(of: self)! }
+
     public var isSchoolWide: Bool {
         switch self {
         case .schoolCreated, .staffSet, .staffAvailability, .keyRevoked, .dutyTable, .calendarTerm, .settings,
@@ -119,7 +122,11 @@ public struct StoredEvent: Hashable, Sendable {
 
     public var event: Event { signed.event }
 
+    /// Fold order: time, then the kind's rank (so that within one second a school is created before its
+    /// staff, and an item is uploaded before it is certified and selected), then id.
     public static func foldOrder(_ a: StoredEvent, _ b: StoredEvent) -> Bool {
-        a.event.at != b.event.at ? a.event.at < b.event.at : a.id < b.id
+        if a.event.at != b.event.at { return a.event.at < b.event.at }
+        let ra = a.event.kind.rank, rb = b.event.kind.rank
+        return ra != rb ? ra < rb : a.id < b.id
     }
 }

@@ -1,0 +1,146 @@
+import ArgumentParser
+import FolioCore
+import FolioWorkspace
+import Foundation
+
+struct StatusCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "What is outstanding: for the whole school, or one student's items.",
+        discussion: "Examples: folio status        folio status 112001        folio status --json")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A student number; omit for the whole school.") var student: String?
+
+    func execute() throws(FolioError) {
+        let ws = try global.openWorkspace()
+        let school = ws.school()
+        let now = try global.now()
+        if let student {
+            guard ws.studentNumbers().contains(student) else {
+                throw FolioError(.unknownStudent, "There is no student \(student) in this workspace.",
+                                 hint: "`folio status` lists every student.")
+            }
+            let view = ws.view(student, school: school)
+            if global.json { Output.json(view); return }
+            let s = view.student
+            Output.say("\(student) \(s?.name ?? "?")  class \(s?.className ?? "?")  grade \(s.map { String($0.grade) } ?? "?")  \(s?.status.rawValue ?? "unregistered")"
+                       + (s?.previousSchool.map { "  (transferred in from \($0))" } ?? ""))
+            Output.say(Output.table(["item", "term", "category", "course", "status", "selected", "description"], view.items.map {
+                [$0.id, $0.term.description, Catalog.category($0.category)?.title ?? $0.category, $0.courseName ?? "",
+                 $0.status.rawValue + ($0.decision?.onBehalfOf.map { " (delegate for \($0))" } ?? ""),
+                 $0.selected ? "yes" : "", $0.description]
+            }))
+            for item in view.items where item.status == .rejected {
+                Output.say("Returned \(item.id): \(item.decision?.reason ?? "")")
+            }
+            for c in view.conflicts {
+                Output.say("CONFLICT on \(c.item): " + c.decisions.map { "\($0.by) \($0.certified ? "certified" : "rejected")" }.joined(separator: " vs "))
+            }
+            if !view.records.isEmpty { Output.say("\(view.records.count) office record(s).") }
+            for p in view.problems { Output.say("held back \(p.event.prefix(12)): \(p.message)") }
+            return
+        }
+        let status = SchoolStatus.make(ws, school: school, now: now)
+        if global.json { Output.json(status); return }
+        Output.say("\(status.name) (\(status.school)), as of \(status.asOf)")
+        Output.say(Output.table(["學號", "姓名", "班級", "status", "items", "certified", "waiting", "returned", "selected course/diverse", "conflicts"],
+                                status.students.map {
+            [$0.number, $0.name, $0.className, $0.status, String($0.uploaded), String($0.certified), String($0.pending),
+             String($0.rejected), "\($0.selectedCourse)/\($0.selectedDiverse)", $0.conflicts == 0 ? "" : String($0.conflicts)]
+        }))
+        Output.say("\(status.pendingCertifications) item(s) wait for certification; \(status.conflicts) conflict(s); \(status.problems) record(s) held back.")
+    }
+}
+
+struct ReportCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Office reports: uncertified (查詢未認證教師狀況表) or selections (查詢學生學習成果勾選情形).",
+        discussion: "Examples: folio report uncertified        folio report selections --year 113 --csv selections.csv")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "uncertified or selections.") var which: String
+    @Option(help: "Academic year for selections (default: this year).") var year: Int?
+    @Option(help: "Write a CSV (UTF-8 with BOM, opens in Excel) to this file.") var csv: String?
+
+    func execute() throws(FolioError) {
+        let ws = try global.openWorkspace()
+        let school = ws.school()
+        let now = try global.now()
+        let table: Reports.Table
+        switch which {
+        case "uncertified": table = Reports.uncertified(ws, school: school, now: now)
+        case "selections": table = Reports.selections(ws, school: school, year: year.map(AcademicYear.init) ?? AcademicYear(containing: now.taipeiDay))
+        default:
+            throw FolioError(.badInput, "There is no report called \(which).", hint: "Use uncertified or selections.")
+        }
+        if let csv {
+            guard FileManager.default.createFile(atPath: csv, contents: Data(CSVTable.write(header: table.header, rows: table.rows))) else {
+                throw FolioError(.io, "Could not write \(csv).", hint: "Check the folder exists and is writable.")
+            }
+            Output.say("Wrote \(table.title) (\(table.rows.count) rows) to \(csv).")
+            return
+        }
+        if global.json { Output.json(table); return }
+        Output.say(table.title)
+        Output.say(table.rows.isEmpty ? "(none)" : Output.table(table.header, table.rows))
+    }
+}
+
+struct ScheduleCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule", abstract: "The term's windows, what is due or overdue, and the seed's self-check points.",
+        discussion: "Example: folio schedule --term 113-1")
+
+    @OptionGroup var global: GlobalOptions
+    @Option var term: String?
+
+    func execute() throws(FolioError) {
+        let ws = try global.openWorkspace()
+        guard let s = Schedule.make(ws, school: ws.school(), now: try global.now(), term: try term.map(Parse.term)) else {
+            throw FolioError(.noCalendar, "No calendar has been set.", hint: "The data section (資料組) sets it with `folio calendar set`.")
+        }
+        if global.json { Output.json(s); return }
+        Output.say("Term \(s.term), today \(s.today)")
+        Output.say(Output.table(["window", "dates", "state", "days left"], s.windows.map {
+            [$0.name, $0.window, $0.state, $0.daysLeft.map(String.init) ?? ""]
+        }))
+        Output.say("\nSelf-check (自我檢核):")
+        for c in s.checks { Output.say("  [\(c.ok ? "ok" : "!!")] \(c.point): \(c.detail)") }
+    }
+}
+
+struct VerifyCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Re-hash every file, re-fold every record and check every signature.",
+        discussion: "Exits 1 if anything differs. Example: folio verify --workspace /srv/folio")
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws(FolioError) {
+        let report = Verifier.run(try global.openWorkspace())
+        if global.json { Output.json(report) } else {
+            for i in report.issues { Output.say("PROBLEM \(i.path): \(i.message)") }
+            for i in report.heldBack { Output.say("held back \(i.path): \(i.message)") }
+            Output.say("Checked \(report.students) students, \(report.events) records, \(report.files) files (\(report.bytes) bytes): "
+                       + (report.isClean ? "all consistent." : "\(report.issues.count) problem(s)."))
+        }
+        if !report.isClean {
+            throw FolioError(.verificationFailed, "The workspace does not match its records.",
+                             hint: "Restore the files named above from a backup; derived files are rebuilt with `folio repair`.")
+        }
+    }
+}
+
+struct RepairCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repair", abstract: "Rebuild every manifest.json and school.json from the signed records.",
+        discussion: "Artifact files and records are never changed. Example: folio repair")
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let n = try session.rebuildViews()
+        Output.say("Rebuilt \(n) manifest(s). Run `folio verify` to check the files themselves.")
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import FolioCore
+import FolioWorkspace
+
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Set a term's dates and windows (data section 資料組).",
+        subcommands: [CalendarSet.self])
+}
+
+struct CalendarSet: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Set one term's calendar: dates, closing ceremony and the upload, certification and selection windows.",
+        discussion: "Example: folio calendar set --term 113-1 --start 2024-08-30 --end 2025-01-31 --closing 2025-01-20 --upload 2024-09-02:2025-02-05 --certify 2024-09-02:2025-02-12 --select 2025-06-01:2025-07-15 --as D01 --key D01.key")
+
+    @OptionGroup var global: GlobalOptions
+    @Option var term: String
+    @Option var start: String
+    @Option var end: String
+    @Option(help: "The closing ceremony (休業式).") var closing: String
+    @Option(help: "Upload window FROM:TO.") var upload: String
+    @Option(help: "Certification window FROM:TO.") var certify: String
+    @Option(help: "Selection window FROM:TO.") var select: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let c = CalendarTerm(term: try Parse.term(term), start: try Parse.date(start), end: try Parse.date(end),
+                             closingCeremony: try Parse.date(closing), upload: try Parse.window(upload),
+                             certify: try Parse.window(certify), select: try Parse.window(select))
+        try session.appendSchool([try global.actor().sign(.calendarTerm, school: session.school.code, at: try global.now(), body: c)])
+        Output.say("Set the calendar for \(term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
+    }
+}
+
+struct CourseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course", abstract: "Set up courses and their teachers (instruction section 教學組).",
+        subcommands: [CourseAdd.self])
+}
+
+struct CourseAdd: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add or change a course: its teachers and, for a joint course, the reviewer.",
+        discussion: "Example: folio course add PHY-11A --name 物理 --term 113-1 --teacher T001 --as I01 --key I01.key")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument var code: String
+    @Option var name: String
+    @Option var term: String
+    @Option(help: "A teacher's staff id (repeat for several).") var teacher: [String]
+    @Option(help: "The reviewer (審核老師) of a joint course (合開課程).") var reviewer: String?
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let c = Course(code: code, name: name, term: try Parse.term(term), teachers: teacher, reviewer: reviewer)
+        try session.appendSchool([try global.actor().sign(.courseSet, school: session.school.code, at: try global.now(), body: c)])
+        Output.say("Course \(code) \(name) (\(term)) is certified by \(c.certifiers.joined(separator: ", ")).")
+    }
+}
+
+struct ActivityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activity", abstract: "Record briefings, training and workshops (seed point 九).",
+        subcommands: [ActivityAdd.self])
+}
+
+struct ActivityAdd: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Record that a briefing, training session or workshop was held.",
+        discussion: "Example: folio activity add --kind briefing --date 2024-09-14 --title 學習歷程親師說明會 --as C01 --key C01.key")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "briefing, teacher-training, student-training or workshop.") var kind: String
+    @Option var date: String
+    @Option var title: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        guard let k = ActivityRecorded.Kind(rawValue: kind) else {
+            throw FolioError(.badInput, "--kind \(kind) is not known.", hint: "Use briefing, teacher-training, student-training or workshop.")
+        }
+        let a = ActivityRecorded(kind: k, date: try Parse.date(date), title: title)
+        try session.appendSchool([try global.actor().sign(.activityRecorded, school: session.school.code, at: try global.now(), body: a)])
+        Output.say("Recorded \(kind) on \(date): \(title).")
+    }
+}
+
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster", abstract: "Import students, staff or courses from the school administration system's CSV.",
+        subcommands: [RosterImportCommand.self])
+}
+
+struct RosterImportCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a CSV (UTF-8 with or without BOM, or Big5). One bad row refuses the whole file.",
+        discussion: """
+        students: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校 (registration 註冊組)
+        staff:    職員編號,姓名,處室,狀態 (root key)
+        courses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)
+        Example: folio roster import students students.csv --as R01 --key R01.key
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "students, staff or courses.") var kind: String
+    @Argument var file: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let actor = try global.actor()
+        let now = try global.now()
+        let code = session.school.code
+        switch kind {
+        case "students":
+            let records = try RosterImport.students(file)
+            var changes: [WorkspaceSession.StudentChange] = []
+            for r in records {
+                changes.append(.init(number: r.number, events: [try actor.sign(.studentSet, school: code, student: r.number, at: now, body: r)]))
+            }
+            try session.appendStudents(changes)
+            Output.say("Imported \(records.count) students from \(file).")
+        case "staff":
+            let rows = try RosterImport.staff(file, existing: session.school)
+            var events: [StoredEvent] = []
+            for (p, status) in rows {
+                events.append(try actor.sign(.staffSet, school: code, at: now, body: p))
+                if status != .available {
+                    events.append(try actor.sign(.staffAvailability, school: code, at: now,
+                                                 body: Availability(id: p.id, status: status, from: now.taipeiDay)))
+                }
+            }
+            try session.appendSchool(events)
+            Output.say("Imported \(rows.count) staff from \(file).")
+        case "courses":
+            let courses = try RosterImport.courses(file)
+            var events: [StoredEvent] = []
+            for c in courses { events.append(try actor.sign(.courseSet, school: code, at: now, body: c)) }
+            try session.appendSchool(events)
+            Output.say("Imported \(courses.count) courses from \(file).")
+        default:
+            throw FolioError(.badInput, "\(kind) is not students, staff or courses.", hint: "Say which roster the file holds.")
+        }
+    }
+}
