@@ -10,7 +10,7 @@ public enum ItemRules {
         if text.count > settings.descriptionLimit {
             return FolioError(.descriptionLength,
                               "The description has \(text.count) characters; at most \(settings.descriptionLimit) are allowed.",
-                              hint: "Shorten it by \(text.count - settings.descriptionLimit) characters and try again.")
+                              hint: "Shorten it to \(settings.descriptionLimit) characters or fewer and try again.")
         }
         return nil
     }

@@ -64,7 +64,7 @@ extension WorkspaceSession {
         for f in files { sources.append((sourcePath(request.files, f), f.path(item: itemID))) }
         let body = ItemUploaded(item: itemID, category: request.category, term: request.term, course: request.course,
                                 description: request.description, fields: request.fields, files: files, link: request.link)
-        let event = try actor.sign(.itemUploaded, school: school.code, student: request.student, at: now, body: body)
+        let event = try sign(actor, .itemUploaded, student: request.student, at: now, body: body)
         let views = try appendStudents([StudentChange(number: request.student, events: [event], files: sources)])
         // Re-hash what landed: a file changed while it was being copied must not be kept silently.
         for f in files {
@@ -85,8 +85,7 @@ extension WorkspaceSession {
     public func decide(student: String, item prefix: String, certify: Bool, reason: String?, actor: Actor,
                        now: Instant) throws(FolioError) -> ItemView {
         let item = try workspace.item(student, prefix, school: school)
-        let event = try actor.sign(certify ? .itemCertified : .itemRejected, school: school.code, student: student,
-                                   at: now, body: ItemDecision(item: item.id, version: item.version, reason: reason))
+        let event = try sign(actor, certify ? .itemCertified : .itemRejected, student: student, at: now, body: ItemDecision(item: item.id, version: item.version, reason: reason))
         return try appendStudents([StudentChange(number: student, events: [event])])[student]!.item(item.id)!
     }
 
@@ -94,8 +93,7 @@ extension WorkspaceSession {
     public func select(student: String, item prefix: String, selected: Bool, actor: Actor,
                        now: Instant) throws(FolioError) -> ItemView {
         let item = try workspace.item(student, prefix, school: school)
-        let event = try actor.sign(selected ? .itemSelected : .itemUnselected, school: school.code, student: student,
-                                   at: now, body: ItemSelection(item: item.id, year: item.term.year))
+        let event = try sign(actor, selected ? .itemSelected : .itemUnselected, student: student, at: now, body: ItemSelection(item: item.id, year: item.term.year))
         return try appendStudents([StudentChange(number: student, events: [event])])[student]!.item(item.id)!
     }
 

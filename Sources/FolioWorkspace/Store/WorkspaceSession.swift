@@ -18,6 +18,17 @@ public final class WorkspaceSession {
         school = SchoolFolder.fold(schoolEvents)
     }
 
+    /// Signs a new event, stamped no earlier than one second after the latest event it follows (the
+    /// school's, or the student's), so that on one replica the fold replays changes in the order they
+    /// were made even when a script makes several in the same second.
+    public func sign(_ actor: Actor, _ kind: EventKind, student: String? = nil, at now: Instant,
+                     body: some Encodable) throws(FolioError) -> StoredEvent {
+        let earlier = student.map { workspace.studentEvents($0) } ?? schoolEvents
+        let latest = earlier.map(\.event.at).max()
+        let at = latest.map { max(now, $0.adding(seconds: 1)) } ?? now
+        return try actor.sign(kind, school: school.code, student: student, at: at, body: body)
+    }
+
     /// Adds school-wide events. Each must pass the fold's rules; then every student's view is folded again
     /// (a course rename or a revoked key changes them) and the changed ones are rewritten.
     public func appendSchool(_ new: [StoredEvent]) throws(FolioError) {

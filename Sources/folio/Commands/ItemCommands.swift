@@ -145,7 +145,7 @@ struct RecordCommand: FolioCommand {
         }
         var changes: [WorkspaceSession.StudentChange] = []
         for (number, record) in rows {
-            let e = try actor.sign(.recordAdded, school: session.school.code, student: number, at: now, body: record)
+            let e = try session.sign(actor, .recordAdded, student: number, at: now, body: record)
             if let i = changes.firstIndex(where: { $0.number == number }) { changes[i].events.append(e) }
             else { changes.append(.init(number: number, events: [e])) }
         }

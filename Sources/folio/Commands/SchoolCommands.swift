@@ -27,7 +27,7 @@ struct CalendarSet: FolioCommand {
         let c = CalendarTerm(term: try Parse.term(term), start: try Parse.date(start), end: try Parse.date(end),
                              closingCeremony: try Parse.date(closing), upload: try Parse.window(upload),
                              certify: try Parse.window(certify), select: try Parse.window(select))
-        try session.appendSchool([try global.actor().sign(.calendarTerm, school: session.school.code, at: try global.now(), body: c)])
+        try session.appendSchool([try session.sign(try global.actor(), .calendarTerm, at: try global.now(), body: c)])
         Output.say("Set the calendar for \(term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
     }
 }
@@ -53,7 +53,7 @@ struct CourseAdd: FolioCommand {
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
         let c = Course(code: code, name: name, term: try Parse.term(term), teachers: teacher, reviewer: reviewer)
-        try session.appendSchool([try global.actor().sign(.courseSet, school: session.school.code, at: try global.now(), body: c)])
+        try session.appendSchool([try session.sign(try global.actor(), .courseSet, at: try global.now(), body: c)])
         Output.say("Course \(code) \(name) (\(term)) is certified by \(c.certifiers.joined(separator: ", ")).")
     }
 }
@@ -80,7 +80,7 @@ struct ActivityAdd: FolioCommand {
             throw FolioError(.badInput, "--kind \(kind) is not known.", hint: "Use briefing, teacher-training, student-training or workshop.")
         }
         let a = ActivityRecorded(kind: k, date: try Parse.date(date), title: title)
-        try session.appendSchool([try global.actor().sign(.activityRecorded, school: session.school.code, at: try global.now(), body: a)])
+        try session.appendSchool([try session.sign(try global.actor(), .activityRecorded, at: try global.now(), body: a)])
         Output.say("Recorded \(kind) on \(date): \(title).")
     }
 }
@@ -110,13 +110,12 @@ struct RosterImportCommand: FolioCommand {
         let session = try WorkspaceSession(try global.openWorkspace())
         let actor = try global.actor()
         let now = try global.now()
-        let code = session.school.code
         switch kind {
         case "students":
             let records = try RosterImport.students(file)
             var changes: [WorkspaceSession.StudentChange] = []
             for r in records {
-                changes.append(.init(number: r.number, events: [try actor.sign(.studentSet, school: code, student: r.number, at: now, body: r)]))
+                changes.append(.init(number: r.number, events: [try session.sign(actor, .studentSet, student: r.number, at: now, body: r)]))
             }
             try session.appendStudents(changes)
             Output.say("Imported \(records.count) students from \(file).")
@@ -124,9 +123,9 @@ struct RosterImportCommand: FolioCommand {
             let rows = try RosterImport.staff(file, existing: session.school)
             var events: [StoredEvent] = []
             for (p, status) in rows {
-                events.append(try actor.sign(.staffSet, school: code, at: now, body: p))
+                events.append(try session.sign(actor, .staffSet, at: now, body: p))
                 if status != .available {
-                    events.append(try actor.sign(.staffAvailability, school: code, at: now,
+                    events.append(try session.sign(actor, .staffAvailability, at: now,
                                                  body: Availability(id: p.id, status: status, from: now.taipeiDay)))
                 }
             }
@@ -135,7 +134,7 @@ struct RosterImportCommand: FolioCommand {
         case "courses":
             let courses = try RosterImport.courses(file)
             var events: [StoredEvent] = []
-            for c in courses { events.append(try actor.sign(.courseSet, school: code, at: now, body: c)) }
+            for c in courses { events.append(try session.sign(actor, .courseSet, at: now, body: c)) }
             try session.appendSchool(events)
             Output.say("Imported \(courses.count) courses from \(file).")
         default:

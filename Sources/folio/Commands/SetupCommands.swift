@@ -59,7 +59,7 @@ struct KeyRevoke: FolioCommand {
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
         let key = KeyFiles.publicKey(publicKey)
-        let e = try global.actor().sign(.keyRevoked, school: session.school.code, at: try global.now(),
+        let e = try session.sign(try global.actor(), .keyRevoked, at: try global.now(),
                                         body: KeyRevoked(publicKey: key, reason: reason))
         try session.appendSchool([e])
         Output.say("Revoked the key \(key.prefix(12))…; records it signs from now on are refused.")
@@ -113,7 +113,7 @@ struct StaffAdd: FolioCommand {
         }
         let key = publicKey.map(KeyFiles.publicKey) ?? session.school.principal(id)?.publicKey
         let p = Principal(id: id, name: name, kind: k, offices: office, publicKey: key)
-        try session.appendSchool([try global.actor().sign(.staffSet, school: session.school.code, at: try global.now(), body: p)])
+        try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
         Output.say("Registered \(id) (\(name))" + (office.isEmpty ? "" : " in \(office.map(Office.label).joined(separator: ", "))") + ".")
     }
 }
@@ -135,8 +135,7 @@ struct StaffAway: FolioCommand {
             throw FolioError(.badInput, "--status \(status) is not left, on-leave or available.", hint: "Use one of those.")
         }
         let a = Availability(id: id, status: s, from: try Parse.date(from), until: try until.map(Parse.date))
-        try session.appendSchool([try global.actor().sign(.staffAvailability, school: session.school.code,
-                                                          at: try global.now(), body: a)])
+        try session.appendSchool([try session.sign(try global.actor(), .staffAvailability, at: try global.now(), body: a)])
         Output.say("Recorded \(id) as \(status) from \(from)" + (until.map { " until \($0)" } ?? "") + ".")
     }
 }
@@ -178,7 +177,7 @@ struct StaffDuty: FolioCommand {
         }
         if !responsible.isEmpty { table.duties[index].responsible = responsible }
         table.duties[index].delegates = delegate
-        try session.appendSchool([try global.actor().sign(.dutyTable, school: session.school.code, at: try global.now(), body: table)])
+        try session.appendSchool([try session.sign(try global.actor(), .dutyTable, at: try global.now(), body: table)])
         Output.say("\(table.duties[index].title): responsible \(table.duties[index].responsible.joined(separator: ", ")); delegates in order: \(delegate.joined(separator: " > ")).")
     }
 }
