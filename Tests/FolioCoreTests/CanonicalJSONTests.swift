@@ -1,0 +1,91 @@
+import FolioCore
+import FolioTestSupport
+import Foundation
+import Testing
+
+@Suite struct CanonicalJSONTests {
+    @Test func keysAreSortedByUTF8BytesWithoutWhitespace() throws {
+        // "Z" (0x5A) sorts before "a" (0x61) and "é" (0xC3 0xA9) after both, byte-wise.
+        let value = JSONValue.object(["a": .int(1), "é": .bool(true), "Z": .array([.null, .string("x")])])
+        let text = String(decoding: CanonicalJSON.serialize(value), as: UTF8.self)
+        #expect(text == #"{"Z":[null,"x"],"a":1,"é":true}"#)
+    }
+
+    @Test func stringsEscapeOnlyWhatJSONRequires() {
+        let text = String(decoding: CanonicalJSON.serialize(.string("a\"b\\c\nd\u{01}/中")), as: UTF8.self)
+        #expect(text == #""a\"b\\c\nd\u0001/中""#)
+    }
+
+    @Test func encodingIsIndependentOfInputKeyOrder() throws {
+        struct A: Codable { var b = 2; var a = "x" }
+        struct B: Codable { var a = "x"; var b = 2 }
+        #expect(try CanonicalJSON.encode(A()) == CanonicalJSON.encode(B()))
+    }
+
+    @Test func fractionalNumbersAreRefused() {
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(JSONValue.self, from: Data("1.5".utf8)) }
+    }
+}
+
+@Suite struct EventSigningTests {
+    @Test func eventIDIsSHA256OfCanonicalBytesAndSignatureVerifies() throws {
+        let f = SchoolFixture()
+        let stored = f.schoolEvents[0]
+        let bytes = try stored.event.canonicalBytes()
+        // Independent hash: CryptoKit-free check through the shell's sha256sum.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ev-\(UUID().uuidString)")
+        try Data(bytes).write(to: tmp)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [tmp.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        p.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(out.hasPrefix(stored.id))
+        #expect(stored.signed.signatureIsValid)
+    }
+
+    @Test func changingAnyFieldBreaksTheSignature() throws {
+        let f = SchoolFixture()
+        var signed = f.schoolEvents[0].signed
+        signed.event.at = signed.event.at.adding(seconds: 1)
+        #expect(!signed.signatureIsValid)
+        var other = f.schoolEvents[0].signed
+        other.event.body = .object(["code": .string("999902")])
+        #expect(!other.signatureIsValid)
+    }
+
+    @Test func storedFileRoundTripsToTheSameID() throws {
+        let f = SchoolFixture()
+        let bytes = try f.schoolEvents[0].signed.fileBytes()
+        let parsed = try SignedEvent.parse(bytes)
+        #expect(try parsed.id() == f.schoolEvents[0].id)
+        #expect(try parsed.fileBytes() == bytes)
+    }
+}
+
+@Suite struct TimeTests {
+    @Test func instantsParseTaiwanTimeAndPrintUTC() {
+        #expect(Instant(iso: "2024-09-10T09:30")?.description == "2024-09-10T01:30:00Z")
+        #expect(Instant(iso: "2024-09-10T01:30:00Z")?.taipeiText == "2024-09-10 09:30")
+        #expect(Instant(iso: "2024-09-10T00:30:00+08:00")?.taipeiDay == CivilDate(iso: "2024-09-10"))
+        // 23:30 UTC is already the next day in Taiwan.
+        #expect(Instant(iso: "2024-09-10T23:30:00Z")?.taipeiDay == CivilDate(iso: "2024-09-11"))
+        #expect(Instant(iso: "2024-13-10") == nil)
+        #expect(Instant(iso: "2024-09-10T25:00") == nil)
+    }
+
+    @Test func termsAndAcademicYearsFollowTheROCCalendar() {
+        #expect(AcademicYear(containing: CivilDate(iso: "2024-08-01")!).value == 113)
+        #expect(AcademicYear(containing: CivilDate(iso: "2025-07-31")!).value == 113)
+        #expect(Term(containing: CivilDate(iso: "2025-01-15")!) == Term("113-1"))
+        #expect(Term(containing: CivilDate(iso: "2025-02-15")!) == Term("113-2"))
+        #expect(Term("113-3") == nil)
+        #expect(Term("113-2")!.next == Term("114-1"))
+        #expect(CivilDate(iso: "2024-02-29")!.adding(years: 5) == CivilDate(iso: "2029-02-28"))
+        #expect(CivilDate(iso: "2024-02-28")!.adding(days: 2) == CivilDate(iso: "2024-03-01"))
+    }
+}

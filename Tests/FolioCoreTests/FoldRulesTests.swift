@@ -1,0 +1,194 @@
+import FolioCore
+import FolioTestSupport
+import Testing
+
+/// The seed's rules as the fold applies them. Each test builds events with `SchoolFixture` and checks the
+/// folded view, or the rule that keeps an event out.
+@Suite struct FoldRulesTests {
+    let f = SchoolFixture.standard()
+    var school: SchoolState { f.school }
+
+    func fold(_ events: [StoredEvent]) -> StudentView {
+        StudentFolder.fold(number: "112001", events: events, school: school)
+    }
+
+    func problem(_ events: [StoredEvent]) -> FolioError.Code? { fold(events).problems.first?.code }
+
+    @Test func standardSchoolFoldsWithoutProblems() {
+        #expect(school.problems.isEmpty)
+        #expect(school.courses.count == 4)
+    }
+
+    @Test func seventhUploadInASemesterIsKeptOut() {
+        var events = [f.enrol("112001")]
+        for n in 0..<7 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
+        let view = fold(events)
+        #expect(view.items.count == 6)
+        #expect(view.problems.map(\.code) == [.uploadLimit])
+    }
+
+    @Test func diversePerformanceHasNoPerSemesterUploadLimit() {
+        var events = [f.enrol("112001")]
+        for n in 0..<8 {
+            events.append(f.upload("112001", item: "div000000\(n)", category: "other", seed: "\(n)",
+                                   at: "2024-10-0\(n + 1)T09:00", fields: ["name": "活動\(n)"]))
+        }
+        #expect(fold(events).items.count == 8)
+    }
+
+    @Test func onlyTheCourseTeacherCertifies() {
+        let up = f.upload("112001", item: "aaaaaaaaaa")
+        let version = ItemUploaded(item: "", category: "", term: Term("113-1")!, course: nil, description: "",
+                                   fields: [:], files: [ItemFile(role: .document, name: "report.pdf", size: 1000,
+                                                                 sha256: SHA256Hex.of(Array("a".utf8)), kind: "pdf")]).version
+        let byOther = f.event(.itemCertified, by: "T002", at: "2024-10-02T09:00", student: "112001",
+                              body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        #expect(problem([f.enrol("112001"), up, byOther]) == .notAuthorised)
+        let byTeacher = f.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
+                                body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        #expect(fold([f.enrol("112001"), up, byTeacher]).item("aaaaaaaaaa")?.status == .certified)
+    }
+
+    @Test func identicalReuploadKeepsCertificationAndChangedFileLosesIt() throws {
+        let up = f.upload("112001", item: "aaaaaaaaaa", seed: "a")
+        let version = try up.event.decodeBody(ItemUploaded.self).version
+        let cert = f.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
+                           body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        let same = f.upload("112001", item: "aaaaaaaaaa", seed: "a", at: "2024-10-03T09:00", description: "實驗報告（重傳）")
+        #expect(fold([f.enrol("112001"), up, cert, same]).item("aaaaaaaaaa")?.status == .certified)
+        let changed = f.upload("112001", item: "aaaaaaaaaa", seed: "b", at: "2024-10-03T09:00")
+        #expect(fold([f.enrol("112001"), up, cert, changed]).item("aaaaaaaaaa")?.status == .uploaded)
+        // A certification bound to the old version cannot be replayed onto the new one.
+        let late = f.event(.itemCertified, by: "T001", at: "2024-10-04T09:00", student: "112001",
+                           body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        #expect(problem([f.enrol("112001"), up, changed, late]) == .versionChanged)
+    }
+
+    @Test func delegatesActOnlyForAnUnavailablePrimaryAndInOrder() throws {
+        var g = f
+        let up = g.upload("112001", item: "aaaaaaaaaa")
+        let version = try up.event.decodeBody(ItemUploaded.self).version
+        func cert(_ by: String, at: String) -> StoredEvent {
+            g.event(.itemCertified, by: by, at: at, student: "112001",
+                    body: ItemDecision(item: "aaaaaaaaaa", version: version), for: "T001")
+        }
+        let base = [g.enrol("112001"), up]
+        // T001 is available: no delegate may act.
+        #expect(StudentFolder.fold(number: "112001", events: base + [cert("L01", at: "2024-10-05T09:00")],
+                                   school: g.school).problems.first?.code == .delegateNotAllowed)
+        g.school(.staffAvailability, by: "root", at: "2024-10-01T08:00",
+                 body: Availability(id: "T001", status: .left, from: CivilDate(iso: "2024-10-01")!))
+        // IT comes after the reader-services section, whose L01 is available.
+        let outOfOrder = StudentFolder.fold(number: "112001", events: base + [cert("IT1", at: "2024-10-05T09:00")], school: g.school)
+        #expect(outOfOrder.problems.first?.code == .delegateNotAllowed)
+        #expect(outOfOrder.problems.first?.message.contains("L01") == true)
+        let first = StudentFolder.fold(number: "112001", events: base + [cert("L01", at: "2024-10-05T09:00")], school: g.school)
+        #expect(first.item("aaaaaaaaaa")?.decision?.onBehalfOf == "T001")
+        // Once L01 is on leave too, IT may act.
+        g.school(.staffAvailability, by: "root", at: "2024-10-01T08:01",
+                 body: Availability(id: "L01", status: .onLeave, from: CivilDate(iso: "2024-10-01")!,
+                                    until: CivilDate(iso: "2024-10-31")!))
+        let second = StudentFolder.fold(number: "112001", events: base + [cert("IT1", at: "2024-10-05T09:00")], school: g.school)
+        #expect(second.item("aaaaaaaaaa")?.status == .certified)
+    }
+
+    @Test func selectionLimitsAreSixCourseOutcomesAndTenDiverseItemsAYear() throws {
+        var events = [f.enrol("112001")]
+        // 6 course outcomes in 113-1 and 1 in 113-2, all certified, then 7 selections.
+        for n in 0..<7 {
+            let term = n < 6 ? "113-1" : "113-2"
+            let at = n < 6 ? "2024-10-0\(n + 1)T09:00" : "2025-03-01T09:00"
+            let up = f.upload("112001", item: "crs000000\(n)", course: n < 6 ? "PHY" : "PHY2", term: term, seed: "c\(n)", at: at)
+            events.append(up)
+            events.append(f.event(.itemCertified, by: "T001", at: n < 6 ? "2024-12-01T09:00" : "2025-03-02T09:00",
+                                  student: "112001",
+                                  body: ItemDecision(item: "crs000000\(n)", version: try up.event.decodeBody(ItemUploaded.self).version)))
+        }
+        for n in 0..<11 {
+            events.append(f.upload("112001", item: "div\(String(format: "%07d", n))", category: "other", seed: "d\(n)",
+                                   at: "2024-11-\(String(format: "%02d", n + 1))T09:00", fields: ["name": "活動"]))
+        }
+        for n in 0..<7 {
+            events.append(f.event(.itemSelected, by: "K1", at: "2025-06-20T09:0\(n)", student: "112001",
+                                  body: ItemSelection(item: "crs000000\(n)", year: AcademicYear(113))))
+        }
+        for n in 0..<11 {
+            events.append(f.event(.itemSelected, by: "K1", at: "2025-06-21T09:\(String(format: "%02d", n))", student: "112001",
+                                  body: ItemSelection(item: "div\(String(format: "%07d", n))", year: AcademicYear(113))))
+        }
+        let view = fold(events)
+        #expect(view.selected(in: AcademicYear(113), group: .courseOutcome).count == 6)
+        #expect(view.selected(in: AcademicYear(113), group: .diverse).count == 10)
+        #expect(view.problems.map(\.code) == [.selectionLimit, .selectionLimit])
+    }
+
+    @Test func uncertifiedCourseOutcomeCannotBeSelected() {
+        let events = [f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa"),
+                      f.event(.itemSelected, by: "K1", at: "2025-01-07T09:00", student: "112001",
+                              body: ItemSelection(item: "aaaaaaaaaa", year: AcademicYear(113)))]
+        #expect(problem(events) == .notCertified)
+    }
+
+    @Test func uploadsOutsideTheWindowAreKeptOut() {
+        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", at: "2025-02-04T09:00")]) == .outsideWindow)
+        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", at: "2024-09-01T09:00")]) == .outsideWindow)
+    }
+
+    @Test func descriptionOfHundredCharactersIsAcceptedAndHundredOneRefused() {
+        let ok = f.upload("112001", item: "aaaaaaaaaa", description: String(repeating: "字", count: 100))
+        let long = f.upload("112001", item: "bbbbbbbbbb", description: String(repeating: "字", count: 101))
+        #expect(fold([f.enrol("112001"), ok]).problems.isEmpty)
+        #expect(problem([f.enrol("112001"), long]) == .descriptionLength)
+    }
+
+    @Test func teacherCannotUploadForAStudent() {
+        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", by: "T001")]) == .notAuthorised)
+    }
+
+    @Test func twoAuthorisedPeopleDisagreeingIsAConflictAndBothAreKept() throws {
+        var g = f
+        g.school(.courseSet, by: "I01", at: "2024-08-04T09:00",
+                 body: Course(code: "PHY", name: "PHY", term: Term("113-1")!, teachers: ["T001", "T003"]))
+        let up = g.upload("112001", item: "aaaaaaaaaa")
+        let version = try up.event.decodeBody(ItemUploaded.self).version
+        let yes = g.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
+                          body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        let no = g.event(.itemRejected, by: "T003", at: "2024-10-02T10:00", student: "112001",
+                         body: ItemDecision(item: "aaaaaaaaaa", version: version, reason: "不是本課程作業"))
+        let view = StudentFolder.fold(number: "112001", events: [g.enrol("112001"), up, yes, no], school: g.school)
+        #expect(view.item("aaaaaaaaaa")?.status == .conflict)
+        #expect(view.conflicts.first?.decisions.count == 2)
+    }
+
+    @Test func foldIsIndependentOfEventOrder() {
+        var events = [f.enrol("112001")]
+        for n in 0..<5 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
+        let expected = fold(events)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            #expect(fold(events.shuffled(using: &rng)) == expected)
+        }
+        #expect(SchoolFolder.fold(f.schoolEvents.shuffled()) == school)
+    }
+
+    @Test func revokedKeyIsRefusedFromRevocationOn() throws {
+        var g = f
+        let up = g.upload("112001", item: "aaaaaaaaaa")
+        let version = try up.event.decodeBody(ItemUploaded.self).version
+        g.school(.keyRevoked, by: "root", at: "2024-10-01T08:00",
+                 body: KeyRevoked(publicKey: g.keys["T001"]!.publicKeyText, reason: "laptop stolen"))
+        let cert = g.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
+                           body: ItemDecision(item: "aaaaaaaaaa", version: version))
+        let view = StudentFolder.fold(number: "112001", events: [g.enrol("112001"), up, cert], school: g.school)
+        #expect(view.problems.first?.code == .wrongKey)
+        #expect(view.item("aaaaaaaaaa")?.status == .uploaded)
+    }
+
+    @Test func schoolEventsNeedTheRightOffice() {
+        var g = f
+        g.school(.courseSet, by: "T001", at: "2024-08-05T09:00",
+                 body: Course(code: "X", name: "X", term: Term("113-1")!, teachers: ["T001"]))
+        #expect(g.school.problems.first?.code == .notAuthorised)
+        #expect(g.school.course("X", term: Term("113-1")!) == nil)
+    }
+}
