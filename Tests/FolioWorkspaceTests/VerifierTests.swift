@@ -1,0 +1,80 @@
+import FolioCore
+import FolioWorkspace
+import Foundation
+import Testing
+
+/// `folio verify` on a real copy of the sample school: clean as shipped, and each kind of damage is named.
+@Suite struct VerifierTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../SampleWorkspace").standardizedFileURL.path
+
+    func copy() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-ws-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: Self.sample, toPath: dir)
+        return dir
+    }
+
+    func anyFile(_ root: String, under: String, suffix: String) throws -> String {
+        let base = root + "/" + under
+        let e = FileManager.default.enumerator(atPath: base)!
+        while let p = e.nextObject() as? String { if p.hasSuffix(suffix) { return base + "/" + p } }
+        throw FolioError(.io, "no \(suffix) under \(under)", hint: "")
+    }
+
+    @Test func sampleWorkspaceVerifiesClean() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.isClean, "\(report.issues)")
+        #expect(report.students == 12)
+        #expect(report.files > 0)
+    }
+
+    @Test func changedArtifactIsReportedWithItsPath() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try anyFile(dir, under: "students/112001/files", suffix: ".pdf")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.issues.count == 1)
+        #expect(report.issues.first.map { file.hasSuffix($0.path) && $0.message.contains("changed") } == true)
+    }
+
+    @Test func alteredEventFileIsReported() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try anyFile(dir, under: "students/112001/events", suffix: ".json")
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"v\":1", with: "\"v\":2")
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.issues.contains { file.hasSuffix($0.path) && $0.message.contains("does not match") })
+    }
+
+    @Test func extraFileAndEditedManifestAreReported() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/students/112001/files/stray.pdf"))
+        let manifest = dir + "/students/113001/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(of: "rejected", with: "certified")
+        try text.write(toFile: manifest, atomically: false, encoding: .utf8)
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.issues.contains { $0.path == "students/112001/files/stray.pdf" })
+        #expect(report.issues.contains { $0.path == "students/113001/manifest.json" })
+        #expect(report.issues.count == 2)
+        // `repair` rebuilds the manifest from the events; the stray file stays a problem for a person.
+        let session = try WorkspaceSession(try Workspace.open(dir))
+        #expect(try session.rebuildViews() == 1)
+        #expect(Verifier.run(try Workspace.open(dir)).issues.map(\.path) == ["students/112001/files/stray.pdf"])
+    }
+
+    @Test func secondWriterIsRefusedWhileTheFirstHoldsTheLock() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try WorkspaceSession(try Workspace.open(dir))
+        #expect(throws: FolioError.self) { _ = try WorkspaceSession(try Workspace.open(dir)) }
+        _ = first
+    }
+}
