@@ -70,7 +70,9 @@ public enum FolioRunner {
     public static let folioVariables = ["FOLIO_KEY", "FOLIO_NOW", "FOLIO_CRASH_AT"]
 
     /// The `folio` binary: `$FOLIO_BIN` if set, else next to the running test bundle (the build products
-    /// directory, where `swift build --build-tests` put it because FolioCLITests depends on it).
+    /// directory, where `swift build --build-tests` put it because FolioCLITests depends on it). Under
+    /// `swift test` on Linux, `CommandLine.arguments[0]` is `<scratch>/debug/folioPackageTests.xctest`, so its
+    /// directory is the one; the Bundle-based candidates cover other runners (and macOS bundles).
     public static func binary() throws -> URL {
         let fm = FileManager.default
         if let path = ProcessInfo.processInfo.environment["FOLIO_BIN"], !path.isEmpty {

@@ -101,7 +101,9 @@ import Testing
             let process = try FolioRunner.start(
                 scenario.arguments(ws) + ["--as", "R01", "--key", ws.key("R01"), "--workspace", ws.root.path],
                 env: ["FOLIO_NOW": Self.now])
-            let delay = Double.random(in: 0...max(seconds, 0.02))
+            // Spread the kills over the run, most of them late (where the writes happen), with random jitter.
+            let fraction = 0.3 + 0.8 * Double(attempt - 1) / 7 + Double.random(in: -0.05...0.05)
+            let delay = max(0, fraction * seconds)
             Thread.sleep(forTimeInterval: delay)
             process.kill()
             let r = process.wait()
