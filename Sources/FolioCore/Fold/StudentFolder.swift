@@ -22,6 +22,12 @@ public enum StudentFolder {
         let view = fold(number: number, events: existing + new, school: school)
         let ids = Set(new.map(\.id))
         if let problem = view.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
+        // A new event that sorts before existing ones (same second, or an earlier clock) must not push an
+        // already accepted event out of the view, e.g. past the upload or selection limit.
+        if !view.problems.isEmpty {
+            let earlier = Set(fold(number: number, events: existing, school: school).problems.map(\.event))
+            if let problem = view.problems.first(where: { !earlier.contains($0.event) }) { throw problem.error }
+        }
         return view
     }
 

@@ -115,6 +115,7 @@ struct RecordCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "record", abstract: "Enter office records: enrolment, grade, cadre, consultation, service-learning, reward-discipline, psych-test.",
         discussion: """
+        Examples:
         One record:   folio record grade 112001 --term 113-1 --field subject=物理 --field credits=2 --field score=88 --as R01 --key R01.key
         From CSV:     folio record grade --csv grades.csv --as R01 --key R01.key   (columns 學號,學期 and the fields; one bad row refuses all)
         """)

@@ -141,7 +141,8 @@ struct StaffAway: FolioCommand {
 }
 
 struct StaffList: FolioCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List people, devices and the duty table.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List people, devices and the duty table.",
+                                                    discussion: "Example: folio staff list --workspace /srv/folio")
     @OptionGroup var global: GlobalOptions
 
     func execute() throws(FolioError) {

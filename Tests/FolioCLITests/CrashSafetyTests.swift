@@ -1,0 +1,117 @@
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// A write interrupted at any point leaves the old workspace or the new one: directly, or once the next
+/// writing command has finished the committed transaction (`Transaction.recover`).
+@Suite struct CrashSafetyTests {
+    /// A writing command to interrupt, as run against a fresh sample copy.
+    struct Scenario: Sendable, CustomTestStringConvertible {
+        var name: String
+        var who: String
+        var arguments: @Sendable (SampleCopy) -> [String]
+        var testDescription: String { name }
+    }
+
+    static let now = "2025-01-08T13:00"
+
+    static let scenarios = [
+        Scenario(name: "upload with a document and a media file", who: "KIOSK1") { ws in
+            SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A", description: "單擺實驗與錄音",
+                                    files: [ws.asset("physics-lab-report.pdf"), ws.asset("tone-a440.mp3")])
+        },
+        Scenario(name: "course rename, which rewrites manifests", who: "I01") { _ in
+            ["course", "add", "PHY-11A", "--name", "物理（實驗）", "--term", "113-1", "--teacher", "T001"]
+        },
+    ]
+
+    /// True when `.folio/txn` holds a committed plan that the next writing command will finish.
+    private func committedPlanWaits(_ ws: SampleCopy) -> Bool {
+        let txn = ws.path(".folio/txn")
+        let dirs = (try? FileManager.default.contentsOfDirectory(atPath: txn)) ?? []
+        return dirs.contains { FileManager.default.fileExists(atPath: txn + "/" + $0 + "/plan.json") }
+    }
+
+    /// After an interrupted run: the tree is old, new, or a committed plan waits; after recovery (any writing
+    /// command, here `folio repair`) it is old or new; running the command again gives exactly the new tree, and
+    /// verify passes.
+    private func checkAfterInterruption(_ ws: SampleCopy, _ scenario: Scenario, before: TreeSnapshot, after: TreeSnapshot,
+                                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let raw = try ws.snapshot()
+        #expect(raw == before || raw == after || committedPlanWaits(ws),
+                "\(what): neither old nor new, and no committed plan to finish:\n\(raw.differences(from: before))",
+                sourceLocation: sourceLocation)
+        let repair = try ws.folio(["repair"], now: Self.now)
+        #expect(repair.succeeded, "\(what): \(repair)", sourceLocation: sourceLocation)
+        let recovered = try ws.snapshot()
+        #expect(recovered == before || recovered == after,
+                "\(what): after recovery neither old nor new:\n\(recovered.differences(from: before))",
+                sourceLocation: sourceLocation)
+        let again = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now)
+        #expect(again.succeeded, "\(what): running the command again failed: \(again)", sourceLocation: sourceLocation)
+        let final = try ws.snapshot()
+        #expect(final == after, "\(what): the rerun did not give the clean result:\n\(final.differences(from: after))",
+                sourceLocation: sourceLocation)
+        try expectVerifies(ws, what, sourceLocation: sourceLocation)
+    }
+
+    /// The clean result of the scenario, computed once in its own copy.
+    private func reference(_ scenario: Scenario) throws -> (before: TreeSnapshot, after: TreeSnapshot, seconds: Double) {
+        let ws = try SampleCopy(now: Self.now)
+        let before = try ws.snapshot()
+        let start = Date()
+        let r = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now)
+        let seconds = Date().timeIntervalSince(start)
+        try #require(r.succeeded, "\(r)")
+        let after = try ws.snapshot()
+        try #require(after != before)
+        return (before, after, seconds)
+    }
+
+    @Test(arguments: scenarios)
+    func crashAtEveryDurableStepLeavesTheOldOrTheNewWorkspace(_ scenario: Scenario) throws {
+        let (before, after, _) = try reference(scenario)
+        var crashes = 0
+        var completed = false
+        for n in 1...80 {
+            let ws = try SampleCopy(now: Self.now)
+            let r = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now, env: ["FOLIO_CRASH_AT": String(n)])
+            if r.succeeded {
+                let snap = try ws.snapshot()
+                #expect(snap == after, "FOLIO_CRASH_AT=\(n) finished but differs:\n\(snap.differences(from: after))")
+                completed = true
+                break
+            }
+            try #require(!r.signalled && r.status == 99, "FOLIO_CRASH_AT=\(n): expected the crash exit 99: \(r)")
+            crashes += 1
+            try checkAfterInterruption(ws, scenario, before: before, after: after, "FOLIO_CRASH_AT=\(n)")
+        }
+        #expect(completed, "the command never completed within 80 crash points")
+        #expect(crashes >= 3, "the crash hook fired only \(crashes) times")
+    }
+
+    @Test func sigkillDuringARosterImportLeavesTheOldOrTheNewWorkspace() throws {
+        let scenario = Scenario(name: "roster import", who: "R01") { ws in
+            ["roster", "import", "students", ws.path("roster/students.csv")]
+        }
+        let (before, after, seconds) = try reference(scenario)
+        var killed = 0
+        for attempt in 1...8 {
+            let ws = try SampleCopy(now: Self.now)
+            let process = try FolioRunner.start(
+                scenario.arguments(ws) + ["--as", "R01", "--key", ws.key("R01"), "--workspace", ws.root.path],
+                env: ["FOLIO_NOW": Self.now])
+            // Spread the kills over the run, most of them late (where the writes happen), with random jitter.
+            let fraction = 0.3 + 0.8 * Double(attempt - 1) / 7 + Double.random(in: -0.05...0.05)
+            let delay = max(0, fraction * seconds)
+            Thread.sleep(forTimeInterval: delay)
+            process.kill()
+            let r = process.wait()
+            if r.signalled { killed += 1 } else { #expect(r.succeeded, "attempt \(attempt): \(r)") }
+            try checkAfterInterruption(ws, scenario, before: before, after: after,
+                                       "SIGKILL after \(Int(delay * 1000)) ms (attempt \(attempt), \(r.signalled ? "killed" : "finished"))")
+        }
+        // Timing decides how many runs the kill reaches; at least one should be cut short.
+        #expect(killed > 0, "no run was killed before it finished")
+    }
+}
