@@ -25,6 +25,12 @@ public struct VerifyReport: Codable, Sendable {
 public enum Verifier {
     public static func run(_ ws: Workspace) -> VerifyReport {
         var report = VerifyReport()
+        // A change interrupted after its commit point is finished by the next writing command; until then
+        // the files below look half-changed, so say that first rather than suggest restoring a backup.
+        for name in FileIO.list(ws.root + "/.folio/txn") where FileIO.exists(ws.root + "/.folio/txn/\(name)/plan.json") {
+            report.issues.append(VerifyIssue(path: ".folio/txn/\(name)",
+                                             message: "holds a change that was interrupted after it was committed; run `folio repair` to finish it"))
+        }
         let (schoolEvents, damaged) = ws.readEvents(in: ws.schoolEventsDir)
         report.events += schoolEvents.count
         for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }

@@ -24,9 +24,11 @@ public final class WorkspaceSession {
     public func sign(_ actor: Actor, _ kind: EventKind, student: String? = nil, at now: Instant,
                      body: some Encodable) throws(FolioError) -> StoredEvent {
         let earlier = student.map { workspace.studentEvents($0) } ?? schoolEvents
-        let latest = earlier.map(\.event.at).max()
-        let at = latest.map { max(now, $0.adding(seconds: 1)) } ?? now
-        return try actor.sign(kind, school: school.code, student: student, at: at, body: body)
+        let candidate = try actor.sign(kind, school: school.code, student: student, at: now, body: body)
+        // The very same change made again (a command rerun after an interruption) is the same event.
+        if earlier.contains(where: { $0.id == candidate.id }) { return candidate }
+        guard let latest = earlier.map(\.event.at).max(), latest >= now else { return candidate }
+        return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
     }
 
     /// Adds school-wide events. Each must pass the fold's rules; then every student's view is folded again
