@@ -1,0 +1,1 @@
+../../../Sources/FolioTestSupport/SampleArchives.swift

@@ -1,0 +1,102 @@
+import FolioTar
+import FolioTestSupport
+import Foundation
+import Testing
+
+@Suite struct TarReaderRoundTripTests {
+    @Test func extractRoundTripsNonASCIINamesBytesAndHashes() throws {
+        let dir = try TemporaryDirectory()
+        let archive = dir.child("bundle.tar")
+        let inputs = SampleArchives.inputs()
+        let written = try TarWriter.writeArchive(atPath: archive, inputs)
+        let staging = dir.child("staging")
+        let read = try TarReader().extract(.file(path: archive), intoNewDirectory: staging)
+        #expect(read == written)
+
+        var expected: [String: Data] = [:]
+        for case .bytes(let path, let data) in inputs { expected[path] = data }
+        #expect(try filesUnder(staging) == expected)
+        // The NFC name is on disk byte for byte, not some other normalisation of it.
+        let names = try FileManager.default.contentsOfDirectory(atPath: staging + "/學習成果")
+        #expect(names.map { Array($0.utf8) } == [Array("報告.pdf".utf8)])
+        for entry in read where entry.kind == .file {
+            #expect(entry.sha256 == (try opensslSHA256(ofFile: staging + "/" + entry.path)))
+        }
+    }
+
+    @Test func extractedFilesAndFoldersGetFixedModes() throws {
+        let dir = try TemporaryDirectory()
+        let staging = dir.child("staging")
+        _ = try TarReader().extract(.memory(SampleArchives.standard()), intoNewDirectory: staging)
+        func mode(_ path: String) throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: staging + "/" + path)[.posixPermissions] as? Int
+        }
+        #expect(try mode("manifest.json") == 0o644)
+        #expect(try mode("a/b") == 0o755)  // created implicitly
+        #expect(try mode("學習成果") == 0o755)  // explicit entry
+        #expect(try mode("") == 0o700)  // the staging folder itself
+    }
+
+    @Test func scanHashesEverythingAndWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let archive = dir.child("bundle.tar")
+        let written = try TarWriter.writeArchive(atPath: archive, SampleArchives.inputs())
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(try TarReader().scan(.file(path: archive)) == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == before)
+    }
+
+    @Test func fileDescriptorAndMemorySourcesReadLikeAPath() throws {
+        let dir = try TemporaryDirectory()
+        let archive = dir.child("bundle.tar")
+        let written = try TarWriter.writeArchive(atPath: archive, SampleArchives.inputs())
+        let fd = open(archive, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        #expect(try TarReader().scan(.fileDescriptor(fd)) == written)
+        #expect(try TarReader().scan(.memory(Data(contentsOf: URL(fileURLWithPath: archive)))) == written)
+    }
+
+    @Test func anEmptyTarWithOnlyTheEndMarkerHasNoEntries() throws {
+        #expect(try TarReader().scan(.memory(SampleArchives.archive([]))) == [])
+    }
+
+    @Test func expectedEntryCountAcceptsTheRightNumber() throws {
+        let data = try SampleArchives.standard()
+        let count = try TarReader().scan(.memory(data)).count
+        #expect(try TarReader().scan(.memory(data), expectedEntryCount: count).count == count)
+        #expect(throws: TarError.entryCountMismatch(expected: count + 1, found: count)) {
+            try TarReader().scan(.memory(data), expectedEntryCount: count + 1)
+        }
+    }
+
+    @Test func extractRefusesAnExistingStagingFolderAndLeavesItAlone() throws {
+        let dir = try TemporaryDirectory()
+        let staging = dir.child("staging")
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: staging + "/keep.txt"))
+        #expect(throws: TarError.stagingDirectoryExists(path: staging)) {
+            try TarReader().extract(.memory(SampleArchives.standard()), intoNewDirectory: staging)
+        }
+        #expect(try filesUnder(staging) == ["keep.txt": Data("keep".utf8)])
+    }
+
+    @Test func extractRefusesAStagingPathThatIsASymlink() throws {
+        let dir = try TemporaryDirectory()
+        let target = dir.child("elsewhere")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dir.child("staging"), withDestinationPath: target)
+        #expect(throws: TarError.stagingDirectoryExists(path: dir.child("staging"))) {
+            try TarReader().extract(.memory(SampleArchives.standard()), intoNewDirectory: dir.child("staging"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+    }
+
+    @Test func defaultLimitsAreTheDocumentedOnes() {
+        let limits = TarLimits.default
+        #expect(limits.maxEntryBytes == 64 * 1024 * 1024)
+        #expect(limits.maxEntries == 100_000)
+        #expect(limits.maxTotalBytes == 4 * 1024 * 1024 * 1024)
+        #expect(limits.maxPathBytes == 1024)
+    }
+}
