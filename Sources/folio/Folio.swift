@@ -11,7 +11,7 @@ struct Folio: ParsableCommand {
         Set FOLIO_NOW (for example 2024-09-10T09:00) to run as if it were another day.
         """,
         subcommands: [
-            InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, CourseCommand.self,
+            InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
             UnselectCommand.self, RecordCommand.self, ActivityCommand.self, StatusCommand.self, ReportCommand.self,
             ScheduleCommand.self, VerifyCommand.self, RepairCommand.self,

@@ -206,7 +206,7 @@ public enum StudentFolder {
                              hint: "Import the roster first with `folio roster import`.")
         }
         guard student.status == .enrolled else {
-            throw FolioError(.notEnrolled, "Student \(view.number) is \(student.status.rawValue), so uploads are closed.",
+            throw FolioError(.notEnrolled, "Student \(view.number) is no longer enrolled (\(student.status.rawValue)), so uploads are closed.",
                              hint: "Only enrolled students upload; the registration section (註冊組) can correct the status.")
         }
         guard let category = Catalog.category(u.category) else {
@@ -231,7 +231,7 @@ public enum StudentFolder {
         if category.group == .courseOutcome {
             guard let code = u.course else {
                 throw FolioError(.missingField, "A course learning outcome must name its course.",
-                                 hint: "Add --course with the course code (see `folio status --courses`).")
+                                 hint: "Add --course with the course code (the instruction section 教學組 has the list).")
             }
             guard school.course(code, term: u.term) != nil else {
                 throw FolioError(.unknownCourse, "There is no course \(code) in \(u.term).",

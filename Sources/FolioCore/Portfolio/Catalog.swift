@@ -109,7 +109,6 @@ public enum Catalog {
     public static func category(_ code: String) -> ItemCategory? { categories.first { $0.code == code } }
     public static func recordKind(_ code: String) -> RecordKind? { recordKinds.first { $0.code == code } }
 
-    /// The duty whose delegates may act when a diverse-performance item's certifier is away; all others are
-    /// entered by the student.
+    /// The duty row that governs certifying course learning outcomes, and so who may act for an absent teacher.
     public static let certificationDuty = "certification"
 }

@@ -15,7 +15,7 @@ final class WorkspaceLock {
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             throw FolioError(.workspaceBusy, "Another folio command is working on this workspace right now.",
-                             hint: "Wait for it to finish (a nightly sync can take a few minutes), then try again.")
+                             hint: "Wait for it to finish, then try again.")
         }
     }
 

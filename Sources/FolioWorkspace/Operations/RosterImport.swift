@@ -25,7 +25,7 @@ public enum RosterImport {
     }
 
     static func rowError(_ file: String, _ row: Int, _ what: String, hint: String) -> FolioError {
-        FolioError(.badCSV, "\(file), line \(row + 2): \(what). Nothing was imported.", hint: hint)
+        FolioError(.badCSV, "\(file), line \(row + 2): \(what.hasSuffix(".") ? String(what.dropLast()) : what). Nothing was imported.", hint: hint)
     }
 
     static func date(_ text: String) -> CivilDate? { CivilDate(iso: text) ?? ROCDate(text)?.date }

@@ -53,6 +53,10 @@ struct CertifyCommand: FolioCommand {
         let view = try session.decide(student: student, item: item, certify: true, reason: nil,
                                       actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
+        if view.status == .conflict {
+            Output.say("Recorded your certification of item \(view.id) of \(student), but another teacher returned it: it is now a conflict. Settle it together; `folio status \(student)` shows both decisions.")
+            return
+        }
         Output.say("Certified item \(view.id) of \(student) (\(view.description))"
                    + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ". The student may now select it.")
     }

@@ -20,7 +20,9 @@ struct StatusCommand: FolioCommand {
                 throw FolioError(.unknownStudent, "There is no student \(student) in this workspace.",
                                  hint: "`folio status` lists every student.")
             }
-            let view = ws.view(student, school: school)
+            var view = ws.view(student, school: school)
+            // Printouts and screens show the national ID masked (A12****789); the full ID stays in the files.
+            if let id = view.student?.nationalID { view.student?.nationalID = (try? NationalID(id).masked) ?? "****" }
             if global.json { Output.json(view); return }
             let s = view.student
             Output.say("\(student) \(s?.name ?? "?")  class \(s?.className ?? "?")  grade \(s.map { String($0.grade) } ?? "?")  \(s?.status.rawValue ?? "unregistered")"

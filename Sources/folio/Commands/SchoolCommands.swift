@@ -142,3 +142,32 @@ struct RosterImportCommand: FolioCommand {
         }
     }
 }
+
+struct SettingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings", abstract: "Show or change the rule settings (data section 資料組).",
+        subcommands: [SettingsSet.self])
+}
+
+struct SettingsSet: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change limits; options left out keep their current value.",
+        discussion: "Example: folio settings set --upload-limit 9 --as D01 --key D01.key")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Course learning outcomes a student may upload per semester (seed: 6).") var uploadLimit: Int?
+    @Option(help: "Course learning outcomes a student may select per academic year (6).") var courseSelectionLimit: Int?
+    @Option(help: "Diverse-performance items a student may select per academic year (10).") var diverseSelectionLimit: Int?
+    @Option(help: "Years a graduate's portfolio stays sealed (at least 5).") var retentionYears: Int?
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        var s = session.school.settings
+        if let uploadLimit { s.uploadLimitPerTerm = uploadLimit }
+        if let courseSelectionLimit { s.courseSelectionLimit = courseSelectionLimit }
+        if let diverseSelectionLimit { s.diverseSelectionLimit = diverseSelectionLimit }
+        if let retentionYears { s.retentionYears = retentionYears }
+        try session.appendSchool([try session.sign(try global.actor(), .settings, at: try global.now(), body: s)])
+        Output.say("Settings: \(s.uploadLimitPerTerm) uploads per semester, select \(s.courseSelectionLimit) course outcomes and \(s.diverseSelectionLimit) diverse items a year, retention \(s.retentionYears) years.")
+    }
+}
