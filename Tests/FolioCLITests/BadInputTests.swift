@@ -88,6 +88,23 @@ import Testing
                           assets: ["physics-lab-report.pdf"], now: "2025-02-20T10:00")
     }
 
+    /// The per-semester upload limit is a school setting (another school allows 9): raising it lets the
+    /// seventh upload in, and a teacher may not change it.
+    @Test func uploadLimitIsASettingOfTheDataSection() throws {
+        let ws = try SampleCopy()
+        for i in 0..<6 {
+            _ = try ws.upload(student: "112002", course: "PHY-11A", description: "設定測試\(i + 1)", assets: ["history-essay.pdf"],
+                              now: Self.minute(i))
+        }
+        let before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "T001", ["settings", "set", "--upload-limit", "9"], now: Self.minute(6)),
+                          naming: ["T001"], workspace: ws, unchangedFrom: before)
+        #expect(try ws.folio(as: "D01", ["settings", "set", "--upload-limit", "9"], now: Self.minute(6)).succeeded)
+        _ = try ws.upload(student: "112002", course: "PHY-11A", description: "設定測試7", assets: ["history-essay.pdf"],
+                          now: Self.minute(7))
+        #expect(try ws.items("112002").count == 7)
+    }
+
     /// Regression: with every upload in the same second, the seventh sorted (by id) before earlier ones and
     /// was accepted, while an earlier accepted item silently dropped out of the student's view.
     @Test func seventhUploadInTheSameSecondIsRefusedAndNoAcceptedItemDisappears() throws {
