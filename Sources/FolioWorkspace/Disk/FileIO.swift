@@ -45,36 +45,24 @@ enum FileIO {
 
     /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it.
     static func copyHashing(_ source: String, to target: String) throws(FolioError) -> (size: Int, sha256: String) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw ioError("read", source) }
-        defer { close(input) }
         let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard output >= 0 else { throw ioError("create", target) }
         defer { close(output) }
-        var hasher = SHA256()
-        var size = 0
-        let capacity = 1 << 20
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(input, buffer, capacity)
-            if n < 0 { if errno == EINTR { continue }; throw ioError("read", source) }
-            if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+        let result = try hashFile(source) { (block: UnsafeRawBufferPointer) throws(FolioError) in
             var written = 0
-            while written < n {
-                let w = write(output, buffer + written, n - written)
+            while written < block.count {
+                let w = write(output, block.baseAddress! + written, block.count - written)
                 if w < 0 { if errno == EINTR { continue }; throw ioError("write", target) }
                 written += w
             }
-            size += n
         }
         guard fsync(output) == 0 else { throw ioError("flush", target) }
-        return (size, SHA256Hex.hex(hasher.finalize()))
+        return result
     }
 
-    /// Streams a file through SHA-256 in 1 MiB blocks.
-    static func hashFile(_ path: String) throws(FolioError) -> (size: Int, sha256: String) {
+    /// Streams a file through SHA-256 in 1 MiB blocks, handing each block to `each` as well.
+    static func hashFile(_ path: String,
+                         each: (UnsafeRawBufferPointer) throws(FolioError) -> Void = { _ in }) throws(FolioError) -> (size: Int, sha256: String) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("read", path) }
         defer { close(fd) }
@@ -87,7 +75,9 @@ enum FileIO {
             let n = read(fd, buffer, capacity)
             if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
             if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
+            let block = UnsafeRawBufferPointer(start: buffer, count: n)
+            hasher.update(bufferPointer: block)
+            try each(block)
             size += n
         }
         return (size, SHA256Hex.hex(hasher.finalize()))
