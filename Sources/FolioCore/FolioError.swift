@@ -10,6 +10,8 @@ public struct FolioError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingField, versionChanged, notEnrolled, duplicate, conflict
         case workspaceMissing, workspaceExists, workspaceBusy, workspaceDamaged, io
         case verificationFailed, badBundle, internalError
+        /// A stored record whose signature no longer matches its contents: it was changed after signing.
+        case tampered
     }
 
     public let code: Code

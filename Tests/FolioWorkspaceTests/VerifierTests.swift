@@ -53,6 +53,20 @@ import Testing
         #expect(report.issues.contains { file.hasSuffix($0.path) && $0.message.contains("does not match") })
     }
 
+    /// The id covers the event but not its signature, so a replaced signature keeps the file name; verify must
+    /// still count it as damage, not as an event merely held back by a rule.
+    @Test func replacedSignatureIsDamageNotHeldBack() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try anyFile(dir, under: "students/112001/events", suffix: ".json")
+        let signed = try SignedEvent.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        let forged = SignedEvent(event: signed.event, signature: Data(repeating: 7, count: 64).base64EncodedString())
+        try Data(try forged.fileBytes()).write(to: URL(fileURLWithPath: file))
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.issues.contains { file.hasSuffix($0.path) && $0.message.contains("signature") })
+        #expect(!report.heldBack.contains { file.hasSuffix($0.path) })
+    }
+
     @Test func extraFileAndEditedManifestAreReported() throws {
         let dir = try copy()
         defer { try? FileManager.default.removeItem(atPath: dir) }

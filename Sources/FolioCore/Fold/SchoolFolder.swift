@@ -17,7 +17,7 @@ public enum SchoolFolder {
     public static func apply(_ stored: StoredEvent, to state: inout SchoolState) -> FolioError? {
         let event = stored.event
         guard stored.signed.signatureIsValid else {
-            return FolioError(.wrongKey, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
+            return FolioError(.tampered, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
                               hint: "The record was changed after it was signed; restore it from a backup or bundle.")
         }
         guard event.kind.isSchoolWide, event.student == nil else {

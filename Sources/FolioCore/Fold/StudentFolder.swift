@@ -35,7 +35,7 @@ public enum StudentFolder {
                       decisions: inout [String: [String: Decision]], school: SchoolState) -> FolioError? {
         let event = stored.event
         guard stored.signed.signatureIsValid else {
-            return FolioError(.wrongKey, "The signature on record \(stored.id.prefix(12)) does not match its contents.",
+            return FolioError(.tampered, "The signature on record \(stored.id.prefix(12)) does not match its contents.",
                               hint: "The record was changed after it was signed; restore it from a backup or bundle.")
         }
         guard event.student == view.number, !event.kind.isSchoolWide else {

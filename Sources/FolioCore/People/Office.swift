@@ -6,7 +6,7 @@ public enum Office {
         "student-affairs": "生輔組", "it": "資訊組", "data": "資料組", "counselling": "輔導組",
         "reader-services": "讀服組", "service-promotion": "服推組", "system-engineer": "系統師",
         "registration-clerk": "註冊組幹事", "instruction-clerk": "教學組幹事", "course-teacher": "任課教師",
-        "consultation-teacher": "課程諮詢教師", "homeroom-teacher": "導師", "device": "教室平板/資訊站",
+        "consultation-teacher": "課程諮詢教師", "homeroom-teacher": "導師", "device": "教室資訊站",
     ]
 
     /// `資料組 (data)` for people, or the bare code when it is not a known office.

@@ -104,7 +104,7 @@ public enum Verifier {
         for p in problems {
             let entry = VerifyIssue(path: "\(dir)/\(p.event).json", message: p.message)
             // A signature that does not match means the file was altered: that is damage, not a held-back event.
-            if p.code == .wrongKey && p.message.contains("signature") { report.issues.append(entry) }
+            if p.code == .tampered { report.issues.append(entry) }
             else { report.heldBack.append(entry) }
         }
     }
