@@ -14,7 +14,8 @@ struct Folio: ParsableCommand {
             InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
             UnselectCommand.self, RecordCommand.self, ActivityCommand.self, StatusCommand.self, ReportCommand.self,
-            ScheduleCommand.self, VerifyCommand.self, RepairCommand.self,
+            ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
+            ConflictsCommand.self, ResolveCommand.self,
         ]
     )
 }

@@ -222,11 +222,15 @@ public struct ItemDecision: Codable, Hashable, Sendable {
     public var version: String
     /// Required for a rejection (退回), shown to the student.
     public var reason: String?
+    /// Set by `folio resolve`: the ids of the disagreeing decisions this one settles. When it names every
+    /// decision standing on this version, they give way to it; they stay in the item's history.
+    public var settles: [String]?
 
-    public init(item: String, version: String, reason: String? = nil) {
+    public init(item: String, version: String, reason: String? = nil, settles: [String]? = nil) {
         self.item = item
         self.version = version
         self.reason = reason
+        self.settles = settles
     }
 }
 

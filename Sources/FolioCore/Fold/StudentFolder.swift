@@ -117,6 +117,14 @@ public enum StudentFolder {
                 let decision = Decision(event: stored.id, certified: certified, by: event.author,
                                         onBehalfOf: event.onBehalfOf, at: event.at, reason: d.reason)
                 var forVersion = decisions[d.version + d.item] ?? [:]
+                if let settles = d.settles {
+                    let standing = Set(forVersion.values.map(\.event))
+                    guard !standing.isEmpty, standing.isSubset(of: Set(settles)) else {
+                        return FolioError(.conflict, "The settlement of item \(d.item) does not name every decision that stands on it.",
+                                          hint: "Run `folio conflicts` to see the current decisions, then resolve again.")
+                    }
+                    forVersion = [:]
+                }
                 forVersion[event.onBehalfOf ?? event.author] = decision
                 decisions[d.version + d.item] = forVersion
                 let verdicts = Set(forVersion.values.map(\.certified))

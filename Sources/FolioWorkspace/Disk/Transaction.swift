@@ -42,6 +42,21 @@ final class Transaction {
         return result
     }
 
+    /// Takes over a file already on this file system (a verified bundle's staged entry) by renaming it
+    /// into the transaction: no second copy of large files.
+    func adopt(_ path: String, to relative: String) throws(FolioError) {
+        let staged = nextStaged()
+        // The extractor does not flush; the commit point must come after the data is on disk.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileIO.ioError("read", path) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced else { throw FileIO.ioError("flush", path) }
+        guard rename(path, dir + "/" + staged) == 0 else { throw FileIO.ioError("move", path) }
+        moves.append(Move(staged: staged, target: relative))
+        try CrashPoints.reached("staged \(relative)")
+    }
+
     var isEmpty: Bool { moves.isEmpty }
 
     func commit() throws(FolioError) {
@@ -85,6 +100,8 @@ final class Transaction {
 
     /// Finishes committed transactions and discards uncommitted ones left by a killed process.
     static func recover(root: String) throws(FolioError) {
+        // Bundles a killed import was still checking: nothing of them reached the workspace.
+        for name in FileIO.list(root + "/.folio/incoming") { FileIO.removeTree(root + "/.folio/incoming/" + name) }
         let base = root + "/.folio/txn"
         for name in FileIO.list(base) {
             let dir = base + "/" + name

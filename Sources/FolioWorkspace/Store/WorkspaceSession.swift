@@ -58,6 +58,12 @@ public final class WorkspaceSession {
         school = folded
     }
 
+    /// Takes the school state after an import that added school events.
+    func adoptSchool(_ events: [StoredEvent], _ state: SchoolState) {
+        schoolEvents = events
+        school = state
+    }
+
     /// A student's new events and the outside files they bring, staged together.
     public struct StudentChange {
         public var number: String
@@ -112,7 +118,9 @@ public final class WorkspaceSession {
     }
 
     /// Student numbers become folder names: keep them to digits and letters, and never a national ID.
-    private func checkNumber(_ number: String) throws(FolioError) {
+    private func checkNumber(_ number: String) throws(FolioError) { try Self.checkStudentNumber(number) }
+
+    static func checkStudentNumber(_ number: String) throws(FolioError) {
         let ok = !number.isEmpty && number.count <= 20
             && number.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
         guard ok else {

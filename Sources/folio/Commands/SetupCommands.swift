@@ -6,16 +6,42 @@ import Foundation
 struct InitCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a school's workspace, signed by the school root key.",
-        discussion: "Example: folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key")
+        abstract: "Create a school's workspace (signed by the school root key), or start a replica from a bundle.",
+        discussion: """
+        Office:  folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key
+        Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar
+        """)
 
     @Option(help: "The folder to create the workspace in.") var dir: String = "."
-    @Option(help: "The school's six-digit code (學校代碼).") var school: String
-    @Option(help: "The school's name.") var name: String
+    @Option(help: "The school's six-digit code (學校代碼).") var school: String?
+    @Option(help: "The school's name.") var name: String?
     @Option(help: "Return address of the data section (資料組), for letters.") var address: String?
-    @Option(help: "The school root key file (made with `folio key new --id root`).") var key: String
+    @Option(help: "The school root key file (made with `folio key new --id root`).") var key: String?
+    @Option(help: "Start a replica (teacher's laptop, kiosk, office PC) from this bundle written by the office.")
+    var join: String?
+    @Option(name: .customLong("as"), help: "With --join: whose workspace it is, when the bundle is for everyone.")
+    var owner: String?
+    @Option(help: "With --join: teacher, kiosk or office (default: from the owner).") var role: String?
 
     func execute() throws(FolioError) {
+        if let join {
+            var chosen: WorkspaceConfig.Role?
+            if let role {
+                guard let r = WorkspaceConfig.Role(rawValue: role), r != .hub else {
+                    throw FolioError(.badInput, "\(role) is not a replica role.", hint: "Use teacher, kiosk or office.")
+                }
+                chosen = r
+            }
+            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner, role: chosen)
+            Output.say("Started \(ws.config.role.rawValue) workspace \(ws.config.replica) for \(ws.config.owner ?? "?") of \(ws.config.name) (\(ws.config.school)) in \(ws.root).")
+            Output.say("School root key fingerprint: \(Workspace.fingerprint(ws.school().rootKey)). Check it matches the one the IT section (資訊組) gave you.")
+            Output.say(BundleText.describe(report, future: false))
+            return
+        }
+        guard let school, let name, let key else {
+            throw FolioError(.badInput, "Creating a school's workspace needs --school, --name and --key.",
+                             hint: "Or start a replica from the office's bundle with --join FILE.")
+        }
         let actor = try Actor.load(keyFile: key, as: SchoolState.rootPrincipal, onBehalfOf: nil)
         let ws = try Workspace.create(at: dir, school: SchoolCreated(code: school, name: name,
                                                                     rootKey: actor.identity.publicKeyText, address: address),

@@ -1,0 +1,156 @@
+import Foundation
+
+/// What a bundle is for. One format serves every exchange; the kind says which events it may carry,
+/// so a teacher's answer can never smuggle in, say, a new staff key.
+public enum BundleKind: String, Codable, Sendable, CaseIterable {
+    /// Office (hub) → one teacher: that teacher's pending items, with the school records they need.
+    case certRequest = "cert-request"
+    /// Teacher → hub: the teacher's certifications and returns.
+    case certifications
+    /// An office laptop → hub: office records (cadre posts, enrolment, activities).
+    case officeRecords = "office-records"
+    /// Classroom kiosk → hub: student uploads and selections.
+    case uploads
+    /// Hub → every replica: keys, staff, courses, calendar, revocations.
+    case schoolUpdate = "school-update"
+
+    /// Short ASCII word used in bundle file names.
+    public var fileWord: String {
+        switch self {
+        case .certRequest: return "request"
+        case .certifications: return "certs"
+        case .officeRecords: return "records"
+        case .uploads: return "uploads"
+        case .schoolUpdate: return "update"
+        }
+    }
+
+    /// The event kinds a bundle of this kind may carry. A request carries whole item histories, so it
+    /// admits student events too; every other kind carries only what its sender makes.
+    public func admits(_ kind: EventKind) -> Bool {
+        switch self {
+        case .certRequest: return true
+        case .schoolUpdate: return kind.isSchoolWide
+        case .certifications: return kind == .itemCertified || kind == .itemRejected
+        case .officeRecords: return kind == .recordAdded || kind == .studentSet || kind == .activityRecorded
+        case .uploads: return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected
+        }
+    }
+
+    /// In words for a clerk.
+    public var title: String {
+        switch self {
+        case .certRequest: return "certification request (認證請求)"
+        case .certifications: return "certifications (認證結果)"
+        case .officeRecords: return "office records (處室紀錄)"
+        case .uploads: return "student uploads (學生上傳)"
+        case .schoolUpdate: return "school update (學校設定)"
+        }
+    }
+}
+
+/// One file in a bundle, as promised by the signed header.
+public struct BundleEntry: Codable, Hashable, Sendable {
+    public var path: String
+    public var size: Int64
+    public var sha256: String
+
+    public init(path: String, size: Int64, sha256: String) {
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+/// Where a bundle comes from: the replica (workspace) that wrote it and the person whose key signed it.
+public struct BundleParty: Codable, Hashable, Sendable {
+    public var replica: String?
+    public var person: String?
+
+    public init(replica: String? = nil, person: String? = nil) {
+        self.replica = replica
+        self.person = person
+    }
+
+    /// Nobody in particular: a school update anyone of the school may import.
+    public var isEveryone: Bool { replica == nil && person == nil }
+}
+
+/// The signed first entry of every bundle (`bundle.json`). Completeness and integrity come from here:
+/// libarchive reads a tar cut at an entry boundary as a clean, shorter archive, so the reader checks the
+/// archive against this list, entry by entry, byte for byte.
+public struct BundleHeader: Codable, Hashable, Sendable {
+    public static let format = "folio-bundle/1"
+    /// The header's own name inside the archive; it sorts before `school/` and `students/`.
+    public static let entryName = "bundle.json"
+
+    public var format: String
+    public var kind: BundleKind
+    public var school: String
+    public var sender: BundleParty
+    /// The sender's public key (base64 Ed25519); it must belong to `sender.person` in the school's records.
+    public var key: String
+    public var recipient: BundleParty
+    /// Counts bundles this replica has written, so a copied workspace shows up as two different bundles
+    /// with the same replica id and number.
+    public var sequence: Int
+    public var created: Instant
+    /// What the bundle covers, in words and codes (courses, students); for people and the preview.
+    public var scope: [String]
+    /// Ids of the recipient's bundles the sender has already imported: the next bundle back need not
+    /// repeat what was in them.
+    public var holds: [String]
+    public var entries: [BundleEntry]
+
+    public init(kind: BundleKind, school: String, sender: BundleParty, key: String, recipient: BundleParty,
+                sequence: Int, created: Instant, scope: [String], holds: [String], entries: [BundleEntry]) {
+        self.format = Self.format
+        self.kind = kind
+        self.school = school
+        self.sender = sender
+        self.key = key
+        self.recipient = recipient
+        self.sequence = sequence
+        self.created = created
+        self.scope = scope
+        self.holds = holds
+        self.entries = entries
+    }
+
+    public func canonicalBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+
+    /// The bundle id: SHA-256 of the header's canonical JSON.
+    public func id() throws -> String { SHA256Hex.of(try canonicalBytes()) }
+
+    /// A short, FAT32/exFAT-safe ASCII file name saying kind, sender and date, e.g.
+    /// `request-hub-3fa2c1d0-20241105-0003.tar`.
+    public var fileName: String {
+        let replica = (sender.replica ?? "x").unicodeScalars
+            .map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? String($0) : "_" }.joined()
+        let day = created.taipeiDay
+        let date = String(format: "%04d%02d%02d", day.year, day.month, day.day)
+        return "\(kind.fileWord)-\(replica.prefix(24))-\(date)-\(String(format: "%04d", sequence % 10_000)).tar"
+    }
+}
+
+/// `bundle.json` as stored: the header and the sender's Ed25519 signature over its canonical JSON.
+public struct SignedBundleHeader: Codable, Hashable, Sendable {
+    public var header: BundleHeader
+    public var signature: String
+
+    public init(header: BundleHeader, signature: String) {
+        self.header = header
+        self.signature = signature
+    }
+
+    public static func sign(_ header: BundleHeader, with identity: SigningIdentity) throws -> SignedBundleHeader {
+        SignedBundleHeader(header: header, signature: try identity.sign(try header.canonicalBytes()))
+    }
+
+    public var signatureIsValid: Bool {
+        guard let bytes = try? header.canonicalBytes() else { return false }
+        return SignatureCheck.isValid(signature: signature, bytes: bytes, publicKey: header.key)
+    }
+
+    public func fileBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+}

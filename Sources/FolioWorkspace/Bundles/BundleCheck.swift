@@ -1,0 +1,86 @@
+import FolioCore
+import Foundation
+
+/// Checks a staged bundle against the workspace it is about to enter: the right school, a sender whose
+/// key the school knows and has not revoked, meant for this workspace, and bringing every file its
+/// uploads need. Rule checks on each event (who may certify what, limits, windows) are the fold's job:
+/// an event that breaks one is still kept, out of the view, and reported.
+enum BundleCheck {
+    /// `known`: the school events already held. Returns the school state with the bundle's school
+    /// events folded in, which is what the sender's key is judged against.
+    static func check(_ bundle: StagedBundle, config: WorkspaceConfig?, schoolEvents known: [StoredEvent],
+                      hasFile: (String) -> Bool) throws(FolioError) -> SchoolState {
+        let header = bundle.header
+        let label = bundle.fileLabel
+        let ids = Set(known.map(\.id))
+        let school = SchoolFolder.fold(known + bundle.schoolEvents.filter { !ids.contains($0.id) })
+        if let config {
+            guard header.school == config.school else {
+                throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
+                                 hint: "Bundles cannot move between schools; for a student who changed school use `folio transfer`.")
+            }
+        } else {
+            guard header.school == school.code, !school.code.isEmpty else {
+                throw FolioError(.badBundle, "\(label) does not carry its school's founding records, so a workspace cannot be started from it.",
+                                 hint: "Start a replica from a school update or a certification request written by the office.")
+            }
+        }
+        try checkSender(header, school: school, label: label)
+        if let config { try checkRecipient(header, config: config, label: label) }
+        for (number, events) in bundle.studentEvents {
+            for e in events where e.event.kind == .itemUploaded {
+                guard let u = try? e.event.decodeBody(ItemUploaded.self) else { continue }
+                for f in u.files {
+                    let path = "students/\(number)/" + f.path(item: u.item)
+                    if bundle.files[path] == nil, !hasFile(path) {
+                        throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
+                                         hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
+                    }
+                }
+            }
+        }
+        return school
+    }
+
+    private static func checkSender(_ header: BundleHeader, school: SchoolState, label: String) throws(FolioError) {
+        let person = header.sender.person ?? ""
+        let known: [String] = person == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[person] ?? [])
+        guard !person.isEmpty, person == SchoolState.rootPrincipal || school.principals[person] != nil else {
+            throw FolioError(.badBundle, "\(label) is signed by \(person.isEmpty ? "nobody" : person), who is not a registered person or device of school \(school.code).",
+                             hint: "Only bundles from this school's staff and devices are accepted. If \(person) is new, import the office's school update first.")
+        }
+        guard known.contains(header.key) else {
+            throw FolioError(.badBundle, "\(label) is signed with a key the school does not know for \(person).",
+                             hint: "The bundle may be forged, or \(person) has a new key: import the office's latest school update first.")
+        }
+        if let since = school.revoked[header.key], header.created >= since {
+            throw FolioError(.badBundle, "\(label) is signed with \(person)'s key, which was revoked on \(since.taipeiText).",
+                             hint: "\(person) needs a new key from the IT section (資訊組) and must export the bundle again.")
+        }
+    }
+
+    private static func checkRecipient(_ header: BundleHeader, config: WorkspaceConfig, label: String) throws(FolioError) {
+        if header.sender.replica == config.replica {
+            throw FolioError(.badBundle, "\(label) was written by this workspace itself.",
+                             hint: "Take it to the workspace it is meant for.")
+        }
+        let r = header.recipient
+        if r.isEveryone {
+            guard header.kind == .schoolUpdate else {
+                throw FolioError(.badBundle, "\(label) names no recipient.", hint: "Ask the sender to export it again for this workspace.")
+            }
+            return
+        }
+        let forMe: Bool
+        if let replica = r.replica {
+            forMe = replica == config.replica
+        } else {
+            forMe = r.person != nil && r.person == config.owner
+        }
+        guard forMe else {
+            let whom = [r.person, r.replica.map { "workspace \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            throw FolioError(.badBundle, "\(label) is meant for \(whom), not for this workspace (\(config.replica)\(config.owner.map { ", \($0)" } ?? "")).",
+                             hint: "Import it in the workspace it was written for.")
+        }
+    }
+}

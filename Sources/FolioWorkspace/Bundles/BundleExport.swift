@@ -1,0 +1,250 @@
+import FolioCore
+import FolioTar
+import Foundation
+
+/// What `folio bundle export` wrote.
+public struct ExportReport: Codable, Sendable {
+    /// Full path of the bundle written, or nil when there was nothing new to send.
+    public var path: String?
+    public var bundle: String?
+    public var kind: BundleKind
+    public var recipient: BundleParty
+    public var events: Int
+    public var files: Int
+    public var bytes: Int64
+    public var scope: [String]
+    /// Set when an identical bundle already waits in the folder, so none was written.
+    public var waiting: String?
+}
+
+extension WorkspaceSession {
+    /// Writes a bundle of `kind` for `to` (a person, a device or a replica id; nil means the hub for a
+    /// replica, everyone for a school update) into the folder `outDir`, e.g. a mounted USB stick.
+    /// Leaves out what the recipient is known to hold. The file appears under its final name only
+    /// once it is complete and flushed.
+    public func exportBundle(kind: BundleKind, to: String?, actor: Actor, now: Instant,
+                             outDir: String) throws(FolioError) -> ExportReport {
+        let recipient = try resolveRecipient(kind: kind, to: to)
+        try checkSigner(actor)
+        let held = recipient.replica.map { PeerBook.held(workspace, replica: $0) } ?? []
+        var (events, files, scope) = try contents(kind: kind, recipient: recipient, now: now)
+        events.removeAll { held.contains($0.path) }
+        files.removeAll { held.contains($0.path) }
+        var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: events.count,
+                                  files: files.count, bytes: files.reduce(0) { $0 + $1.size }, scope: scope)
+        guard !events.isEmpty || !files.isEmpty else { return report }
+        guard FileIO.isDirectory(outDir) else {
+            throw FolioError(.badInput, "There is no folder \(outDir) to write the bundle into.",
+                             hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
+        }
+        var book = PeerBook.load(workspace)
+        // The same bundle still waiting in that folder (not yet picked up): do not write it again.
+        let paths = Set(events.map(\.path) + files.map(\.path))
+        for (name, w) in book.written.sorted(by: { $0.key < $1.key })
+        where w.kind == kind && w.recipient == recipient && FileIO.exists(outDir + "/" + name) {
+            if let sent = PeerBook.sentPaths(workspace, bundle: w.bundle), paths.isSubset(of: Set(sent)) {
+                report.path = nil
+                report.waiting = outDir + "/" + name
+                return report
+            }
+        }
+        let entries = (events.map { BundleEntry(path: $0.path, size: Int64($0.bytes.count), sha256: SHA256Hex.of($0.bytes)) }
+            + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
+            .sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        let holds = recipient.replica.map { book.peers[$0]?.imported ?? [] } ?? []
+        let header = BundleHeader(kind: kind, school: school.code,
+                                  sender: BundleParty(replica: workspace.config.replica, person: actor.id),
+                                  key: actor.identity.publicKeyText, recipient: recipient, sequence: book.sequence + 1,
+                                  created: now, scope: scope, holds: holds.sorted(), entries: entries)
+        let signed: SignedBundleHeader
+        let id: String
+        let headerBytes: [UInt8]
+        do {
+            signed = try SignedBundleHeader.sign(header, with: actor.identity)
+            id = try header.id()
+            headerBytes = try signed.fileBytes()
+        } catch {
+            throw FolioError(.internalError, "Could not sign the bundle: \(error).", hint: "Report this to the IT section.")
+        }
+        let target = outDir + "/" + header.fileName
+        if FileIO.exists(target) {
+            throw FolioError(.workspaceExists, "\(target) already exists.", hint: "Move the old bundle away first.")
+        }
+        let partial = target + ".partial"
+        FileIO.removeTree(partial)
+        try write(partial, header: headerBytes, events: events, files: files)
+        guard rename(partial, target) == 0 else { throw FileIO.ioError("name", target) }
+        FileIO.fsyncDirectory(outDir)
+        book.sequence += 1
+        book.written[header.fileName] = PeerBook.Written(bundle: id, kind: kind, recipient: recipient)
+        try PeerBook.recordSent(workspace, bundle: id, paths: entries.map(\.path))
+        try book.save(workspace)
+        report.path = target
+        report.bundle = id
+        return report
+    }
+
+    private func write(_ path: String, header: [UInt8], events: [OutEvent], files: [OutFile]) throws(FolioError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileIO.ioError("create", path) }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { FileIO.removeTree(path) }
+        }
+        var inputs: [TarInput] = [.bytes(BundleHeader.entryName, Data(header))]
+        inputs += events.map { .bytes($0.path, Data($0.bytes)) }
+        inputs += files.map { .file($0.path, sourcePath: workspace.root + "/" + $0.path) }
+        let written: [TarEntry]
+        do {
+            let writer = try TarWriter(fileDescriptor: fd)
+            written = try writer.appendAll(inputs)
+            try writer.finish()
+        } catch {
+            throw FolioError(.io, "Could not write the bundle \(path): \(error.message)", hint: error.hint)
+        }
+        // The files were hashed as they were written: a file damaged on this disk must not travel.
+        let expected = Dictionary(files.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        for entry in written {
+            if let sha = expected[entry.path], sha != entry.sha256 {
+                throw FolioError(.workspaceDamaged, "The file \(entry.path) in this workspace no longer matches its upload record, so no bundle was written.",
+                                 hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
+            }
+        }
+        guard fsync(fd) == 0 else { throw FileIO.ioError("flush", path) }
+        ok = true
+    }
+
+    // MARK: choosing the contents
+
+    struct OutEvent {
+        var path: String
+        var bytes: [UInt8]
+    }
+
+    struct OutFile {
+        var path: String
+        var size: Int64
+        var sha256: String
+    }
+
+    private func contents(kind: BundleKind, recipient: BundleParty,
+                          now: Instant) throws(FolioError) -> ([OutEvent], [OutFile], [String]) {
+        var events: [OutEvent] = []
+        var files: [OutFile] = []
+        func add(_ e: StoredEvent) throws(FolioError) {
+            let path = e.event.student.map { "students/\($0)/events/\(e.id).json" } ?? "school/events/\(e.id).json"
+            do { events.append(OutEvent(path: path, bytes: try e.signed.fileBytes())) } catch {
+                throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
+            }
+        }
+        func addFiles(_ e: StoredEvent) {
+            guard e.event.kind == .itemUploaded, let number = e.event.student,
+                  let u = try? e.event.decodeBody(ItemUploaded.self) else { return }
+            for f in u.files {
+                files.append(OutFile(path: "students/\(number)/" + f.path(item: u.item), size: Int64(f.size), sha256: f.sha256))
+            }
+        }
+        var scope: [String] = []
+        switch kind {
+        case .schoolUpdate:
+            for e in workspace.schoolEvents() { try add(e) }
+            scope = ["school \(school.code)"]
+        case .certRequest:
+            guard let person = recipient.person, school.principal(person)?.kind == .staff else {
+                throw FolioError(.badInput, "A certification request is for one teacher.",
+                                 hint: "Name the teacher with --to, for example --to T001.")
+            }
+            for e in workspace.schoolEvents() { try add(e) }
+            let day = now.taipeiDay
+            var courses = Set<String>()
+            for number in workspace.studentNumbers() {
+                let studentEvents = workspace.studentEvents(number)
+                let view = StudentFolder.fold(number: number, events: studentEvents, school: school)
+                let pending = view.items.filter { item in
+                    guard item.status == .uploaded || item.status == .conflict, let code = item.course,
+                          let course = school.course(code, term: item.term) else { return false }
+                    return mayCertify(person, course: course, on: day)
+                }
+                guard !pending.isEmpty else { continue }
+                // The item as it stands: its latest upload (with its files) and the decisions on that
+                // version. Older versions stay at the office; the teacher decides on this one.
+                var wanted = Set<String>()
+                let byID = Dictionary(studentEvents.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                for item in pending {
+                    if let upload = item.history.last(where: { byID[$0]?.event.kind == .itemUploaded }) { wanted.insert(upload) }
+                    for id in item.history {
+                        guard let e = byID[id], e.event.kind == .itemCertified || e.event.kind == .itemRejected,
+                              (try? e.event.decodeBody(ItemDecision.self))?.version == item.version else { continue }
+                        wanted.insert(id)
+                    }
+                }
+                for e in studentEvents where e.event.kind == .studentSet || wanted.contains(e.id) {
+                    try add(e)
+                    addFiles(e)
+                }
+                for item in pending { courses.insert("\(item.course!) \(item.term)") }
+            }
+            scope = ["teacher \(person)"] + courses.sorted().map { "course \($0)" }
+        case .certifications, .officeRecords, .uploads:
+            if kind == .officeRecords {
+                for e in workspace.schoolEvents() where kind.admits(e.event.kind) { try add(e) }
+            }
+            var students = 0
+            for number in workspace.studentNumbers() {
+                var any = false
+                for e in workspace.studentEvents(number) where kind.admits(e.event.kind) {
+                    try add(e)
+                    addFiles(e)
+                    any = true
+                }
+                if any { students += 1 }
+            }
+            scope = ["\(students) students"]
+        }
+        // One upload may appear twice through two items' histories; keep one copy of each entry.
+        var seen = Set<String>()
+        events = events.filter { seen.insert($0.path).inserted }
+        files = files.filter { seen.insert($0.path).inserted }
+        return (events, files, scope)
+    }
+
+    /// A teacher of the course, or a delegate while every certifier is away.
+    private func mayCertify(_ person: String, course: Course, on day: CivilDate) -> Bool {
+        if course.certifiers.contains(person) { return true }
+        guard course.certifiers.allSatisfy({ !school.isAvailable($0, on: day) }),
+              let duty = school.dutyTable.duty(Catalog.certificationDuty),
+              let offices = school.principal(person)?.offices else { return false }
+        return offices.contains { duty.delegates.contains($0) }
+    }
+
+    private func resolveRecipient(kind: BundleKind, to: String?) throws(FolioError) -> BundleParty {
+        let book = PeerBook.load(workspace)
+        guard let to else {
+            if kind == .schoolUpdate { return BundleParty() }
+            if let hub = workspace.config.hub { return BundleParty(replica: hub) }
+            throw FolioError(.badInput, "Say whom the bundle is for.", hint: "Add --to with a person's id (for example --to T001) or a workspace id.")
+        }
+        if let peer = book.peers[to] { return BundleParty(replica: to, person: peer.person) }
+        if to == workspace.config.hub { return BundleParty(replica: to) }
+        guard school.principal(to) != nil else {
+            throw FolioError(.unknownPerson, "\(to) is neither a registered person or device nor a workspace this one has exchanged bundles with.",
+                             hint: "Check the id with `folio staff list`.")
+        }
+        let replicas = book.replicas(of: to)
+        return replicas.count == 1 ? BundleParty(replica: replicas[0], person: to) : BundleParty(person: to)
+    }
+
+    /// The recipient will check the signer against the school's records: fail here first, in plain words.
+    private func checkSigner(_ actor: Actor) throws(FolioError) {
+        let id = actor.id
+        let known = id == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[id] ?? [])
+        guard known.contains(actor.identity.publicKeyText) else {
+            throw FolioError(.wrongKey, "\(id)'s key is not registered with this school, so nobody would accept the bundle.",
+                             hint: "Sign with your own registered key (--as and --key), or ask the IT section (資訊組) to register it.")
+        }
+        if school.revoked[actor.identity.publicKeyText] != nil {
+            throw FolioError(.wrongKey, "\(id)'s key has been revoked.", hint: "Ask the IT section (資訊組) for a new key.")
+        }
+    }
+}

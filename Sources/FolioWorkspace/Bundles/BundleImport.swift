@@ -1,0 +1,190 @@
+import FolioCore
+import Foundation
+
+/// What importing a bundle did (or, for `folio bundle verify`, would do).
+public struct ImportReport: Codable, Sendable {
+    public var file: String
+    public var bundle: String
+    public var kind: BundleKind
+    public var sender: BundleParty
+    public var created: Instant
+    public var scope: [String]
+    /// True when nothing was new: the bundle had been imported before.
+    public var alreadyHeld: Bool
+    public var newEvents: Int
+    public var newFiles: Int
+    public var students: [String]
+    /// Imported events kept out of the views, with the rule each broke.
+    public var problems: [Problem]
+    /// Items in disagreement after the import.
+    public var conflicts: [String]
+    /// Set when another bundle carried the same replica id and number: the sender's workspace was copied.
+    public var copyWarning: String?
+}
+
+extension WorkspaceSession {
+    /// Checks `bundle` completely and says what importing it would do, without changing the workspace.
+    /// Staging happens in the system's temporary folder.
+    public static func preview(_ file: String, workspace: Workspace) throws(FolioError) -> ImportReport {
+        let staging = NSTemporaryDirectory() + "folio-verify-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let bundle = try StagedBundle.open(file, staging: staging)
+        defer { bundle.remove() }
+        let known = workspace.schoolEvents()
+        let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
+                                           hasFile: { FileIO.exists(workspace.root + "/" + $0) })
+        let plan = Plan(bundles: [bundle], workspace: workspace, school: school)
+        return plan.report(for: bundle, book: PeerBook.load(workspace))
+    }
+
+    /// `folio bundle import`: checks every bundle in staging, then lands all of them in one atomic step.
+    /// If any bundle is refused, nothing changes.
+    public func importBundles(_ files: [String]) throws(FolioError) -> [ImportReport] {
+        var staged: [StagedBundle] = []
+        defer { for b in staged { b.remove() } }
+        for file in files { staged.append(try stage(file)) }
+        return try importStaged(staged)
+    }
+
+    /// Extracts and self-checks one bundle under `.folio/incoming/` (same file system, so its files can
+    /// later be renamed into place). The caller removes it.
+    func stage(_ file: String) throws(FolioError) -> StagedBundle {
+        let incoming = workspace.root + "/.folio/incoming"
+        try FileIO.makeDirectories(incoming)
+        return try StagedBundle.open(file, staging: incoming + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
+    }
+
+    func importStaged(_ staged: [StagedBundle]) throws(FolioError) -> [ImportReport] {
+        var school = self.school
+        var known = workspace.schoolEvents()
+        for (n, bundle) in staged.enumerated() {
+            school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
+                                           hasFile: { path in
+                                               FileIO.exists(workspace.root + "/" + path)
+                                                   || staged[..<n].contains { $0.files[path] != nil } })
+            known += bundle.schoolEvents.filter { e in !known.contains { $0.id == e.id } }
+        }
+        let plan = Plan(bundles: staged, workspace: workspace, school: school)
+        var book = PeerBook.load(workspace)
+        let reports = staged.map { plan.report(for: $0, book: book) }
+        try plan.apply(workspace: workspace)
+        adoptSchool(known, school)
+        // Bookkeeping for smaller bundles next time; losing it is harmless (see PeerBook).
+        for bundle in staged { try remember(bundle, in: &book) }
+        try book.save(workspace)
+        return reports
+    }
+
+    private func remember(_ bundle: StagedBundle, in book: inout PeerBook) throws(FolioError) {
+        let header = bundle.header
+        guard let replica = header.sender.replica else { return }
+        var peer = book.peers[replica] ?? PeerBook.Peer()
+        peer.person = header.sender.person
+        switch header.kind {
+        case .certifications: peer.role = "teacher"
+        case .uploads: peer.role = "kiosk"
+        case .officeRecords: peer.role = "office"
+        case .certRequest, .schoolUpdate: peer.role = "hub"
+        }
+        if !peer.imported.contains(bundle.id) { peer.imported.append(bundle.id) }
+        if peer.sequences[String(header.sequence)] == nil { peer.sequences[String(header.sequence)] = bundle.id }
+        book.peers[replica] = peer
+        var held = header.entries.map(\.path)
+        for id in header.holds { held += PeerBook.sentPaths(workspace, bundle: id) ?? [] }
+        try PeerBook.addHeld(workspace, replica: replica, held)
+    }
+}
+
+/// The union of the workspace's events and files with those of the staged bundles, and the views folded
+/// from it. Everything is decided before anything is written.
+private struct Plan {
+    var schoolEvents: [StoredEvent] = []
+    var studentEvents: [String: [StoredEvent]] = [:]
+    /// Workspace path → (bundle staging path).
+    var files: [String: String] = [:]
+    var eventFiles: [String: String] = [:]
+    var school: SchoolState
+    var views: [String: StudentView] = [:]
+    var schoolChanged = false
+
+    init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState) {
+        self.school = school
+        let knownSchool = Set(workspace.schoolEvents().map(\.id))
+        for bundle in bundles {
+            for e in bundle.schoolEvents where !knownSchool.contains(e.id) {
+                let path = "school/events/\(e.id).json"
+                if eventFiles[path] == nil {
+                    eventFiles[path] = bundle.stagedPath(path)
+                    schoolEvents.append(e)
+                }
+            }
+            for (number, events) in bundle.studentEvents {
+                for e in events {
+                    let path = "students/\(number)/events/\(e.id).json"
+                    if eventFiles[path] == nil, !FileIO.exists(workspace.root + "/" + path) {
+                        eventFiles[path] = bundle.stagedPath(path)
+                        studentEvents[number, default: []].append(e)
+                    }
+                }
+            }
+            for path in bundle.files.keys.sorted() where files[path] == nil && !FileIO.exists(workspace.root + "/" + path) {
+                files[path] = bundle.stagedPath(path)
+            }
+        }
+        schoolChanged = !schoolEvents.isEmpty
+        let numbers = schoolChanged ? Set(workspace.studentNumbers()).union(studentEvents.keys) : Set(studentEvents.keys)
+        for number in numbers.sorted() {
+            views[number] = StudentFolder.fold(number: number,
+                                               events: workspace.studentEvents(number) + (studentEvents[number] ?? []),
+                                               school: school)
+        }
+    }
+
+    func report(for bundle: StagedBundle, book: PeerBook) -> ImportReport {
+        let ids = Set(bundle.allEvents.map(\.id))
+        let newIDs = Set((schoolEvents + studentEvents.values.flatMap { $0 }).map(\.id)).intersection(ids)
+        let touched = bundle.studentEvents.keys.filter { number in
+            bundle.studentEvents[number]!.contains { newIDs.contains($0.id) }
+        }.sorted()
+        var problems = school.problems.filter { newIDs.contains($0.event) }
+        var conflicts: [String] = []
+        for number in touched {
+            guard let view = views[number] else { continue }
+            problems += view.problems.filter { newIDs.contains($0.event) }
+            conflicts += view.conflicts.map { "\(number) \($0.item)" }
+        }
+        var copyWarning: String?
+        if let replica = bundle.header.sender.replica,
+           let seen = book.peers[replica]?.sequences[String(bundle.header.sequence)], seen != bundle.id {
+            copyWarning = "Two different bundles carry workspace \(replica) number \(bundle.header.sequence): that workspace was probably copied to a second machine. Both were checked and their records are kept; give the copy its own identity by starting it again with `folio init --join`."
+        }
+        let newFiles = bundle.files.keys.filter { files[$0] == bundle.stagedPath($0) }.count
+        return ImportReport(file: bundle.fileLabel, bundle: bundle.id, kind: bundle.header.kind, sender: bundle.header.sender,
+                            created: bundle.header.created, scope: bundle.header.scope, alreadyHeld: newIDs.isEmpty && newFiles == 0,
+                            newEvents: newIDs.count, newFiles: newFiles, students: touched, problems: problems,
+                            conflicts: conflicts, copyWarning: copyWarning)
+    }
+
+    /// One transaction: files and events are renamed in from staging, views rewritten, then committed.
+    func apply(workspace: Workspace) throws(FolioError) {
+        guard !eventFiles.isEmpty || !files.isEmpty else { return }
+        let txn = try Transaction(root: workspace.root)
+        do {
+            for path in files.keys.sorted() { try txn.adopt(files[path]!, to: path) }
+            for path in eventFiles.keys.sorted() { try txn.adopt(eventFiles[path]!, to: path) }
+            if schoolChanged {
+                let bytes = Workspace.viewBytes(school)
+                if (try? FileIO.readAll(workspace.schoolViewPath)) != bytes { try txn.write("school/school.json", bytes) }
+            }
+            for (number, view) in views.sorted(by: { $0.key < $1.key }) {
+                let bytes = Workspace.viewBytes(view)
+                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
+                    try txn.write("students/\(number)/manifest.json", bytes)
+                }
+            }
+            try txn.commit()
+        } catch {
+            txn.abandon()
+            throw error
+        }
+    }
+}

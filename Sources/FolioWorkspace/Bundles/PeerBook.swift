@@ -1,0 +1,95 @@
+import FolioCore
+import Foundation
+
+/// What this replica remembers about the replicas it exchanges bundles with, kept in `.folio/peers/`.
+///
+/// It only saves work: a bundle need not repeat what the recipient already holds. Losing it (a fresh
+/// `.folio/`) makes the next bundles larger, never wrong, because importing is a set union. So it is
+/// local bookkeeping, outside the byte-identical part of the workspace.
+///
+///     .folio/peers/book.json          sequence counter, peers by replica id
+///     .folio/peers/<replica>.held     entry paths that replica is known to hold, one per line
+///     .folio/peers/sent/<bundle-id>   entry paths of a bundle this replica wrote
+struct PeerBook: Codable {
+    struct Peer: Codable {
+        var person: String?
+        var role: String?
+        /// Bundle ids imported from this peer.
+        var imported: [String] = []
+        /// Bundle id seen for each of the peer's sequence numbers: two ids for one number mean the
+        /// peer's workspace was copied.
+        var sequences: [String: String] = [:]
+    }
+
+    /// A bundle this replica wrote, by file name: `folio sync` does not write the same one twice while
+    /// it still waits on the stick.
+    struct Written: Codable {
+        var bundle: String
+        var kind: BundleKind
+        var recipient: BundleParty
+    }
+
+    var sequence = 0
+    var peers: [String: Peer] = [:]
+    var written: [String: Written] = [:]
+
+    static func dir(_ workspace: Workspace) -> String { workspace.root + "/.folio/peers" }
+
+    static func load(_ workspace: Workspace) -> PeerBook {
+        guard let bytes = try? FileIO.readAll(dir(workspace) + "/book.json"),
+              let book = try? JSONDecoder().decode(PeerBook.self, from: Data(bytes)) else { return PeerBook() }
+        return book
+    }
+
+    func save(_ workspace: Workspace) throws(FolioError) {
+        try FileIO.makeDirectories(Self.dir(workspace))
+        let bytes = Workspace.viewBytes(self)
+        let path = Self.dir(workspace) + "/book.json"
+        let temp = path + ".tmp"
+        FileIO.removeTree(temp)
+        try FileIO.writeNew(temp, bytes)
+        guard rename(temp, path) == 0 else { throw FileIO.ioError("save", path) }
+    }
+
+    /// Peers whose person is `person`, newest knowledge first is not tracked: sorted by replica id.
+    func replicas(of person: String) -> [String] {
+        peers.filter { $0.value.person == person }.map(\.key).sorted()
+    }
+
+    // MARK: held entries
+
+    static func held(_ workspace: Workspace, replica: String) -> Set<String> {
+        guard let bytes = try? FileIO.readAll(dir(workspace) + "/" + safe(replica) + ".held") else { return [] }
+        return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
+    static func addHeld(_ workspace: Workspace, replica: String, _ paths: [String]) throws(FolioError) {
+        guard !paths.isEmpty else { return }
+        var all = held(workspace, replica: replica)
+        all.formUnion(paths)
+        try FileIO.makeDirectories(dir(workspace))
+        let path = dir(workspace) + "/" + safe(replica) + ".held"
+        FileIO.removeTree(path + ".tmp")
+        try FileIO.writeNew(path + ".tmp", Array((all.sorted().joined(separator: "\n") + "\n").utf8))
+        guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("save", path) }
+    }
+
+    static func recordSent(_ workspace: Workspace, bundle id: String, paths: [String]) throws(FolioError) {
+        try FileIO.makeDirectories(dir(workspace) + "/sent")
+        let path = dir(workspace) + "/sent/" + id
+        FileIO.removeTree(path)
+        try FileIO.writeNew(path, Array((paths.joined(separator: "\n") + "\n").utf8))
+    }
+
+    static func sentPaths(_ workspace: Workspace, bundle id: String) -> [String]? {
+        guard SHA256Hex.isValid(id), let bytes = try? FileIO.readAll(dir(workspace) + "/sent/" + id) else { return nil }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Replica ids come from bundles: keep them to a safe file name.
+    private static func safe(_ replica: String) -> String {
+        String(replica.unicodeScalars.map {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? Character($0) : "_"
+        })
+    }
+}

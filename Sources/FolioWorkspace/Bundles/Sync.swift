@@ -1,0 +1,91 @@
+import FolioCore
+import Foundation
+
+/// What `folio sync DIR` did.
+public struct SyncReport: Codable, Sendable {
+    public struct Skipped: Codable, Sendable {
+        public var file: String
+        public var why: String
+    }
+
+    public struct Refused: Codable, Sendable {
+        public var file: String
+        public var message: String
+        public var hint: String
+    }
+
+    public var imported: [ImportReport] = []
+    public var skipped: [Skipped] = []
+    public var refused: [Refused] = []
+    public var written: [ExportReport] = []
+    /// Set when no key was given, so nothing could be written back.
+    public var notWritten: String?
+}
+
+extension WorkspaceSession {
+    /// `folio sync DIR`: imports every bundle in `dir` meant for this workspace and not yet imported, each
+    /// in its own atomic step (a damaged one is refused and reported; the others still go in), then
+    /// writes into `dir` the bundles due to the peers this workspace knows. Running it again changes
+    /// nothing: imported bundles are recognised by id and a bundle still waiting in `dir` is not
+    /// written twice.
+    public func sync(dir: String, actor: Actor?, now: Instant) throws(FolioError) -> SyncReport {
+        guard FileIO.isDirectory(dir) else {
+            throw FolioError(.badInput, "There is no folder \(dir).",
+                             hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
+        }
+        var report = SyncReport()
+        let imported = Set(PeerBook.load(workspace).peers.values.flatMap(\.imported))
+        let written = Set(PeerBook.load(workspace).written.keys)
+        for name in FileIO.list(dir).sorted() where name.hasSuffix(".tar") {
+            if written.contains(name) { continue }   // our own, waiting to be picked up
+            let file = dir + "/" + name
+            do {
+                let bundle = try stage(file)
+                defer { bundle.remove() }
+                if bundle.header.sender.replica == workspace.config.replica { continue }
+                if imported.contains(bundle.id) {
+                    report.skipped.append(.init(file: name, why: "already imported"))
+                    continue
+                }
+                if !isForMe(bundle.header) {
+                    report.skipped.append(.init(file: name, why: "meant for another workspace"))
+                    continue
+                }
+                report.imported += try importStaged([bundle])
+            } catch {
+                report.refused.append(.init(file: name, message: error.message, hint: error.hint))
+            }
+        }
+        guard let actor else {
+            report.notWritten = "No bundles were written back: give your key (--as ID --key FILE) to sign them."
+            return report
+        }
+        for (kind, to) in due() {
+            let out = try exportBundle(kind: kind, to: to, actor: actor, now: now, outDir: dir)
+            if out.path != nil { report.written.append(out) }
+        }
+        return report
+    }
+
+    private func isForMe(_ header: BundleHeader) -> Bool {
+        let r = header.recipient
+        if r.isEveryone { return header.kind == .schoolUpdate }
+        if let replica = r.replica { return replica == workspace.config.replica }
+        return r.person != nil && r.person == workspace.config.owner
+    }
+
+    /// The bundles this workspace owes: a replica sends its own work to its hub; the hub sends each
+    /// teacher it knows their pending items and every other replica the school's updates.
+    private func due() -> [(BundleKind, String?)] {
+        let config = workspace.config
+        switch config.role {
+        case .teacher: return [(.certifications, nil)]
+        case .kiosk: return [(.uploads, nil)]
+        case .office: return [(.officeRecords, nil)]
+        case .hub:
+            return PeerBook.load(workspace).peers.sorted { $0.key < $1.key }.compactMap { replica, peer in
+                peer.role == "teacher" ? (.certRequest, replica) : (.schoolUpdate, replica)
+            }
+        }
+    }
+}
