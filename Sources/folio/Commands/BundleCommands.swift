@@ -117,7 +117,7 @@ struct SyncCommand: FolioCommand {
 struct ConflictsCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts", abstract: "List items where two teachers decided differently.",
-        discussion: "Settle one with `folio resolve STUDENT ITEM --certify` (or --reject --reason …).")
+        discussion: "Example: folio conflicts   (then settle each with `folio resolve STUDENT ITEM --certify`)")
 
     @OptionGroup var global: GlobalOptions
 

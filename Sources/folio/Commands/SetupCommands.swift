@@ -8,6 +8,7 @@ struct InitCommand: FolioCommand {
         commandName: "init",
         abstract: "Create a school's workspace (signed by the school root key), or start a replica from a bundle.",
         discussion: """
+        Examples:
         Office:  folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key
         Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar
         """)
