@@ -30,7 +30,8 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     public func admits(_ kind: EventKind) -> Bool {
         switch self {
         case .certRequest: return true
-        case .schoolUpdate: return kind.isSchoolWide
+        // Registrations let a kiosk accept uploads only from enrolled students.
+        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet
         case .certifications: return kind == .itemCertified || kind == .itemRejected
         case .officeRecords: return kind == .recordAdded || kind == .studentSet || kind == .activityRecorded
         case .uploads: return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected

@@ -150,6 +150,14 @@ extension WorkspaceSession {
         case .schoolUpdate:
             for e in workspace.schoolEvents() { try add(e) }
             scope = ["school \(school.code)"]
+            // A classroom kiosk checks that the student is enrolled before taking an upload, so it needs
+            // the registrations; a teacher's laptop does not, and gets them only with its requests.
+            if let person = recipient.person, school.principal(person)?.kind == .device {
+                for number in workspace.studentNumbers() {
+                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet { try add(e) }
+                }
+                scope.append("registrations of \(workspace.studentNumbers().count) students")
+            }
         case .certRequest:
             guard let person = recipient.person, school.principal(person)?.kind == .staff else {
                 throw FolioError(.badInput, "A certification request is for one teacher.",
