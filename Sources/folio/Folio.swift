@@ -15,7 +15,8 @@ struct Folio: ParsableCommand {
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
             UnselectCommand.self, RecordCommand.self, ActivityCommand.self, StatusCommand.self, ReportCommand.self,
             ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
-            ConflictsCommand.self, ResolveCommand.self,
+            ConflictsCommand.self, ResolveCommand.self, SubmitCommand.self, ReceiptCommand.self, ConfirmationCommand.self,
+            ConfirmCommand.self, DisputeCommand.self, AnswerDisputeCommand.self,
         ]
     )
 }

@@ -59,6 +59,14 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case itemSelected = "item.selected"
     case itemUnselected = "item.unselected"
     case recordAdded = "record.added"
+    // Submission and receipts (收訖明細). New kinds go last: a kind's rank is its position.
+    case submissionMade = "submission.made"
+    case receiptIssued = "receipt.issued"
+    case confirmationOpened = "confirmation.opened"
+    case confirmationClosed = "confirmation.closed"
+    case receiptConfirmed = "receipt.confirmed"
+    case receiptDisputed = "receipt.disputed"
+    case disputeAnswered = "dispute.answered"
 
     /// Position within one second; see `StoredEvent.foldOrder`.
     public var rank: Int { EventKind.allCases.firstIndex(of: self)! }
@@ -66,7 +74,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     public var isSchoolWide: Bool {
         switch self {
         case .schoolCreated, .staffSet, .staffAvailability, .keyRevoked, .dutyTable, .calendarTerm, .settings,
-             .courseSet, .activityRecorded:
+             .courseSet, .activityRecorded, .submissionMade, .confirmationOpened, .confirmationClosed:
             return true
         default:
             return false

@@ -109,6 +109,43 @@ public enum SchoolFolder {
                 if let error = duty(event, "training", state) { return error }
                 state.activities.append(try event.decodeBody(ActivityRecorded.self))
                 state.activities.sort { ($0.date, $0.kind.rawValue, $0.title) < ($1.date, $1.kind.rawValue, $1.title) }
+            case .submissionMade:
+                let s = try event.decodeBody(SubmissionMade.self)
+                if let error = duty(event, s.office.duty, state) { return error }
+                guard state.submission(s.id) == nil else {
+                    return FolioError(.duplicate, "Submission \(s.id) is already recorded.", hint: "Nothing to do.")
+                }
+                if let old = s.supersedes, state.submission(old) == nil {
+                    return FolioError(.badInput, "Submission \(s.id) corrects \(old), which is not recorded.",
+                                      hint: "Import the earlier submission's records first.")
+                }
+                state.submissions.append(s)
+            case .confirmationOpened:
+                if let error = duty(event, SubmittingOffice.data.duty, state) { return error }
+                let c = try event.decodeBody(ConfirmationOpened.self)
+                guard c.from.days(until: c.to) + 1 >= 3 else {
+                    return FolioError(.badInput, "A confirmation period must last at least 3 days; \(c.from) to \(c.to) is \(max(0, c.from.days(until: c.to) + 1)).",
+                                      hint: "Choose an end date at least 3 days after the start (seed point 六).")
+                }
+                for id in c.submissions where state.submission(id) == nil {
+                    return FolioError(.badInput, "There is no submission \(id).", hint: "List submissions with `folio submissions`.")
+                }
+                guard !state.confirmations.contains(where: { $0.id == c.id }) else {
+                    return FolioError(.duplicate, "Confirmation period \(c.id) is already open.", hint: "Nothing to do.")
+                }
+                state.confirmations.append(ConfirmationPeriod(c))
+            case .confirmationClosed:
+                if let error = duty(event, SubmittingOffice.data.duty, state) { return error }
+                let c = try event.decodeBody(ConfirmationClosed.self)
+                guard let index = state.confirmations.firstIndex(where: { $0.id == c.id }) else {
+                    return FolioError(.badInput, "There is no confirmation period \(c.id).", hint: "Open it first.")
+                }
+                let period = state.confirmations[index]
+                guard event.at.taipeiDay > period.to else {
+                    return FolioError(.outsideWindow, "The confirmation period \(c.id) runs until \(period.to); it cannot be closed before it ends.",
+                                      hint: "Close it from \(period.to.adding(days: 1)).")
+                }
+                if period.closed == nil { state.confirmations[index].closed = event.at }
             default:
                 return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) among school records.",
                                   hint: "Move it to its student's folder.")

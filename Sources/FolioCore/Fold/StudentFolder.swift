@@ -12,7 +12,21 @@ public enum StudentFolder {
                 view.events.append(stored.id)
             }
         }
+        settleReceipts(&view, school: school)
         return view
+    }
+
+    /// After the fold: receipts of corrected submissions are marked superseded, and unanswered receipts
+    /// of a closed period count as confirmed.
+    static func settleReceipts(_ view: inout StudentView, school: SchoolState) {
+        let superseded = Set(school.submissions.compactMap(\.supersedes))
+        for i in view.receipts.indices {
+            let id = view.receipts[i].receipt.submission
+            view.receipts[i].superseded = superseded.contains(id)
+            if view.receipts[i].answer == .open, school.confirmation(for: id)?.closed != nil {
+                view.receipts[i].answer = .deemed
+            }
+        }
     }
 
     /// Folds `existing` plus `new`, and throws the rule the first new event breaks, if any. Commands call
@@ -193,6 +207,8 @@ public enum StudentFolder {
                 }
                 view.records.append(RecordView(event: stored.id, kind: r.kind, term: r.term, fields: r.fields,
                                                by: event.author, onBehalfOf: event.onBehalfOf, at: event.at))
+            case .receiptIssued, .receiptConfirmed, .receiptDisputed, .disputeAnswered:
+                if let error = ReceiptFold.apply(stored, to: &view, school: school) { return error }
             default:
                 return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) in a student's folder.",
                                   hint: "Move it to school/events.")
@@ -255,7 +271,7 @@ public enum StudentFolder {
     }
 
     /// Uploads and selections are made by the student (with their own key) or by a classroom kiosk.
-    private static func checkActor(_ event: Event, view: StudentView, school: SchoolState) -> FolioError? {
+    static func checkActor(_ event: Event, view: StudentView, school: SchoolState) -> FolioError? {
         guard let p = school.principal(event.author) else { return nil }
         if p.kind == .device || (p.kind == .student && p.id == view.number) { return nil }
         return FolioError(.notAuthorised, "\(event.author) cannot upload or select for student \(view.number).",
@@ -276,7 +292,7 @@ public enum StudentFolder {
         return nil
     }
 
-    private static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {
+    static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {
         guard let d = school.dutyTable.duty(id) else {
             return FolioError(.notAuthorised, "The duty table has no \(id) row.", hint: "Ask the IT section to restore it.")
         }

@@ -8,6 +8,7 @@ public struct StudentView: Codable, Hashable, Sendable {
     public var items: [ItemView] = []
     public var records: [RecordView] = []
     public var conflicts: [Conflict] = []
+    public var receipts: [ReceiptView] = []
     public var problems: [Problem] = []
     /// Ids of every event folded, in fold order.
     public var events: [String] = []
@@ -92,4 +93,39 @@ public struct Conflict: Codable, Hashable, Sendable {
     public var item: String
     public var version: String
     public var decisions: [Decision]
+}
+
+/// A receipt (收訖明細) as the student's manifest shows it, with the student's answer.
+public struct ReceiptView: Codable, Hashable, Sendable {
+    public enum Answer: String, Codable, Sendable {
+        /// Waiting for the student within the confirmation period.
+        case open
+        case confirmed
+        case disputed
+        /// The period closed without an answer: deemed confirmed (seed point 六).
+        case deemed
+    }
+
+    public var receipt: Receipt
+    public var digest: String
+    public var code: String
+    /// The `receipt.issued` event.
+    public var event: String
+    /// A later submission corrected this one.
+    public var superseded: Bool
+    public var answer: Answer
+    public var answeredAt: Instant?
+    public var via: ReceiptAnswer.Via?
+    public var disputes: [DisputeView]
+}
+
+public struct DisputeView: Codable, Hashable, Sendable {
+    public var event: String
+    public var item: String?
+    public var reason: String
+    public var at: Instant
+    /// The office the dispute is routed to: the one that submitted the receipt.
+    public var office: SubmittingOffice
+    public var finding: String?
+    public var resubmission: String?
 }

@@ -18,11 +18,21 @@ public struct SchoolState: Codable, Hashable, Sendable {
     public var settings: Settings = Settings()
     public var courses: [Course] = []
     public var activities: [ActivityRecorded] = []
+    /// Packages sent to the central database, oldest first.
+    public var submissions: [SubmissionMade] = []
+    public var confirmations: [ConfirmationPeriod] = []
     public var problems: [Problem] = []
 
     public init() {}
 
     public func principal(_ id: String) -> Principal? { principals[id] }
+
+    public func submission(_ id: String) -> SubmissionMade? { submissions.first { $0.id == id } }
+
+    /// The confirmation period covering a submission, if one was opened.
+    public func confirmation(for submission: String) -> ConfirmationPeriod? {
+        confirmations.last { $0.submissions.contains(submission) }
+    }
 
     public func course(_ code: String, term: Term) -> Course? {
         courses.first { $0.code == code && $0.term == term }

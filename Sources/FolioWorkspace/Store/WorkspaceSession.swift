@@ -64,6 +64,41 @@ public final class WorkspaceSession {
         school = state
     }
 
+    /// School events, student events and files already on this file system (a package built under
+    /// `.folio/`), landed in one transaction. Every new event must pass the fold's rules; every student's
+    /// view is folded again against the new school state.
+    public func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]],
+                          adopting files: [(path: String, target: String)]) throws(FolioError) {
+        let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
+        let folded = SchoolFolder.fold(schoolEvents + fresh)
+        let ids = Set(fresh.map(\.id))
+        if let problem = folded.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
+        var writes: [(String, [UInt8])] = []
+        for e in fresh { writes.append(("school/events/\(e.id).json", try fileBytes(e))) }
+        writes.append(("school/school.json", Workspace.viewBytes(folded)))
+        for number in Set(workspace.studentNumbers()).union(students.keys).sorted() {
+            try checkNumber(number)
+            let existing = workspace.studentEvents(number)
+            let added = (students[number] ?? []).filter { e in !existing.contains { $0.id == e.id } }
+            let view = try StudentFolder.admit(added, existing: existing, number: number, school: folded)
+            for e in added { writes.append(("students/\(number)/events/\(e.id).json", try fileBytes(e))) }
+            writes.append(("students/\(number)/manifest.json", Workspace.viewBytes(view)))
+        }
+        let txn = try Transaction(root: workspace.root)
+        do {
+            for f in files { try txn.adopt(f.path, to: f.target) }
+            for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
+                try txn.write(path, bytes)
+            }
+            try txn.commit()
+        } catch {
+            txn.abandon()
+            throw error
+        }
+        schoolEvents += fresh
+        school = folded
+    }
+
     /// A student's new events and the outside files they bring, staged together.
     public struct StudentChange {
         public var number: String

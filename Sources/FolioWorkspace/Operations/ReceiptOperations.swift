@@ -1,0 +1,174 @@
+import FolioCore
+import Foundation
+
+/// A receipt file as `folio receipt print` writes it next to the page: what `folio receipt check` reads.
+public struct ReceiptFile: Codable, Sendable {
+    public var format = "folio-receipt-file/1"
+    public var receipt: Receipt
+    public var digest: String
+
+    public init(receipt: Receipt) {
+        self.receipt = receipt
+        self.digest = receipt.digest
+    }
+}
+
+/// One line of `folio receipt check`.
+public struct ReceiptCheckLine: Codable, Sendable {
+    public enum Result: String, Codable, Sendable { case match, mismatch, missing }
+    public var file: String
+    public var title: String
+    public var expected: String
+    public var found: String?
+    public var result: Result
+}
+
+public enum ReceiptCheck {
+    /// Reads a receipt file and checks that its digest matches its lines.
+    public static func load(_ path: String) throws(FolioError) -> Receipt {
+        guard let bytes = try? FileIO.readAll(path),
+              let file = try? JSONDecoder().decode(ReceiptFile.self, from: Data(bytes)) else {
+            throw FolioError(.badInput, "\(path) is not a receipt file.",
+                             hint: "Use the .json file `folio receipt print` wrote next to the printed page.")
+        }
+        // Lines are re-sorted as the receipt defines them before the digest is recomputed.
+        let receipt = Receipt(school: file.receipt.school, student: file.receipt.student, submission: file.receipt.submission,
+                              office: file.receipt.office, period: file.receipt.period, lines: file.receipt.lines)
+        guard receipt.digest == file.digest else {
+            throw FolioError(.tampered, "The receipt \(path) does not match its own code: its lines were changed after it was issued.",
+                             hint: "Ask the data section (資料組) for a new copy of the receipt.")
+        }
+        return receipt
+    }
+
+    /// Compares the student's own copies in `dir` (searched by file name, in any sub-folder) with the
+    /// receipt's file lines.
+    public static func check(_ receipt: Receipt, files dir: String) throws(FolioError) -> [ReceiptCheckLine] {
+        guard FileIO.isDirectory(dir) else {
+            throw FolioError(.badInput, "There is no folder \(dir).", hint: "Pass the folder that holds your own copies.")
+        }
+        var byName: [String: [String]] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: dir)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = dir + "/" + relative
+            guard !FileIO.isDirectory(path) else { continue }
+            byName[(relative as NSString).lastPathComponent.precomposedStringWithCanonicalMapping, default: []].append(path)
+        }
+        var out: [ReceiptCheckLine] = []
+        for line in receipt.lines where line.item != nil {
+            let candidates = byName[line.file.precomposedStringWithCanonicalMapping] ?? []
+            var hashes: [String] = []
+            for path in candidates { hashes.append(try FileIO.hashFile(path).sha256) }
+            let result: ReceiptCheckLine.Result = hashes.isEmpty ? .missing : hashes.contains(line.sha256) ? .match : .mismatch
+            out.append(ReceiptCheckLine(file: line.file, title: line.title, expected: line.sha256,
+                                        found: hashes.first { $0 == line.sha256 } ?? hashes.first, result: result))
+        }
+        return out
+    }
+
+    /// The short code and full SHA-256 of a file.
+    public static func code(_ path: String) throws(FolioError) -> (code: String, sha256: String) {
+        guard FileIO.exists(path), !FileIO.isDirectory(path) else {
+            throw FolioError(.badInput, "There is no file \(path).", hint: "Check the path.")
+        }
+        let sha = try FileIO.hashFile(path).sha256
+        return (ShortCode.of(sha), sha)
+    }
+}
+
+extension WorkspaceSession {
+    /// `folio confirmation open`.
+    public func openConfirmation(id: String, from: CivilDate, to: CivilDate, submissions: [String], actor: Actor,
+                                 now: Instant) throws(FolioError) -> ConfirmationOpened {
+        let body = ConfirmationOpened(id: id, from: from, to: to, submissions: submissions)
+        try appendAll(school: [try sign(actor, .confirmationOpened, at: now, body: body)], students: [:], adopting: [])
+        return body
+    }
+
+    /// `folio confirmation close`: from then on, every receipt of the period without an answer counts as confirmed.
+    public func closeConfirmation(id: String, actor: Actor, now: Instant) throws(FolioError) -> [String] {
+        try appendAll(school: [try sign(actor, .confirmationClosed, at: now, body: ConfirmationClosed(id: id))],
+                      students: [:], adopting: [])
+        guard let period = school.confirmations.first(where: { $0.id == id }) else { return [] }
+        return workspace.studentNumbers().filter { n in
+            (workspace.storedManifest(n)?.receipts ?? []).contains {
+                period.submissions.contains($0.receipt.submission) && $0.answer == .deemed
+            }
+        }
+    }
+
+    /// `folio confirm` / `folio dispute`: the student's answer to their receipt for `submission`
+    /// (the latest receipt when nil).
+    public func answerReceipt(student: String, submission: String?, dispute: (item: String?, reason: String)?,
+                              byPost: Bool, actor: Actor, now: Instant) throws(FolioError) -> ReceiptView {
+        let view = workspace.view(student, school: school)
+        guard view.student != nil else {
+            throw FolioError(.unknownStudent, "There is no student \(student).", hint: "Check the student number (學號).")
+        }
+        let open = view.receipts.filter { !$0.superseded }
+        guard let receipt = submission.map({ s in open.first { $0.receipt.submission == s } }) ?? open.last else {
+            throw FolioError(.unknownItem, "Student \(student) has no receipt\(submission.map { " for \($0)" } ?? "").",
+                             hint: "Receipts are issued by `folio submit`; see `folio status \(student)`.")
+        }
+        var item = dispute?.item
+        if let prefix = item {
+            let ids = Set(receipt.receipt.lines.compactMap(\.item)).filter { $0.hasPrefix(prefix) }
+            item = ids.count == 1 ? ids.first : prefix
+        }
+        let body = ReceiptAnswer(submission: receipt.receipt.submission, digest: receipt.digest, via: byPost ? .post : .kiosk,
+                                 item: item, reason: dispute?.reason)
+        let event = try sign(actor, dispute == nil ? .receiptConfirmed : .receiptDisputed, student: student, at: now, body: body)
+        let views = try appendStudents([StudentChange(number: student, events: [event])])
+        return views[student]!.receipts.first { $0.receipt.submission == receipt.receipt.submission }!
+    }
+
+    /// `folio answer-dispute`: the submitting office's finding on a student's open doubt.
+    public func answerDispute(student: String, finding: String, resubmission: String?, actor: Actor,
+                              now: Instant) throws(FolioError) -> DisputeView {
+        let view = workspace.view(student, school: school)
+        guard let open = view.receipts.flatMap(\.disputes).last(where: { $0.finding == nil }) else {
+            throw FolioError(.unknownItem, "Student \(student) has no open doubt (異議).", hint: "See `folio status \(student)`.")
+        }
+        let event = try sign(actor, .disputeAnswered, student: student, at: now,
+                             body: DisputeAnswered(dispute: open.event, finding: finding, resubmission: resubmission))
+        let views = try appendStudents([StudentChange(number: student, events: [event])])
+        return views[student]!.receipts.flatMap(\.disputes).first { $0.event == open.event }!
+    }
+}
+
+extension Workspace {
+    /// `folio receipt print`: writes a page (and a receipt file) per student for `submission` into `dir`;
+    /// with `left`, only students who have left, each with a letter first, plus `addresses.csv` for labels.
+    public func printReceipts(submission: String, students wanted: [String], left: Bool,
+                              to dir: String) throws(FolioError) -> [String] {
+        let school = self.school()
+        guard school.submission(submission) != nil else {
+            throw FolioError(.badInput, "There is no submission \(submission).",
+                             hint: "Submission ids look like it-113-1; `folio status` lists them.")
+        }
+        try FileIO.makeDirectories(dir)
+        var written: [String] = []
+        var labels: [[String]] = []
+        for number in studentNumbers() where wanted.isEmpty || wanted.contains(number) {
+            let view = storedManifest(number) ?? self.view(number, school: school)
+            guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
+            if left && student.status == .enrolled { continue }
+            let name = "\(number)-\(submission)"
+            let html = ReceiptPages.page(receipt, student: student, school: school, letter: left)
+            try replace(dir + "/" + name + ".html", Array(html.utf8))
+            try replace(dir + "/" + name + ".receipt.json", Workspace.viewBytes(ReceiptFile(receipt: receipt.receipt)))
+            written.append(dir + "/" + name + ".html")
+            if left { labels.append([number, student.name, student.address]) }
+        }
+        if left {
+            try replace(dir + "/addresses.csv", CSVTable.write(header: ["學號", "姓名", "郵寄地址"], rows: labels))
+        }
+        return written
+    }
+
+    private func replace(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
+        FileIO.removeTree(path + ".tmp")
+        try FileIO.writeNew(path + ".tmp", bytes)
+        guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("write", path) }
+    }
+}

@@ -1,0 +1,173 @@
+import FolioCore
+import FolioTar
+import Foundation
+
+/// What `folio submit` did.
+public struct SubmissionReport: Codable, Sendable {
+    public var submission: SubmissionMade
+    public var path: String
+    public var gradeTwelveOnly: Bool
+}
+
+/// `index.json` inside a submission package: every file with its SHA-256, and every student's receipt.
+public struct SubmissionIndex: Codable, Sendable {
+    public var format = "folio-submission/1"
+    public var school: String
+    public var id: String
+    public var office: SubmittingOffice
+    public var period: String
+    public var created: Instant
+    public var supersedes: String?
+    public var files: [BundleEntry]
+    public var receipts: [Receipt]
+}
+
+extension WorkspaceSession {
+    /// `folio submit`: gathers what `office` submits for `period` (a term like 113-1, or an academic year
+    /// like 113 for course outcomes and diverse performance), writes the deterministic package under
+    /// `submissions/`, and records the submission and each student's receipt — all in one step.
+    public func submit(office: SubmittingOffice, period text: String, actor: Actor,
+                       now: Instant) throws(FolioError) -> SubmissionReport {
+        let (year, term) = try parsePeriod(office, text)
+        let day = now.taipeiDay
+        // Seed point 五: a term's data goes in during the next term, a year's during the next year; grade 12
+        // is submitted within the same term or year, since they leave.
+        let end = term.map { school.calendar(for: $0)?.end ?? ($0.semester == 1 ? CivilDate(year: $0.year.value + 1912, month: 1, day: 31)! : $0.year.lastDay) }
+            ?? year.lastDay
+        let gradeTwelveOnly = day <= end
+        var perStudent: [String: [ReceiptLine]] = [:]
+        var files: [(path: String, source: String, line: ReceiptLine)] = []
+        var rows: [String: [[String]]] = [:]
+        var included: [String: StudentRecord] = [:]
+        for number in workspace.studentNumbers() {
+            let view = workspace.view(number, school: school)
+            guard let student = view.student, !gradeTwelveOnly || student.grade == 12 else { continue }
+            var lines: [ReceiptLine] = []
+            switch office {
+            case .it, .data:
+                let group: ItemCategory.Group = office == .it ? .courseOutcome : .diverse
+                let limit = office == .it ? school.settings.courseSelectionLimit : school.settings.diverseSelectionLimit
+                let items = view.selected(in: year, group: group)
+                    .filter { $0.group == .diverse || $0.status == .certified }
+                    .sorted { ($0.term, $0.id) < ($1.term, $1.id) }.prefix(limit)
+                for item in items {
+                    for f in item.files {
+                        let line = ReceiptLine(category: item.category, term: item.term, title: item.description,
+                                               course: item.course, file: f.name, size: f.size, sha256: f.sha256, item: item.id)
+                        lines.append(line)
+                        files.append(("files/\(number)/\(item.id)/\(f.name)", workspace.studentDir(number) + "/" + f.path, line))
+                        rows[office == .it ? "course-outcomes.csv" : "diverse.csv", default: []].append(
+                            [student.nationalID, number, student.name, item.term.description,
+                             Catalog.category(item.category)?.title ?? item.category, item.course ?? "", item.courseName ?? "",
+                             item.description, f.name, String(f.size), f.sha256])
+                    }
+                }
+            case .registration:
+                lines.append(recordLine("student", term!, "學籍資料", "students.csv", student))
+                rows["students.csv", default: []].append(
+                    [student.nationalID, number, student.name, ROCDate(student.birthDate)?.text ?? student.birthDate.description, student.className,
+                     String(student.grade), student.status.rawValue])
+                for r in view.records where r.kind == "grade" && r.term == term {
+                    lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", "grades.csv", r.fields))
+                    rows["grades.csv", default: []].append(
+                        [student.nationalID, number, r.term.description, r.fields["subject"] ?? "", r.fields["credits"] ?? "",
+                         r.fields["score"] ?? "", r.fields["course"] ?? ""])
+                }
+            case .activities:
+                for r in view.records where r.kind == "cadre" && r.term == term {
+                    lines.append(recordLine("cadre-record", r.term, (r.fields["unit"] ?? "") + " " + (r.fields["post"] ?? ""), "cadre.csv", r.fields))
+                    rows["cadre.csv", default: []].append(
+                        [student.nationalID, number, r.term.description, r.fields["unit"] ?? "", r.fields["post"] ?? "",
+                         r.fields["level"] ?? "", r.fields["start"] ?? "", r.fields["end"] ?? ""])
+                }
+            }
+            if !lines.isEmpty {
+                perStudent[number] = lines
+                included[number] = student
+            }
+        }
+        guard !perStudent.isEmpty else {
+            throw FolioError(.badInput, gradeTwelveOnly
+                                ? "\(text) has not ended yet, so only grade 12 is submitted now, and no grade-12 student has anything to submit for \(office.title)."
+                                : "Nothing to submit for \(office.title) in \(text).",
+                             hint: gradeTwelveOnly ? "Submit the other grades during the next \(office.isYearly ? "academic year" : "term") (seed point 五)."
+                                                   : "Check the selections (勾選) and records with `folio report selections`.")
+        }
+        let earlier = school.submissions.filter { $0.office == office && $0.period == text }
+        let id = "\(office.rawValue)-\(text)-\(earlier.count + 1)"
+        let receipts = perStudent.keys.sorted().map {
+            Receipt(school: school.code, student: $0, submission: id, office: office.rawValue, period: text, lines: perStudent[$0]!)
+        }
+        if let last = earlier.last {
+            let before = workspace.studentNumbers().compactMap { n in
+                workspace.view(n, school: school).receipts.first { $0.receipt.submission == last.id }?.receipt
+            }
+            if before.map({ [$0.student: $0.lines] }) == receipts.map({ [$0.student: $0.lines] }) {
+                throw FolioError(.duplicate, "Nothing changed since submission \(last.id).",
+                                 hint: "Resubmit only after a correction.")
+            }
+        }
+        // The package is built under .folio/ and renamed into submissions/ with the records.
+        let staging = workspace.root + "/.folio/incoming/submit-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try FileIO.makeDirectories(staging)
+        defer { FileIO.removeTree(staging) }
+        var inputs: [TarInput] = files.map { .file($0.path, sourcePath: $0.source) }
+        var entries = files.map { BundleEntry(path: $0.path, size: Int64($0.line.size), sha256: $0.line.sha256) }
+        for (name, body) in rows.sorted(by: { $0.key < $1.key }) {
+            let bytes = CSVTable.write(header: Self.csvHeaders[name]!, rows: body)
+            inputs.append(.bytes("roster/" + name, Data(bytes)))
+            entries.append(BundleEntry(path: "roster/" + name, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)))
+        }
+        entries.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        let index = SubmissionIndex(school: school.code, id: id, office: office, period: text, created: now,
+                                    supersedes: earlier.last?.id, files: entries, receipts: receipts)
+        guard let indexBytes = try? CanonicalJSON.encode(index) else {
+            throw FolioError(.internalError, "Could not encode the package index.", hint: "Report this to the IT section.")
+        }
+        inputs.append(.bytes("index.json", Data(indexBytes)))
+        let package = staging + "/" + id + ".tar"
+        do { try TarWriter.writeArchive(atPath: package, inputs) } catch {
+            throw FolioError(.io, "Could not write the submission package: \(error.message)", hint: error.hint)
+        }
+        let packageHash = try FileIO.hashFile(package).sha256
+        let made = SubmissionMade(id: id, office: office, period: text, package: packageHash, students: receipts.count,
+                                  lines: receipts.reduce(0) { $0 + $1.lines.count }, supersedes: earlier.last?.id)
+        let schoolEvent = try sign(actor, .submissionMade, at: now, body: made)
+        var studentEvents: [String: [StoredEvent]] = [:]
+        for r in receipts {
+            studentEvents[r.student] = [try sign(actor, .receiptIssued, student: r.student, at: schoolEvent.event.at, body: r)]
+        }
+        try appendAll(school: [schoolEvent], students: studentEvents, adopting: [(package, "submissions/\(id).tar")])
+        return SubmissionReport(submission: made, path: workspace.root + "/submissions/\(id).tar", gradeTwelveOnly: gradeTwelveOnly)
+    }
+
+    static let csvHeaders: [String: [String]] = [
+        "course-outcomes.csv": ["身分證號", "學號", "姓名", "學期", "類別", "課程代碼", "課程名稱", "簡述", "檔名", "檔案大小", "SHA-256"],
+        "diverse.csv": ["身分證號", "學號", "姓名", "學期", "類別", "課程代碼", "課程名稱", "簡述", "檔名", "檔案大小", "SHA-256"],
+        "students.csv": ["身分證號", "學號", "姓名", "出生日期", "班級", "年級", "學籍狀態"],
+        "grades.csv": ["身分證號", "學號", "學期", "科目名稱", "學分數", "成績", "課程代碼"],
+        "cadre.csv": ["身分證號", "學號", "學期", "單位", "擔任職務", "幹部等級", "開始日期", "結束日期"],
+    ]
+
+    private func recordLine(_ category: String, _ term: Term, _ title: String, _ file: String,
+                            _ value: some Encodable) -> ReceiptLine {
+        let bytes = (try? CanonicalJSON.encode(value)) ?? []
+        return ReceiptLine(category: category, term: term, title: title, course: nil, file: file, size: bytes.count,
+                           sha256: SHA256Hex.of(bytes), item: nil)
+    }
+
+    private func parsePeriod(_ office: SubmittingOffice, _ text: String) throws(FolioError) -> (AcademicYear, Term?) {
+        if office.isYearly {
+            guard let value = Int(text), (100...200).contains(value) else {
+                throw FolioError(.badTerm, "\(office.title) is submitted per academic year; \"\(text)\" is not one.",
+                                 hint: "Give the academic year, for example --period 113.")
+            }
+            return (AcademicYear(value), nil)
+        }
+        guard let term = Term(text) else {
+            throw FolioError(.badTerm, "\(office.title) is submitted per term; \"\(text)\" is not one.",
+                             hint: "Give the term, for example --period 113-1.")
+        }
+        return (term.year, term)
+    }
+}

@@ -1,0 +1,105 @@
+import FolioCore
+import Foundation
+
+/// Printable receipts (收訖明細): one A4 page per student and submission, in Traditional Chinese, with the
+/// national ID masked, a short code per file and the receipt's code. For students who have left, a
+/// letter with the mailing address, the confirmation period and a reply slip comes first.
+public enum ReceiptPages {
+    public struct Page: Sendable {
+        public var student: String
+        public var html: String
+    }
+
+    public static func page(_ view: ReceiptView, student: StudentRecord, school: SchoolState, letter: Bool) -> String {
+        let r = view.receipt
+        let office = SubmittingOffice(rawValue: r.office)
+        let period = school.confirmation(for: r.submission)
+        var body = ""
+        if letter {
+            body += """
+            <section class="page letter">
+            <div class="to"><div>\(h(student.address))</div><div class="name">\(h(student.name)) 同學 收</div></div>
+            <h1>學習歷程檔案收訖明細確認通知</h1>
+            <p>\(h(student.name)) 同學您好：</p>
+            <p>本校已將您的\(h(office?.title ?? r.office))（\(h(r.period))）提交至學生學習歷程資料庫。隨函附上收訖明細，請核對所列檔案是否與您上傳的內容相符。</p>
+            <p>確認期間：<strong>\(period.map { "\($0.from) 至 \($0.to)" } ?? "另行通知")</strong>。請於期間內填妥下方回條寄回；期間內未回覆者，視為確認無誤。</p>
+            <p>核對方法：檔案代碼為該檔案 SHA-256 雜湊值的前 12 碼，可用任何電腦計算，例如執行 <code>sha256sum 檔名</code>，比對輸出的前 12 個字元。</p>
+            <div class="slip">
+            <h2>回條（請沿虛線剪下寄回）</h2>
+            <p>學號：\(h(student.number))　姓名：\(h(student.name))　收訖明細代碼：<span class="code">\(view.code)</span></p>
+            <p>□ 確認無誤　　□ 有異議，說明：<span class="line"></span></p>
+            <p><span class="line wide"></span></p>
+            <p>日期：<span class="line short"></span>　簽名：<span class="line short"></span></p>
+            <p class="return">寄回：\(h(school.name)) 資料組\(school.address.map { "，" + h($0) } ?? "")</p>
+            </div>
+            </section>
+
+            """
+        }
+        var rows = ""
+        for (n, l) in r.lines.enumerated() {
+            let category = Catalog.category(l.category)?.title ?? Catalog.recordKind(l.category == "cadre-record" ? "cadre" : l.category)?.title
+                ?? (l.category == "student" ? "學籍資料" : l.category)
+            rows += "<tr><td>\(n + 1)</td><td>\(h(category))</td><td>\(l.term)</td><td>\(h(l.title))</td><td>\(h(l.file))</td><td class=\"num\">\(l.size)</td><td class=\"code\">\(ShortCode.of(l.sha256))</td></tr>\n"
+        }
+        body += """
+        <section class="page receipt">
+        <h1>\(h(school.name))<br>學習歷程檔案收訖明細</h1>
+        <table class="who">
+        <tr><th>學號</th><td>\(h(student.number))</td><th>姓名</th><td>\(h(student.name))</td></tr>
+        <tr><th>班級</th><td>\(h(student.className))</td><th>身分證號</th><td>\(h((try? NationalID(student.nationalID))?.masked ?? "＊＊＊"))</td></tr>
+        <tr><th>提交單位</th><td>\(h(office?.title ?? r.office))</td><th>學年度／學期</th><td>\(h(r.period))（\(h(r.submission))）</td></tr>
+        </table>
+        <table class="lines">
+        <tr><th>序</th><th>類別</th><th>學期</th><th>名稱</th><th>檔名</th><th>大小（位元組）</th><th>檔案代碼</th></tr>
+        \(rows)</table>
+        <p class="total">收訖明細代碼：<span class="code big">\(view.code)</span></p>
+        <p class="note">檔案代碼是檔案 SHA-256 值的前 12 碼；收訖明細代碼是本明細標準文字格式的 SHA-256 值前 12 碼。\(period.map { "確認期間：\($0.from) 至 \($0.to)，期間內未確認亦未提出異議者，視為確認。" } ?? "")</p>
+        </section>
+
+        """
+        return document(title: "收訖明細 \(student.number) \(r.submission)", body: body)
+    }
+
+    static func document(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="zh-Hant">
+        <head>
+        <meta charset="utf-8">
+        <title>\(h(title))</title>
+        <style>
+        @page { size: A4; margin: 16mm 15mm; }
+        body { font-family: "Noto Sans CJK TC", "Noto Sans TC", "Microsoft JhengHei", sans-serif; font-size: 11pt; color: #000; margin: 0; }
+        .page { page-break-after: always; break-after: page; }
+        h1 { font-size: 16pt; text-align: center; margin: 0 0 6mm; }
+        h2 { font-size: 12pt; margin: 0 0 3mm; }
+        table { border-collapse: collapse; width: 100%; margin-bottom: 5mm; }
+        th, td { border: 0.3mm solid #333; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+        th { background: #eee; white-space: nowrap; }
+        td.num { text-align: right; }
+        .code { font-family: "DejaVu Sans Mono", monospace; letter-spacing: 0.5pt; white-space: nowrap; }
+        .big { font-size: 15pt; font-weight: bold; }
+        .to { margin: 10mm 0 14mm; font-size: 13pt; }
+        .to .name { margin-top: 2mm; font-weight: bold; }
+        .slip { margin-top: 12mm; border-top: 0.4mm dashed #000; padding-top: 5mm; }
+        .line { display: inline-block; border-bottom: 0.3mm solid #000; width: 90mm; height: 5mm; }
+        .line.wide { width: 170mm; }
+        .line.short { width: 45mm; }
+        .note, .return { font-size: 9.5pt; }
+        @media screen { body { max-width: 210mm; margin: 0 auto; padding: 10mm; background: #fff; } }
+        </style>
+        </head>
+        <body>
+        \(body)</body>
+        </html>
+
+        """
+    }
+
+    /// HTML-escapes text from the records.
+    static func h(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
