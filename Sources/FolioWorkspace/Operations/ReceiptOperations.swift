@@ -172,3 +172,93 @@ extension Workspace {
         guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("write", path) }
     }
 }
+
+/// `folio receipt import`: the receipt details (收訖明細) the central database sent back, compared line by
+/// line with what was submitted.
+public struct ReceivedComparison: Codable, Sendable {
+    public struct Difference: Codable, Sendable {
+        public enum Kind: String, Codable, Sendable {
+            /// Submitted, but not in the central database's details.
+            case notReceived = "not-received"
+            /// In the details, but never submitted for this student.
+            case notSubmitted = "not-submitted"
+            /// Same student and file, different size or SHA-256.
+            case changed
+        }
+        public var kind: Kind
+        public var student: String
+        public var file: String
+        public var detail: String
+    }
+
+    public var submission: String
+    public var matched: Int
+    public var differences: [Difference]
+    /// Where the details were filed when everything matched.
+    public var savedAs: String?
+}
+
+extension WorkspaceSession {
+    /// Reads a CSV (UTF-8 with or without BOM, or Big5) with columns 學號, 類別, 學期, 檔名, 檔案大小, SHA-256,
+    /// and compares it with the receipts of `submission`. When every line matches, the file is kept as
+    /// `submissions/<id>.received.csv`; otherwise nothing changes and the differences are returned.
+    public func importReceived(_ path: String, submission: String) throws(FolioError) -> ReceivedComparison {
+        guard school.submission(submission) != nil else {
+            throw FolioError(.badInput, "There is no submission \(submission).", hint: "Submission ids look like it-113-1.")
+        }
+        let bytes = try FileIO.readAll(path)
+        let table: CSVTable
+        do { table = try CSVTable.parse(bytes) } catch {
+            throw FolioError(.badCSV, "\(path): \(error.message)", hint: error.hint)
+        }
+        func column(_ names: [String]) throws(FolioError) -> Int {
+            guard let i = table.column(named: names) else {
+                throw FolioError(.badCSV, "\(path) has no \(names[0]) column.",
+                                 hint: "The receipt details need the columns 學號, 類別, 學期, 檔名, 檔案大小, SHA-256 (see Docs/receipts.md).")
+            }
+            return i
+        }
+        let cStudent = try column(["學號", "student"]), cFile = try column(["檔名", "file"])
+        let cSize = try column(["檔案大小", "size"]), cSHA = try column(["SHA-256", "sha256"])
+        // Remaining submitted lines per student; office records share a roster file name, so lines are
+        // matched by file name and hash together.
+        var remaining: [String: [ReceiptLine]] = [:]
+        for number in workspace.studentNumbers() {
+            guard let r = workspace.view(number, school: school).receipts.first(where: { $0.receipt.submission == submission }) else { continue }
+            remaining[number] = r.receipt.lines
+        }
+        var result = ReceivedComparison(submission: submission, matched: 0, differences: [])
+        for row in table.rows {
+            let student = row[cStudent], file = row[cFile].precomposedStringWithCanonicalMapping
+            let sha = row[cSHA].lowercased(), size = Int(row[cSize]) ?? -1
+            var lines = remaining[student] ?? []
+            let name = { (l: ReceiptLine) in l.file.precomposedStringWithCanonicalMapping == file }
+            if let i = lines.firstIndex(where: { name($0) && $0.sha256 == sha && $0.size == size }) {
+                lines.remove(at: i)
+                result.matched += 1
+            } else if let i = lines.firstIndex(where: name) {
+                let line = lines.remove(at: i)
+                result.differences.append(.init(kind: .changed, student: student, file: file,
+                                                detail: "submitted \(line.size) bytes \(ShortCode.of(line.sha256)), received \(size) bytes \(ShortCode.of(sha))"))
+            } else {
+                result.differences.append(.init(kind: .notSubmitted, student: student, file: file,
+                                                detail: "the central database lists it, but \(submission) did not submit it for \(student)"))
+            }
+            remaining[student] = lines
+        }
+        for (student, lines) in remaining.sorted(by: { $0.key < $1.key }) {
+            for line in lines {
+                result.differences.append(.init(kind: .notReceived, student: student, file: line.file,
+                                                detail: "submitted, but missing from the central database's details"))
+            }
+        }
+        if result.differences.isEmpty {
+            let target = workspace.root + "/submissions/\(submission).received.csv"
+            FileIO.removeTree(target + ".tmp")
+            try FileIO.writeNew(target + ".tmp", bytes)
+            guard rename(target + ".tmp", target) == 0 else { throw FileIO.ioError("save", target) }
+            result.savedAs = target
+        }
+        return result
+    }
+}

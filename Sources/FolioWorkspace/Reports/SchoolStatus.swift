@@ -24,12 +24,16 @@ public struct SchoolStatus: Codable, Sendable {
     public var pendingCertifications: Int
     public var conflicts: Int
     public var problems: Int
+    /// Current (not superseded) receipts, counted by answer: open, confirmed, disputed, deemed.
+    public var receipts: [String: Int]
 
     public static func make(_ ws: Workspace, school: SchoolState, now: Instant) -> SchoolStatus {
         let year = AcademicYear(containing: now.taipeiDay)
         var lines: [StudentLine] = []
+        var receipts: [String: Int] = [:]
         for number in ws.studentNumbers() {
             let view = ws.storedManifest(number) ?? ws.view(number, school: school)
+            for r in view.receipts where !r.superseded { receipts[r.answer.rawValue, default: 0] += 1 }
             let items = view.items
             lines.append(StudentLine(
                 number: number, name: view.student?.name ?? "?", className: view.student?.className ?? "",
@@ -44,6 +48,6 @@ public struct SchoolStatus: Codable, Sendable {
         return SchoolStatus(school: school.code, name: school.name, asOf: now.taipeiText, students: lines,
                             pendingCertifications: lines.reduce(0) { $0 + $1.pending },
                             conflicts: lines.reduce(0) { $0 + $1.conflicts },
-                            problems: lines.reduce(0) { $0 + $1.problems } + school.problems.count)
+                            problems: lines.reduce(0) { $0 + $1.problems } + school.problems.count, receipts: receipts)
     }
 }

@@ -39,6 +39,13 @@ struct StatusCommand: FolioCommand {
                 Output.say("CONFLICT on \(c.item): " + c.decisions.map { "\($0.by) \($0.certified ? "certified" : "rejected")" }.joined(separator: " vs "))
             }
             if !view.records.isEmpty { Output.say("\(view.records.count) office record(s).") }
+            for r in view.receipts {
+                Output.say("Receipt \(r.receipt.submission) (\(r.code)): \(ReceiptText.answer(r))" + (r.superseded ? ", superseded by a corrected submission" : ""))
+                for d in r.disputes {
+                    Output.say("  doubt \(d.event.prefix(12))\(d.item.map { " on item \($0)" } ?? ""): \(d.reason) → \(d.office.rawValue) office"
+                               + (d.finding.map { ": \($0)" } ?? ": not answered yet"))
+                }
+            }
             for p in view.problems { Output.say("held back \(p.event.prefix(12)): \(p.message)") }
             return
         }
@@ -51,6 +58,10 @@ struct StatusCommand: FolioCommand {
              String($0.rejected), "\($0.selectedCourse)/\($0.selectedDiverse)", $0.conflicts == 0 ? "" : String($0.conflicts)]
         }))
         Output.say("\(status.pendingCertifications) item(s) wait for certification; \(status.conflicts) conflict(s); \(status.problems) record(s) held back.")
+        if !status.receipts.isEmpty {
+            let r = status.receipts
+            Output.say("Receipts: \(r["confirmed", default: 0]) confirmed, \(r["disputed", default: 0]) disputed, \(r["deemed", default: 0]) deemed confirmed, \(r["open", default: 0]) open.")
+        }
     }
 }
 

@@ -34,7 +34,7 @@ struct SubmitCommand: FolioCommand {
 struct ReceiptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipt", abstract: "Receipts (收訖明細): print them, check files against them, show a file's code.",
-        subcommands: [ReceiptPrint.self, ReceiptCheckCommand.self, ReceiptCode.self])
+        subcommands: [ReceiptPrint.self, ReceiptCheckCommand.self, ReceiptCode.self, ReceiptImport.self])
 }
 
 struct ReceiptPrint: FolioCommand {
@@ -202,5 +202,43 @@ struct AnswerDisputeCommand: FolioCommand {
                                           actor: try global.actor(), now: try global.now())
         if global.json { Output.json(d); return }
         Output.say("Recorded the \(d.office.rawValue) office's finding on \(student)'s doubt: \(finding)\(resubmission.map { " (corrected in \($0))" } ?? "").")
+    }
+}
+
+enum ReceiptText {
+    static func answer(_ r: ReceiptView) -> String {
+        switch r.answer {
+        case .open: return "waiting for the student's confirmation"
+        case .confirmed: return "confirmed" + (r.via == .post ? " by post" : "") + (r.answeredAt.map { " on \($0.taipeiText)" } ?? "")
+        case .disputed: return "doubt raised (異議)" + (r.answeredAt.map { " on \($0.taipeiText)" } ?? "")
+        case .deemed: return "deemed confirmed (no answer within the period)"
+        }
+    }
+}
+
+struct ReceiptImport: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Compare the central database's receipt details with what was submitted, line by line.",
+        discussion: """
+        The details are a CSV with the columns 學號, 類別, 學期, 檔名, 檔案大小, SHA-256 (see Docs/receipts.md).
+        When every line matches, the file is kept as submissions/ID.received.csv; otherwise nothing changes.
+        Example: folio receipt import 收訖明細.csv --submission it-113-1
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The receipt details file (CSV).") var file: String
+    @Option(help: "The submission they answer, like it-113-1.") var submission: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let c = try session.importReceived(file, submission: submission)
+        if global.json { Output.json(c) } else {
+            for d in c.differences { Output.say("\(d.kind.rawValue): \(d.student) \(d.file): \(d.detail)") }
+            Output.say("\(c.matched) line(s) match\(c.savedAs.map { "; every line matches, kept as \($0)" } ?? "").")
+        }
+        if !c.differences.isEmpty {
+            throw FolioError(.verificationFailed, "The central database's details differ from submission \(submission) in \(c.differences.count) line(s).",
+                             hint: "Check the lines above with the office that submitted them; a correction is resubmitted with `folio submit`.")
+        }
     }
 }
