@@ -87,6 +87,10 @@ extension WorkspaceSession {
 
     /// `folio confirmation close`: from then on, every receipt of the period without an answer counts as confirmed.
     public func closeConfirmation(id: String, actor: Actor, now: Instant) throws(FolioError) -> [String] {
+        if let closed = school.confirmations.first(where: { $0.id == id })?.closed {
+            throw FolioError(.duplicate, "The confirmation period \(id) was already closed on \(closed.taipeiText).",
+                             hint: "Nothing to do; `folio status` shows who confirmed.")
+        }
         try appendAll(school: [try sign(actor, .confirmationClosed, at: now, body: ConfirmationClosed(id: id))],
                       students: [:], adopting: [])
         guard let period = school.confirmations.first(where: { $0.id == id }) else { return [] }

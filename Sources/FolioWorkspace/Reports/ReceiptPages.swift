@@ -30,7 +30,7 @@ public enum ReceiptPages {
             <p>□ 確認無誤　　□ 有異議，說明：<span class="line"></span></p>
             <p><span class="line wide"></span></p>
             <p>日期：<span class="line short"></span>　簽名：<span class="line short"></span></p>
-            <p class="return">寄回：\(h(school.name)) 資料組\(school.address.map { "，" + h($0) } ?? "")</p>
+            <p class="return">寄回：\(h(school.address ?? school.name + " 資料組 收"))</p>
             </div>
             </section>
 
@@ -40,7 +40,7 @@ public enum ReceiptPages {
         for (n, l) in r.lines.enumerated() {
             let category = Catalog.category(l.category)?.title ?? Catalog.recordKind(l.category == "cadre-record" ? "cadre" : l.category)?.title
                 ?? (l.category == "student" ? "學籍資料" : l.category)
-            rows += "<tr><td>\(n + 1)</td><td>\(h(category))</td><td>\(l.term)</td><td>\(h(l.title))</td><td>\(h(l.file))</td><td class=\"num\">\(l.size)</td><td class=\"code\">\(ShortCode.of(l.sha256))</td></tr>\n"
+            rows += "<tr><td>\(n + 1)</td><td>\(h(category))</td><td class=\"nowrap\">\(l.term)</td><td>\(h(l.title))</td><td>\(h(l.file))</td><td class=\"num\">\(l.size)</td><td class=\"code\">\(ShortCode.of(l.sha256))</td></tr>\n"
         }
         body += """
         <section class="page receipt">
@@ -78,6 +78,7 @@ public enum ReceiptPages {
         th, td { border: 0.3mm solid #333; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
         th { background: #eee; white-space: nowrap; }
         td.num { text-align: right; }
+        .nowrap { white-space: nowrap; }
         .code { font-family: "DejaVu Sans Mono", monospace; letter-spacing: 0.5pt; white-space: nowrap; }
         .big { font-size: 15pt; font-weight: bold; }
         .to { margin: 10mm 0 14mm; font-size: 13pt; }
