@@ -155,6 +155,12 @@ import Testing
         let status = try JSONSerialization.jsonObject(with: try ws.folio(["status", "--json"]).stdoutData) as? [String: Any]
         let counts = status?["receipts"] as? [String: Int] ?? [:]
         #expect(counts == ["confirmed": 1, "disputed": 1, "deemed": 1], "\(counts)")
+        let csv = ws.scratch("confirmations.csv")
+        expectSuccess(try ws.folio(["report", "confirmations", "--csv", csv]))
+        let rows = try csvRows(csv)
+        #expect(rows.first?.contains("確認情形") == true, "\(rows)")
+        let answers = Dictionary(rows.dropFirst().map { ($0[0] + " " + $0[3], $0[5]) }, uniquingKeysWith: { a, _ in a })
+        #expect(answers == ["111002 data-113-1": "已確認", "112001 data-113-1": "視為確認", "112001 it-113-1": "提出異議"], "\(answers)")
         try expectVerifies(ws, "after the confirmation period")
     }
 
@@ -186,5 +192,24 @@ import Testing
         let ok = expectSuccess(try ws.folio(["receipt", "import", good, "--submission", "data-113-1"]))
         #expect(ok.stdout.contains("2 line(s) match"), "\(ok)")
         #expect(FileManager.default.fileExists(atPath: ws.path("submissions/data-113-1.received.csv")))
+    }
+
+    @Test func aResubmissionAfterACorrectionSupersedesTheEarlierOne() throws {
+        let ws = try SampleCopy(now: Self.after)
+        expectSuccess(try ws.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"]))
+        expectSuccess(try ws.folio(as: "R01", ["record", "grade", "112002", "--term", "113-1", "--field", "subject=物理",
+                                               "--field", "credits=2", "--field", "score=88"], now: "2025-08-21T09:00"))
+        let again = expectSuccess(try ws.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"], now: "2025-08-21T10:00"))
+        #expect(again.stdout.contains("registration-113-1-2") && again.stdout.contains("corrects registration-113-1-1"), "\(again)")
+        // Both packages stay; the earlier receipt is kept and marked superseded.
+        #expect(FileManager.default.fileExists(atPath: ws.path("submissions/registration-113-1-1.tar")))
+        #expect(FileManager.default.fileExists(atPath: ws.path("submissions/registration-113-1-2.tar")))
+        let receipts = try ws.status("112002")["receipts"] as? [[String: Any]] ?? []
+        let superseded = Dictionary(receipts.map { (($0["receipt"] as? [String: Any])?["submission"] as? String ?? "", $0["superseded"] as? Bool) },
+                                    uniquingKeysWith: { a, _ in a })
+        #expect(superseded == ["registration-113-1-1": true, "registration-113-1-2": false], "\(superseded)")
+        let lines = receipts.map { (($0["receipt"] as? [String: Any])?["lines"] as? [Any])?.count ?? 0 }
+        #expect(lines.count == 2 && lines[1] == lines[0] + 1, "the correction adds the new grade: \(lines)")
+        try expectVerifies(ws, "after the resubmission")
     }
 }

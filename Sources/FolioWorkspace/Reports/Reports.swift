@@ -58,4 +58,30 @@ public enum Reports {
                      header: ["學號", "姓名", "班級", "學年度", "課程學習成果勾選", "已認證未勾選", "多元表現勾選", "狀態"],
                      rows: rows)
     }
+
+    /// 收訖明細確認情形: per student and receipt, the answer: confirmed, doubt raised (and where it went),
+    /// deemed confirmed, or still open. Superseded receipts are left out.
+    public static func confirmations(_ ws: Workspace, school: SchoolState, submission: String?) -> Table {
+        var rows: [[String]] = []
+        for number in ws.studentNumbers() {
+            let view = ws.storedManifest(number) ?? ws.view(number, school: school)
+            for r in view.receipts where !r.superseded && (submission == nil || r.receipt.submission == submission) {
+                let answer: String
+                switch r.answer {
+                case .open: answer = "尚未確認"
+                case .confirmed: answer = r.via == .post ? "已確認（郵寄）" : "已確認"
+                case .disputed: answer = "提出異議"
+                case .deemed: answer = "視為確認"
+                }
+                let doubt = r.disputes.last
+                rows.append([number, view.student?.name ?? "", view.student?.className ?? "", r.receipt.submission, r.code, answer,
+                             r.answeredAt?.taipeiDay.description ?? "",
+                             doubt.map { SubmittingOffice.title(of: $0.office) } ?? "",
+                             doubt.map { $0.finding ?? "處理中" } ?? ""])
+            }
+        }
+        return Table(title: "收訖明細確認情形",
+                     header: ["學號", "姓名", "班級", "提交批次", "收訖明細代碼", "確認情形", "回覆日期", "異議處理單位", "處理結果"],
+                     rows: rows)
+    }
 }

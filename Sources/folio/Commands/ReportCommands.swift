@@ -67,12 +67,13 @@ struct StatusCommand: FolioCommand {
 
 struct ReportCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Office reports: uncertified (查詢未認證教師狀況表) or selections (查詢學生學習成果勾選情形).",
-        discussion: "Examples: folio report uncertified        folio report selections --year 113 --csv selections.csv")
+        commandName: "report", abstract: "Office reports: uncertified (查詢未認證教師狀況表), selections (查詢學生學習成果勾選情形) or confirmations (收訖明細確認情形).",
+        discussion: "Examples: folio report uncertified        folio report selections --year 113 --csv selections.csv        folio report confirmations --submission it-113-1")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "uncertified or selections.") var which: String
+    @Argument(help: "uncertified, selections or confirmations.") var which: String
     @Option(help: "Academic year for selections (default: this year).") var year: Int?
+    @Option(help: "Submission for confirmations (default: all).") var submission: String?
     @Option(help: "Write a CSV (UTF-8 with BOM, opens in Excel) to this file.") var csv: String?
 
     func execute() throws(FolioError) {
@@ -83,8 +84,9 @@ struct ReportCommand: FolioCommand {
         switch which {
         case "uncertified": table = Reports.uncertified(ws, school: school, now: now)
         case "selections": table = Reports.selections(ws, school: school, year: year.map(AcademicYear.init) ?? AcademicYear(containing: now.taipeiDay))
+        case "confirmations": table = Reports.confirmations(ws, school: school, submission: submission)
         default:
-            throw FolioError(.badInput, "There is no report called \(which).", hint: "Use uncertified or selections.")
+            throw FolioError(.badInput, "There is no report called \(which).", hint: "Use uncertified, selections or confirmations.")
         }
         if let csv {
             guard FileManager.default.createFile(atPath: csv, contents: Data(CSVTable.write(header: table.header, rows: table.rows))) else {
