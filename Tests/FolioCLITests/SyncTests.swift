@@ -157,4 +157,21 @@ import Testing
         let twice = try ws.snapshot()
         #expect(twice == once, "\(twice.differences(from: once))")
     }
+
+    @Test func aStudentConfirmsAReceiptAtAnOfflineKiosk() throws {
+        let ws = try SampleCopy(now: "2025-08-20T09:00")
+        expectSuccess(try ws.folio(as: "D01", ["submit", "--office", "data", "--period", "113"]))
+        expectSuccess(try ws.folio(as: "D01", ["confirmation", "open", "--id", "C1", "--from", "2025-08-22", "--to", "2025-08-26",
+                                               "--submission", "data-113-1"]))
+        let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
+        let update = try #require(listing(usb).first { $0.hasPrefix("update-") })
+        expectSuccess(try folio(ws, in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: "2025-08-21T08:00"))
+        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["confirm", "111002", "--submission", "data-113-1"], now: "2025-08-23T10:00"))
+        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-08-23T17:00"))
+        expectSuccess(try ws.folio(as: "D01", ["sync", usb], now: "2025-08-24T08:00"))
+        let receipts = try ws.status("111002")["receipts"] as? [[String: Any]] ?? []
+        #expect(receipts.first?["answer"] as? String == "confirmed", "\(receipts)")
+    }
 }

@@ -30,11 +30,15 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     public func admits(_ kind: EventKind) -> Bool {
         switch self {
         case .certRequest: return true
-        // Registrations let a kiosk accept uploads only from enrolled students.
-        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet
+        // Registrations let a kiosk accept uploads only from enrolled students; receipts let students
+        // confirm them there.
+        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet || kind == .receiptIssued
         case .certifications: return kind == .itemCertified || kind == .itemRejected
-        case .officeRecords: return kind == .recordAdded || kind == .studentSet || kind == .activityRecorded
-        case .uploads: return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected
+        case .officeRecords:
+            return kind == .recordAdded || kind == .studentSet || kind == .activityRecorded || kind == .disputeAnswered
+        case .uploads:
+            return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected
+                || kind == .receiptConfirmed || kind == .receiptDisputed
         }
     }
 

@@ -154,7 +154,9 @@ extension WorkspaceSession {
             // the registrations; a teacher's laptop does not, and gets them only with its requests.
             if let person = recipient.person, school.principal(person)?.kind == .device {
                 for number in workspace.studentNumbers() {
-                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet { try add(e) }
+                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet || e.event.kind == .receiptIssued {
+                        try add(e)
+                    }
                 }
                 scope.append("registrations of \(workspace.studentNumbers().count) students")
             }
