@@ -67,6 +67,10 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case receiptConfirmed = "receipt.confirmed"
     case receiptDisputed = "receipt.disputed"
     case disputeAnswered = "dispute.answered"
+    // Graduates and sealed archives.
+    case studentGraduated = "student.graduated"
+    case archiveSealed = "archive.sealed"
+    case archivePurged = "archive.purged"
 
     /// Position within one second; see `StoredEvent.foldOrder`.
     public var rank: Int { EventKind.allCases.firstIndex(of: self)! }
@@ -74,7 +78,8 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     public var isSchoolWide: Bool {
         switch self {
         case .schoolCreated, .staffSet, .staffAvailability, .keyRevoked, .dutyTable, .calendarTerm, .settings,
-             .courseSet, .activityRecorded, .submissionMade, .confirmationOpened, .confirmationClosed:
+             .courseSet, .activityRecorded, .submissionMade, .confirmationOpened, .confirmationClosed, .archiveSealed,
+             .archivePurged:
             return true
         default:
             return false

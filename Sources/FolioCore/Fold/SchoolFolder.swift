@@ -134,6 +134,32 @@ public enum SchoolFolder {
                     return FolioError(.duplicate, "Confirmation period \(c.id) is already open.", hint: "Nothing to do.")
                 }
                 state.confirmations.append(ConfirmationPeriod(c))
+            case .archiveSealed:
+                if let error = duty(event, "enrolment", state) { return error }
+                let a = try event.decodeBody(ArchiveSealed.self)
+                guard state.archived(a.student) == nil else {
+                    return FolioError(.duplicate, "Student \(a.student) is already sealed.", hint: "`folio archive list` shows the register.")
+                }
+                guard a.retainUntil >= a.graduated.adding(years: state.settings.retentionYears) else {
+                    return FolioError(.badInput, "The archive of \(a.student) would be kept only until \(a.retainUntil); the school keeps graduates \(state.settings.retentionYears) years.",
+                                      hint: "Seal it again with folio's own dates.")
+                }
+                state.archive.append(ArchiveEntry(sealed: a, event: stored.id, sealedBy: event.author, purged: nil, purgedBy: nil))
+            case .archivePurged:
+                if let error = duty(event, "enrolment", state) { return error }
+                let p = try event.decodeBody(ArchivePurged.self)
+                guard let index = state.archive.lastIndex(where: { $0.sealed.student == p.student && $0.sealed.sha256 == p.sha256 }) else {
+                    return FolioError(.unknownStudent, "There is no sealed archive of \(p.student) with that SHA-256.", hint: "`folio archive list` shows the register.")
+                }
+                let entry = state.archive[index]
+                guard p.purged >= entry.sealed.retainUntil, event.at.taipeiDay >= entry.sealed.retainUntil else {
+                    return FolioError(.outsideWindow, "The archive of \(p.student) must be kept until \(entry.sealed.retainUntil) (seed point 七).",
+                                      hint: "It can be purged from \(entry.sealed.retainUntil).")
+                }
+                if state.archive[index].purged == nil {
+                    state.archive[index].purged = p
+                    state.archive[index].purgedBy = event.author
+                }
             case .confirmationClosed:
                 if let error = duty(event, SubmittingOffice.data.duty, state) { return error }
                 let c = try event.decodeBody(ConfirmationClosed.self)

@@ -207,6 +207,15 @@ public enum StudentFolder {
                 }
                 view.records.append(RecordView(event: stored.id, kind: r.kind, term: r.term, fields: r.fields,
                                                by: event.author, onBehalfOf: event.onBehalfOf, at: event.at))
+            case .studentGraduated:
+                let g = try event.decodeBody(StudentGraduated.self)
+                if let error = duty(event, "enrolment", school) { return error }
+                guard var student = view.student else {
+                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.", hint: "Import the roster first.")
+                }
+                student.status = .graduated
+                view.student = student
+                view.graduated = g.date
             case .receiptIssued, .receiptConfirmed, .receiptDisputed, .disputeAnswered:
                 if let error = ReceiptFold.apply(stored, to: &view, school: school) { return error }
             default:

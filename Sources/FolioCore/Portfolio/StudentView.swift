@@ -9,6 +9,8 @@ public struct StudentView: Codable, Hashable, Sendable {
     public var records: [RecordView] = []
     public var conflicts: [Conflict] = []
     public var receipts: [ReceiptView] = []
+    /// Graduation day (畢業), once recorded; the archive is kept five years from it.
+    public var graduated: CivilDate?
     public var problems: [Problem] = []
     /// Ids of every event folded, in fold order.
     public var events: [String] = []

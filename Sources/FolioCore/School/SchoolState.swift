@@ -21,6 +21,8 @@ public struct SchoolState: Codable, Hashable, Sendable {
     /// Packages sent to the central database, oldest first.
     public var submissions: [SubmissionMade] = []
     public var confirmations: [ConfirmationPeriod] = []
+    /// The archive register: sealed graduates, and tombstones of purged archives.
+    public var archive: [ArchiveEntry] = []
     public var problems: [Problem] = []
 
     public init() {}
@@ -28,6 +30,9 @@ public struct SchoolState: Codable, Hashable, Sendable {
     public func principal(_ id: String) -> Principal? { principals[id] }
 
     public func submission(_ id: String) -> SubmissionMade? { submissions.first { $0.id == id } }
+
+    /// The register entry of a student's sealed archive, if sealed.
+    public func archived(_ student: String) -> ArchiveEntry? { archive.last { $0.sealed.student == student } }
 
     /// The confirmation period covering a submission, if one was opened.
     public func confirmation(for submission: String) -> ConfirmationPeriod? {

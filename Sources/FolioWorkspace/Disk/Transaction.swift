@@ -11,6 +11,9 @@ final class Transaction {
     struct Move: Codable {
         var staged: String
         var target: String
+        /// Set for a removal: `target` (a file or folder) is moved into the transaction folder, which is
+        /// deleted once every step is done.
+        var remove: Bool?
     }
 
     private let root: String
@@ -57,6 +60,11 @@ final class Transaction {
         try CrashPoints.reached("staged \(relative)")
     }
 
+    /// Removes a file or folder inside the workspace when the transaction is applied.
+    func remove(_ relative: String) {
+        moves.append(Move(staged: "rm-" + nextStaged(), target: relative, remove: true))
+    }
+
     var isEmpty: Bool { moves.isEmpty }
 
     func commit() throws(FolioError) {
@@ -88,6 +96,14 @@ final class Transaction {
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
             let parent = (target as NSString).deletingLastPathComponent
+            if move.remove == true {
+                if FileIO.exists(target) || FileIO.isDirectory(target) {
+                    guard rename(target, source) == 0 else { throw FileIO.ioError("remove", target) }
+                    touched.insert(parent)
+                }
+                try CrashPoints.reached("removed \(move.target)")
+                continue
+            }
             if !FileIO.exists(source) { continue }   // already moved before a crash
             try FileIO.makeDirectories(parent)
             guard rename(source, target) == 0 else { throw FileIO.ioError("move into place", target) }

@@ -12,6 +12,8 @@ public struct VerifyReport: Codable, Sendable {
     public var events = 0
     public var files = 0
     public var bytes = 0
+    /// Graduates sealed in archive/ (not purged).
+    public var sealed = 0
     public var issues: [VerifyIssue] = []
     /// Events kept out of the views by a rule (for example a certification by a revoked key). They are
     /// reported, not failures: the workspace holds them on purpose.
@@ -47,7 +49,39 @@ public enum Verifier {
             compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &report)
             checkFiles(number, events: events, view: view, ws, &report)
         }
+        checkArchive(ws, school: school, &report)
         return report
+    }
+
+    /// Every sealed graduate is accounted for: their tarball is present and matches the register (or,
+    /// once purged, gone), and their folder has left the live workspace.
+    private static func checkArchive(_ ws: Workspace, school: SchoolState, _ report: inout VerifyReport) {
+        var registered = Set<String>()
+        for entry in school.archive {
+            let s = entry.sealed
+            registered.insert(s.path)
+            let full = ws.root + "/" + s.path
+            if entry.purged != nil {
+                if FileIO.exists(full) { report.issues.append(VerifyIssue(path: s.path, message: "was purged but is still on disk")) }
+                continue
+            }
+            report.sealed += 1
+            if let (size, sha) = try? FileIO.hashFile(full) {
+                report.files += 1
+                report.bytes += size
+                if size != s.size || sha != s.sha256 {
+                    report.issues.append(VerifyIssue(path: s.path, message: "does not match the archive register (sealed \(s.sealed))"))
+                }
+            } else {
+                report.issues.append(VerifyIssue(path: s.path, message: "is missing: \(s.student)'s sealed archive, to be kept until \(s.retainUntil)"))
+            }
+            if FileIO.exists(ws.studentDir(s.student)) {
+                report.issues.append(VerifyIssue(path: "students/\(s.student)", message: "is sealed but still in the live workspace"))
+            }
+        }
+        for name in FileIO.list(ws.root + "/archive") where !registered.contains("archive/" + name) {
+            report.issues.append(VerifyIssue(path: "archive/" + name, message: "is not in the archive register"))
+        }
     }
 
     private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace,

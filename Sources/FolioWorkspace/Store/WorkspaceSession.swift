@@ -68,7 +68,7 @@ public final class WorkspaceSession {
     /// `.folio/`), landed in one transaction. Every new event must pass the fold's rules; every student's
     /// view is folded again against the new school state.
     public func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]],
-                          adopting files: [(path: String, target: String)]) throws(FolioError) {
+                          adopting files: [(path: String, target: String)], removing: [String] = []) throws(FolioError) {
         let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
         let folded = SchoolFolder.fold(schoolEvents + fresh)
         let ids = Set(fresh.map(\.id))
@@ -76,7 +76,8 @@ public final class WorkspaceSession {
         var writes: [(String, [UInt8])] = []
         for e in fresh { writes.append(("school/events/\(e.id).json", try fileBytes(e))) }
         writes.append(("school/school.json", Workspace.viewBytes(folded)))
-        for number in Set(workspace.studentNumbers()).union(students.keys).sorted() {
+        let leaving = Set(removing.filter { $0.hasPrefix("students/") }.map { String($0.dropFirst("students/".count)) })
+        for number in Set(workspace.studentNumbers()).union(students.keys).subtracting(leaving).sorted() {
             try checkNumber(number)
             let existing = workspace.studentEvents(number)
             let added = (students[number] ?? []).filter { e in !existing.contains { $0.id == e.id } }
@@ -87,6 +88,7 @@ public final class WorkspaceSession {
         let txn = try Transaction(root: workspace.root)
         do {
             for f in files { try txn.adopt(f.path, to: f.target) }
+            for path in removing { txn.remove(path) }
             for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
                 try txn.write(path, bytes)
             }

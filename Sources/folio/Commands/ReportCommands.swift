@@ -136,7 +136,7 @@ struct VerifyCommand: FolioCommand {
         if global.json { Output.json(report) } else {
             for i in report.issues { Output.say("PROBLEM \(i.path): \(i.message)") }
             for i in report.heldBack { Output.say("held back \(i.path): \(i.message)") }
-            Output.say("Checked \(report.students) students, \(report.events) records, \(report.files) files (\(report.bytes) bytes): "
+            Output.say("Checked \(report.students) students (\(report.sealed) sealed), \(report.events) records, \(report.files) files (\(report.bytes) bytes): "
                        + (report.isClean ? "all consistent." : "\(report.issues.count) problem(s)."))
         }
         if !report.isClean {

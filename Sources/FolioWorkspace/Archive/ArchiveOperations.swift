@@ -1,0 +1,179 @@
+import FolioCore
+import FolioTar
+import Foundation
+
+/// What `folio archive verify` found for one register entry.
+public struct ArchiveCheck: Codable, Sendable {
+    public var student: String
+    public var path: String
+    public var state: String
+    public var problems: [String]
+}
+
+extension WorkspaceSession {
+    /// `folio graduate`: records graduation for the named students, or every enrolled student of `grade`.
+    public func graduate(students named: [String], grade: Int?, date: CivilDate, actor: Actor,
+                         now: Instant) throws(FolioError) -> [String] {
+        var numbers = named
+        if let grade {
+            numbers += workspace.studentNumbers().filter { n in
+                let s = workspace.storedManifest(n)?.student
+                return s?.grade == grade && s?.status == .enrolled
+            }
+        }
+        guard !numbers.isEmpty else {
+            throw FolioError(.badInput, "Nobody to graduate.", hint: "Name students, or give --grade 12 for the whole cohort.")
+        }
+        var changes: [StudentChange] = []
+        for number in numbers {
+            guard workspace.studentNumbers().contains(number) else {
+                throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號).")
+            }
+            changes.append(StudentChange(number: number, events: [try sign(actor, .studentGraduated, student: number, at: now,
+                                                                           body: StudentGraduated(date: date))]))
+        }
+        try appendStudents(changes)
+        return numbers
+    }
+
+    /// `folio archive seal`: for each graduate (the named ones, or every graduate not yet sealed), writes
+    /// `archive/<school>-<student>.tar`, lists it in the register with its SHA-256 and dates, and takes the
+    /// student's folder out of the live workspace — in one step.
+    public func seal(students named: [String], actor: Actor, now: Instant) throws(FolioError) -> [ArchiveSealed] {
+        let candidates = named.isEmpty ? workspace.studentNumbers() : named
+        var targets: [(String, CivilDate)] = []
+        for number in candidates {
+            if school.archived(number) != nil {
+                if named.isEmpty { continue }
+                throw FolioError(.duplicate, "Student \(number) is already sealed.", hint: "`folio archive list` shows the register.")
+            }
+            guard workspace.studentNumbers().contains(number) else {
+                throw FolioError(.unknownStudent, "There is no student \(number) in the live workspace.", hint: "Check the student number (學號).")
+            }
+            let view = workspace.view(number, school: school)
+            guard let graduated = view.graduated, view.student?.status == .graduated else {
+                if named.isEmpty { continue }
+                throw FolioError(.badInput, "Student \(number) has not graduated, so their portfolio cannot be sealed.",
+                                 hint: "The registration section (註冊組) records graduation first with `folio graduate \(number)`.")
+            }
+            targets.append((number, graduated))
+        }
+        guard !targets.isEmpty else {
+            throw FolioError(.badInput, "No graduate is waiting to be sealed.", hint: "Record graduation with `folio graduate`.")
+        }
+        let staging = workspace.root + "/.folio/incoming/seal-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try FileIO.makeDirectories(staging)
+        defer { FileIO.removeTree(staging) }
+        var events: [StoredEvent] = []
+        var adopt: [(path: String, target: String)] = []
+        var sealed: [ArchiveSealed] = []
+        let day = now.taipeiDay
+        for (number, graduated) in targets {
+            let name = Bag.name(school: school.code, student: number)
+            let tar = staging + "/" + name + ".tar"
+            let info = Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
+                                sealed: day, retainUntil: graduated.adding(years: school.settings.retentionYears))
+            try Bag.write(studentDir: workspace.studentDir(number), info: info, to: tar)
+            let (size, sha) = try FileIO.hashFile(tar)
+            let body = ArchiveSealed(student: number, path: "archive/\(name).tar", size: size, sha256: sha, graduated: graduated,
+                                     sealed: day, retainUntil: info.retainUntil)
+            events.append(try sign(actor, .archiveSealed, at: now, body: body))
+            adopt.append((tar, body.path))
+            sealed.append(body)
+        }
+        try appendAll(school: events, students: [:], adopting: adopt, removing: targets.map { "students/\($0.0)" })
+        return sealed
+    }
+
+    /// `folio archive purge`: deletes archives whose retention has ended and leaves a signed tombstone for
+    /// each. Naming a student still under retention is refused. With `dryRun`, only lists them.
+    public func purge(students named: [String], dryRun: Bool, actor: Actor?, now: Instant) throws(FolioError) -> [ArchiveEntry] {
+        let day = now.taipeiDay
+        let live = school.archive.filter { $0.purged == nil }
+        for number in named {
+            guard let entry = live.first(where: { $0.sealed.student == number }) else {
+                throw FolioError(.unknownStudent, "There is no sealed archive of \(number) to purge.", hint: "`folio archive list` shows the register.")
+            }
+            if entry.sealed.retainUntil > day {
+                throw FolioError(.outsideWindow, "The archive of \(number) must be kept until \(entry.sealed.retainUntil) (seed point 七); nothing was deleted.",
+                                 hint: "It can be purged from \(entry.sealed.retainUntil).")
+            }
+        }
+        let due = live.filter { $0.sealed.retainUntil <= day && (named.isEmpty || named.contains($0.sealed.student)) }
+        if dryRun || due.isEmpty { return due }
+        guard let actor else {
+            throw FolioError(.badKeyFile, "Purging is signed.", hint: "Give your key with --as and --key.")
+        }
+        var events: [StoredEvent] = []
+        for entry in due {
+            events.append(try sign(actor, .archivePurged, at: now, body: ArchivePurged(student: entry.sealed.student, path: entry.sealed.path,
+                                                                                      sha256: entry.sealed.sha256, purged: day)))
+        }
+        try appendAll(school: events, students: [:], adopting: [], removing: due.map(\.sealed.path))
+        return due
+    }
+}
+
+extension Workspace {
+    /// `folio archive verify`: re-hashes every sealed tarball against the register, then extracts each
+    /// into a temporary folder and checks the bag against its manifests.
+    public func verifyArchives() throws(FolioError) -> [ArchiveCheck] {
+        let school = self.school()
+        var out: [ArchiveCheck] = []
+        for entry in school.archive {
+            let s = entry.sealed
+            if entry.purged != nil {
+                let present = FileIO.exists(root + "/" + s.path)
+                out.append(ArchiveCheck(student: s.student, path: s.path, state: "purged",
+                                        problems: present ? ["was purged but is still on disk"] : []))
+                continue
+            }
+            var problems: [String] = []
+            if let (size, sha) = try? FileIO.hashFile(root + "/" + s.path) {
+                if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
+            } else {
+                problems.append("is missing")
+            }
+            if problems.isEmpty {
+                let temp = NSTemporaryDirectory() + "folio-archive-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+                defer { FileIO.removeTree(temp) }
+                do {
+                    _ = try TarReader().extract(.file(path: root + "/" + s.path), intoNewDirectory: temp)
+                    problems += Bag.validate(temp + "/" + Bag.name(school: school.code, student: s.student))
+                        .map { "bag: " + $0 }
+                } catch {
+                    problems.append("cannot be read as a tar: \(error.message)")
+                }
+            }
+            if FileIO.exists(studentDir(s.student)) { problems.append("is sealed but students/\(s.student) is still in the live workspace") }
+            out.append(ArchiveCheck(student: s.student, path: s.path, state: "sealed", problems: problems))
+        }
+        // A register record changed after signing drops out of the register: say so, and name any
+        // tarball the register no longer accounts for.
+        for p in school.problems where p.code == .tampered {
+            out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", problems: [p.message]))
+        }
+        let registered = Set(school.archive.map(\.sealed.path))
+        for name in FileIO.list(root + "/archive") where !registered.contains("archive/" + name) {
+            out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered", problems: ["is not in the archive register"]))
+        }
+        return out
+    }
+
+    /// `folio archive open`: extracts a copy of a sealed bag into `dir` (a new folder) for a lookup; the
+    /// archive itself is not touched.
+    public func openArchive(_ student: String, to dir: String) throws(FolioError) -> String {
+        let school = self.school()
+        guard let entry = school.archived(student), entry.purged == nil else {
+            throw FolioError(.unknownStudent, "There is no sealed archive of \(student).", hint: "`folio archive list` shows the register.")
+        }
+        guard let (_, sha) = try? FileIO.hashFile(root + "/" + entry.sealed.path), sha == entry.sealed.sha256 else {
+            throw FolioError(.tampered, "\(entry.sealed.path) does not match the archive register.",
+                             hint: "Restore it from a backup; `folio archive verify` checks every archive.")
+        }
+        do { _ = try TarReader().extract(.file(path: root + "/" + entry.sealed.path), intoNewDirectory: dir) } catch {
+            throw FolioError(.io, "Could not open the archive: \(error.message)", hint: error.hint)
+        }
+        return dir + "/" + Bag.name(school: school.code, student: student)
+    }
+}
