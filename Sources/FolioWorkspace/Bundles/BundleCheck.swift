@@ -17,7 +17,7 @@ enum BundleCheck {
         if let config {
             guard header.school == config.school else {
                 throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
-                                 hint: "Bundles cannot move between schools; for a student who changed school use `folio transfer`.")
+                                 hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
             }
         } else {
             guard header.school == school.code, !school.code.isEmpty else {
