@@ -261,4 +261,10 @@ public final class SampleCopy: @unchecked Sendable {
 
     /// A byte-for-byte picture of the workspace (without `.folio/`).
     public func snapshot() throws -> TreeSnapshot { try TreeSnapshot(of: root) }
+
+    /// The same picture with the bookkeeping in `.folio/` (peer book, staging, transactions): everything
+    /// but the lock file, which every writing command opens.
+    public func snapshotWithBookkeeping() throws -> TreeSnapshot {
+        try TreeSnapshot(of: root, ignoring: [".folio/lock"])
+    }
 }

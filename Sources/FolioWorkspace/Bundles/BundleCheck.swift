@@ -17,7 +17,7 @@ enum BundleCheck {
         if let config {
             guard header.school == config.school else {
                 throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
-                                 hint: "Bundles cannot move between schools; for a student who changed school use `folio transfer`.")
+                                 hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
             }
         } else {
             guard header.school == school.code, !school.code.isEmpty else {
@@ -25,7 +25,7 @@ enum BundleCheck {
                                  hint: "Start a replica from a school update or a certification request written by the office.")
             }
         }
-        try checkSender(header, school: school, label: label)
+        try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
         if let config { try checkRecipient(header, config: config, label: label) }
         for (number, events) in bundle.studentEvents {
             for e in events where e.event.kind == .itemUploaded {
@@ -42,16 +42,21 @@ enum BundleCheck {
         return school
     }
 
-    private static func checkSender(_ header: BundleHeader, school: SchoolState, label: String) throws(FolioError) {
+    /// `onHub`: the office's own workspace, where people and keys are registered rather than imported.
+    private static func checkSender(_ header: BundleHeader, school: SchoolState, label: String, onHub: Bool) throws(FolioError) {
         let person = header.sender.person ?? ""
         let known: [String] = person == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[person] ?? [])
         guard !person.isEmpty, person == SchoolState.rootPrincipal || school.principals[person] != nil else {
             throw FolioError(.badBundle, "\(label) is signed by \(person.isEmpty ? "nobody" : person), who is not a registered person or device of school \(school.code).",
-                             hint: "Only bundles from this school's staff and devices are accepted. If \(person) is new, import the office's school update first.")
+                             hint: onHub
+                                 ? "Only bundles from this school's staff and devices are accepted. If \(person) is new, the IT section (資訊組) registers them here with `folio staff add`; then import the bundle again."
+                                 : "Only bundles from this school's staff and devices are accepted. If \(person) is new, import the office's school update first.")
         }
         guard known.contains(header.key) else {
             throw FolioError(.badBundle, "\(label) is signed with a key the school does not know for \(person).",
-                             hint: "The bundle may be forged, or \(person) has a new key: import the office's latest school update first.")
+                             hint: onHub
+                                 ? "The bundle may be forged. If \(person) really has a new key, the IT section (資訊組) registers it here with `folio staff add`; then import the bundle again."
+                                 : "The bundle may be forged, or \(person) has a new key: import the office's latest school update first.")
         }
         if let since = school.revoked[header.key], header.created >= since {
             throw FolioError(.badBundle, "\(label) is signed with \(person)'s key, which was revoked on \(since.taipeiText).",

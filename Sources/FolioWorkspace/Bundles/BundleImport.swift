@@ -40,17 +40,27 @@ extension WorkspaceSession {
     /// If any bundle is refused, nothing changes.
     public func importBundles(_ files: [String]) throws(FolioError) -> [ImportReport] {
         var staged: [StagedBundle] = []
-        defer { for b in staged { b.remove() } }
+        defer {
+            for b in staged { b.remove() }
+            removeIncomingFolder()
+        }
         for file in files { staged.append(try stage(file)) }
         return try importStaged(staged)
     }
 
     /// Extracts and self-checks one bundle under `.folio/incoming/` (same file system, so its files can
-    /// later be renamed into place). The caller removes it.
+    /// later be renamed into place). The caller removes it, then calls `removeIncomingFolder()`.
     func stage(_ file: String) throws(FolioError) -> StagedBundle {
-        let incoming = workspace.root + "/.folio/incoming"
-        try FileIO.makeDirectories(incoming)
-        return try StagedBundle.open(file, staging: incoming + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
+        try FileIO.makeDirectories(incomingFolder)
+        return try StagedBundle.open(file, staging: incomingFolder + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
+    }
+
+    private var incomingFolder: String { workspace.root + "/.folio/incoming" }
+
+    /// Removes `.folio/incoming/` once nothing is staged in it, so a refused bundle leaves no trace at all.
+    /// (`rmdir` only removes an empty folder; the workspace lock keeps other imports out meanwhile.)
+    func removeIncomingFolder() {
+        _ = rmdir(incomingFolder)
     }
 
     func importStaged(_ staged: [StagedBundle]) throws(FolioError) -> [ImportReport] {

@@ -56,20 +56,29 @@ struct StagedBundle {
             throw refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
                          "Only files written by `folio bundle export` or `folio sync` can be imported.")
         }
-        let signed: SignedBundleHeader
+        // `bundle.json` with the signature optional, so a missing one can be told from a damaged file.
+        struct HeaderFile: Decodable {
+            var header: BundleHeader
+            var signature: String?
+        }
+        let headerFile: HeaderFile
         do {
-            signed = try JSONDecoder().decode(SignedBundleHeader.self,
-                                              from: Data(try FileIO.readAll(staging + "/" + BundleHeader.entryName)))
+            headerFile = try JSONDecoder().decode(HeaderFile.self,
+                                                  from: Data(try FileIO.readAll(staging + "/" + BundleHeader.entryName)))
         } catch {
             throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
         }
-        let header = signed.header
+        let header = headerFile.header
         guard header.format == BundleHeader.format else {
             throw refuse("it is in format \(header.format), which this version of folio does not know.",
                          "Update folio on this machine to the version the sender uses.")
         }
+        guard let signature = headerFile.signature, !signature.isEmpty else {
+            throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
+        }
+        let signed = SignedBundleHeader(header: header, signature: signature)
         guard signed.signatureIsValid else {
-            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or the signature is missing.", again)
+            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
         }
         guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
         // Completeness: the archive must hold exactly the promised entries. A tar cut at an entry

@@ -33,6 +33,7 @@ extension WorkspaceSession {
             throw FolioError(.badInput, "There is no folder \(dir).",
                              hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
         }
+        defer { removeIncomingFolder() }
         var report = SyncReport()
         let imported = Set(PeerBook.load(workspace).peers.values.flatMap(\.imported))
         let written = Set(PeerBook.load(workspace).written.keys)

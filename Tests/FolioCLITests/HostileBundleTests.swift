@@ -1,0 +1,303 @@
+import FolioCore
+import FolioTar
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// Issue 3, "Bad input": every hostile or damaged bundle is refused by the built `folio` binary with an
+/// `error:` line naming the bundle's file and the problem, a `hint:` line, and not one byte of the hub
+/// changed, its bookkeeping in `.folio/` included. Each bundle is forged from a valid one
+/// (`SampleHubForgery`) with exactly one thing broken, and the valid ones are shown to import.
+@Suite struct HostileBundleTests {
+    /// A copy of the sample hub that has already sent T001 a certification request (so `.folio/` holds a
+    /// real peer book), a folder standing for the USB stick, and the forger.
+    struct Hub {
+        let ws: SampleCopy
+        let forgery: SampleHubForgery
+        let stick: String
+
+        init() throws {
+            ws = try SampleCopy()
+            let sent = ws.scratch("sent")
+            try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true)
+            expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", sent]))
+            #expect(FileManager.default.fileExists(atPath: ws.path(".folio/peers/book.json")), "the hub should keep a peer book")
+            forgery = try SampleHubForgery(ws)
+            stick = ws.scratch("stick")
+            try FileManager.default.createDirectory(atPath: stick, withIntermediateDirectories: true)
+        }
+
+        /// Writes `bytes` onto the stick as `name` and returns its path.
+        func put(_ bytes: [UInt8], as name: String) throws -> String {
+            let path = stick + "/" + name
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
+        /// Forges `c` onto the stick.
+        func put(_ c: HostileBundle) throws -> String {
+            try put(try c.bytes(forgery), as: try c.fileName(forgery))
+        }
+
+        func snapshot() throws -> TreeSnapshot { try ws.snapshotWithBookkeeping() }
+    }
+
+    /// Words the error line must hold, naming the problem. Taken from what a clerk needs to hear, so a
+    /// bundle refused for some other reason (the forgery broke two things, a check ran in the wrong
+    /// order) fails here.
+    static func words(_ c: HostileBundle, _ hub: SampleHubForgery) -> [String] {
+        switch c {
+        case .pathTraversal: return ["climbs out", "../x"]
+        case .absolutePath: return ["absolute path"]
+        case .symbolicLink: return ["link", "students/112020/files/evil"]
+        case .hardLink: return ["link", "students/112020/files/hard"]
+        case .characterDevice: return ["character device"]
+        case .blockDevice: return ["block device"]
+        case .fifo: return ["named pipe"]
+        case .duplicateEntry: return ["twice"]
+        case .entryOverSizeCap: return ["huge.pdf", "limit", String(TarLimits.default.maxEntryBytes)]
+        case .cutMidEntry: return ["cut short", SampleHubForgery.reportName]
+        case .cutAtEntryBoundary: return ["incomplete", "missing", SampleHubForgery.reportName]
+        case .flippedByteInFile: return [SampleHubForgery.reportName, "does not match the signed header"]
+        case .flippedByteInHeader: return ["signature", "does not match"]
+        case .headerNotJSON: return ["bundle.json", "cannot be read"]
+        case .wrongSignature: return ["signature", "does not match"]
+        case .emptySignature, .signatureRemoved: return ["not signed"]
+        case .unknownKey: return ["key the school does not know", "T001"]
+        case .unknownSender: return ["T999", "not a registered person"]
+        case .otherSchool: return ["school 999902", hub.school]
+        case .otherRecipientWorkspace: return ["meant for", "hub-0000beef", hub.hubReplica]
+        case .otherRecipientPerson: return ["meant for", "T002"]
+        case .zipFile, .randomBytes, .emptyFile, .plainTar: return ["not a folio bundle"]
+        case .unknownFormat: return ["folio-bundle/2"]
+        case .unlistedEntry: return ["does not list"]
+        case .entryListedTwice: return ["twice"]
+        case .fileNoUploadMentions: return ["extra.pdf", "no upload"]
+        case .fileUnlikeItsUpload: return [SampleHubForgery.reportName, "upload record"]
+        case .eventUnderWrongStudent: return ["wrong student"]
+        case .eventKindNotAllowed: return ["staff.set", "certifications"]
+        case .forgedRecord: return ["signature on the record"]
+        case .recordUnderWrongName: return ["does not match its name"]
+        case .uploadFileMissing: return ["lacks the file", SampleHubForgery.reportName]
+        }
+    }
+
+    /// Words the hint must hold where what to do next depends on the class: a cut bundle is copied
+    /// again (nobody needs a new export), an unknown signer is for the IT section to register here.
+    static func hintWords(_ c: HostileBundle) -> [String] {
+        switch c {
+        case .cutMidEntry, .cutAtEntryBoundary: return ["copy"]
+        case .unknownKey, .unknownSender: return ["`folio staff add`"]
+        case .zipFile, .randomBytes, .emptyFile: return [".tar"]
+        case .unknownFormat: return ["Update folio"]
+        default: return []
+        }
+    }
+
+    /// One of each layer, for `folio bundle verify` and `folio sync`.
+    static let representative: [HostileBundle] = [
+        .pathTraversal, .symbolicLink, .fifo, .entryOverSizeCap, .cutAtEntryBoundary, .flippedByteInFile,
+        .flippedByteInHeader, .signatureRemoved, .unknownKey, .otherSchool, .randomBytes, .eventKindNotAllowed,
+        .uploadFileMissing,
+    ]
+
+    /// The refusal every command owes: exit 1 (not a crash), an `error:` line naming the file and the
+    /// problem, a `hint:` line, the hub unchanged (`.folio/` included), nothing escaped out of staging.
+    func expectRefused(_ r: FolioResult, file: String, naming words: [String], hinting hintWords: [String] = [],
+                       hub: Hub, before: TreeSnapshot, escapes: [String] = [],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(!r.signalled && r.status == 1, "expected exit 1: \(r)", sourceLocation: sourceLocation)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        let error = lines.first { $0.hasPrefix("error: ") } ?? ""
+        let name = (file as NSString).lastPathComponent
+        #expect(error.contains(name), "the error should name the bundle \(name): \(r.stderr)", sourceLocation: sourceLocation)
+        for word in words {
+            #expect(error.localizedCaseInsensitiveContains(word), "the error should say \"\(word)\": \(r.stderr)",
+                    sourceLocation: sourceLocation)
+        }
+        let hint = lines.first { $0.hasPrefix("hint: ") } ?? ""
+        #expect(hint.count > 12, "no hint line: \(r.stderr)", sourceLocation: sourceLocation)
+        for word in hintWords {
+            #expect(hint.localizedCaseInsensitiveContains(word), "the hint should say \"\(word)\": \(r.stderr)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(!r.stdout.contains("Added"), "a refusal must not report additions: \(r.stdout)", sourceLocation: sourceLocation)
+        let after = try hub.snapshot()
+        #expect(after == before, "the refused bundle changed the hub:\n\(after.differences(from: before))",
+                sourceLocation: sourceLocation)
+        for path in escapes {
+            #expect(!FileManager.default.fileExists(atPath: path), "an entry escaped to \(path)", sourceLocation: sourceLocation)
+        }
+    }
+
+    // MARK: each class
+
+    /// `folio bundle import` refuses each class; for one of each layer, `folio bundle verify` and
+    /// `folio sync` (which also must leave the stick as it was) refuse it the same way.
+    @Test(arguments: HostileBundle.allCases)
+    func refused(_ c: HostileBundle) throws {
+        let hub = try Hub()
+        let file = try hub.put(c)
+        let stick = try TreeSnapshot(of: URL(fileURLWithPath: hub.stick))
+        let before = try hub.snapshot()
+        var commands = [["bundle", "import", file]]
+        if Self.representative.contains(c) { commands += [["bundle", "verify", file], ["sync", hub.stick]] }
+        for args in commands {
+            try expectRefused(try hub.ws.folio(args), file: file, naming: Self.words(c, hub.forgery),
+                              hinting: Self.hintWords(c), hub: hub, before: before, escapes: c.escapeTargets(hub.forgery))
+            let after = try TreeSnapshot(of: URL(fileURLWithPath: hub.stick))
+            #expect(after == stick, "`folio \(args[0])` changed the stick:\n\(after.differences(from: stick))")
+        }
+    }
+
+    /// Sync is the one place a bundle for someone else is not an error: it is left on the stick for them.
+    @Test func syncLeavesABundleForAnotherWorkspaceAlone() throws {
+        let hub = try Hub()
+        let file = try hub.put(.otherRecipientWorkspace)
+        let before = try hub.snapshot()
+        let r = try hub.ws.folio(["sync", hub.stick])
+        #expect(r.succeeded, "\(r)")
+        #expect(r.stdout.contains("Skipped \((file as NSString).lastPathComponent): meant for another workspace"), "\(r)")
+        let after = try hub.snapshot()
+        #expect(after == before, "\(after.differences(from: before))")
+    }
+
+    // MARK: classes that need the hub prepared
+
+    /// T001's key is revoked at 12:00; the bundle signed with it is dated 12:30.
+    @Test func keyRevokedBeforeTheBundleWasWritten() throws {
+        let hub = try Hub()
+        expectSuccess(try hub.ws.folio(as: "root", ["key", "revoke", "--public-key", hub.ws.key("T001"), "--reason", "laptop stolen"],
+                                       now: "2025-01-08T12:00"))
+        let forge = try hub.forgery.certifications()
+        #expect(forge.header.created > Instant(iso: "2025-01-08T12:00")!)
+        let file = try hub.put(try forge.archive(), as: "revoked-" + forge.fileName)
+        let before = try hub.snapshot()
+        for args in [["bundle", "import", file], ["bundle", "verify", file], ["sync", hub.stick]] {
+            try expectRefused(try hub.ws.folio(args), file: file, naming: ["revoked", "T001"], hub: hub, before: before)
+        }
+    }
+
+    /// A real bundle from another school's own workspace, made with `folio init` and signed by its root key.
+    @Test func bundleWrittenByAnotherSchoolsWorkspace() throws {
+        let hub = try Hub()
+        let otherKey = hub.ws.scratch("other-root.key")
+        let other = hub.ws.scratch("other-school")
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", otherKey]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", other, "--school", "999902", "--name", "別校高中", "--key", otherKey],
+                                          env: ["FOLIO_NOW": hub.ws.now]))
+        expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "school-update", "--out", hub.stick,
+                                           "--as", "root", "--key", otherKey, "--workspace", other],
+                                          env: ["FOLIO_NOW": hub.ws.now]))
+        let written = try FileManager.default.contentsOfDirectory(atPath: hub.stick)
+        try #require(written.count == 1, "\(written)")
+        let file = hub.stick + "/" + written[0]
+        let before = try hub.snapshot()
+        for args in [["bundle", "import", file], ["bundle", "verify", file], ["sync", hub.stick]] {
+            try expectRefused(try hub.ws.folio(args), file: file, naming: ["999902", hub.forgery.school], hub: hub, before: before)
+        }
+    }
+
+    // MARK: the harness refuses for the right reasons
+
+    /// The two bundles every hostile one is made from are good: the hub takes them, and they do what they say.
+    @Test func theValidForgedBundlesImport() throws {
+        let hub = try Hub()
+        let certs = try hub.forgery.certifications()
+        let uploads = try hub.forgery.uploads()
+        let certsFile = try hub.put(try certs.archive(), as: certs.fileName)
+        let uploadsFile = try hub.put(try uploads.archive(), as: uploads.fileName)
+        expectSuccess(try hub.ws.folio(["bundle", "verify", certsFile]))
+        expectSuccess(try hub.ws.folio(["bundle", "import", certsFile, uploadsFile]))
+        try expectBothLanded(hub)
+    }
+
+    /// After every refusal above, on one hub, the valid bundles still go in: refusals leave nothing
+    /// behind that gets in the way, and the harness is not simply refusing everything.
+    /// Every command a hint sends the clerk to exists.
+    @Test func validBundlesStillImportAfterEveryRefusal() throws {
+        let hub = try Hub()
+        var hints: [String] = []
+        for c in HostileBundle.allCases {
+            let file = try hub.put(c)
+            let before = try hub.snapshot()
+            let r = try hub.ws.folio(["bundle", "import", file])
+            try expectRefused(r, file: file, naming: Self.words(c, hub.forgery), hub: hub, before: before,
+                              escapes: c.escapeTargets(hub.forgery))
+            hints += r.stderr.split(separator: "\n").filter { $0.hasPrefix("hint: ") }.map(String.init)
+        }
+        let commands = Set(hints.flatMap { Self.commandsNamed($0) })
+        #expect(!commands.isEmpty, "the hints should point to some commands")
+        for command in commands.sorted(by: { $0.joined(separator: " ") < $1.joined(separator: " ") }) {
+            // For an unknown command the parser shows its parent's help, whose usage ends in <subcommand>.
+            let help = try FolioRunner.run(command + ["--help"])
+            let usage = help.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE: folio") } ?? ""
+            let path = usage.split(separator: " ").dropFirst(2).prefix { !$0.hasPrefix("[") && !$0.hasPrefix("<") }.map(String.init)
+            #expect(help.succeeded && !path.isEmpty && command.starts(with: path) && !usage.contains("<subcommand>"),
+                    "a hint names `folio \(command.joined(separator: " "))`, which is not a command: \(usage)")
+        }
+        let certs = try hub.forgery.certifications()
+        let uploads = try hub.forgery.uploads()
+        let r = try hub.ws.folio(["bundle", "import", try hub.put(try certs.archive(), as: certs.fileName),
+                                  try hub.put(try uploads.archive(), as: uploads.fileName)])
+        expectSuccess(r)
+        #expect(r.stdout.contains("Added 1 record(s) and 0 file(s) for 1 student(s)"), "\(r)")
+        #expect(r.stdout.contains("Added 1 record(s) and 1 file(s) for 1 student(s)"), "\(r)")
+        try expectBothLanded(hub)
+    }
+
+    /// `folio bundle import GOOD BAD` (either order) imports nothing, and GOOD alone then goes in. One bad
+    /// bundle fails while staging (its file differs from the header), one after staging (the school's check).
+    @Test(arguments: [(HostileBundle.flippedByteInFile, true), (.flippedByteInFile, false), (.unknownKey, true), (.unknownKey, false)])
+    func oneBadBundleStopsTheWholeImport(bad: HostileBundle, goodFirst: Bool) throws {
+        let hub = try Hub()
+        // The good one is the other kind, so the two never share a record.
+        let good = bad == .unknownKey ? try hub.forgery.uploads() : try hub.forgery.certifications()
+        let goodFile = try hub.put(try good.archive(), as: good.fileName)
+        let badFile = try hub.put(bad)
+        let before = try hub.snapshot()
+        let files = goodFirst ? [goodFile, badFile] : [badFile, goodFile]
+        try expectRefused(try hub.ws.folio(["bundle", "import"] + files), file: badFile, naming: Self.words(bad, hub.forgery),
+                          hub: hub, before: before)
+        expectSuccess(try hub.ws.folio(["bundle", "import", goodFile]))
+        #expect(try hub.snapshot() != before)
+    }
+
+    /// The commands quoted in a hint: "`folio bundle export`" gives ["bundle", "export"] (lower-case words
+    /// up to the first option or argument in capitals).
+    static func commandsNamed(_ hint: String) -> [[String]] {
+        hint.components(separatedBy: "`folio ").dropFirst().map { rest in
+            let quoted = rest.prefix { $0 != "`" }
+            return Array(quoted.split(separator: " ").prefix { $0.allSatisfy { $0.isLowercase || $0 == "-" } && !$0.hasPrefix("-") }
+                .map(String.init))
+        }.filter { !$0.isEmpty }
+    }
+
+    /// T001's certification and KIOSK1's upload are in the hub's views, the upload's file in place, and the
+    /// workspace consistent.
+    func expectBothLanded(_ hub: Hub, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let certified = try hub.ws.item("112020", hub.forgery.pendingItem)
+        #expect(certified.string("status") == "certified", "\(certified)", sourceLocation: sourceLocation)
+        let uploaded = try hub.ws.item(SampleHubForgery.uploadStudent, hub.forgery.uploadItem)
+        #expect(uploaded.string("status") == "uploaded", "\(uploaded)", sourceLocation: sourceLocation)
+        let landed = hub.ws.path(hub.forgery.uploadFilePath)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: landed)) == Data(contentsOf: URL(fileURLWithPath: hub.ws.asset(SampleHubForgery.reportName))),
+                sourceLocation: sourceLocation)
+        try expectVerifies(hub.ws, "after the valid bundles", sourceLocation: sourceLocation)
+    }
+
+    /// `TarSurgery` finds exactly the entries the real reader finds, where it finds them; otherwise the
+    /// cuts and flips above would land somewhere else than intended.
+    @Test func surgeryFindsTheEntriesTheReaderFinds() throws {
+        let hub = try Hub()
+        let tar = try hub.forgery.uploads().archive()
+        let spans = TarSurgery.spans(tar)
+        let entries = try TarReader().scan(.memory(Data(tar)))
+        #expect(spans.map(\.path) == entries.map(\.path))
+        for (span, entry) in zip(spans, entries) {
+            #expect(Int64(span.size) == entry.size)
+            #expect(SHA256Hex.of(tar[span.dataStart..<span.dataStart + span.size]) == entry.sha256)
+        }
+        #expect(tar[TarSurgery.endOfEntries(tar)...].allSatisfy { $0 == 0 })
+    }
+}
