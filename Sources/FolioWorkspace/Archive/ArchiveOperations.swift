@@ -153,6 +153,9 @@ extension Workspace {
         for p in school.problems where p.code == .tampered {
             out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", problems: [p.message]))
         }
+        for d in readEvents(in: schoolEventsDir).damaged {
+            out.append(ArchiveCheck(student: "-", path: Verifier.relative(self, d.file), state: "damaged", problems: [d.why]))
+        }
         let registered = Set(school.archive.map(\.sealed.path))
         for name in FileIO.list(root + "/archive") where !registered.contains("archive/" + name) {
             out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered", problems: ["is not in the archive register"]))

@@ -10,7 +10,7 @@ import Foundation
 ///     <school>-<student>/manifest-sha256.txt       every payload file
 ///     <school>-<student>/tagmanifest-sha256.txt    the three tag files above
 ///     <school>-<student>/data/…                    the student's folder: manifest.json, events/, files/
-enum Bag {
+public enum Bag {
     struct Info {
         var schoolName: String
         var schoolCode: String
@@ -64,7 +64,7 @@ enum Bag {
 
     /// Checks an extracted bag against its manifests: every payload file listed with the right hash,
     /// nothing extra, Payload-Oxum right, tag files as the tag manifest says. Returns the problems found.
-    static func validate(_ bagDir: String) -> [String] {
+    public static func validate(_ bagDir: String) -> [String] {
         var problems: [String] = []
         func read(_ name: String) -> String? {
             (try? FileIO.readAll(bagDir + "/" + name)).map { String(decoding: $0, as: UTF8.self) }

@@ -51,11 +51,24 @@ struct ArchiveSeal: FolioCommand {
 struct ArchiveVerify: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Re-hash every sealed tarball against the register and check every bag.",
-        discussion: "Example: folio archive verify")
+        discussion: "Examples: folio archive verify        folio archive verify --bag /tmp/lookup/999901-111001   (an extracted bag)")
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Check one extracted bag folder against its own manifests instead.") var bag: String?
 
     func execute() throws(FolioError) {
+        if let bag {
+            let problems = Bag.validate(bag)
+            if global.json { Output.json(problems) } else {
+                for p in problems { Output.say("PROBLEM \(p)") }
+                if problems.isEmpty { Output.say("\(bag) is a valid BagIt 1.0 bag: every file matches its manifest.") }
+            }
+            if !problems.isEmpty {
+                throw FolioError(.verificationFailed, "\(bag) is not a valid bag: \(problems[0]).",
+                                 hint: "Open a fresh copy from the sealed archive with `folio archive open`.")
+            }
+            return
+        }
         let checks = try global.openWorkspace().verifyArchives()
         if global.json { Output.json(checks) } else {
             for c in checks {

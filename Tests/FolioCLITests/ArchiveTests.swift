@@ -1,0 +1,127 @@
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// Graduates sealed for five years, checked by folio and by bagit-python, then purged.
+/// The sample's grade 12 (111001, 111002, 111016 enrolled; 111015 left) graduates on 2025-06-30.
+@Suite struct ArchiveTests {
+    static let sealDay = "2025-07-01T09:00"
+
+    func sealedHub() throws -> SampleCopy {
+        let ws = try SampleCopy(now: Self.sealDay)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"]))
+        expectSuccess(try ws.folio(as: "R01", ["archive", "seal"]))
+        return ws
+    }
+
+    func run(_ executable: String, _ args: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [executable] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func sealingTakesGraduatesOutOfTheLiveWorkspaceAndAccountsForThem() throws {
+        let ws = try sealedHub()
+        for n in ["111001", "111002", "111016"] {
+            #expect(!FileManager.default.fileExists(atPath: ws.path("students/\(n)")), "\(n) is still live")
+            #expect(FileManager.default.fileExists(atPath: ws.path("archive/999901-\(n).tar")))
+        }
+        #expect(FileManager.default.fileExists(atPath: ws.path("students/112001")), "a grade-11 student was sealed")
+        let verify = expectSuccess(try ws.folio(["verify"]))
+        #expect(verify.stdout.contains("(3 sealed)") && verify.stdout.contains("all consistent"), "\(verify)")
+        let archive = expectSuccess(try ws.folio(["archive", "verify"]))
+        #expect(archive.stdout.components(separatedBy: "ok ").count - 1 == 3, "\(archive)")
+        let list = expectSuccess(try ws.folio(["archive", "list"]))
+        #expect(list.stdout.contains("2030-06-30"), "five years after graduation: \(list)")
+    }
+
+    @Test func sealingTheSameStudentTwiceGivesTheSameBytes() throws {
+        let a = try sealedHub()
+        let b = try sealedHub()
+        for n in ["111001", "111002"] {
+            let x = try Data(contentsOf: URL(fileURLWithPath: a.path("archive/999901-\(n).tar")))
+            let y = try Data(contentsOf: URL(fileURLWithPath: b.path("archive/999901-\(n).tar")))
+            #expect(x == y, "\(n)'s archive differs between two seals")
+        }
+    }
+
+    @Test func anExtractedBagIsValidForBagitPythonAndForFolio() throws {
+        let ws = try sealedHub()
+        let out = ws.scratch("lookup")
+        expectSuccess(try ws.folio(["archive", "open", "111001", "--to", out]))
+        let bag = out + "/999901-111001"
+        let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)
+        #expect(info.contains("Retain-Until: 2030-06-30") && info.contains("Payload-Oxum: ") && info.contains("School-Code: 999901"))
+        let python = try run("python3", ["-m", "bagit", "--validate", bag])
+        #expect(python.status == 0 && python.output.contains("is valid"), "bagit-python: \(python.output)")
+        expectSuccess(try ws.folio(["archive", "verify", "--bag", bag]))
+
+        // An extra file and a missing file: both validators refuse.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: bag + "/data/extra.txt"))
+        #expect(try run("python3", ["-m", "bagit", "--validate", bag]).status != 0)
+        let extra = try ws.folio(["archive", "verify", "--bag", bag])
+        #expect(extra.status == 1 && extra.stderr.contains("extra.txt"), "\(extra)")
+        try FileManager.default.removeItem(atPath: bag + "/data/extra.txt")
+        try FileManager.default.removeItem(atPath: bag + "/data/manifest.json")
+        #expect(try run("python3", ["-m", "bagit", "--validate", bag]).status != 0)
+        let missing = try ws.folio(["archive", "verify", "--bag", bag])
+        #expect(missing.status == 1 && missing.stderr.contains("manifest.json is missing"), "\(missing)")
+    }
+
+    @Test func aChangedTarballOrRegisterIsReported() throws {
+        let ws = try sealedHub()
+        let tar = ws.path("archive/999901-111002.tar")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: tar))
+        bytes[700] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: tar))
+        let archive = try ws.folio(["archive", "verify"])
+        #expect(archive.status == 1 && archive.stdout.contains("PROBLEM archive/999901-111002.tar"), "\(archive)")
+        #expect(try ws.folio(["verify"]).status == 1)
+
+        let other = try sealedHub()
+        let events = other.path("school/events")
+        let sealed = try FileManager.default.contentsOfDirectory(atPath: events).first { name in
+            (try? String(contentsOfFile: events + "/" + name, encoding: .utf8))?.contains("\"archive.sealed\"") == true
+        }
+        let file = events + "/" + (try #require(sealed))
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "2030-06-30", with: "2030-06-29")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let register = try other.folio(["archive", "verify"])
+        #expect(register.status == 1 && register.stdout.contains("unregistered") && register.stdout.contains("damaged"), "\(register)")
+    }
+
+    @Test func refusalsChangeNothing() throws {
+        let ws = try sealedHub()
+        var before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "R01", ["archive", "seal", "112001"]), naming: ["has not graduated"],
+                          workspace: ws, unchangedFrom: before)
+        before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "R01", ["archive", "purge", "111001"], now: "2030-06-29T09:00"),
+                          naming: ["must be kept until 2030-06-30"], workspace: ws, unchangedFrom: before)
+        // A teacher may not purge, even after retention.
+        before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "T001", ["archive", "purge"], now: "2030-07-01T09:00"),
+                          naming: ["T001"], workspace: ws, unchangedFrom: before)
+    }
+
+    @Test func purgeAfterRetentionLeavesTombstones() throws {
+        let ws = try sealedHub()
+        let dry = expectSuccess(try ws.folio(["archive", "purge", "--dry-run"], now: "2030-06-30T09:00"))
+        #expect(dry.stdout.contains("Would delete archive/999901-111001.tar"), "\(dry)")
+        #expect(FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")), "--dry-run deleted something")
+        expectSuccess(try ws.folio(as: "R01", ["archive", "purge"], now: "2030-06-30T09:00"))
+        #expect(!FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")))
+        let list = expectSuccess(try ws.folio(["archive", "list"]))
+        #expect(list.stdout.components(separatedBy: "purged 2030-06-30 by R01").count - 1 == 3, "\(list)")
+        let verify = expectSuccess(try ws.folio(["verify"]))
+        #expect(verify.stdout.contains("(0 sealed)"), "\(verify)")
+    }
+}
