@@ -95,7 +95,7 @@ struct ArchiveList: FolioCommand {
         let school = try global.openWorkspace().school()
         if global.json { Output.json(school.archive); return }
         guard !school.archive.isEmpty else { Output.say("Nothing is sealed."); return }
-        Output.say(Output.table(["學號", "graduated", "sealed", "keep until", "state", "SHA-256"], school.archive.map { e in
+        Output.say(Output.table(["學號", "graduated", "sealed", "keep until", "state", "SHA-256"], school.archive.sorted { $0.sealed.student < $1.sealed.student }.map { e in
             [e.sealed.student, e.sealed.graduated.description, e.sealed.sealed.description, e.sealed.retainUntil.description,
              e.purged.map { "purged \($0.purged) by \(e.purgedBy ?? "?")" } ?? "sealed", String(e.sealed.sha256.prefix(16)) + "…"]
         }))
