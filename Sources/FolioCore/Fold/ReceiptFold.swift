@@ -74,11 +74,8 @@ enum ReceiptFold {
                 return nil
             }
             return nil
-        } catch let error as FolioError {
-            return error
         } catch {
-            return FolioError(.badInput, "Record \(stored.id.prefix(12)) (\(event.kind.rawValue)) is malformed: \(error).",
-                              hint: "The record cannot be read by this version of folio.")
+            return StudentFolder.malformed(stored, error)
         }
     }
 

@@ -223,12 +223,16 @@ public enum StudentFolder {
                                   hint: "Move it to school/events.")
             }
             return nil
-        } catch let error as FolioError {
-            return error
         } catch {
-            return FolioError(.badInput, "Record \(stored.id.prefix(12)) (\(event.kind.rawValue)) is malformed: \(error).",
-                              hint: "The record cannot be read by this version of folio.")
+            return malformed(stored, error)
         }
+    }
+
+    /// A rule's own error, or a body that does not decode.
+    static func malformed(_ stored: StoredEvent, _ error: any Error) -> FolioError {
+        if let error = error as? FolioError { return error }
+        return FolioError(.badInput, "Record \(stored.id.prefix(12)) (\(stored.event.kind.rawValue)) is malformed: \(error).",
+                          hint: "The record cannot be read by this version of folio.")
     }
 
     private static func checkUpload(_ u: ItemUploaded, event: Event, view: StudentView,

@@ -85,17 +85,9 @@ public final class WorkspaceSession {
             for e in added { writes.append(("students/\(number)/events/\(e.id).json", try fileBytes(e))) }
             writes.append(("students/\(number)/manifest.json", Workspace.viewBytes(view)))
         }
-        let txn = try Transaction(root: workspace.root)
-        do {
+        try land(writes) { txn throws(FolioError) in
             for f in files { try txn.adopt(f.path, to: f.target) }
             for path in removing { txn.remove(path) }
-            for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
-                try txn.write(path, bytes)
-            }
-            try txn.commit()
-        } catch {
-            txn.abandon()
-            throw error
         }
         schoolEvents += fresh
         school = folded
@@ -130,13 +122,23 @@ public final class WorkspaceSession {
             for e in fresh { writes.append(("students/\(change.number)/events/\(e.id).json", try fileBytes(e))) }
             writes.append(("students/\(change.number)/manifest.json", Workspace.viewBytes(view)))
         }
-        let txn = try Transaction(root: workspace.root)
-        do {
+        try land(writes) { txn throws(FolioError) in
             for change in changes {
                 for file in change.files where !FileIO.exists(workspace.studentDir(change.number) + "/" + file.target) {
                     _ = try txn.copy(from: file.source, to: "students/\(change.number)/\(file.target)")
                 }
             }
+        }
+        return views
+    }
+
+    /// One transaction: `stage` adds files or removals, then every write whose bytes differ from the file
+    /// on disk is staged, and all of it is committed together. On any error nothing lands.
+    private func land(_ writes: [(String, [UInt8])],
+                      staging stage: (Transaction) throws(FolioError) -> Void) throws(FolioError) {
+        let txn = try Transaction(root: workspace.root)
+        do {
+            try stage(txn)
             for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
                 try txn.write(path, bytes)
             }
@@ -145,7 +147,6 @@ public final class WorkspaceSession {
             txn.abandon()
             throw error
         }
-        return views
     }
 
     private func fileBytes(_ e: StoredEvent) throws(FolioError) -> [UInt8] {
