@@ -97,6 +97,69 @@ import Testing
         }
     }
 
+    /// A replica leaves out of its next bundle what the hub has acknowledged. After a re-upload of the same
+    /// file with a corrected description, the kiosk's second bundle carries the new upload record but not
+    /// the file, which its first bundle brought. A hub restored from before both gets them in one run, in
+    /// either order: they land together, so the file is there.
+    @Test func aBundleMayRelyOnAFileAnotherBundleOfTheSameRunBrings() throws {
+        let hub = try SampleCopy(now: "2025-01-06T09:00")
+        let kiosk = Replica(root: hub.scratch("kiosk"), keys: hub)
+        let toKiosk = hub.scratch("to-kiosk")
+        let toHub = hub.scratch("to-hub")
+        for dir in [toKiosk, toHub] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let update = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1",
+                                                            "--out", toKiosk, "--json"]))
+        let students = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "office-records", "--to", "KIOSK1",
+                                                              "--out", toKiosk, "--json"]))
+        try kiosk.join(update, as: "KIOSK1", now: hub.now)
+        try must(kiosk.folio(["bundle", "import", students], now: hub.now))
+        let file = hub.asset("physics-lab-report.pdf")
+        let item = try kiosk.upload(SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A",
+                                                            description: "光學實驗", files: [file]), now: "2025-01-06T10:00")
+        let first = try exportedPath(kiosk.folio(["bundle", "export", "--kind", "uploads", "--out", toHub, "--json"],
+                                                 as: "KIOSK1", now: "2025-01-06T10:00"))
+        try must(hub.folio(["bundle", "import", first]))
+        // The office's next bundle for the kiosk (a new activity record) says what the office now holds.
+        try must(hub.folio(as: "C01", ["activity", "add", "--kind", "student-training", "--date", "2025-01-06",
+                                       "--title", "學生系統操作訓練"], now: "2025-01-06T11:00"))
+        let acknowledgement = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1",
+                                                                     "--out", toKiosk, "--json"], now: "2025-01-06T11:00"))
+        try must(kiosk.folio(["bundle", "import", acknowledgement], now: "2025-01-06T11:00"))
+        _ = try kiosk.upload(SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A",
+                                                     description: "光學實驗（補充說明）", files: [file], replace: item),
+                             now: "2025-01-06T11:30")
+        let second = try exportedPath(kiosk.folio(["bundle", "export", "--kind", "uploads", "--out", toHub, "--json"],
+                                                  as: "KIOSK1", now: "2025-01-06T11:30"))
+
+        // Alone, the second bundle cannot enter a hub that lacks the file: refused, nothing changed.
+        let alone = try SampleCopy()
+        let pristine = try alone.snapshot()
+        let refused = try alone.folio(["bundle", "import", second])
+        #expect(!refused.succeeded && refused.stderr.contains("incomplete"), "\(refused)")
+        #expect(try alone.snapshot() == pristine)
+
+        var results: [String: TreeSnapshot] = [:]
+        for (name, calls) in [("first, second in one run", [[first, second]]), ("second, first in one run", [[second, first]]),
+                              ("first, then second", [[first], [second]])] {
+            let ws = try SampleCopy()
+            for call in calls {
+                let r = try ws.folio(["bundle", "import"] + call)
+                #expect(r.succeeded, "\(name): \(r)")
+            }
+            results[name] = try ws.snapshot()
+            let status = try #require(try json(ws, ["status", "112002"]) as? [String: Any])
+            let landed = (status["items"] as? [[String: Any]])?.first { $0["id"] as? String == item }
+            #expect(landed?["description"] as? String == "光學實驗（補充說明）", "\(name): \(status)")
+            let path = ((landed?["files"] as? [[String: Any]])?.first?["path"] as? String).map { ws.path("students/112002/" + $0) }
+            #expect(path.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) } == (try Data(contentsOf: URL(fileURLWithPath: file))),
+                    "\(name): the file did not land")
+        }
+        let reference = try #require(results["first, then second"])
+        for (name, snapshot) in results {
+            #expect(snapshot == reference, "\(name):\n\(snapshot.differences(from: reference))")
+        }
+    }
+
     /// The union is not empty of meaning: one conflict, the items certified, the forged record held back.
     private func checkTheWeekLanded(_ ws: SampleCopy, _ week: ExchangeWeek, _ reports: [ImportReport]) throws {
         // The conflict: T001 certified, T003 returned, the same version of 112001's SCI-11A item.
