@@ -47,6 +47,8 @@ let package = Package(
         .testTarget(name: "FolioTarTests", dependencies: ["FolioTar", "FolioTestSupport"]),
         .testTarget(name: "FolioWorkspaceTests", dependencies: ["FolioWorkspace", "FolioTestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["folio", "FolioTestSupport"]),
+        // Bundles between replicas: built with the binary, imported through the library and the binary.
+        .testTarget(name: "FolioExchangeTests", dependencies: ["folio", "FolioWorkspace", "FolioCore", "FolioTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -66,11 +66,12 @@ extension WorkspaceSession {
     func importStaged(_ staged: [StagedBundle]) throws(FolioError) -> [ImportReport] {
         var school = self.school
         var known = workspace.schoolEvents()
-        for (n, bundle) in staged.enumerated() {
+        for bundle in staged {
+            // All the staged bundles land in one transaction, so a file any of them carries will be there.
             school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
                                            hasFile: { path in
                                                FileIO.exists(workspace.root + "/" + path)
-                                                   || staged[..<n].contains { $0.files[path] != nil } })
+                                                   || staged.contains { $0.files[path] != nil } })
             known += bundle.schoolEvents.filter { e in !known.contains { $0.id == e.id } }
         }
         let plan = Plan(bundles: staged, workspace: workspace, school: school)
