@@ -56,3 +56,62 @@ public struct ArchiveEntry: Codable, Hashable, Sendable {
     public var purged: ArchivePurged?
     public var purgedBy: String?
 }
+
+/// An item a student brought from their earlier school, as that school's records show it. It keeps the
+/// original school code, term and course; its files are under `earlier/<school>-<number>/files/`.
+public struct EarlierItem: Codable, Hashable, Sendable {
+    public var school: String
+    public var schoolName: String
+    public var item: String
+    public var category: String
+    public var term: Term
+    public var course: String?
+    public var courseName: String?
+    public var description: String
+    public var status: ItemStatus
+    public var files: [StoredFile]
+
+    public init(school: String, schoolName: String, item: ItemView, folder: String) {
+        self.school = school
+        self.schoolName = schoolName
+        self.item = item.id
+        self.category = item.category
+        self.term = item.term
+        self.course = item.course
+        self.courseName = item.courseName
+        self.description = item.description
+        self.status = item.status
+        self.files = item.files.map { f in
+            var f = f
+            f.path = folder + "/" + f.path
+            return f
+        }
+    }
+}
+
+/// `student.transferred-in` (student): the registration section took in a transfer bundle from another
+/// school. The items as that school's signed records show them are listed here; the records and files
+/// themselves are kept under `folder`, with the sending school's records that prove their signatures.
+public struct TransferredIn: Codable, Hashable, Sendable {
+    public var fromSchool: String
+    public var fromSchoolName: String
+    public var fromNumber: String
+    /// The sending school's root key, from its founding record: what the signatures were checked against.
+    public var fromRootKey: String
+    /// The transfer bundle's id (SHA-256 of its header).
+    public var bundle: String
+    /// `earlier/<school>-<number>`, inside the student's folder.
+    public var folder: String
+    public var items: [EarlierItem]
+
+    public init(fromSchool: String, fromSchoolName: String, fromNumber: String, fromRootKey: String, bundle: String,
+                folder: String, items: [EarlierItem]) {
+        self.fromSchool = fromSchool
+        self.fromSchoolName = fromSchoolName
+        self.fromNumber = fromNumber
+        self.fromRootKey = fromRootKey
+        self.bundle = bundle
+        self.folder = folder
+        self.items = items
+    }
+}

@@ -71,6 +71,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case studentGraduated = "student.graduated"
     case archiveSealed = "archive.sealed"
     case archivePurged = "archive.purged"
+    case studentTransferredIn = "student.transferred-in"
 
     /// Position within one second; see `StoredEvent.foldOrder`.
     public var rank: Int { EventKind.allCases.firstIndex(of: self)! }

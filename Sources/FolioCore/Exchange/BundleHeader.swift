@@ -13,6 +13,9 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     case uploads
     /// Hub → every replica: keys, staff, courses, calendar, revocations.
     case schoolUpdate = "school-update"
+    /// School → school: one student's portfolio and history, with the sending school's records that
+    /// prove its signatures.
+    case transfer
 
     /// Short ASCII word used in bundle file names.
     public var fileWord: String {
@@ -22,6 +25,7 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
         case .officeRecords: return "records"
         case .uploads: return "uploads"
         case .schoolUpdate: return "update"
+        case .transfer: return "transfer"
         }
     }
 
@@ -29,7 +33,7 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     /// admits student events too; every other kind carries only what its sender makes.
     public func admits(_ kind: EventKind) -> Bool {
         switch self {
-        case .certRequest: return true
+        case .certRequest, .transfer: return true
         // Registrations let a kiosk accept uploads only from enrolled students; receipts let students
         // confirm them there.
         case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet || kind == .receiptIssued
@@ -50,6 +54,7 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
         case .officeRecords: return "office records (處室紀錄)"
         case .uploads: return "student uploads (學生上傳)"
         case .schoolUpdate: return "school update (學校設定)"
+        case .transfer: return "transfer (轉學)"
         }
     }
 }

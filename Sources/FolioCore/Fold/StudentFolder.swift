@@ -216,6 +216,17 @@ public enum StudentFolder {
                 student.status = .graduated
                 view.student = student
                 view.graduated = g.date
+            case .studentTransferredIn:
+                let t = try event.decodeBody(TransferredIn.self)
+                if let error = duty(event, "enrolment", school) { return error }
+                guard t.fromSchool != school.code else {
+                    return FolioError(.badInput, "A transfer must come from another school.", hint: "Nothing to do.")
+                }
+                guard !view.earlier.contains(where: { $0.school == t.fromSchool && t.items.map(\.item).contains($0.item) }) else {
+                    return FolioError(.duplicate, "Student \(view.number)'s items from \(t.fromSchool) were already taken in.", hint: "Nothing to do.")
+                }
+                view.earlier += t.items
+                view.earlier.sort { ($0.term, $0.school, $0.item) < ($1.term, $1.school, $1.item) }
             case .receiptIssued, .receiptConfirmed, .receiptDisputed, .disputeAnswered:
                 if let error = ReceiptFold.apply(stored, to: &view, school: school) { return error }
             default:

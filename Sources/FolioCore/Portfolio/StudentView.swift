@@ -11,6 +11,8 @@ public struct StudentView: Codable, Hashable, Sendable {
     public var receipts: [ReceiptView] = []
     /// Graduation day (畢業), once recorded; the archive is kept five years from it.
     public var graduated: CivilDate?
+    /// Items brought from earlier schools (轉學), tagged with their school, term and course as they were.
+    public var earlier: [EarlierItem] = []
     public var problems: [Problem] = []
     /// Ids of every event folded, in fold order.
     public var events: [String] = []

@@ -12,6 +12,10 @@ enum BundleCheck {
                       hasFile: (String) -> Bool) throws(FolioError) -> SchoolState {
         let header = bundle.header
         let label = bundle.fileLabel
+        if header.kind == .transfer {
+            throw FolioError(.badBundle, "\(label) is a transfer from another school, not a bundle of this school's.",
+                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER`.")
+        }
         let ids = Set(known.map(\.id))
         let school = SchoolFolder.fold(known + bundle.schoolEvents.filter { !ids.contains($0.id) })
         if let config {

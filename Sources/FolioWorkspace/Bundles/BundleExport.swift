@@ -30,6 +30,13 @@ extension WorkspaceSession {
         var (events, files, scope) = try contents(kind: kind, recipient: recipient, now: now)
         events.removeAll { held.contains($0.path) }
         files.removeAll { held.contains($0.path) }
+        return try writeBundle(kind: kind, recipient: recipient, events: events, files: files, scope: scope,
+                               actor: actor, now: now, outDir: outDir)
+    }
+
+    /// Signs and writes a bundle of exactly these records and files.
+    func writeBundle(kind: BundleKind, recipient: BundleParty, events: [OutEvent], files: [OutFile], scope: [String],
+                     actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
         var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: events.count,
                                   files: files.count, bytes: files.reduce(0) { $0 + $1.size }, scope: scope)
         guard !events.isEmpty || !files.isEmpty else { return report }
@@ -117,6 +124,14 @@ extension WorkspaceSession {
 
     // MARK: choosing the contents
 
+    /// A record as it travels: its path inside the bundle and its file bytes.
+    static func outEvent(_ e: StoredEvent) throws(FolioError) -> OutEvent {
+        let path = e.event.student.map { "students/\($0)/events/\(e.id).json" } ?? "school/events/\(e.id).json"
+        do { return OutEvent(path: path, bytes: try e.signed.fileBytes()) } catch {
+            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
+        }
+    }
+
     struct OutEvent {
         var path: String
         var bytes: [UInt8]
@@ -147,6 +162,8 @@ extension WorkspaceSession {
         }
         var scope: [String] = []
         switch kind {
+        case .transfer:
+            throw FolioError(.badInput, "A transfer is written with `folio transfer out STUDENT`.", hint: "See `folio transfer out --help`.")
         case .schoolUpdate:
             for e in workspace.schoolEvents() { try add(e) }
             scope = ["school \(school.code)"]

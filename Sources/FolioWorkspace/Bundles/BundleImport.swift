@@ -94,7 +94,7 @@ extension WorkspaceSession {
         case .certifications: peer.role = "teacher"
         case .uploads: peer.role = "kiosk"
         case .officeRecords: peer.role = "office"
-        case .certRequest, .schoolUpdate: peer.role = "hub"
+        case .certRequest, .schoolUpdate, .transfer: peer.role = "hub"
         }
         if !peer.imported.contains(bundle.id) { peer.imported.append(bundle.id) }
         if peer.sequences[String(header.sequence)] == nil { peer.sequences[String(header.sequence)] = bundle.id }

@@ -110,7 +110,23 @@ public enum Verifier {
         for path in walk(base + "/files", prefix: "files") where expected[path] == nil {
             report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
         }
-        for name in FileIO.list(base) where !["events", "files", "manifest.json"].contains(name) {
+        // Items brought from an earlier school keep their files under earlier/.
+        var earlier = Set<String>()
+        for item in view.earlier {
+            for f in item.files {
+                earlier.insert(f.path)
+                guard let (size, sha) = try? FileIO.hashFile(base + "/" + f.path) else {
+                    report.issues.append(VerifyIssue(path: "students/\(number)/\(f.path)", message: "is missing (an item from \(item.school))"))
+                    continue
+                }
+                report.files += 1
+                report.bytes += size
+                if size != f.size || sha != f.sha256 {
+                    report.issues.append(VerifyIssue(path: "students/\(number)/\(f.path)", message: "has changed since it was transferred from \(item.school)"))
+                }
+            }
+        }
+        for name in FileIO.list(base) where !["events", "files", "manifest.json", "earlier"].contains(name) {
             report.issues.append(VerifyIssue(path: "students/\(number)/\(name)", message: "is not part of a portfolio"))
         }
     }

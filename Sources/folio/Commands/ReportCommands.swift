@@ -38,6 +38,9 @@ struct StatusCommand: FolioCommand {
             for c in view.conflicts {
                 Output.say("CONFLICT on \(c.item): " + c.decisions.map { "\($0.by) \($0.certified ? "certified" : "rejected")" }.joined(separator: " vs "))
             }
+            for e in view.earlier {
+                Output.say("before the transfer: \(e.item)  \(e.term)  \(Catalog.category(e.category)?.title ?? e.category)  \(e.courseName ?? e.course ?? "")  \(e.status.rawValue)  \(e.description)  (\(e.schoolName) \(e.school))")
+            }
             if !view.records.isEmpty { Output.say("\(view.records.count) office record(s).") }
             for r in view.receipts {
                 Output.say("Receipt \(r.receipt.submission) (\(r.code)): \(ReceiptText.answer(r))" + (r.superseded ? ", superseded by a corrected submission" : ""))

@@ -1,0 +1,97 @@
+import FolioCore
+import Foundation
+
+/// What `folio transfer in` took in.
+public struct TransferReport: Codable, Sendable {
+    public var student: String
+    public var fromSchool: String
+    public var fromSchoolName: String
+    public var fromNumber: String
+    public var items: Int
+    public var files: Int
+    public var rootKeyFingerprint: String
+}
+
+extension WorkspaceSession {
+    /// `folio transfer out`: a signed bundle with the student's records and files, and this school's
+    /// records that prove their signatures, for the school the student moves to.
+    public func transferOut(student: String, actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
+        guard workspace.studentNumbers().contains(student) else {
+            throw FolioError(.unknownStudent, "There is no student \(student) in the live workspace.", hint: "Check the student number (學號).")
+        }
+        if let error = Authority.checkDuty(Event(kind: .studentSet, school: school.code, author: actor.id,
+                                                 key: actor.identity.publicKeyText, at: now, student: student, body: .null),
+                                           duty: school.dutyTable.duty("enrolment")!, primaries: [], school: school) {
+            throw error
+        }
+        var events = try workspace.schoolEvents().map(Self.outEvent)
+        events += try workspace.studentEvents(student).map(Self.outEvent)
+        var files: [OutFile] = []
+        for e in workspace.studentEvents(student) where e.event.kind == .itemUploaded {
+            guard let u = try? e.event.decodeBody(ItemUploaded.self) else { continue }
+            for f in u.files { files.append(OutFile(path: "students/\(student)/" + f.path(item: u.item), size: Int64(f.size), sha256: f.sha256)) }
+        }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0.path).inserted }
+        return try writeBundle(kind: .transfer, recipient: BundleParty(), events: events, files: files,
+                               scope: ["student \(student)", "from school \(school.code)"], actor: actor, now: now, outDir: outDir)
+    }
+
+    /// `folio transfer in`: checks a transfer bundle completely (every hash, every signature, against the
+    /// sending school's own root key), then files the student's earlier records and files under
+    /// `students/<number>/earlier/<school>-<old number>/` and records which items came, in one step.
+    public func transferIn(_ file: String, student: String, actor: Actor, now: Instant) throws(FolioError) -> TransferReport {
+        let bundle = try stage(file)
+        defer { bundle.remove() }
+        let label = bundle.fileLabel
+        let header = bundle.header
+        guard header.kind == .transfer else {
+            throw FolioError(.badBundle, "\(label) is a \(header.kind.title) bundle, not a transfer.", hint: "Import it with `folio bundle import`.")
+        }
+        let theirs = SchoolFolder.fold(bundle.schoolEvents)
+        guard theirs.code == header.school, !theirs.code.isEmpty, !theirs.problems.contains(where: { $0.code == .tampered }) else {
+            throw FolioError(.badBundle, "\(label) does not carry its school's records intact, so its signatures cannot be checked.",
+                             hint: "Ask the sending school to write the transfer again.")
+        }
+        guard theirs.code != school.code else {
+            throw FolioError(.badBundle, "\(label) comes from this school itself.", hint: "Transfers are between two schools.")
+        }
+        let person = header.sender.person ?? ""
+        guard (theirs.keys[person] ?? []).contains(header.key) || (person == SchoolState.rootPrincipal && header.key == theirs.rootKey) else {
+            throw FolioError(.badBundle, "\(label) is signed with a key school \(theirs.code) does not list for \(person).",
+                             hint: "The bundle may be forged; ask the sending school for a new one.")
+        }
+        guard bundle.studentEvents.count == 1, let (old, events) = bundle.studentEvents.first else {
+            throw FolioError(.badBundle, "\(label) should hold one student's records.", hint: "Ask the sending school to write the transfer again.")
+        }
+        let view = StudentFolder.fold(number: old, events: events, school: theirs)
+        if let problem = view.problems.first(where: { $0.code == .tampered }) {
+            throw FolioError(.badBundle, "\(label): \(problem.message)", hint: "Ask the sending school for a new transfer bundle.")
+        }
+        guard let here = workspace.storedManifest(student)?.student ?? (workspace.studentNumbers().contains(student) ? workspace.view(student, school: school).student : nil) else {
+            throw FolioError(.unknownStudent, "Student \(student) is not registered at this school yet.",
+                             hint: "Import them with `folio roster import students` (原就讀學校 \(theirs.code)) first.")
+        }
+        if let theirID = view.student?.nationalID, theirID != here.nationalID {
+            throw FolioError(.badBundle, "\(label) is for a student whose national ID differs from \(student)'s.",
+                             hint: "Check that the transfer and the student number belong to the same person.")
+        }
+        let folder = "earlier/\(theirs.code)-\(old)"
+        let items = view.items.map { EarlierItem(school: theirs.code, schoolName: theirs.name, item: $0, folder: folder) }
+        let body = TransferredIn(fromSchool: theirs.code, fromSchoolName: theirs.name, fromNumber: old, fromRootKey: theirs.rootKey,
+                                 bundle: bundle.id, folder: folder, items: items)
+        let event = try sign(actor, .studentTransferredIn, student: student, at: now, body: body)
+        var adopt: [(path: String, target: String)] = []
+        let base = "students/\(student)/\(folder)"
+        for e in bundle.schoolEvents {
+            adopt.append((bundle.stagedPath("school/events/\(e.id).json"), "\(base)/school/events/\(e.id).json"))
+        }
+        for e in events { adopt.append((bundle.stagedPath("students/\(old)/events/\(e.id).json"), "\(base)/events/\(e.id).json")) }
+        for path in bundle.files.keys.sorted() {
+            adopt.append((bundle.stagedPath(path), base + "/" + path.dropFirst("students/\(old)/".count)))
+        }
+        try appendAll(school: [], students: [student: [event]], adopting: adopt)
+        return TransferReport(student: student, fromSchool: theirs.code, fromSchoolName: theirs.name, fromNumber: old,
+                              items: items.count, files: bundle.files.count, rootKeyFingerprint: Workspace.fingerprint(theirs.rootKey))
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import FolioCore
+import FolioWorkspace
+import Foundation
+
+struct TransferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer", abstract: "Move a student's portfolio between schools (轉學): out to a bundle, in from one.",
+        subcommands: [TransferOut.self, TransferIn.self])
+}
+
+struct TransferOut: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "out", abstract: "Write a signed transfer bundle with a student's items, files and history.",
+        discussion: "Example: folio transfer out 112021 --out /media/usb --as R01 --key R01.key")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The student number here.") var student: String
+    @Option(help: "The folder to write the bundle into.") var out: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let r = try session.transferOut(student: student, actor: try global.actor(), now: try global.now(), outDir: out)
+        if global.json { Output.json(r); return }
+        Output.say("Wrote \(r.path ?? "?"): \(student)'s portfolio, \(r.events) record(s) and \(r.files) file(s). Give it to the new school's registration section (註冊組).")
+    }
+}
+
+struct TransferIn: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "in", abstract: "Take in a transfer bundle from another school, checking every hash and signature.",
+        discussion: """
+        The student must already be registered here (roster import, with 原就讀學校). Their earlier items keep the
+        original school code, terms and courses.
+        Example: folio transfer in /media/usb/transfer-hub-1a2b3c4d-20250901-0001.tar --student 114050 --as R01 --key R01.key
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The transfer bundle.") var file: String
+    @Option(help: "The student's number at this school.") var student: String
+
+    func execute() throws(FolioError) {
+        let session = try WorkspaceSession(try global.openWorkspace())
+        let r = try session.transferIn(file, student: student, actor: try global.actor(), now: try global.now())
+        if global.json { Output.json(r); return }
+        Output.say("Took in \(r.items) item(s) and \(r.files) file(s) for \(student) from \(r.fromSchoolName) (\(r.fromSchool)), where they were \(r.fromNumber).")
+        Output.say("The sending school's root key fingerprint is \(r.rootKeyFingerprint); compare it with the one that school publishes.")
+    }
+}
