@@ -17,7 +17,7 @@ struct Folio: ParsableCommand {
             ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
             ConflictsCommand.self, ResolveCommand.self, SubmitCommand.self, ReceiptCommand.self, ConfirmationCommand.self,
             ConfirmCommand.self, DisputeCommand.self, AnswerDisputeCommand.self, GraduateCommand.self, ArchiveCommand.self,
-            TransferCommand.self,
+            TransferCommand.self, SampleCommand.self,
         ]
     )
 }

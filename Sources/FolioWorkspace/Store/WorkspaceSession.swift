@@ -99,11 +99,15 @@ public final class WorkspaceSession {
         public var events: [StoredEvent]
         /// Outside file → path inside the student's directory.
         public var files: [(source: String, target: String)]
+        /// Files already on the workspace's file system (under `.folio/`), renamed into place instead of copied.
+        public var moves: [(path: String, target: String)]
 
-        public init(number: String, events: [StoredEvent], files: [(source: String, target: String)] = []) {
+        public init(number: String, events: [StoredEvent], files: [(source: String, target: String)] = [],
+                    moves: [(path: String, target: String)] = []) {
             self.number = number
             self.events = events
             self.files = files
+            self.moves = moves
         }
     }
 
@@ -126,6 +130,9 @@ public final class WorkspaceSession {
             for change in changes {
                 for file in change.files where !FileIO.exists(workspace.studentDir(change.number) + "/" + file.target) {
                     _ = try txn.copy(from: file.source, to: "students/\(change.number)/\(file.target)")
+                }
+                for file in change.moves where !FileIO.exists(workspace.studentDir(change.number) + "/" + file.target) {
+                    try txn.adopt(file.path, to: "students/\(change.number)/\(file.target)")
                 }
             }
         }
