@@ -1,0 +1,31 @@
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// The benchmark harness runs end to end at a tiny size, so it cannot rot. Timings are printed, never asserted.
+@Suite struct BenchmarkSmokeTests {
+    @Test func harnessPrintsEveryRowAndTheRoundCertifiesEverything() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("folio-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Benchmarks/run").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [script, "--students", "4", "--items", "3", "--runs", "1", "--mean-kb", "10", "--work", work]
+        var env = ProcessInfo.processInfo.environment
+        env["FOLIO_BIN"] = try FolioRunner.binary().path
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "bundle import vs bsdtar",
+                    "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round"] {
+            #expect(text.contains("| " + row), "no row \(row):\n\(text)")
+        }
+        #expect(text.contains("after the round: 0 item(s) wait for certification"), "\(text)")
+    }
+}
