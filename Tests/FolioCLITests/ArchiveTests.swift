@@ -39,7 +39,7 @@ import Testing
         let archive = expectSuccess(try ws.folio(["archive", "verify"]))
         #expect(archive.stdout.components(separatedBy: "ok ").count - 1 == 3, "\(archive)")
         let list = expectSuccess(try ws.folio(["archive", "list"]))
-        #expect(list.stdout.contains("2030-06-30"), "five years after graduation: \(list)")
+        #expect(list.stdout.contains("2030-07-01"), "five years after sealing, which came after graduation: \(list)")
     }
 
     @Test func sealingTheSameStudentTwiceGivesTheSameBytes() throws {
@@ -58,7 +58,7 @@ import Testing
         expectSuccess(try ws.folio(["archive", "open", "111001", "--to", out]))
         let bag = out + "/999901-111001"
         let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)
-        #expect(info.contains("Retain-Until: 2030-06-30") && info.contains("Payload-Oxum: ") && info.contains("School-Code: 999901"))
+        #expect(info.contains("Retain-Until: 2030-07-01") && info.contains("Payload-Oxum: ") && info.contains("School-Code: 999901"))
         let python = try run("python3", ["-m", "bagit", "--validate", bag])
         #expect(python.status == 0 && python.output.contains("is valid"), "bagit-python: \(python.output)")
         expectSuccess(try ws.folio(["archive", "verify", "--bag", bag]))
@@ -92,7 +92,7 @@ import Testing
         }
         let file = events + "/" + (try #require(sealed))
         var text = try String(contentsOfFile: file, encoding: .utf8)
-        text = text.replacingOccurrences(of: "2030-06-30", with: "2030-06-29")
+        text = text.replacingOccurrences(of: "2030-07-01", with: "2030-06-30")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let register = try other.folio(["archive", "verify"])
         #expect(register.status == 1 && register.stdout.contains("unregistered") && register.stdout.contains("damaged"), "\(register)")
@@ -104,8 +104,8 @@ import Testing
         try expectRefused(try ws.folio(as: "R01", ["archive", "seal", "112001"]), naming: ["has not graduated"],
                           workspace: ws, unchangedFrom: before)
         before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "R01", ["archive", "purge", "111001"], now: "2030-06-29T09:00"),
-                          naming: ["must be kept until 2030-06-30"], workspace: ws, unchangedFrom: before)
+        try expectRefused(try ws.folio(as: "R01", ["archive", "purge", "111001"], now: "2030-06-30T09:00"),
+                          naming: ["must be kept until 2030-07-01"], workspace: ws, unchangedFrom: before)
         // A teacher may not purge, even after retention.
         before = try ws.snapshot()
         try expectRefused(try ws.folio(as: "T001", ["archive", "purge"], now: "2030-07-01T09:00"),
@@ -114,14 +114,59 @@ import Testing
 
     @Test func purgeAfterRetentionLeavesTombstones() throws {
         let ws = try sealedHub()
-        let dry = expectSuccess(try ws.folio(["archive", "purge", "--dry-run"], now: "2030-06-30T09:00"))
+        let dry = expectSuccess(try ws.folio(["archive", "purge", "--dry-run"], now: "2030-07-01T09:00"))
         #expect(dry.stdout.contains("Would delete archive/999901-111001.tar"), "\(dry)")
         #expect(FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")), "--dry-run deleted something")
-        expectSuccess(try ws.folio(as: "R01", ["archive", "purge"], now: "2030-06-30T09:00"))
+        expectSuccess(try ws.folio(as: "R01", ["archive", "purge"], now: "2030-07-01T09:00"))
         #expect(!FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")))
         let list = expectSuccess(try ws.folio(["archive", "list"]))
-        #expect(list.stdout.components(separatedBy: "purged 2030-06-30 by R01").count - 1 == 3, "\(list)")
+        #expect(list.stdout.components(separatedBy: "purged 2030-07-01 by R01").count - 1 == 3, "\(list)")
         let verify = expectSuccess(try ws.folio(["verify"]))
         #expect(verify.stdout.contains("(0 sealed)"), "\(verify)")
+    }
+
+    @Test func retentionCountsFromTheLaterOfGraduationAndSealing() throws {
+        let ws = try SampleCopy(now: Self.sealDay)
+        var before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "R01", ["graduate", "111001", "--date", "2015-06-30"]),
+                          naming: ["cannot be this year's graduation day"], workspace: ws, unchangedFrom: before)
+        before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "R01", ["graduate", "111001", "--date", "2025-07-02"]),
+                          naming: ["cannot be this year's graduation day"], workspace: ws, unchangedFrom: before)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "111001", "111001", "--date", "2024-09-01"]))
+        let sealed = expectSuccess(try ws.folio(as: "R01", ["archive", "seal", "111001"]))
+        #expect(sealed.stdout.contains("kept until 2030-07-01"), "five years from sealing, the later day: \(sealed)")
+    }
+
+    @Test func recordsArrivingAfterSealingAreRefused() throws {
+        let ws = try SampleCopy(now: "2025-06-20T09:00")
+        let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
+        let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first)
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1"], env: ["FOLIO_NOW": ws.now]))
+        // A selection made at the kiosk before graduation, brought to the office after sealing.
+        let item = try #require(try ws.items("111002").first?.string("id"))
+        _ = item
+        expectSuccess(try FolioRunner.run(["record", "cadre", "111002", "--term", "113-2", "--field", "unit=301班", "--field", "post=班長",
+                                           "--workspace", ws.root.path, "--as", "A01", "--key", ws.key("A01")], env: ["FOLIO_NOW": ws.now]))
+        let upload = try FolioRunner.run(SampleCopy.addArguments(student: "111002", category: "works", term: "113-2", description: "畢業作品",
+                                                                 files: [ws.asset("art-poster.png")], fields: ["name": "畢業作品"])
+                                         + ["--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": ws.now])
+        #expect(upload.succeeded, "\(upload)")
+        expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "uploads", "--out", usb, "--workspace", kiosk,
+                                           "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": ws.now]))
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"], now: Self.sealDay))
+        expectSuccess(try ws.folio(as: "R01", ["archive", "seal"], now: Self.sealDay))
+        let uploads = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("uploads-") })
+        let before = try ws.snapshot()
+        try expectRefused(try ws.folio(["bundle", "import", usb + "/" + uploads], now: "2025-07-02T09:00"),
+                          naming: ["111002", "sealed"], workspace: ws, unchangedFrom: before)
+        // A replica that hears of the sealing keeps verifying: only the hub holds archive/.
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb], now: "2025-07-02T09:00"))
+        let later = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).filter { $0.hasPrefix("update-") }.sorted().last)
+        expectSuccess(try FolioRunner.run(["bundle", "import", usb + "/" + later, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-07-02T10:00"]))
+        let verify = try FolioRunner.run(["verify", "--workspace", kiosk])
+        #expect(verify.succeeded, "\(verify)")
     }
 }

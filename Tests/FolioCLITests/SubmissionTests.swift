@@ -212,4 +212,21 @@ import Testing
         #expect(lines.count == 2 && lines[1] == lines[0] + 1, "the correction adds the new grade: \(lines)")
         try expectVerifies(ws, "after the resubmission")
     }
+
+    @Test func aDoubtAboutAGradeNeedsNoItemAndOpenReceiptsBlockSealing() throws {
+        let ws = try SampleCopy(now: Self.after)
+        expectSuccess(try ws.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"]))
+        expectSuccess(try ws.folio(as: "D01", ["confirmation", "open", "--id", "C1", "--from", "2025-08-22", "--to", "2025-08-26",
+                                               "--submission", "registration-113-1-1"]))
+        let d = expectSuccess(try ws.folio(as: "KIOSK1", ["dispute", "111001", "--reason", "成績登錄錯誤"], now: "2025-08-23T10:00"))
+        #expect(d.stdout.contains("registration office"), "\(d)")
+        // A staff member cannot answer for a student at the kiosk.
+        let before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "T001", ["confirm", "111002"], now: "2025-08-23T10:00"),
+                          naming: ["cannot answer for student 111002"], workspace: ws, unchangedFrom: before)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "111001", "--date", "2025-06-30"], now: "2025-08-23T11:00"))
+        let sealing = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "R01", ["archive", "seal", "111001"], now: "2025-08-23T11:05"),
+                          naming: ["still has receipt", "registration-113-1-1"], workspace: ws, unchangedFrom: sealing)
+    }
 }

@@ -94,7 +94,10 @@ enum ReceiptFold {
         let day = event.at.taipeiDay
         switch a.via {
         case .kiosk:
-            if let error = StudentFolder.checkActor(event, view: view, school: school) { return error }
+            if StudentFolder.checkActor(event, view: view, school: school) != nil {
+                return FolioError(.notAuthorised, "\(event.author) cannot answer for student \(view.number) at a kiosk.",
+                                  hint: "The student answers at a classroom kiosk; the data section (資料組) records a reply that came by post with --post.")
+            }
             guard day >= period.from, day <= period.to else {
                 return FolioError(.outsideWindow, "The confirmation period runs \(period.from) to \(period.to); today is \(day).",
                                   hint: day < period.from ? "Answer from \(period.from)." : "The period is over; the data section (資料組) can still record a reply that came by post.")

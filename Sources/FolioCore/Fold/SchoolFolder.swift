@@ -140,7 +140,7 @@ public enum SchoolFolder {
                 guard state.archived(a.student) == nil else {
                     return FolioError(.duplicate, "Student \(a.student) is already sealed.", hint: "`folio archive list` shows the register.")
                 }
-                guard a.retainUntil >= a.graduated.adding(years: state.settings.retentionYears) else {
+                guard a.graduated <= a.sealed, a.retainUntil >= a.sealed.adding(years: state.settings.retentionYears) else {
                     return FolioError(.badInput, "The archive of \(a.student) would be kept only until \(a.retainUntil); the school keeps graduates \(state.settings.retentionYears) years.",
                                       hint: "Seal it again with folio's own dates.")
                 }

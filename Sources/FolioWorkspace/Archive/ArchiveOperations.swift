@@ -14,6 +14,11 @@ extension WorkspaceSession {
     /// `folio graduate`: records graduation for the named students, or every enrolled student of `grade`.
     public func graduate(students named: [String], grade: Int?, date: CivilDate, actor: Actor,
                          now: Instant) throws(FolioError) -> [String] {
+        let today = now.taipeiDay
+        guard date <= today, date >= today.adding(days: -366) else {
+            throw FolioError(.badDate, "\(date) cannot be this year's graduation day (today is \(today)).",
+                             hint: "Give the day of the graduation ceremony, within the past year.")
+        }
         var numbers = named
         if let grade {
             numbers += workspace.studentNumbers().filter { n in
@@ -21,6 +26,7 @@ extension WorkspaceSession {
                 return s?.grade == grade && s?.status == .enrolled
             }
         }
+        numbers = numbers.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !numbers.isEmpty else {
             throw FolioError(.badInput, "Nobody to graduate.", hint: "Name students, or give --grade 12 for the whole cohort.")
         }
@@ -56,6 +62,13 @@ extension WorkspaceSession {
                 throw FolioError(.badInput, "Student \(number) has not graduated, so their portfolio cannot be sealed.",
                                  hint: "The registration section (註冊組) records graduation first with `folio graduate \(number)`.")
             }
+            if let open = view.receipts.first(where: { r in
+                !r.superseded && (r.disputes.contains { $0.finding == nil }
+                    || (r.answer == .open && school.confirmation(for: r.receipt.submission).map { $0.closed == nil } == true))
+            }) {
+                throw FolioError(.badInput, "Student \(number) still has receipt \(open.receipt.submission) waiting for an answer or a finding, so the portfolio cannot be sealed yet.",
+                                 hint: "Close the confirmation period (`folio confirmation close`) and answer open doubts first.")
+            }
             targets.append((number, graduated))
         }
         guard !targets.isEmpty else {
@@ -63,7 +76,10 @@ extension WorkspaceSession {
         }
         let staging = workspace.root + "/.folio/incoming/seal-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try FileIO.makeDirectories(staging)
-        defer { FileIO.removeTree(staging) }
+        defer {
+            FileIO.removeTree(staging)
+            removeIncomingFolder()
+        }
         var events: [StoredEvent] = []
         var adopt: [(path: String, target: String)] = []
         var sealed: [ArchiveSealed] = []
@@ -71,8 +87,9 @@ extension WorkspaceSession {
         for (number, graduated) in targets {
             let name = Bag.name(school: school.code, student: number)
             let tar = staging + "/" + name + ".tar"
+            // Five years from graduation, and never less than five years from the day it is sealed.
             let info = Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
-                                sealed: day, retainUntil: graduated.adding(years: school.settings.retentionYears))
+                                sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
             try Bag.write(studentDir: workspace.studentDir(number), info: info, to: tar)
             let (size, sha) = try FileIO.hashFile(tar)
             let body = ArchiveSealed(student: number, path: "archive/\(name).tar", size: size, sha256: sha, graduated: graduated,

@@ -30,6 +30,12 @@ enum BundleCheck {
             }
         }
         try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
+        for number in bundle.studentEvents.keys.sorted() {
+            if let sealed = school.archived(number) {
+                throw FolioError(.badBundle, "\(label) carries records for \(number), whose portfolio was sealed on \(sealed.sealed.sealed); records that arrive after sealing cannot be added.",
+                                 hint: "Nothing was imported. Keep the bundle and tell the registration section (註冊組); the sealed archive stays as it is.")
+            }
+        }
         if let config { try checkRecipient(header, config: config, label: label) }
         for (number, events) in bundle.studentEvents {
             for e in events where e.event.kind == .itemUploaded {

@@ -263,7 +263,7 @@ extension WorkspaceSession {
     }
 
     /// The recipient will check the signer against the school's records: fail here first, in plain words.
-    private func checkSigner(_ actor: Actor) throws(FolioError) {
+    func checkSigner(_ actor: Actor) throws(FolioError) {
         let id = actor.id
         let known = id == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[id] ?? [])
         guard known.contains(actor.identity.publicKeyText) else {

@@ -89,6 +89,9 @@ extension WorkspaceSession {
         let header = bundle.header
         guard let replica = header.sender.replica else { return }
         var peer = book.peers[replica] ?? PeerBook.Peer()
+        // A workspace id belongs to the person who first signed for it; another person claiming it gets
+        // their records imported (they were checked) but changes nothing in the bookkeeping.
+        if let person = peer.person, person != header.sender.person { return }
         peer.person = header.sender.person
         switch header.kind {
         case .certifications: peer.role = "teacher"

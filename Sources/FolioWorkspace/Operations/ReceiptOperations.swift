@@ -127,10 +127,14 @@ extension WorkspaceSession {
     }
 
     /// `folio answer-dispute`: the submitting office's finding on a student's open doubt.
-    public func answerDispute(student: String, finding: String, resubmission: String?, actor: Actor,
+    public func answerDispute(student: String, submission: String?, finding: String, resubmission: String?, actor: Actor,
                               now: Instant) throws(FolioError) -> DisputeView {
         let view = workspace.view(student, school: school)
-        guard let open = view.receipts.flatMap(\.disputes).last(where: { $0.finding == nil }) else {
+        let mine = Set(school.principal(actor.id)?.offices ?? [])
+        let candidates = view.receipts.filter { submission == nil || $0.receipt.submission == submission }
+            .flatMap(\.disputes).filter { $0.finding == nil }
+        // The doubt routed to the answering person's own office first; another office's only if none is.
+        guard let open = candidates.last(where: { mine.contains($0.office.rawValue) }) ?? candidates.last else {
             throw FolioError(.unknownItem, "Student \(student) has no open doubt (異議).", hint: "See `folio status \(student)`.")
         }
         let event = try sign(actor, .disputeAnswered, student: student, at: now,
@@ -257,11 +261,15 @@ extension WorkspaceSession {
             }
         }
         if result.differences.isEmpty {
-            let target = workspace.root + "/submissions/\(submission).received.csv"
-            FileIO.removeTree(target + ".tmp")
-            try FileIO.writeNew(target + ".tmp", bytes)
-            guard rename(target + ".tmp", target) == 0 else { throw FileIO.ioError("save", target) }
-            result.savedAs = target
+            let txn = try Transaction(root: workspace.root)
+            do {
+                try txn.write("submissions/\(submission).received.csv", bytes)
+                try txn.commit()
+            } catch {
+                txn.abandon()
+                throw error
+            }
+            result.savedAs = workspace.root + "/submissions/\(submission).received.csv"
         }
         return result
     }

@@ -110,7 +110,10 @@ extension WorkspaceSession {
         // The package is built under .folio/ and renamed into submissions/ with the records.
         let staging = workspace.root + "/.folio/incoming/submit-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try FileIO.makeDirectories(staging)
-        defer { FileIO.removeTree(staging) }
+        defer {
+            FileIO.removeTree(staging)
+            removeIncomingFolder()
+        }
         var inputs: [TarInput] = files.map { .file($0.path, sourcePath: $0.source) }
         var entries = files.map { BundleEntry(path: $0.path, size: Int64($0.line.size), sha256: $0.line.sha256) }
         for (name, body) in rows.sorted(by: { $0.key < $1.key }) {

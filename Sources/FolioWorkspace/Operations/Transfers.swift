@@ -19,9 +19,13 @@ extension WorkspaceSession {
         guard workspace.studentNumbers().contains(student) else {
             throw FolioError(.unknownStudent, "There is no student \(student) in the live workspace.", hint: "Check the student number (學號).")
         }
+        try checkSigner(actor)
+        guard let duty = school.dutyTable.duty("enrolment") else {
+            throw FolioError(.notAuthorised, "The duty table has no enrolment row.", hint: "Ask the IT section to restore the duty table.")
+        }
         if let error = Authority.checkDuty(Event(kind: .studentSet, school: school.code, author: actor.id,
                                                  key: actor.identity.publicKeyText, at: now, student: student, body: .null),
-                                           duty: school.dutyTable.duty("enrolment")!, primaries: [], school: school) {
+                                           duty: duty, primaries: [], school: school) {
             throw error
         }
         var events = try workspace.schoolEvents().map(Self.outEvent)
@@ -40,9 +44,17 @@ extension WorkspaceSession {
     /// `folio transfer in`: checks a transfer bundle completely (every hash, every signature, against the
     /// sending school's own root key), then files the student's earlier records and files under
     /// `students/<number>/earlier/<school>-<old number>/` and records which items came, in one step.
-    public func transferIn(_ file: String, student: String, actor: Actor, now: Instant) throws(FolioError) -> TransferReport {
-        let bundle = try stage(file)
-        defer { bundle.remove() }
+    public func transferIn(_ file: String, student: String, expectRoot: String?, actor: Actor,
+                           now: Instant) throws(FolioError) -> TransferReport {
+        let bundle: StagedBundle
+        do { bundle = try stage(file) } catch {
+            removeIncomingFolder()
+            throw error
+        }
+        defer {
+            bundle.remove()
+            removeIncomingFolder()
+        }
         let label = bundle.fileLabel
         let header = bundle.header
         guard header.kind == .transfer else {
@@ -55,6 +67,11 @@ extension WorkspaceSession {
         }
         guard theirs.code != school.code else {
             throw FolioError(.badBundle, "\(label) comes from this school itself.", hint: "Transfers are between two schools.")
+        }
+        if let expectRoot, expectRoot.replacingOccurrences(of: " ", with: "").lowercased()
+            != Workspace.fingerprint(theirs.rootKey).replacingOccurrences(of: " ", with: "") {
+            throw FolioError(.badBundle, "\(label) is signed under root key \(Workspace.fingerprint(theirs.rootKey)), not \(expectRoot).",
+                             hint: "The bundle may be forged; check the fingerprint with the sending school.")
         }
         let person = header.sender.person ?? ""
         guard (theirs.keys[person] ?? []).contains(header.key) || (person == SchoolState.rootPrincipal && header.key == theirs.rootKey) else {
@@ -72,7 +89,11 @@ extension WorkspaceSession {
             throw FolioError(.unknownStudent, "Student \(student) is not registered at this school yet.",
                              hint: "Import them with `folio roster import students` (原就讀學校 \(theirs.code)) first.")
         }
-        if let theirID = view.student?.nationalID, theirID != here.nationalID {
+        guard let theirID = view.student?.nationalID else {
+            throw FolioError(.badBundle, "\(label) does not carry the student's registration, so it cannot be matched to \(student).",
+                             hint: "Ask the sending school to write the transfer again.")
+        }
+        if theirID != here.nationalID {
             throw FolioError(.badBundle, "\(label) is for a student whose national ID differs from \(student)'s.",
                              hint: "Check that the transfer and the student number belong to the same person.")
         }

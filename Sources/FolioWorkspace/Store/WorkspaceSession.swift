@@ -163,7 +163,13 @@ public final class WorkspaceSession {
     }
 
     /// Student numbers become folder names: keep them to digits and letters, and never a national ID.
-    private func checkNumber(_ number: String) throws(FolioError) { try Self.checkStudentNumber(number) }
+    private func checkNumber(_ number: String) throws(FolioError) {
+        try Self.checkStudentNumber(number)
+        if let sealed = school.archived(number) {
+            throw FolioError(.badInput, "Student \(number) graduated and was sealed on \(sealed.sealed.sealed); their portfolio can no longer change.",
+                             hint: "Look it up with `folio archive open \(number) --to DIR`.")
+        }
+    }
 
     static func checkStudentNumber(_ number: String) throws(FolioError) {
         let ok = !number.isEmpty && number.count <= 20

@@ -171,7 +171,8 @@ struct DisputeCommand: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number.") var student: String
-    @Argument(help: "The item in doubt (its id or first characters).") var item: String
+    @Argument(help: "The item in doubt (its id or first characters); leave it out for the receipt as a whole, e.g. a grade.")
+    var item: String?
     @Option(help: "What is wrong, in the student's words.") var reason: String
     @Option(help: "The submission (default: the latest receipt).") var submission: String?
     @Flag(help: "The doubt came by post; the data section records it.") var post = false
@@ -193,12 +194,13 @@ struct AnswerDisputeCommand: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number.") var student: String
+    @Option(help: "The submission the doubt is about (default: the latest open doubt routed to your office).") var submission: String?
     @Option(help: "What the office found.") var finding: String
     @Option(help: "The corrected resubmission's id, if one was made.") var resubmission: String?
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
-        let d = try session.answerDispute(student: student, finding: finding, resubmission: resubmission,
+        let d = try session.answerDispute(student: student, submission: submission, finding: finding, resubmission: resubmission,
                                           actor: try global.actor(), now: try global.now())
         if global.json { Output.json(d); return }
         Output.say("Recorded the \(d.office.rawValue) office's finding on \(student)'s doubt: \(finding)\(resubmission.map { " (corrected in \($0))" } ?? "").")

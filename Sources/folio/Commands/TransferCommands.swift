@@ -38,10 +38,12 @@ struct TransferIn: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The transfer bundle.") var file: String
     @Option(help: "The student's number at this school.") var student: String
+    @Option(help: "The sending school's root key fingerprint, as that school publishes it (checked before anything is written).")
+    var expectRoot: String?
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
-        let r = try session.transferIn(file, student: student, actor: try global.actor(), now: try global.now())
+        let r = try session.transferIn(file, student: student, expectRoot: expectRoot, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Took in \(r.items) item(s) and \(r.files) file(s) for \(student) from \(r.fromSchoolName) (\(r.fromSchool)), where they were \(r.fromNumber).")
         Output.say("The sending school's root key fingerprint is \(r.rootKeyFingerprint); compare it with the one that school publishes.")
