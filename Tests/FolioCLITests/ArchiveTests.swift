@@ -145,11 +145,7 @@ import Testing
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first)
         expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1"], env: ["FOLIO_NOW": ws.now]))
-        // A selection made at the kiosk before graduation, brought to the office after sealing.
-        let item = try #require(try ws.items("111002").first?.string("id"))
-        _ = item
-        expectSuccess(try FolioRunner.run(["record", "cadre", "111002", "--term", "113-2", "--field", "unit=301班", "--field", "post=班長",
-                                           "--workspace", ws.root.path, "--as", "A01", "--key", ws.key("A01")], env: ["FOLIO_NOW": ws.now]))
+        // An upload made at the kiosk before graduation, brought to the office after sealing.
         let upload = try FolioRunner.run(SampleCopy.addArguments(student: "111002", category: "works", term: "113-2", description: "畢業作品",
                                                                  files: [ws.asset("art-poster.png")], fields: ["name": "畢業作品"])
                                          + ["--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": ws.now])

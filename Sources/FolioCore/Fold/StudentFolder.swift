@@ -163,13 +163,12 @@ public enum StudentFolder {
                     return FolioError(.badInput, "Item \(s.item) belongs to academic year \(item.term.year), not \(s.year).",
                                       hint: "Select items in the year they were uploaded.")
                 }
-                guard let open = school.calendar.first(where: { $0.term.year == s.year && $0.select.contains(day) }) else {
+                guard school.calendar.contains(where: { $0.term.year == s.year && $0.select.contains(day) }) else {
                     let windows = school.calendar.filter { $0.term.year == s.year }.map { "\($0.term): \($0.select)" }
                     return FolioError(.outsideWindow, "Selection (勾選) for \(s.year) is not open on \(day).",
                                       hint: windows.isEmpty ? "The data section (資料組) has not set the calendar for \(s.year)."
                                                             : "Selection windows: \(windows.joined(separator: "; ")).")
                 }
-                _ = open
                 if event.kind == .itemSelected {
                     if item.selected { return nil }
                     if item.group == .courseOutcome, item.status != .certified {

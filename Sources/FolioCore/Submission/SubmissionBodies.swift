@@ -33,22 +33,12 @@ public enum SubmittingOffice: String, Codable, Sendable, CaseIterable {
     }
 
     /// The office's name for people.
-    public static func title(of office: SubmittingOffice) -> String {
-        switch office {
+    public var officeName: String {
+        switch self {
         case .registration: return "註冊組"
         case .it: return "資訊組"
         case .activities: return "訓育組"
         case .data: return "資料組"
-        }
-    }
-
-    /// The office that answers doubts about a line of this category.
-    public static func forCategory(_ category: String) -> SubmittingOffice {
-        switch category {
-        case "course-outcome": return .it
-        case "grade", "enrolment", "student": return .registration
-        case "cadre-record": return .activities
-        default: return Catalog.category(category) != nil ? .data : .activities
         }
     }
 }

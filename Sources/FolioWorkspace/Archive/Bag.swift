@@ -69,8 +69,7 @@ public enum Bag {
         func read(_ name: String) -> String? {
             (try? FileIO.readAll(bagDir + "/" + name)).map { String(decoding: $0, as: UTF8.self) }
         }
-        guard let bagit = read("bagit.txt"), bagit.contains("BagIt-Version: 1.0") else { return ["bagit.txt is missing or not BagIt 1.0"] }
-        _ = bagit
+        guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return ["bagit.txt is missing or not BagIt 1.0"] }
         func entries(_ text: String) -> [(sha: String, path: String)] {
             text.split(separator: "\n").compactMap { line in
                 let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)

@@ -51,7 +51,7 @@ struct PeerBook: Codable {
         guard rename(temp, path) == 0 else { throw FileIO.ioError("save", path) }
     }
 
-    /// Peers whose person is `person`, newest knowledge first is not tracked: sorted by replica id.
+    /// The workspaces known to belong to `person`, sorted by id.
     func replicas(of person: String) -> [String] {
         peers.filter { $0.value.person == person }.map(\.key).sorted()
     }

@@ -76,7 +76,7 @@ public enum Reports {
                 let doubt = r.disputes.last
                 rows.append([number, view.student?.name ?? "", view.student?.className ?? "", r.receipt.submission, r.code, answer,
                              r.answeredAt?.taipeiDay.description ?? "",
-                             doubt.map { SubmittingOffice.title(of: $0.office) } ?? "",
+                             doubt.map(\.office.officeName) ?? "",
                              doubt.map { $0.finding ?? "處理中" } ?? ""])
             }
         }
