@@ -134,9 +134,15 @@ public struct BundleHeader: Codable, Hashable, Sendable {
 
     /// A short, FAT32/exFAT-safe ASCII file name saying kind, sender and date, e.g.
     /// `request-hub-3fa2c1d0-20241105-0003.tar`.
+    /// `text` with anything but ASCII letters, digits and `-` replaced by `_`: safe in any file name.
+    public static func safeName(_ text: String) -> String {
+        String(text.unicodeScalars.map {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? Character($0) : "_"
+        })
+    }
+
     public var fileName: String {
-        let replica = (sender.replica ?? "x").unicodeScalars
-            .map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? String($0) : "_" }.joined()
+        let replica = Self.safeName(sender.replica ?? "x")
         let day = created.taipeiDay
         let date = String(format: "%04d%02d%02d", day.year, day.month, day.day)
         return "\(kind.fileWord)-\(replica.prefix(24))-\(date)-\(String(format: "%04d", sequence % 10_000)).tar"

@@ -27,7 +27,7 @@ public enum Bag {
     static func write(studentDir source: String, info: Info, to tarPath: String) throws(FolioError) {
         let root = name(school: info.schoolCode, student: info.student)
         var payload: [(path: String, source: String)] = []
-        for relative in walk(source, prefix: "") { payload.append(("data/" + relative, source + "/" + relative)) }
+        for relative in FileIO.walk(source) { payload.append(("data/" + relative, source + "/" + relative)) }
         payload.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var manifest = ""
         var bytes = 0
@@ -85,7 +85,7 @@ public enum Bag {
             total += size
             if sha != e.sha { problems.append("\(e.path) does not match manifest-sha256.txt") }
         }
-        let present = Set(walk(bagDir + "/data", prefix: "data/"))
+        let present = Set(FileIO.walk(bagDir + "/data").map { "data/" + $0 })
         for extra in present.subtracting(listed.map(\.path)).sorted() { problems.append("\(extra) is not in manifest-sha256.txt") }
         if let info = read("bag-info.txt"), let oxum = info.split(separator: "\n").first(where: { $0.hasPrefix("Payload-Oxum:") }) {
             let expected = "\(total).\(listed.count)"
@@ -104,18 +104,5 @@ public enum Bag {
             problems.append("tagmanifest-sha256.txt is missing")
         }
         return problems
-    }
-
-    static func walk(_ dir: String, prefix: String) -> [String] {
-        var out: [String] = []
-        for name in FileIO.list(dir).sorted() {
-            let path = dir + "/" + name
-            if FileIO.isDirectory(path) {
-                out += walk(path, prefix: prefix + name + "/")
-            } else {
-                out.append(prefix + name)
-            }
-        }
-        return out
     }
 }

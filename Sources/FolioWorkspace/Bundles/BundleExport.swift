@@ -186,14 +186,15 @@ extension WorkspaceSession {
             let day = now.taipeiDay
             var courses = Set<String>()
             for number in workspace.studentNumbers() {
-                let studentEvents = workspace.studentEvents(number)
-                let view = StudentFolder.fold(number: number, events: studentEvents, school: school)
+                // The manifest says what waits (as the office reports do); records are read only for those students.
+                let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
                 let pending = view.items.filter { item in
                     guard item.status == .uploaded || item.status == .conflict, let code = item.course,
                           let course = school.course(code, term: item.term) else { return false }
                     return mayCertify(person, course: course, on: day)
                 }
                 guard !pending.isEmpty else { continue }
+                let studentEvents = workspace.studentEvents(number)
                 // The item as it stands: its latest upload (with its files) and the decisions on that
                 // version. Older versions stay at the office; the teacher decides on this one.
                 var wanted = Set<String>()

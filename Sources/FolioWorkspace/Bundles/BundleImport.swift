@@ -32,7 +32,7 @@ extension WorkspaceSession {
         let known = workspace.schoolEvents()
         let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
-        let plan = Plan(bundles: [bundle], workspace: workspace, school: school)
+        let plan = Plan(bundles: [bundle], workspace: workspace, school: school, held: Set(known.map(\.id)))
         return plan.report(for: bundle, book: PeerBook.load(workspace))
     }
 
@@ -66,6 +66,7 @@ extension WorkspaceSession {
     func importStaged(_ staged: [StagedBundle]) throws(FolioError) -> [ImportReport] {
         var school = self.school
         var known = workspace.schoolEvents()
+        let held = Set(known.map(\.id))
         for bundle in staged {
             // All the staged bundles land in one transaction, so a file any of them carries will be there.
             school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
@@ -74,7 +75,7 @@ extension WorkspaceSession {
                                                    || staged.contains { $0.files[path] != nil } })
             known += bundle.schoolEvents.filter { e in !known.contains { $0.id == e.id } }
         }
-        let plan = Plan(bundles: staged, workspace: workspace, school: school)
+        let plan = Plan(bundles: staged, workspace: workspace, school: school, held: held)
         var book = PeerBook.load(workspace)
         let reports = staged.map { plan.report(for: $0, book: book) }
         try plan.apply(workspace: workspace)
@@ -120,9 +121,9 @@ private struct Plan {
     var views: [String: StudentView] = [:]
     var schoolChanged = false
 
-    init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState) {
+    /// `knownSchool`: ids of the school records the workspace already holds.
+    init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState, held knownSchool: Set<String>) {
         self.school = school
-        let knownSchool = Set(workspace.schoolEvents().map(\.id))
         for bundle in bundles {
             for e in bundle.schoolEvents where !knownSchool.contains(e.id) {
                 let path = "school/events/\(e.id).json"

@@ -59,7 +59,7 @@ struct PeerBook: Codable {
     // MARK: held entries
 
     static func held(_ workspace: Workspace, replica: String) -> Set<String> {
-        guard let bytes = try? FileIO.readAll(dir(workspace) + "/" + safe(replica) + ".held") else { return [] }
+        guard let bytes = try? FileIO.readAll(dir(workspace) + "/" + BundleHeader.safeName(replica) + ".held") else { return [] }
         return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
     }
 
@@ -68,7 +68,7 @@ struct PeerBook: Codable {
         var all = held(workspace, replica: replica)
         all.formUnion(paths)
         try FileIO.makeDirectories(dir(workspace))
-        let path = dir(workspace) + "/" + safe(replica) + ".held"
+        let path = dir(workspace) + "/" + BundleHeader.safeName(replica) + ".held"
         FileIO.removeTree(path + ".tmp")
         try FileIO.writeNew(path + ".tmp", Array((all.sorted().joined(separator: "\n") + "\n").utf8))
         guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("save", path) }
@@ -84,12 +84,5 @@ struct PeerBook: Codable {
     static func sentPaths(_ workspace: Workspace, bundle id: String) -> [String]? {
         guard SHA256Hex.isValid(id), let bytes = try? FileIO.readAll(dir(workspace) + "/sent/" + id) else { return nil }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-
-    /// Replica ids come from bundles: keep them to a safe file name.
-    private static func safe(_ replica: String) -> String {
-        String(replica.unicodeScalars.map {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") ? Character($0) : "_"
-        })
     }
 }

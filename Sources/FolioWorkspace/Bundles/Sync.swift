@@ -35,8 +35,9 @@ extension WorkspaceSession {
         }
         defer { removeIncomingFolder() }
         var report = SyncReport()
-        let imported = Set(PeerBook.load(workspace).peers.values.flatMap(\.imported))
-        let written = Set(PeerBook.load(workspace).written.keys)
+        let book = PeerBook.load(workspace)
+        let imported = Set(book.peers.values.flatMap(\.imported))
+        let written = Set(book.written.keys)
         for name in FileIO.list(dir).sorted() where name.hasSuffix(".tar") {
             if written.contains(name) { continue }   // our own, waiting to be picked up
             let file = dir + "/" + name

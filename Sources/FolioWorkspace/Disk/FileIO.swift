@@ -131,6 +131,16 @@ enum FileIO {
         return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
+    /// Every regular file below `dir`, as paths relative to it, in sorted order.
+    static func walk(_ dir: String) -> [String] {
+        var out: [String] = []
+        for name in list(dir).sorted() {
+            let path = dir + "/" + name
+            if isDirectory(path) { out += walk(path).map { name + "/" + $0 } } else { out.append(name) }
+        }
+        return out
+    }
+
     static func removeTree(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }

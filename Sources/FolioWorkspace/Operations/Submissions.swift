@@ -39,8 +39,13 @@ extension WorkspaceSession {
         var files: [(path: String, source: String, line: ReceiptLine)] = []
         var rows: [String: [[String]]] = [:]
         var included: [String: StudentRecord] = [:]
+        let earlier = school.submissions.filter { $0.office == office && $0.period == text }
+        var previous: [Receipt] = []   // the latest earlier submission's receipts, to see whether anything changed
         for number in workspace.studentNumbers() {
             let view = workspace.view(number, school: school)
+            if let last = earlier.last, let r = view.receipts.first(where: { $0.receipt.submission == last.id }) {
+                previous.append(r.receipt)
+            }
             guard let student = view.student, !gradeTwelveOnly || student.grade == 12 else { continue }
             var lines: [ReceiptLine] = []
             switch office {
@@ -93,16 +98,12 @@ extension WorkspaceSession {
                              hint: gradeTwelveOnly ? "Submit the other grades during the next \(office.isYearly ? "academic year" : "term") (seed point 五)."
                                                    : "Check the selections (勾選) and records with `folio report selections`.")
         }
-        let earlier = school.submissions.filter { $0.office == office && $0.period == text }
         let id = "\(office.rawValue)-\(text)-\(earlier.count + 1)"
         let receipts = perStudent.keys.sorted().map {
             Receipt(school: school.code, student: $0, submission: id, office: office.rawValue, period: text, lines: perStudent[$0]!)
         }
         if let last = earlier.last {
-            let before = workspace.studentNumbers().compactMap { n in
-                workspace.view(n, school: school).receipts.first { $0.receipt.submission == last.id }?.receipt
-            }
-            if before.map({ [$0.student: $0.lines] }) == receipts.map({ [$0.student: $0.lines] }) {
+            if previous.map({ [$0.student: $0.lines] }) == receipts.map({ [$0.student: $0.lines] }) {
                 throw FolioError(.duplicate, "Nothing changed since submission \(last.id).",
                                  hint: "Resubmit only after a correction.")
             }

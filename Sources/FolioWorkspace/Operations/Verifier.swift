@@ -67,15 +67,9 @@ public enum Verifier {
                 continue
             }
             report.sealed += 1
-            if let (size, sha) = try? FileIO.hashFile(full) {
-                report.files += 1
-                report.bytes += size
-                if size != s.size || sha != s.sha256 {
-                    report.issues.append(VerifyIssue(path: s.path, message: "does not match the archive register (sealed \(s.sealed))"))
-                }
-            } else {
-                report.issues.append(VerifyIssue(path: s.path, message: "is missing: \(s.student)'s sealed archive, to be kept until \(s.retainUntil)"))
-            }
+            rehash(full, shown: s.path, size: s.size, sha256: s.sha256, &report,
+                   missing: "is missing: \(s.student)'s sealed archive, to be kept until \(s.retainUntil)",
+                   changed: { _, _ in "does not match the archive register (sealed \(s.sealed))" })
             if FileIO.exists(ws.studentDir(s.student)) {
                 report.issues.append(VerifyIssue(path: "students/\(s.student)", message: "is sealed but still in the live workspace"))
             }
@@ -83,6 +77,18 @@ public enum Verifier {
         for name in FileIO.list(ws.root + "/archive") where !registered.contains("archive/" + name) {
             report.issues.append(VerifyIssue(path: "archive/" + name, message: "is not in the archive register"))
         }
+    }
+
+    /// Re-hashes one file the records describe, counts it, and reports it missing or changed.
+    private static func rehash(_ full: String, shown: String, size: Int, sha256: String, _ report: inout VerifyReport,
+                               missing: String, changed: (Int, String) -> String) {
+        guard let (found, sha) = try? FileIO.hashFile(full) else {
+            report.issues.append(VerifyIssue(path: shown, message: missing))
+            return
+        }
+        report.files += 1
+        report.bytes += found
+        if found != size || sha != sha256 { report.issues.append(VerifyIssue(path: shown, message: changed(found, sha))) }
     }
 
     private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace,
@@ -96,35 +102,20 @@ public enum Verifier {
         }
         let base = ws.studentDir(number)
         for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
-            let full = base + "/" + path
-            guard let (size, sha) = try? FileIO.hashFile(full) else {
-                report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is missing"))
-                continue
-            }
-            report.files += 1
-            report.bytes += size
-            if size != file.size || sha != file.sha256 {
-                report.issues.append(VerifyIssue(path: "students/\(number)/\(path)",
-                                                 message: "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"))
-            }
+            rehash(base + "/" + path, shown: "students/\(number)/\(path)", size: file.size, sha256: file.sha256, &report,
+                   missing: "is missing", changed: { size, sha in
+                       "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"
+                   })
         }
-        for path in walk(base + "/files", prefix: "files") where expected[path] == nil {
+        for path in FileIO.walk(base + "/files").map({ "files/" + $0 }) where expected[path] == nil {
             report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
         }
         // Items brought from an earlier school keep their files under earlier/.
-        var earlier = Set<String>()
         for item in view.earlier {
             for f in item.files {
-                earlier.insert(f.path)
-                guard let (size, sha) = try? FileIO.hashFile(base + "/" + f.path) else {
-                    report.issues.append(VerifyIssue(path: "students/\(number)/\(f.path)", message: "is missing (an item from \(item.school))"))
-                    continue
-                }
-                report.files += 1
-                report.bytes += size
-                if size != f.size || sha != f.sha256 {
-                    report.issues.append(VerifyIssue(path: "students/\(number)/\(f.path)", message: "has changed since it was transferred from \(item.school)"))
-                }
+                rehash(base + "/" + f.path, shown: "students/\(number)/\(f.path)", size: f.size, sha256: f.sha256, &report,
+                       missing: "is missing (an item from \(item.school))",
+                       changed: { _, _ in "has changed since it was transferred from \(item.school)" })
             }
         }
         for name in FileIO.list(base) where !["events", "files", "manifest.json", "earlier"].contains(name) {
@@ -132,14 +123,6 @@ public enum Verifier {
         }
     }
 
-    private static func walk(_ dir: String, prefix: String) -> [String] {
-        var out: [String] = []
-        for name in FileIO.list(dir) {
-            let path = dir + "/" + name
-            if FileIO.isDirectory(path) { out += walk(path, prefix: prefix + "/" + name) } else { out.append(prefix + "/" + name) }
-        }
-        return out
-    }
 
     private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ report: inout VerifyReport) {
         guard let actual = try? FileIO.readAll(path) else {
