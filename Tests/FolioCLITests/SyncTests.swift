@@ -174,4 +174,27 @@ import Testing
         let receipts = try ws.status("111002")["receipts"] as? [[String: Any]] ?? []
         #expect(receipts.first?["answer"] as? String == "confirmed", "\(receipts)")
     }
+
+    @Test func theOfficesSyncWritesANewRequestForATeacherItKnows() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let a = try ws.upload(student: "112001", course: "PHY-11A", description: "光學實驗紀錄", assets: ["math-graph.png"])
+        let usb = ws.scratch("usb"), laptop = ws.scratch("laptop")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
+        expectSuccess(try folio(ws, in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(listing(usb)[0])"], now: "2025-01-09T20:00"))
+        expectSuccess(try folio(ws, in: laptop, as: "T001", ["certify", "112001", a], now: "2025-01-09T20:05"))
+        expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:10"))
+        expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T08:00"))
+        #expect(listing(usb).filter { $0.hasPrefix("request-") }.count == 1, "nothing new waits for T001 yet: \(listing(usb))")
+
+        // A new item for T001's course: the next office sync writes T001's laptop a request, and only that item travels.
+        let b = try ws.upload(student: "112021", course: "PHY-11A", description: "牛頓定律報告", assets: ["physics-lab-report.pdf"],
+                              now: "2025-01-10T09:00")
+        let wrote = expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T17:00"))
+        let requests = listing(usb).filter { $0.hasPrefix("request-") }
+        #expect(requests.count == 2 && wrote.stdout.contains("workspace teacher-"), "\(wrote)")
+        let laptopSync = expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-10T20:00"))
+        #expect(laptopSync.stdout.contains("Added"), "\(laptopSync)")
+        #expect(try manifestItem(laptop, "112021", b)?["status"] as? String == "uploaded")
+    }
 }
