@@ -32,7 +32,7 @@ public struct SigningIdentity: Sendable {
 
 public enum SignatureCheck {
     /// True when `signature` (base64) is a valid Ed25519 signature of `bytes` by `publicKey` (base64).
-    public static func isValid(signature: String, bytes: [UInt8], publicKey: String) -> Bool {
+    public static func isValid<D: DataProtocol>(signature: String, bytes: D, publicKey: String) -> Bool {
         guard let sig = Data(base64Encoded: signature),
               let raw = Data(base64Encoded: publicKey),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }

@@ -116,6 +116,50 @@ public struct SignedEvent: Codable, Hashable, Sendable {
     public static func parse(_ bytes: [UInt8]) throws -> SignedEvent {
         try JSONDecoder().decode(SignedEvent.self, from: Data(bytes))
     }
+
+    /// Reads a stored event file: the event with its id and signature verdict, or nil when the bytes
+    /// cannot be read as an event. A canonical file (every file folio writes) is read in one pass and its
+    /// event's bytes are a slice of the file, so the id and signature are checked on that slice; any other
+    /// file goes through `JSONDecoder` and a canonical re-encoding, exactly as before the fast path existed.
+    public static func readStored(_ bytes: [UInt8]) -> StoredEvent? {
+        if let stored = readCanonical(bytes) { return stored }
+        guard let signed = try? parse(bytes), let stored = try? StoredEvent(signed) else { return nil }
+        return stored
+    }
+
+    /// The fast path of `readStored` alone: nil unless `bytes` are exactly the canonical file of the event
+    /// they hold (what `fileBytes()` would write).
+    public static func readCanonical(_ bytes: [UInt8]) -> StoredEvent? {
+        guard let (value, range, signature) = CanonicalParser.parseSignedEvent(bytes),
+              let event = Event(canonical: value) else { return nil }
+        let canonical = bytes[range]
+        return StoredEvent(id: SHA256Hex.of(canonical), signed: SignedEvent(event: event, signature: signature),
+                           signatureIsValid: SignatureCheck.isValid(signature: signature, bytes: canonical,
+                                                                    publicKey: event.key))
+    }
+}
+
+extension Event {
+    private static let fields: Set<String> = ["v", "kind", "school", "author", "key", "onBehalfOf", "at", "student", "body"]
+
+    /// The event a canonical value holds, or nil when the value is anything the general decoder would not
+    /// turn back into these exact bytes (an unknown field, a null optional, an instant not in its usual
+    /// form): such files take the general path, which decides as it always did.
+    init?(canonical value: JSONValue) {
+        guard case .object(let o) = value, o.keys.allSatisfy(Event.fields.contains),
+              case .int(let v)? = o["v"], let v = Int(exactly: v),
+              case .string(let kindText)? = o["kind"], let kind = EventKind(rawValue: kindText),
+              case .string(let school)? = o["school"], case .string(let author)? = o["author"],
+              case .string(let key)? = o["key"],
+              case .string(let atText)? = o["at"], let at = Instant(iso: atText), at.description == atText,
+              let body = o["body"] else { return nil }
+        var onBehalfOf: String? = nil, student: String? = nil
+        if let x = o["onBehalfOf"] { guard case .string(let s) = x else { return nil }; onBehalfOf = s }
+        if let x = o["student"] { guard case .string(let s) = x else { return nil }; student = s }
+        self.init(kind: kind, school: school, author: author, key: key, onBehalfOf: onBehalfOf, at: at,
+                  student: student, body: body)
+        self.v = v
+    }
 }
 
 /// A signed event with its id, ready to be folded. Folding order is (at, id), so the same set of events
@@ -123,15 +167,23 @@ public struct SignedEvent: Codable, Hashable, Sendable {
 public struct StoredEvent: Hashable, Sendable {
     public let id: String
     public let signed: SignedEvent
+    /// Whether the signature verifies over the event's canonical bytes. Checked once, when the event is
+    /// read or made, because an Ed25519 check is the dearest step in reading a record.
+    public let signatureIsValid: Bool
 
-    public init(id: String, signed: SignedEvent) {
+    /// For a reader that has already computed the id and checked the signature on the canonical bytes.
+    public init(id: String, signed: SignedEvent, signatureIsValid: Bool) {
         self.id = id
         self.signed = signed
+        self.signatureIsValid = signatureIsValid
     }
 
     public init(_ signed: SignedEvent) throws {
-        self.id = try signed.id()
+        let bytes = try signed.event.canonicalBytes()
+        self.id = SHA256Hex.of(bytes)
         self.signed = signed
+        self.signatureIsValid = SignatureCheck.isValid(signature: signed.signature, bytes: bytes,
+                                                       publicKey: signed.event.key)
     }
 
     public var event: Event { signed.event }

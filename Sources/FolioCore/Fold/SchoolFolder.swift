@@ -16,7 +16,7 @@ public enum SchoolFolder {
     /// Applies one event, or returns why it was kept out. `state` is untouched on error.
     public static func apply(_ stored: StoredEvent, to state: inout SchoolState) -> FolioError? {
         let event = stored.event
-        guard stored.signed.signatureIsValid else {
+        guard stored.signatureIsValid else {
             return FolioError(.tampered, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
                               hint: "The record was changed after it was signed; restore it from a backup or bundle.")
         }

@@ -48,7 +48,7 @@ public enum StudentFolder {
     static func apply(_ stored: StoredEvent, to view: inout StudentView,
                       decisions: inout [String: [String: Decision]], school: SchoolState) -> FolioError? {
         let event = stored.event
-        guard stored.signed.signatureIsValid else {
+        guard stored.signatureIsValid else {
             return FolioError(.tampered, "The signature on record \(stored.id.prefix(12)) does not match its contents.",
                               hint: "The record was changed after it was signed; restore it from a backup or bundle.")
         }

@@ -156,17 +156,18 @@ struct StagedBundle {
             }
         }
         let name = (path as NSString).lastPathComponent
-        guard let bytes = try? FileIO.readAll(stagedPath(path)), let signed = try? SignedEvent.parse(bytes),
-              let stored = try? StoredEvent(signed) else {
+        guard let bytes = try? FileIO.readAll(stagedPath(path)), let stored = SignedEvent.readStored(bytes) else {
             throw refuse("the record \(path) cannot be read.", again)
         }
-        guard name == stored.id + ".json", (try? signed.fileBytes()) == bytes else {
+        // A record travels exactly as stored: canonical bytes, named by its id.
+        let canonical = SignedEvent.readCanonical(bytes) != nil || (try? stored.signed.fileBytes()) == bytes
+        guard name == stored.id + ".json", canonical else {
             throw refuse("the record \(path) does not match its name.", again)
         }
-        guard signed.signatureIsValid else {
+        guard stored.signatureIsValid else {
             throw refuse("the signature on the record \(path) does not match its contents.", again)
         }
-        guard signed.event.student == student else {
+        guard stored.event.student == student else {
             throw refuse("the record \(path) is filed under the wrong student.", again)
         }
         return stored

@@ -18,15 +18,34 @@ enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("read", path) }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        // Read straight into an array sized from fstat (records are small and read by the thousand), and
+        // keep reading past that size in case the file grew meanwhile.
+        var st = stat()
+        let expected = fstat(fd, &st) == 0 ? max(Int(st.st_size), 0) : 0
+        var out = [UInt8](repeating: 0, count: expected + 1)
+        var filled = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65_536) }
+            if filled == out.count { out += [UInt8](repeating: 0, count: max(out.count, 65_536)) }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
             if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+            filled += n
         }
+        out.removeLast(out.count - filled)
         return out
+    }
+
+    /// Writes `bytes` to a new file without fsync: for caches, which are rebuilt if lost.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw ioError("create", path) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
+            offset += n
+        }
     }
 
     /// Writes `bytes` to a new file and fsyncs it. Refuses to replace an existing file.

@@ -23,9 +23,13 @@ public struct VerifyReport: Codable, Sendable {
 }
 
 /// `folio verify`: re-hashes every file, re-folds every event, checks every signature, and compares the
-/// results with the derived files on disk.
+/// results with the derived files on disk. Students are checked on every core at once. A student whose
+/// folder and school view are unchanged since the last check (by `lstat`, see `VerifyCache`) is not read
+/// again unless `full` is set.
 public enum Verifier {
-    public static func run(_ ws: Workspace) -> VerifyReport {
+    /// `clock` (nanoseconds since 1970) is the time files must have settled by to be cached; tests pass a
+    /// later one rather than wait.
+    public static func run(_ ws: Workspace, full: Bool = false, clock: Int64? = nil) -> VerifyReport {
         var report = VerifyReport()
         // A change interrupted after its commit point is finished by the next writing command; until then
         // the files below look half-changed, so say that first rather than suggest restoring a backup.
@@ -37,62 +41,126 @@ public enum Verifier {
         report.events += schoolEvents.count
         for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
         let school = SchoolFolder.fold(schoolEvents)
-        note(school.problems, in: "school/events", report: &report)
-        compare(Workspace.viewBytes(school), ws.schoolViewPath, ws, &report)
-        for number in ws.studentNumbers() {
+        var schoolIssues = VerifyCache.Record(school: "")
+        note(school.problems, in: "school/events", &schoolIssues)
+        report.issues += schoolIssues.issues
+        report.heldBack += schoolIssues.heldBack
+        let schoolView = Workspace.viewBytes(school)
+        compare(schoolView, ws.schoolViewPath, ws, &report.issues)
+        // A student's findings depend on the school state as well as their own folder.
+        let schoolDigest = SHA256Hex.of(schoolView)
+        let cache = VerifyCache(ws)
+        let now = clock ?? VerifyCache.now()
+        let numbers = ws.studentNumbers()
+        let found = Parallel.map(numbers.count) { i in
+            checkStudent(numbers[i], ws, school: school, schoolDigest: schoolDigest, cache: cache, full: full, now: now)
+        }
+        for r in found {
             report.students += 1
-            let (events, damaged) = ws.readEvents(in: ws.studentEventsDir(number))
-            report.events += events.count
-            for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
-            let view = StudentFolder.fold(number: number, events: events, school: school)
-            note(view.problems, in: "students/\(number)/events", report: &report)
-            compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &report)
-            checkFiles(number, events: events, view: view, ws, &report)
+            report.events += r.events
+            report.files += r.files
+            report.bytes += r.bytes
+            report.issues += r.issues
+            report.heldBack += r.heldBack
         }
         // Only the hub holds archive/; replicas learn of sealing from school updates but keep no tarballs.
-        if ws.config.role == .hub { checkArchive(ws, school: school, &report) }
+        if ws.config.role == .hub { checkArchive(ws, school: school, cache: cache, full: full, now: now, &report) }
         return report
+    }
+
+    /// One student: reused from the cache when nothing changed, otherwise read, folded and re-hashed
+    /// (files whose stamp is unchanged keep their cached SHA-256).
+    private static func checkStudent(_ number: String, _ ws: Workspace, school: SchoolState, schoolDigest: String,
+                                     cache: VerifyCache, full: Bool, now: Int64) -> VerifyCache.Record {
+        let base = ws.studentDir(number)
+        let old = full ? nil : cache.read(number)
+        let listing = VerifyCache.listing(base, previous: old?.listing)
+        if let old, old.school == schoolDigest, old.listing.elementsEqual(listing, by: { $0.path == $1.path && $0.stamp == $1.stamp }) {
+            return old
+        }
+        var r = VerifyCache.Record(school: schoolDigest, listing: listing)
+        let known = Hashes(old: old, now: listing)
+        let (events, damaged) = ws.readEvents(in: ws.studentEventsDir(number))
+        r.events = events.count
+        for d in damaged { r.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
+        let view = StudentFolder.fold(number: number, events: events, school: school)
+        note(view.problems, in: "students/\(number)/events", &r)
+        compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &r.issues)
+        checkFiles(number, events: events, view: view, ws, known: known, &r)
+        if VerifyCache.isSettled(listing, now: now) { cache.write(number, r) }
+        return r
+    }
+
+    /// Cached hashes that still hold: those whose file's stamp is the same now as when it was hashed.
+    struct Hashes {
+        var byPath: [String: (size: Int, sha256: String)] = [:]
+
+        init(old: VerifyCache.Record?, now listing: [(path: String, stamp: FileStamp)]) {
+            guard let old else { return }
+            let stamps = Dictionary(old.listing.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
+            for (path, stamp) in listing where stamps[path] == stamp {
+                if let sha = old.hashes[path] { byPath[path] = (Int(stamp.size), sha) }
+            }
+        }
     }
 
     /// Every sealed graduate is accounted for: their tarball is present and matches the register (or,
     /// once purged, gone), and their folder has left the live workspace.
-    private static func checkArchive(_ ws: Workspace, school: SchoolState, _ report: inout VerifyReport) {
+    private static func checkArchive(_ ws: Workspace, school: SchoolState, cache: VerifyCache, full: Bool, now: Int64,
+                                     _ report: inout VerifyReport) {
+        let old = full ? nil : cache.read(VerifyCache.archiveKey)
+        let listing = VerifyCache.listing(ws.root + "/archive", previous: old?.listing)
+        let known = Hashes(old: old, now: listing)
+        var r = VerifyCache.Record(school: "", listing: listing)
         var registered = Set<String>()
         for entry in school.archive {
             let s = entry.sealed
             registered.insert(s.path)
             let full = ws.root + "/" + s.path
             if entry.purged != nil {
-                if FileIO.exists(full) { report.issues.append(VerifyIssue(path: s.path, message: "was purged but is still on disk")) }
+                if FileIO.exists(full) { r.issues.append(VerifyIssue(path: s.path, message: "was purged but is still on disk")) }
                 continue
             }
             report.sealed += 1
-            rehash(full, shown: s.path, size: s.size, sha256: s.sha256, &report,
+            let name = String(s.path.dropFirst("archive/".count))
+            rehash(full, key: name, known: known, shown: s.path, size: s.size, sha256: s.sha256, &r,
                    missing: "is missing: \(s.student)'s sealed archive, to be kept until \(s.retainUntil)",
                    changed: { _, _ in "does not match the archive register (sealed \(s.sealed))" })
             if FileIO.exists(ws.studentDir(s.student)) {
-                report.issues.append(VerifyIssue(path: "students/\(s.student)", message: "is sealed but still in the live workspace"))
+                r.issues.append(VerifyIssue(path: "students/\(s.student)", message: "is sealed but still in the live workspace"))
             }
         }
         for name in FileIO.list(ws.root + "/archive") where !registered.contains("archive/" + name) {
-            report.issues.append(VerifyIssue(path: "archive/" + name, message: "is not in the archive register"))
+            r.issues.append(VerifyIssue(path: "archive/" + name, message: "is not in the archive register"))
         }
+        report.files += r.files
+        report.bytes += r.bytes
+        report.issues += r.issues
+        if VerifyCache.isSettled(listing, now: now) { cache.write(VerifyCache.archiveKey, r) }
     }
 
-    /// Re-hashes one file the records describe, counts it, and reports it missing or changed.
-    private static func rehash(_ full: String, shown: String, size: Int, sha256: String, _ report: inout VerifyReport,
-                               missing: String, changed: (Int, String) -> String) {
-        guard let (found, sha) = try? FileIO.hashFile(full) else {
-            report.issues.append(VerifyIssue(path: shown, message: missing))
-            return
+    /// Checks one file the records describe (re-hashing it unless its cached hash still holds), counts it,
+    /// and reports it missing or changed. `key` is its path in the cache record's listing.
+    private static func rehash(_ full: String, key: String, known: Hashes, shown: String, size: Int, sha256: String,
+                               _ r: inout VerifyCache.Record, missing: String, changed: (Int, String) -> String) {
+        let found: Int, sha: String
+        if let cached = known.byPath[key] {
+            (found, sha) = cached
+        } else {
+            guard let (n, h) = try? FileIO.hashFile(full) else {
+                r.issues.append(VerifyIssue(path: shown, message: missing))
+                return
+            }
+            (found, sha) = (n, h)
         }
-        report.files += 1
-        report.bytes += found
-        if found != size || sha != sha256 { report.issues.append(VerifyIssue(path: shown, message: changed(found, sha))) }
+        r.hashes[key] = sha
+        r.files += 1
+        r.bytes += found
+        if found != size || sha != sha256 { r.issues.append(VerifyIssue(path: shown, message: changed(found, sha))) }
     }
 
     private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace,
-                                   _ report: inout VerifyReport) {
+                                   known: Hashes, _ r: inout VerifyCache.Record) {
         // Every version of every file ever uploaded is kept, so all uploads' files must be present.
         var expected: [String: ItemFile] = [:]
         for e in events where e.event.kind == .itemUploaded {
@@ -102,39 +170,38 @@ public enum Verifier {
         }
         let base = ws.studentDir(number)
         for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
-            rehash(base + "/" + path, shown: "students/\(number)/\(path)", size: file.size, sha256: file.sha256, &report,
-                   missing: "is missing", changed: { size, sha in
+            rehash(base + "/" + path, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,
+                   sha256: file.sha256, &r, missing: "is missing", changed: { size, sha in
                        "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"
                    })
         }
         for path in FileIO.walk(base + "/files").map({ "files/" + $0 }) where expected[path] == nil {
-            report.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
+            r.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
         }
         // Items brought from an earlier school keep their files under earlier/.
         for item in view.earlier {
             for f in item.files {
-                rehash(base + "/" + f.path, shown: "students/\(number)/\(f.path)", size: f.size, sha256: f.sha256, &report,
-                       missing: "is missing (an item from \(item.school))",
+                rehash(base + "/" + f.path, key: f.path, known: known, shown: "students/\(number)/\(f.path)", size: f.size,
+                       sha256: f.sha256, &r, missing: "is missing (an item from \(item.school))",
                        changed: { _, _ in "has changed since it was transferred from \(item.school)" })
             }
         }
         for name in FileIO.list(base) where !["events", "files", "manifest.json", "earlier"].contains(name) {
-            report.issues.append(VerifyIssue(path: "students/\(number)/\(name)", message: "is not part of a portfolio"))
+            r.issues.append(VerifyIssue(path: "students/\(number)/\(name)", message: "is not part of a portfolio"))
         }
     }
 
-
-    private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ report: inout VerifyReport) {
+    private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ issues: inout [VerifyIssue]) {
         guard let actual = try? FileIO.readAll(path) else {
-            report.issues.append(VerifyIssue(path: relative(ws, path), message: "is missing (it is rebuilt from the events by `folio repair`)"))
+            issues.append(VerifyIssue(path: relative(ws, path), message: "is missing (it is rebuilt from the events by `folio repair`)"))
             return
         }
         if actual != expected {
-            report.issues.append(VerifyIssue(path: relative(ws, path), message: "differs from what its events say"))
+            issues.append(VerifyIssue(path: relative(ws, path), message: "differs from what its events say"))
         }
     }
 
-    private static func note(_ problems: [Problem], in dir: String, report: inout VerifyReport) {
+    private static func note(_ problems: [Problem], in dir: String, _ report: inout VerifyCache.Record) {
         for p in problems {
             let entry = VerifyIssue(path: "\(dir)/\(p.event).json", message: p.message)
             // A signature that does not match means the file was altered: that is damage, not a held-back event.

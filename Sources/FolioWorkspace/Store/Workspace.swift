@@ -63,15 +63,15 @@ public struct Workspace: Sendable {
                 damaged.append((path, "is not an event file"))
                 continue
             }
-            guard let signed = try? SignedEvent.parse(bytes), let id = try? signed.id() else {
+            guard let stored = SignedEvent.readStored(bytes) else {
                 damaged.append((path, "cannot be read as an event"))
                 continue
             }
-            guard name == id + ".json" else {
-                damaged.append((path, "does not match its contents (expected \(id).json)"))
+            guard name == stored.id + ".json" else {
+                damaged.append((path, "does not match its contents (expected \(stored.id).json)"))
                 continue
             }
-            events.append(StoredEvent(id: id, signed: signed))
+            events.append(stored)
         }
         return (events, damaged)
     }

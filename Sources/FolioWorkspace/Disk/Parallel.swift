@@ -1,0 +1,44 @@
+import Foundation
+
+/// Runs independent jobs on every core and returns their results in job order, so output stays
+/// deterministic. The office PC has two cores; hashing and signature checks use both.
+enum Parallel {
+    static var workers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
+
+    /// `body(i)` for every i in 0..<count, at most `workers` at a time; results in order of i. Each worker
+    /// takes the next job when it finishes one, so a slow student does not hold the others up.
+    static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let box = Jobs<T>(count)
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(count, 1))) { _ in
+            while let i = box.take() { box.put(i, body(i)) }
+        }
+        return box.results()
+    }
+
+    private final class Jobs<T: Sendable>: @unchecked Sendable {
+        // Guarded by `lock`; the lock is held only to hand out an index or store a result.
+        private let lock = NSLock()
+        private var next = 0
+        private let count: Int
+        private var slots: [T?]
+
+        init(_ count: Int) {
+            self.count = count
+            slots = Array(repeating: nil, count: count)
+        }
+
+        func take() -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func put(_ i: Int, _ value: T) {
+            lock.lock(); defer { lock.unlock() }
+            slots[i] = value
+        }
+
+        func results() -> [T] { slots.map { $0! } }
+    }
+}

@@ -1,0 +1,185 @@
+import FolioCore
+import Foundation
+
+/// What `lstat` says about a file: if none of it changed, neither did the file's contents (the same rule git's
+/// index uses). The change time (ctime) cannot be set back by ordinary programs, so touching a file's mtime
+/// back after editing it still shows.
+struct FileStamp: Hashable, Sendable {
+    var kind: UInt8  // f = regular file, d = directory, o = anything else
+    var inode: UInt64
+    var size: Int64
+    var mtime: Int64  // nanoseconds
+    var ctime: Int64
+
+    /// Stamps `path`, relative to the open folder `dir` when given: a short relative path saves the
+    /// kernel a walk down the whole path for each of the thousands of files an unchanged check stamps.
+    static func of(_ path: String, in dir: Int32 = AT_FDCWD) -> FileStamp? {
+        var st = stat()
+        guard fstatat(dir, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        let type = st.st_mode & S_IFMT
+        return FileStamp(kind: type == S_IFREG ? 102 : type == S_IFDIR ? 100 : 111, inode: UInt64(st.st_ino),
+                         size: Int64(st.st_size),
+                         mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                         ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+    }
+}
+
+/// The rebuildable cache behind a quick `folio verify` (DESIGN: "re-checking an unchanged workspace costs a
+/// `stat` per file, not a re-hash"). One small text file per student under `.folio/cache/verify/` records
+/// the stamp of everything in the student's folder, the SHA-256 of each artifact file, the school view it
+/// was checked against, and what the check found. When every stamp and the school view are unchanged, the
+/// finding is reused; otherwise the student is checked again, re-hashing only files whose stamp changed.
+///
+/// Deleting `.folio/cache` is always safe. `folio verify --full` ignores it. A cache written by another
+/// build of folio is ignored, since a newer folio may check more.
+struct VerifyCache: Sendable {
+    let dir: String
+    /// Ties every record to this folio build: the executable's stamp, plus a number to bump if the format changes.
+    let build: String
+
+    init(_ ws: Workspace) {
+        dir = ws.root + "/.folio/cache/verify"
+        let exe = FileStamp.of((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
+        build = "folio-verify-cache/1 \(exe.map { "\($0.inode)-\($0.size)-\($0.mtime)" } ?? "unknown")"
+    }
+
+    /// One student's record.
+    struct Record: Sendable {
+        var school: String
+        var events = 0, files = 0, bytes = 0
+        var issues: [VerifyIssue] = []
+        var heldBack: [VerifyIssue] = []
+        /// Everything in the student's folder, by path relative to it, in walk order.
+        var listing: [(path: String, stamp: FileStamp)] = []
+        /// SHA-256 of artifact files, by relative path.
+        var hashes: [String: String] = [:]
+    }
+
+    /// Stamps every file and folder below `base` (not following links), sorted by path. A folder's stamp
+    /// changes whenever an entry is added, removed or renamed in it, so when a folder's stamp matches
+    /// `previous`, its entries are taken from there and only stamped again, not listed: that saves the
+    /// open, read and close of every folder, which is most of the cost of an unchanged workspace.
+    static func listing(_ base: String, previous: [(path: String, stamp: FileStamp)]? = nil) -> [(path: String, stamp: FileStamp)] {
+        var out: [(String, FileStamp)] = []
+        var earlier: [String: (stamp: FileStamp, names: [String])] = [:]
+        if let previous {
+            let none = FileStamp(kind: 0, inode: 0, size: 0, mtime: 0, ctime: 0)
+            for (path, stamp) in previous {
+                if path.isEmpty { earlier["", default: (stamp, [])].stamp = stamp; continue }
+                let isDir = path.hasSuffix("/")
+                let trimmed = isDir ? String(path.dropLast()) : path
+                let slash = trimmed.lastIndex(of: "/")
+                let parent = slash.map { String(trimmed[...$0]) } ?? ""
+                let name = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
+                earlier[parent, default: (none, [])].names.append(name)
+                if isDir { earlier[path, default: (stamp, [])].stamp = stamp }
+            }
+        }
+        let baseFD = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard baseFD >= 0 else { return [] }
+        defer { close(baseFD) }
+        func visit(_ dir: String, _ prefix: String, _ stamp: FileStamp?) {
+            let names: [String]
+            if let stamp, let seen = earlier[prefix], seen.stamp == stamp { names = seen.names } else { names = FileIO.list(dir) }
+            for name in names {
+                let rel = prefix + name
+                guard let stamp = FileStamp.of(rel, in: baseFD) else { continue }
+                if stamp.kind == 100 {
+                    out.append((rel + "/", stamp))
+                    visit(dir + "/" + name, rel + "/", stamp)
+                } else {
+                    out.append((rel, stamp))
+                }
+            }
+        }
+        // The folder itself comes first, under the empty path.
+        guard let top = FileStamp.of(".", in: baseFD) else { return [] }
+        out.append(("", top))
+        visit(base, "", top)
+        return out
+    }
+
+    /// A listing is only trusted if nothing in it changed in the last two seconds: file times tick
+    /// coarsely, so a file rewritten twice within one tick could keep its stamp.
+    static func isSettled(_ listing: [(path: String, stamp: FileStamp)], now: Int64) -> Bool {
+        listing.allSatisfy { $0.stamp.kind == 100 || max($0.stamp.mtime, $0.stamp.ctime) < now - 2_000_000_000 }
+    }
+
+    static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    func path(_ number: String) -> String { dir + "/" + number }
+
+    /// The record for archive/'s tarballs (student numbers are digits, so it cannot clash).
+    static let archiveKey = "archive"
+
+    func read(_ number: String) -> Record? {
+        guard let bytes = try? FileIO.readAll(path(number)) else { return nil }
+        return Self.decode(bytes, build: build)
+    }
+
+    /// Best effort: a workspace on read-only media, or a full disk, just goes without a cache.
+    func write(_ number: String, _ record: Record) {
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let tmp = path(number) + ".tmp"
+        unlink(tmp)
+        guard (try? FileIO.writeFile(tmp, Self.encode(record, build: build))) != nil else { return }
+        rename(tmp, path(number))
+    }
+
+    // MARK: format
+    //
+    //   <build line>
+    //   school <sha256 of school.json's bytes>
+    //   found <events> <files> <bytes>
+    //   issues <JSON array>            (only when there are any)
+    //   held <JSON array>              (only when there are any)
+    //   <kind> <inode> <size> <mtime> <ctime> <sha256 or -> <path>     (one per file or folder)
+
+    static func encode(_ r: Record, build: String) -> [UInt8] {
+        var text = "\(build)\nschool \(r.school)\nfound \(r.events) \(r.files) \(r.bytes)\n"
+        if !r.issues.isEmpty { text += "issues " + json(r.issues) + "\n" }
+        if !r.heldBack.isEmpty { text += "held " + json(r.heldBack) + "\n" }
+        for (p, s) in r.listing {
+            text += "\(Character(Unicode.Scalar(s.kind))) \(s.inode) \(s.size) \(s.mtime) \(s.ctime) \(r.hashes[p] ?? "-") \(p)\n"
+        }
+        return Array(text.utf8)
+    }
+
+    private static func json(_ issues: [VerifyIssue]) -> String {
+        String(decoding: (try? JSONEncoder().encode(issues)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ bytes: [UInt8], build: String) -> Record? {
+        let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+        guard lines.count >= 3, String(decoding: lines[0], as: UTF8.self) == build else { return nil }
+        let school = String(decoding: lines[1], as: UTF8.self)
+        let found = String(decoding: lines[2], as: UTF8.self).split(separator: " ")
+        guard school.hasPrefix("school "), found.count == 4, found[0] == "found",
+              let events = Int(found[1]), let files = Int(found[2]), let size = Int(found[3]) else { return nil }
+        var r = Record(school: String(school.dropFirst(7)), events: events, files: files, bytes: size)
+        for line in lines.dropFirst(3) where !line.isEmpty {
+            if line.starts(with: Array("issues ".utf8)) || line.starts(with: Array("held ".utf8)) {
+                let held = line.first == UInt8(ascii: "h")
+                guard let list = try? JSONDecoder().decode([VerifyIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst())) else { return nil }
+                if held { r.heldBack = list } else { r.issues = list }
+                continue
+            }
+            // Seven fields; the path is last and may hold spaces.
+            let f = line.split(separator: 32, maxSplits: 6, omittingEmptySubsequences: false)
+            guard f.count == 7, f[0].count == 1, let inode = UInt64(ascii: f[1]), let sz = Int64(ascii: f[2]),
+                  let mtime = Int64(ascii: f[3]), let ctime = Int64(ascii: f[4]) else { return nil }
+            let p = String(decoding: f[6], as: UTF8.self)
+            r.listing.append((p, FileStamp(kind: f[0].first!, inode: inode, size: sz, mtime: mtime, ctime: ctime)))
+            if f[5].count == 64 { r.hashes[p] = String(decoding: f[5], as: UTF8.self) }
+        }
+        return r
+    }
+}
+
+private extension FixedWidthInteger {
+    init?(ascii: ArraySlice<UInt8>) { self.init(String(decoding: ascii, as: UTF8.self)) }
+}
