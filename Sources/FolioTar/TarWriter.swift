@@ -31,13 +31,14 @@ public final class TarWriter {
 
     /// Writes a new archive file at `path`. Refuses to replace an existing file or follow a symlink:
     /// callers write to a fresh name and rename it into place.
-    public convenience init(creatingFileAt path: String) throws(TarError) {
+    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished.
+    public convenience init(creatingFileAt path: String, hashingOutput: Bool = false) throws(TarError) {
         try LibarchiveLocale.ensure()
         let fd = try POSIXFile.openFile(
             path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644,
             label: path, operation: "create")
         do {
-            try self.init(output: ArchiveOutput(.descriptor(fd, label: path)), ownedFile: (fd, path))
+            try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput), ownedFile: (fd, path))
         } catch {
             close(fd)
             unlink(path)
@@ -167,6 +168,13 @@ public final class TarWriter {
         }
         accept(path, kind: .file)
         return TarEntry(path: path, kind: .file, size: size, sha256: hasher.finalize().lowercaseHex)
+    }
+
+    /// Lower-case hex SHA-256 of every byte of the archive, for a writer made with `hashingOutput` that
+    /// has finished; nil otherwise.
+    public var outputSHA256: String? {
+        guard state == .finished, let hasher = output.hasher else { return nil }
+        return hasher.finalize().lowercaseHex
     }
 
     /// Writes the end-of-archive marker and flushes. Without it the archive is incomplete.

@@ -16,7 +16,7 @@ public enum CanonicalJSON {
     }
 
     public static func fromValue<T: Decodable>(_ type: T.Type, _ value: JSONValue) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(serialize(value)))
+        try JSONValueDecoder(value).singleValueContainer().decode(T.self)
     }
 
     public static func serialize(_ value: JSONValue) -> [UInt8] {

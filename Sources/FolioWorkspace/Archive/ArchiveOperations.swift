@@ -31,8 +31,9 @@ extension WorkspaceSession {
             throw FolioError(.badInput, "Nobody to graduate.", hint: "Name students, or give --grade 12 for the whole cohort.")
         }
         var changes: [StudentChange] = []
+        let present = Set(workspace.studentNumbers())
         for number in numbers {
-            guard workspace.studentNumbers().contains(number) else {
+            guard present.contains(number) else {
                 throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號).")
             }
             changes.append(StudentChange(number: number, events: [try sign(actor, .studentGraduated, student: number, at: now,
@@ -46,17 +47,21 @@ extension WorkspaceSession {
     /// `archive/<school>-<student>.tar`, lists it in the register with its SHA-256 and dates, and takes the
     /// student's folder out of the live workspace — in one step.
     public func seal(students named: [String], actor: Actor, now: Instant) throws(FolioError) -> [ArchiveSealed] {
-        let candidates = named.isEmpty ? workspace.studentNumbers() : named
+        let live = workspace.studentNumbers()
+        let candidates = named.isEmpty ? live : named
+        let present = Set(live)
+        // Folding checks every record's signature: fold the candidates on every core first.
+        let (ws, state) = (workspace, school)
+        let views = Parallel.map(candidates.count) { i in ws.view(candidates[i], school: state) }
         var targets: [(String, CivilDate)] = []
-        for number in candidates {
+        for (number, view) in zip(candidates, views) {
             if school.archived(number) != nil {
                 if named.isEmpty { continue }
                 throw FolioError(.duplicate, "Student \(number) is already sealed.", hint: "`folio archive list` shows the register.")
             }
-            guard workspace.studentNumbers().contains(number) else {
+            guard present.contains(number) else {
                 throw FolioError(.unknownStudent, "There is no student \(number) in the live workspace.", hint: "Check the student number (學號).")
             }
-            let view = workspace.view(number, school: school)
             guard let graduated = view.graduated, view.student?.status == .graduated else {
                 if named.isEmpty { continue }
                 throw FolioError(.badInput, "Student \(number) has not graduated, so their portfolio cannot be sealed.",
@@ -84,14 +89,22 @@ extension WorkspaceSession {
         var adopt: [(path: String, target: String)] = []
         var sealed: [ArchiveSealed] = []
         let day = now.taipeiDay
-        for (number, graduated) in targets {
+        // Five years from graduation, and never less than five years from the day it is sealed.
+        let infos = targets.map { number, graduated in
+            Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
+                     sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
+        }
+        // Each graduate's tar is independent: write them on every core, then record them in order.
+        let written = Parallel.map(infos.count) { i -> Result<(size: Int, sha256: String), FolioError> in
+            let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
+            do throws(FolioError) { return .success(try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i],
+                                               to: staging + "/" + name + ".tar")) } catch { return .failure(error) }
+        }
+        for (i, (number, graduated)) in targets.enumerated() {
             let name = Bag.name(school: school.code, student: number)
             let tar = staging + "/" + name + ".tar"
-            // Five years from graduation, and never less than five years from the day it is sealed.
-            let info = Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
-                                sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
-            try Bag.write(studentDir: workspace.studentDir(number), info: info, to: tar)
-            let (size, sha) = try FileIO.hashFile(tar)
+            let info = infos[i]
+            let (size, sha) = try written[i].get()
             let body = ArchiveSealed(student: number, path: "archive/\(name).tar", size: size, sha256: sha, graduated: graduated,
                                      sealed: day, retainUntil: info.retainUntil)
             events.append(try sign(actor, .archiveSealed, at: now, body: body))

@@ -11,7 +11,7 @@ import Foundation
 ///     <school>-<student>/tagmanifest-sha256.txt    the three tag files above
 ///     <school>-<student>/data/…                    the student's folder: manifest.json, events/, files/
 public enum Bag {
-    struct Info {
+    struct Info: Sendable {
         var schoolName: String
         var schoolCode: String
         var student: String
@@ -22,19 +22,25 @@ public enum Bag {
 
     static func name(school: String, student: String) -> String { "\(school)-\(student)" }
 
-    /// Writes the bag for the student folder `source` as a tar at `tarPath`. The same folder and info give
-    /// the same bytes.
-    static func write(studentDir source: String, info: Info, to tarPath: String) throws(FolioError) {
+    /// Writes the bag for the student folder `source` as a tar at `tarPath` and returns the tar's size and
+    /// SHA-256. The same folder and info give the same bytes.
+    ///
+    /// One pass over the payload: in byte order the tag files `bag-info.txt` and `bagit.txt` come before
+    /// `data/`, and the manifests after it, so the payload is hashed as it is copied into the tar (its
+    /// sizes, needed for Payload-Oxum up front, come from `stat`), and the tar is hashed as it is written.
+    static func write(studentDir source: String, info: Info, to tarPath: String) throws(FolioError) -> (size: Int, sha256: String) {
         let root = name(school: info.schoolCode, student: info.student)
-        var payload: [(path: String, source: String)] = []
-        for relative in FileIO.walk(source) { payload.append(("data/" + relative, source + "/" + relative)) }
-        payload.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
-        var manifest = ""
+        var payload: [(path: String, source: String, key: [UInt8])] = []
+        for relative in FileIO.walk(source) {
+            let path = "data/" + relative
+            payload.append((path, source + "/" + relative, Array(path.utf8)))
+        }
+        payload.sort { $0.key.lexicographicallyPrecedes($1.key) }
         var bytes = 0
         for p in payload {
-            let (size, sha) = try FileIO.hashFile(p.source)
-            bytes += size
-            manifest += "\(sha)  \(p.path)\n"
+            var st = stat()
+            guard lstat(p.source, &st) == 0 else { throw FileIO.ioError("read", p.source) }
+            bytes += Int(st.st_size)
         }
         let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
         let bagInfo = """
@@ -49,16 +55,33 @@ public enum Bag {
         Payload-Oxum: \(bytes).\(payload.count)
 
         """
-        var tagManifest = ""
-        for (name, text) in [("bag-info.txt", bagInfo), ("bagit.txt", bagit), ("manifest-sha256.txt", manifest)] {
-            tagManifest += "\(SHA256Hex.of(Array(text.utf8)))  \(name)\n"
-        }
-        var inputs: [TarInput] = payload.map { .file(root + "/" + $0.path, sourcePath: $0.source) }
-        inputs += [.bytes(root + "/bagit.txt", Data(bagit.utf8)), .bytes(root + "/bag-info.txt", Data(bagInfo.utf8)),
-                   .bytes(root + "/manifest-sha256.txt", Data(manifest.utf8)),
-                   .bytes(root + "/tagmanifest-sha256.txt", Data(tagManifest.utf8))]
-        do { try TarWriter.writeArchive(atPath: tarPath, inputs) } catch {
+        do {
+            let writer = try TarWriter(creatingFileAt: tarPath, hashingOutput: true)
+            try writer.appendFile(root + "/bag-info.txt", bytes: Data(bagInfo.utf8))
+            try writer.appendFile(root + "/bagit.txt", bytes: Data(bagit.utf8))
+            var manifest = ""
+            for p in payload {
+                let entry = try writer.appendFile(root + "/" + p.path, contentsOf: p.source)
+                guard let sha = entry.sha256 else { throw FileIO.ioError("read", p.source) }
+                manifest += "\(sha)  \(p.path)\n"
+            }
+            var tagManifest = ""
+            for (name, text) in [("bag-info.txt", bagInfo), ("bagit.txt", bagit), ("manifest-sha256.txt", manifest)] {
+                tagManifest += "\(SHA256Hex.of(Array(text.utf8)))  \(name)\n"
+            }
+            try writer.appendFile(root + "/manifest-sha256.txt", bytes: Data(manifest.utf8))
+            try writer.appendFile(root + "/tagmanifest-sha256.txt", bytes: Data(tagManifest.utf8))
+            try writer.finish()
+            var st = stat()
+            guard stat(tarPath, &st) == 0, let sha = writer.outputSHA256 else { throw FileIO.ioError("read", tarPath) }
+            return (Int(st.st_size), sha)
+        } catch let error as TarError {
+            // A file that changed size while it was copied is reported here, and the half-written tar is gone.
             throw FolioError(.io, "Could not write the archive for \(info.student): \(error.message)", hint: error.hint)
+        } catch let error as FolioError {
+            throw error
+        } catch {
+            throw FolioError(.io, "Could not write the archive for \(info.student): \(error)", hint: "Check the disk and try again.")
         }
     }
 

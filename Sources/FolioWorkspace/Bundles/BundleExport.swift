@@ -132,12 +132,19 @@ extension WorkspaceSession {
         }
     }
 
-    struct OutEvent {
+    /// The files an upload record brings, as bundle entries.
+    static func outFiles(_ e: StoredEvent) -> [OutFile] {
+        guard e.event.kind == .itemUploaded, let number = e.event.student,
+              let u = try? e.event.decodeBody(ItemUploaded.self) else { return [] }
+        return u.files.map { OutFile(path: "students/\(number)/" + $0.path(item: u.item), size: Int64($0.size), sha256: $0.sha256) }
+    }
+
+    struct OutEvent: Sendable {
         var path: String
         var bytes: [UInt8]
     }
 
-    struct OutFile {
+    struct OutFile: Sendable {
         var path: String
         var size: Int64
         var sha256: String
@@ -153,13 +160,7 @@ extension WorkspaceSession {
                 throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
             }
         }
-        func addFiles(_ e: StoredEvent) {
-            guard e.event.kind == .itemUploaded, let number = e.event.student,
-                  let u = try? e.event.decodeBody(ItemUploaded.self) else { return }
-            for f in u.files {
-                files.append(OutFile(path: "students/\(number)/" + f.path(item: u.item), size: Int64(f.size), sha256: f.sha256))
-            }
-        }
+        func addFiles(_ e: StoredEvent) { files += Self.outFiles(e) }
         var scope: [String] = []
         switch kind {
         case .transfer:
@@ -219,14 +220,23 @@ extension WorkspaceSession {
                 for e in workspace.schoolEvents() where kind.admits(e.event.kind) { try add(e) }
             }
             var students = 0
-            for number in workspace.studentNumbers() {
-                var any = false
-                for e in workspace.studentEvents(number) where kind.admits(e.event.kind) {
-                    try add(e)
-                    addFiles(e)
-                    any = true
+            // Reading a record checks its signature: read the students' records on every core.
+            // Each student's share is turned into bundle entries right away, so only bytes are kept.
+            let ws = workspace, numbers = workspace.studentNumbers()
+            let chosen = Parallel.map(numbers.count) { i -> Result<([OutEvent], [OutFile]), FolioError> in
+                var out: ([OutEvent], [OutFile]) = ([], [])
+                for e in ws.studentEvents(numbers[i]) where kind.admits(e.event.kind) {
+                    do throws(FolioError) { out.0.append(try WorkspaceSession.outEvent(e)) } catch { return .failure(error) }
+                    out.1 += WorkspaceSession.outFiles(e)
                 }
-                if any { students += 1 }
+                return .success(out)
+            }
+            for share in chosen {
+                let (e, f) = try share.get()
+                if e.isEmpty { continue }
+                events += e
+                files += f
+                students += 1
             }
             scope = ["\(students) students"]
         }
