@@ -23,13 +23,16 @@ struct StagedBundle {
 
     var allEvents: [StoredEvent] { schoolEvents + studentEvents.keys.sorted().flatMap { studentEvents[$0]! } }
 
+    /// How every refusal of the bundle `label` is worded.
+    static func refuser(_ label: String) -> @Sendable (String, String) -> FolioError {
+        { message, hint in FolioError(.badBundle, "\(label): \(message)", hint: hint) }
+    }
+
     /// Extracts `file` into `staging` (which must not exist) and checks it against its header. On any
     /// problem the staging folder is removed and a `badBundle` error names the file and the problem.
     static func open(_ file: String, staging: String) throws(FolioError) -> StagedBundle {
         let label = (file as NSString).lastPathComponent
-        func refuse(_ message: String, _ hint: String = "Ask the sender to export the bundle again and bring a fresh copy.") -> FolioError {
-            FolioError(.badBundle, "\(label): \(message)", hint: hint)
-        }
+        let refuse = refuser(label)
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
         }
@@ -108,16 +111,30 @@ struct StagedBundle {
     /// Sorts the entries into events and files, refusing anything else.
     private mutating func readEntries(refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
-        for entry in header.entries {
+        // Reading a record checks its signature, the dearest step: read all the records on every core
+        // first, then sort them in header order.
+        let paths = header.entries.map(\.path)
+        let me = self
+        let read = Parallel.map(paths.count) { i -> Result<StoredEvent, FolioError>? in
+            let parts = paths[i].split(separator: "/", omittingEmptySubsequences: false)
+            let student: String??
+            if parts.count == 3, parts[0] == "school", parts[1] == "events" { student = .some(nil) }
+            else if parts.count == 4, parts[0] == "students", parts[2] == "events" { student = .some(String(parts[1])) }
+            else { student = nil }
+            guard let student else { return nil }
+            do throws(FolioError) { return .success(try me.event(paths[i], student: student, refuse: Self.refuser(me.fileLabel))) }
+            catch { return .failure(error) }
+        }
+        for (entry, result) in zip(header.entries, read) {
             let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 3, parts[0] == "school", parts[1] == "events" {
-                let e = try event(entry.path, student: nil, refuse: refuse)
+                let e = try result!.get()
                 guard header.kind.admits(e.event.kind) else {
                     throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
                 }
                 schoolEvents.append(e)
             } else if parts.count == 4, parts[0] == "students", parts[2] == "events" {
-                let e = try event(entry.path, student: parts[1], refuse: refuse)
+                let e = try result!.get()
                 guard header.kind.admits(e.event.kind) else {
                     throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
                 }
