@@ -10,4 +10,9 @@ static const unsigned int FOLIO_AE_IFREG = 0100000;
 static const unsigned int FOLIO_AE_IFDIR = 0040000;
 static const unsigned int FOLIO_AE_IFLNK = 0120000;
 static const unsigned int FOLIO_AE_IFMT = 0170000;
+
+// syncfs(2) is a GNU extension that Swift's Glibc module leaves out; folio flushes a whole transaction
+// with it instead of an fsync per file.
+extern int syncfs(int fd);
+static inline int folio_syncfs(int fd) { return syncfs(fd); }
 #endif

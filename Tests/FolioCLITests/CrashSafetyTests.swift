@@ -56,11 +56,16 @@ import Testing
     }
 
     /// The clean result of the scenario, computed once in its own copy.
-    private func reference(_ scenario: Scenario) throws -> (before: TreeSnapshot, after: TreeSnapshot, seconds: Double) {
+    /// The command run once to the end: the workspace before and after, and how long it took (with
+    /// `stepDelay`, the pause `FOLIO_STEP_DELAY_MS` puts at each durable step).
+    private func reference(_ scenario: Scenario, stepDelay: String? = nil) throws -> (before: TreeSnapshot, after: TreeSnapshot, seconds: Double) {
         let ws = try SampleCopy(now: Self.now)
         let before = try ws.snapshot()
         let start = Date()
-        let r = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now)
+        var env = ["FOLIO_NOW": Self.now]
+        env["FOLIO_STEP_DELAY_MS"] = stepDelay
+        let r = try FolioRunner.start(scenario.arguments(ws) + ["--as", scenario.who, "--key", ws.key(scenario.who),
+                                                               "--workspace", ws.root.path], env: env).wait()
         let seconds = Date().timeIntervalSince(start)
         try #require(r.succeeded, "\(r)")
         let after = try ws.snapshot()
@@ -94,13 +99,14 @@ import Testing
         let scenario = Scenario(name: "roster import", who: "R01") { ws in
             ["roster", "import", "students", ws.path("roster/students.csv")]
         }
-        let (before, after, seconds) = try reference(scenario)
+        let (before, after, seconds) = try reference(scenario, stepDelay: "20")
         var killed = 0
         for attempt in 1...8 {
             let ws = try SampleCopy(now: Self.now)
+            // Each durable step pauses 20 ms, so the writes take long enough for the kill to land among them.
             let process = try FolioRunner.start(
                 scenario.arguments(ws) + ["--as", "R01", "--key", ws.key("R01"), "--workspace", ws.root.path],
-                env: ["FOLIO_NOW": Self.now])
+                env: ["FOLIO_NOW": Self.now, "FOLIO_STEP_DELAY_MS": "20"])
             // Spread the kills over the run, most of them late (where the writes happen), with random jitter.
             let fraction = 0.3 + 0.8 * Double(attempt - 1) / 7 + Double.random(in: -0.05...0.05)
             let delay = max(0, fraction * seconds)

@@ -1,4 +1,5 @@
 import FolioCore
+import FolioTar
 import Crypto
 import Foundation
 #if canImport(Glibc)
@@ -62,8 +63,9 @@ enum FileIO {
         guard fsync(fd) == 0 else { throw ioError("flush", path) }
     }
 
-    /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it.
-    static func copyHashing(_ source: String, to target: String) throws(FolioError) -> (size: Int, sha256: String) {
+    /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it unless
+    /// the caller flushes the file system itself (`flush: false`).
+    static func copyHashing(_ source: String, to target: String, flush: Bool = true) throws(FolioError) -> (size: Int, sha256: String) {
         let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard output >= 0 else { throw ioError("create", target) }
         defer { close(output) }
@@ -75,7 +77,7 @@ enum FileIO {
                 written += w
             }
         }
-        guard fsync(output) == 0 else { throw ioError("flush", target) }
+        if flush { guard fsync(output) == 0 else { throw ioError("flush", target) } }
         return result
     }
 
@@ -111,6 +113,14 @@ enum FileIO {
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
         guard n >= 0 else { throw ioError("read", path) }
         return Array(buffer[0..<n])
+    }
+
+    /// Flushes every file written on the file system holding `path`: one call instead of an fsync per file.
+    static func flushFileSystem(_ path: String) throws(FolioError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("flush", path) }
+        defer { close(fd) }
+        guard FolioTar.flushFileSystem(of: fd) else { throw ioError("flush", path) }
     }
 
     static func fsyncDirectory(_ path: String) {

@@ -29,13 +29,15 @@ public struct SchoolStatus: Codable, Sendable {
 
     public static func make(_ ws: Workspace, school: SchoolState, now: Instant) -> SchoolStatus {
         let year = AcademicYear(containing: now.taipeiDay)
-        var lines: [StudentLine] = []
         var receipts: [String: Int] = [:]
-        for number in ws.studentNumbers() {
+        // Reading a manifest is most of the work: each student's line is made on every core, in order.
+        let numbers = ws.studentNumbers()
+        let made = Parallel.map(numbers.count) { i -> (StudentLine, [String]) in
+            let number = numbers[i]
             let view = ws.storedManifest(number) ?? ws.view(number, school: school)
-            for r in view.receipts where !r.superseded { receipts[r.answer.rawValue, default: 0] += 1 }
+            let answers = view.receipts.filter { !$0.superseded }.map(\.answer.rawValue)
             let items = view.items
-            lines.append(StudentLine(
+            return (StudentLine(
                 number: number, name: view.student?.name ?? "?", className: view.student?.className ?? "",
                 status: view.student?.status.rawValue ?? "unregistered", uploaded: items.count,
                 certified: items.filter { $0.status == .certified }.count,
@@ -43,8 +45,10 @@ public struct SchoolStatus: Codable, Sendable {
                 pending: items.filter { $0.group == .courseOutcome && $0.status == .uploaded }.count,
                 selectedCourse: view.selected(in: year, group: .courseOutcome).count,
                 selectedDiverse: view.selected(in: year, group: .diverse).count,
-                conflicts: view.conflicts.count, problems: view.problems.count))
+                conflicts: view.conflicts.count, problems: view.problems.count), answers)
         }
+        let lines = made.map(\.0)
+        for answer in made.flatMap(\.1) { receipts[answer, default: 0] += 1 }
         return SchoolStatus(school: school.code, name: school.name, asOf: now.taipeiText, students: lines,
                             pendingCertifications: lines.reduce(0) { $0 + $1.pending },
                             conflicts: lines.reduce(0) { $0 + $1.conflicts },
