@@ -233,19 +233,7 @@ func expectVerifies(_ ws: SampleCopy, _ when: String, sourceLocation: SourceLoca
 }
 
 /// A small seeded generator, so a failing order can be replayed (`FOLIO_TEST_SEED=N`).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// `FOLIO_TEST_SEED` if set, else a fresh random seed.
     static func seed() -> UInt64 {
         if let text = ProcessInfo.processInfo.environment["FOLIO_TEST_SEED"], let seed = UInt64(text) { return seed }

@@ -36,21 +36,9 @@ enum FileIO {
         return out
     }
 
-    /// Writes `bytes` to a new file without fsync: for caches, which are rebuilt if lost.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw ioError("create", path) }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
-            offset += n
-        }
-    }
-
-    /// Writes `bytes` to a new file and fsyncs it. Refuses to replace an existing file.
-    static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(FolioError) {
+    /// Writes `bytes` to a new file and fsyncs it, unless `flush` is false (a cache, or a transaction that
+    /// flushes everything it staged at once). Refuses to replace an existing file.
+    static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, flush: Bool = true) throws(FolioError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw ioError("create", path) }
         defer { close(fd) }
@@ -60,7 +48,7 @@ enum FileIO {
             if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
             offset += n
         }
-        guard fsync(fd) == 0 else { throw ioError("flush", path) }
+        if flush { guard fsync(fd) == 0 else { throw ioError("flush", path) } }
     }
 
     /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it unless

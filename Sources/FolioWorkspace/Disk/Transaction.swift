@@ -32,7 +32,7 @@ final class Transaction {
     /// Stages `bytes` to land at `relative` (inside the workspace).
     func write(_ relative: String, _ bytes: [UInt8]) throws(FolioError) {
         let staged = nextStaged()
-        try FileIO.writeFile(dir + "/" + staged, bytes)   // flushed by commit()
+        try FileIO.writeNew(dir + "/" + staged, bytes, flush: false)   // flushed by commit()
         moves.append(Move(staged: staged, target: relative))
         try CrashPoints.reached("staged \(relative)")
     }

@@ -31,19 +31,6 @@ public struct SampleGenerator {
         public var teachers: Int
     }
 
-    /// A small deterministic generator (SplitMix64): the same seed gives the same school.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
 
     func identity(_ id: String) -> SigningIdentity {
         let raw = Data(SHA256.hash(data: Data("folio-sample-\(seed)-\(id)".utf8)))
@@ -51,7 +38,7 @@ public struct SampleGenerator {
     }
 
     public func generate(at root: String) throws(FolioError) -> Summary {
-        var rng = Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         let code = "999900"
         let t0 = Instant(iso: "2024-08-01T09:00")!
         let rootKey = identity(SchoolState.rootPrincipal)
@@ -172,7 +159,7 @@ public struct SampleGenerator {
     }
 
     /// A file of a realistic kind and a long-tailed size (exponential around the mean, capped by the rules).
-    func makeFile(_ rng: inout Random) -> (FileKind, [UInt8]) {
+    func makeFile(_ rng: inout SplitMix64) -> (FileKind, [UInt8]) {
         let pick = rng.below(10)
         let kind: FileKind = pick < 6 ? .pdf : pick < 9 ? .png : .mp3
         let cap = kind == .mp3 ? 10 << 20 : 4 << 20

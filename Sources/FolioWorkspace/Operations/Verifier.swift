@@ -75,7 +75,8 @@ public enum Verifier {
         let base = ws.studentDir(number)
         let old = full ? nil : cache.read(number)
         let listing = VerifyCache.listing(base, previous: old?.listing)
-        if let old, old.school == schoolDigest, old.listing.elementsEqual(listing, by: { $0.path == $1.path && $0.stamp == $1.stamp }) {
+        if var old, old.school == schoolDigest, old.listing.elementsEqual(listing, by: { $0.path == $1.path && $0.stamp == $1.stamp }) {
+            old.forget()
             return old
         }
         var r = VerifyCache.Record(school: schoolDigest, listing: listing)
@@ -88,6 +89,7 @@ public enum Verifier {
         compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &r.issues)
         checkFiles(number, events: events, view: view, ws, known: known, &r)
         if VerifyCache.isSettled(listing, now: now) { cache.write(number, r) }
+        r.forget()
         return r
     }
 

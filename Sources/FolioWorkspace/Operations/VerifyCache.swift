@@ -53,6 +53,13 @@ struct VerifyCache: Sendable {
         var listing: [(path: String, stamp: FileStamp)] = []
         /// SHA-256 of artifact files, by relative path.
         var hashes: [String: String] = [:]
+
+        /// Drops the stamps and hashes once the record is saved: the findings of every student are kept
+        /// until the report is printed, and memory must not grow with the school.
+        mutating func forget() {
+            listing = []
+            hashes = [:]
+        }
     }
 
     /// Stamps every file and folder below `base` (not following links), sorted by path. A folder's stamp
@@ -126,7 +133,7 @@ struct VerifyCache: Sendable {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let tmp = path(number) + ".tmp"
         unlink(tmp)
-        guard (try? FileIO.writeFile(tmp, Self.encode(record, build: build))) != nil else { return }
+        guard (try? FileIO.writeNew(tmp, Self.encode(record, build: build), flush: false)) != nil else { return }
         rename(tmp, path(number))
     }
 
