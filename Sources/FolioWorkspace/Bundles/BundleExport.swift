@@ -154,12 +154,7 @@ extension WorkspaceSession {
                           now: Instant) throws(FolioError) -> ([OutEvent], [OutFile], [String]) {
         var events: [OutEvent] = []
         var files: [OutFile] = []
-        func add(_ e: StoredEvent) throws(FolioError) {
-            let path = e.event.student.map { "students/\($0)/events/\(e.id).json" } ?? "school/events/\(e.id).json"
-            do { events.append(OutEvent(path: path, bytes: try e.signed.fileBytes())) } catch {
-                throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
-            }
-        }
+        func add(_ e: StoredEvent) throws(FolioError) { events.append(try Self.outEvent(e)) }
         func addFiles(_ e: StoredEvent) { files += Self.outFiles(e) }
         var scope: [String] = []
         switch kind {

@@ -116,34 +116,25 @@ struct StagedBundle {
         let paths = header.entries.map(\.path)
         let me = self
         let read = Parallel.map(paths.count) { i -> Result<StoredEvent, FolioError>? in
-            let parts = paths[i].split(separator: "/", omittingEmptySubsequences: false)
-            let student: String??
-            if parts.count == 3, parts[0] == "school", parts[1] == "events" { student = .some(nil) }
-            else if parts.count == 4, parts[0] == "students", parts[2] == "events" { student = .some(String(parts[1])) }
-            else { student = nil }
-            guard let student else { return nil }
+            // Only records are read here; files and anything else are sorted below.
+            guard let student = Self.recordOwner(paths[i]) else { return nil }
             do throws(FolioError) { return .success(try me.event(paths[i], student: student, refuse: Self.refuser(me.fileLabel))) }
             catch { return .failure(error) }
         }
         for (entry, result) in zip(header.entries, read) {
-            let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            if parts.count == 3, parts[0] == "school", parts[1] == "events" {
-                let e = try result!.get()
+            if let result {
+                let e = try result.get()
                 guard header.kind.admits(e.event.kind) else {
                     throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
                 }
-                schoolEvents.append(e)
-            } else if parts.count == 4, parts[0] == "students", parts[2] == "events" {
-                let e = try result!.get()
-                guard header.kind.admits(e.event.kind) else {
-                    throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
-                }
-                studentEvents[parts[1], default: []].append(e)
-            } else if parts.count == 6, parts[0] == "students", parts[2] == "files" {
-                files[entry.path] = entry.size
-            } else {
+                if let number = e.event.student { studentEvents[number, default: []].append(e) } else { schoolEvents.append(e) }
+                continue
+            }
+            let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[0] == "students", parts[2] == "files" else {
                 throw refuse("it holds \(entry.path), which is neither a record nor a student's file.", again)
             }
+            files[entry.path] = entry.size
         }
         // Every file must be one an upload in the bundle declares, with that size and hash (the hash
         // was already checked against the header, and the header names it in the path's folder).
@@ -165,6 +156,15 @@ struct StagedBundle {
         }
     }
 
+    /// For a record's path, whose record it is: `.some(nil)` for `school/events/<id>.json`, the student number
+    /// for `students/<no>/events/<id>.json`; nil for any other path.
+    private static func recordOwner(_ path: String) -> String?? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0] == "school", parts[1] == "events" { return .some(nil) }
+        if parts.count == 4, parts[0] == "students", parts[2] == "events" { return .some(String(parts[1])) }
+        return nil
+    }
+
     private func event(_ path: String, student: String?, refuse: (String, String) -> FolioError) throws(FolioError) -> StoredEvent {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
         if let student {
@@ -173,11 +173,14 @@ struct StagedBundle {
             }
         }
         let name = (path as NSString).lastPathComponent
-        guard let bytes = try? FileIO.readAll(stagedPath(path)), let stored = SignedEvent.readStored(bytes) else {
+        // A record travels exactly as stored: canonical bytes, named by its id. The strict reader is tried
+        // first so that a canonical record's signature is checked once.
+        guard let bytes = try? FileIO.readAll(stagedPath(path)) else { throw refuse("the record \(path) cannot be read.", again) }
+        let fast = SignedEvent.readCanonical(bytes)
+        guard let stored = fast ?? SignedEvent.readStored(bytes) else {
             throw refuse("the record \(path) cannot be read.", again)
         }
-        // A record travels exactly as stored: canonical bytes, named by its id.
-        let canonical = SignedEvent.readCanonical(bytes) != nil || (try? stored.signed.fileBytes()) == bytes
+        let canonical = fast != nil || (try? stored.signed.fileBytes()) == bytes
         guard name == stored.id + ".json", canonical else {
             throw refuse("the record \(path) does not match its name.", again)
         }

@@ -5,7 +5,9 @@ import Foundation
 /// index uses). The change time (ctime) cannot be set back by ordinary programs, so touching a file's mtime
 /// back after editing it still shows.
 struct FileStamp: Hashable, Sendable {
-    var kind: UInt8  // f = regular file, d = directory, o = anything else
+    static let file = UInt8(ascii: "f"), directory = UInt8(ascii: "d"), other = UInt8(ascii: "o")
+    /// `file`, `directory` or `other`; written as that letter in the cache.
+    var kind: UInt8
     var inode: UInt64
     var size: Int64
     var mtime: Int64  // nanoseconds
@@ -17,7 +19,7 @@ struct FileStamp: Hashable, Sendable {
         var st = stat()
         guard fstatat(dir, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         let type = st.st_mode & S_IFMT
-        return FileStamp(kind: type == S_IFREG ? 102 : type == S_IFDIR ? 100 : 111, inode: UInt64(st.st_ino),
+        return FileStamp(kind: type == S_IFREG ? file : type == S_IFDIR ? directory : other, inode: UInt64(st.st_ino),
                          size: Int64(st.st_size),
                          mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
                          ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
@@ -91,7 +93,7 @@ struct VerifyCache: Sendable {
             for name in names {
                 let rel = prefix + name
                 guard let stamp = FileStamp.of(rel, in: baseFD) else { continue }
-                if stamp.kind == 100 {
+                if stamp.kind == FileStamp.directory {
                     out.append((rel + "/", stamp))
                     visit(dir + "/" + name, rel + "/", stamp)
                 } else {
@@ -109,7 +111,7 @@ struct VerifyCache: Sendable {
     /// A listing is only trusted if nothing in it changed in the last two seconds: file times tick
     /// coarsely, so a file rewritten twice within one tick could keep its stamp.
     static func isSettled(_ listing: [(path: String, stamp: FileStamp)], now: Int64) -> Bool {
-        listing.allSatisfy { $0.stamp.kind == 100 || max($0.stamp.mtime, $0.stamp.ctime) < now - 2_000_000_000 }
+        listing.allSatisfy { $0.stamp.kind == FileStamp.directory || max($0.stamp.mtime, $0.stamp.ctime) < now - 2_000_000_000 }
     }
 
     static func now() -> Int64 {
@@ -120,8 +122,9 @@ struct VerifyCache: Sendable {
 
     func path(_ number: String) -> String { dir + "/" + number }
 
-    /// The record for archive/'s tarballs (student numbers are digits, so it cannot clash).
-    static let archiveKey = "archive"
+    /// The record for archive/'s tarballs. Student numbers are letters and digits only, so a name with a
+    /// hyphen cannot clash with one.
+    static let archiveKey = "sealed-archives"
 
     func read(_ number: String) -> Record? {
         guard let bytes = try? FileIO.readAll(path(number)) else { return nil }
