@@ -28,17 +28,21 @@ public final class TarWriter {
     /// Paths of files written so far, so "a" (a file) followed by "a/b" is refused as the reader would.
     private var filePaths = Set<String>()
     private var copyBuffer: UnsafeMutableRawBufferPointer?
+    private var flushesOnFinish = true
 
     /// Writes a new archive file at `path`. Refuses to replace an existing file or follow a symlink:
     /// callers write to a fresh name and rename it into place.
     /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished.
-    public convenience init(creatingFileAt path: String, hashingOutput: Bool = false) throws(TarError) {
+    /// `finish()` flushes the file to disk (fsync) unless `flushing` is false: a caller that renames many
+    /// archives into place in one transaction flushes the file system once instead.
+    public convenience init(creatingFileAt path: String, hashingOutput: Bool = false, flushing: Bool = true) throws(TarError) {
         try LibarchiveLocale.ensure()
         let fd = try POSIXFile.openFile(
             path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644,
             label: path, operation: "create")
         do {
             try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput), ownedFile: (fd, path))
+            flushesOnFinish = flushing
         } catch {
             close(fd)
             unlink(path)
@@ -186,7 +190,7 @@ public final class TarWriter {
             output.poisoned = true
             throw output.error ?? .libarchive(path: nil, detail: Self.lastError(archive))
         }
-        if let ownedFile, fsync(ownedFile.fd) != 0 {
+        if let ownedFile, flushesOnFinish, fsync(ownedFile.fd) != 0 {
             state = .failed
             throw .fileSystem(path: ownedFile.path, operation: "save", errno: errno)
         }

@@ -1,6 +1,7 @@
 import Foundation
 /// Folds one student's events into their `StudentView`, checking every rule on the way. Events are applied
 /// in (at, id) order; one that breaks a rule is kept out of the view and listed under `problems`.
+/// It must read only `SchoolState.studentFacing`: writers skip re-folding when that part is unchanged.
 public enum StudentFolder {
     public static func fold(number: String, events: [StoredEvent], school: SchoolState) -> StudentView {
         var view = StudentView(school: school.code, number: number)

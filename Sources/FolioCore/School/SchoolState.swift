@@ -27,6 +27,18 @@ public struct SchoolState: Codable, Hashable, Sendable {
 
     public init() {}
 
+    /// The part of the state a student's fold reads (`StudentFolder` uses everything but the archive
+    /// register, the activity list and the school's own problems). When a school event leaves this
+    /// unchanged — a graduate sealed or purged, an activity recorded — no student's view can change, so
+    /// writers re-fold only the students who got new records. Keep it in step with `StudentFolder`.
+    public var studentFacing: SchoolState {
+        var s = self
+        s.archive = []
+        s.activities = []
+        s.problems = []
+        return s
+    }
+
     public func principal(_ id: String) -> Principal? { principals[id] }
 
     public func submission(_ id: String) -> SubmissionMade? { submissions.first { $0.id == id } }

@@ -21,10 +21,12 @@ extension WorkspaceSession {
         }
         var numbers = named
         if let grade {
-            numbers += workspace.studentNumbers().filter { n in
-                let s = workspace.storedManifest(n)?.student
+            let ws = workspace, live = ws.studentNumbers()
+            let cohort = Parallel.map(live.count) { i -> Bool in
+                let s = ws.storedManifest(live[i])?.student
                 return s?.grade == grade && s?.status == .enrolled
             }
+            numbers += zip(live, cohort).filter(\.1).map(\.0)
         }
         numbers = numbers.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !numbers.isEmpty else {
@@ -47,11 +49,17 @@ extension WorkspaceSession {
     /// `archive/<school>-<student>.tar`, lists it in the register with its SHA-256 and dates, and takes the
     /// student's folder out of the live workspace — in one step.
     public func seal(students named: [String], actor: Actor, now: Instant) throws(FolioError) -> [ArchiveSealed] {
-        let live = workspace.studentNumbers()
-        let candidates = named.isEmpty ? live : named
+        let (ws, state) = (workspace, school)
+        let live = ws.studentNumbers()
+        // Without names, the manifests say who may be waiting: those marked graduated, and any whose
+        // manifest cannot be read. Each candidate's signed records, folded below, decide.
+        let waiting = named.isEmpty ? Parallel.map(live.count) { i -> Bool in
+            guard let view = ws.storedManifest(live[i]) else { return true }
+            return view.student?.status == .graduated
+        } : []
+        let candidates = named.isEmpty ? zip(live, waiting).filter(\.1).map(\.0) : named
         let present = Set(live)
         // Folding checks every record's signature: fold the candidates on every core first.
-        let (ws, state) = (workspace, school)
         let views = Parallel.map(candidates.count) { i in ws.view(candidates[i], school: state) }
         var targets: [(String, CivilDate)] = []
         for (number, view) in zip(candidates, views) {

@@ -56,7 +56,8 @@ public enum Bag {
 
         """
         do {
-            let writer = try TarWriter(creatingFileAt: tarPath, hashingOutput: true)
+            // Not flushed here: the seal's transaction flushes the file system once before its commit point.
+            let writer = try TarWriter(creatingFileAt: tarPath, hashingOutput: true, flushing: false)
             try writer.appendFile(root + "/bag-info.txt", bytes: Data(bagInfo.utf8))
             try writer.appendFile(root + "/bagit.txt", bytes: Data(bagit.utf8))
             var manifest = ""

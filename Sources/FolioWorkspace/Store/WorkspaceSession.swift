@@ -31,29 +31,23 @@ public final class WorkspaceSession {
         return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
     }
 
-    /// Adds school-wide events. Each must pass the fold's rules; then every student's view is folded again
-    /// (a course rename or a revoked key changes them) and the changed ones are rewritten.
+    /// Adds school-wide events. Each must pass the fold's rules; then, if they change what a student's
+    /// fold reads (a course renamed, a key revoked), every student's view is folded again and the changed
+    /// ones are rewritten.
     public func appendSchool(_ new: [StoredEvent]) throws(FolioError) {
         let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
         guard !fresh.isEmpty else { return }
         let folded = SchoolFolder.fold(schoolEvents + fresh)
         let ids = Set(fresh.map(\.id))
         if let problem = folded.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
-        let txn = try Transaction(root: workspace.root)
-        do {
-            for e in fresh { try txn.write("school/events/\(e.id).json", try fileBytes(e)) }
-            try txn.write("school/school.json", Workspace.viewBytes(folded))
-            for number in workspace.studentNumbers() {
-                let bytes = Workspace.viewBytes(workspace.view(number, school: folded))
-                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
-                    try txn.write("students/\(number)/manifest.json", bytes)
-                }
-            }
-            try txn.commit()
-        } catch {
-            txn.abandon()
-            throw error
-        }
+        var writes: [(String, [UInt8])] = []
+        for e in fresh { writes.append(("school/events/\(e.id).json", try fileBytes(e))) }
+        writes.append(("school/school.json", Workspace.viewBytes(folded)))
+        let numbers = folded.studentFacing == school.studentFacing ? [] : workspace.studentNumbers()
+        let ws = workspace
+        let manifests = Parallel.map(numbers.count) { i in Workspace.viewBytes(ws.view(numbers[i], school: folded)) }
+        for (number, bytes) in zip(numbers, manifests) { writes.append(("students/\(number)/manifest.json", bytes)) }
+        try land(writes) { _ throws(FolioError) in }
         schoolEvents += fresh
         school = folded
     }
@@ -65,8 +59,9 @@ public final class WorkspaceSession {
     }
 
     /// School events, student events and files already on this file system (a package built under
-    /// `.folio/`), landed in one transaction. Every new event must pass the fold's rules; every student's
-    /// view is folded again against the new school state.
+    /// `.folio/`), landed in one transaction. Every new event must pass the fold's rules. The students
+    /// who get new records are folded again; so is everyone else when the new school records change what a
+    /// student's fold reads (sealing a graduate does not).
     public func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]],
                           adopting files: [(path: String, target: String)], removing: [String] = []) throws(FolioError) {
         let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
@@ -77,11 +72,13 @@ public final class WorkspaceSession {
         for e in fresh { writes.append(("school/events/\(e.id).json", try fileBytes(e))) }
         writes.append(("school/school.json", Workspace.viewBytes(folded)))
         let leaving = Set(removing.filter { $0.hasPrefix("students/") }.map { String($0.dropFirst("students/".count)) })
-        for number in Set(workspace.studentNumbers()).union(students.keys).subtracting(leaving).sorted() {
-            try checkNumber(number)
-            let existing = workspace.studentEvents(number)
-            let added = (students[number] ?? []).filter { e in !existing.contains { $0.id == e.id } }
-            let view = try StudentFolder.admit(added, existing: existing, number: number, school: folded)
+        let everyone = folded.studentFacing != school.studentFacing
+        let numbers = (everyone ? Set(workspace.studentNumbers()).union(students.keys) : Set(students.keys))
+            .subtracting(leaving).sorted()
+        for number in numbers { try checkNumber(number) }
+        let folds = Self.admitAll(numbers.map { (number: $0, events: students[$0] ?? []) }, workspace: workspace, school: folded)
+        for (number, result) in zip(numbers, folds) {
+            let (added, view) = try result.get()
             for e in added { writes.append(("students/\(number)/events/\(e.id).json", try fileBytes(e))) }
             writes.append(("students/\(number)/manifest.json", Workspace.viewBytes(view)))
         }
@@ -91,6 +88,22 @@ public final class WorkspaceSession {
         }
         schoolEvents += fresh
         school = folded
+    }
+
+    /// Folds each student's records on disk plus their new ones, on every core (each fold checks every
+    /// record's signature). Returns, in order, the records not yet held and the view, or the rule the
+    /// first new record breaks.
+    private static func admitAll(_ batch: [(number: String, events: [StoredEvent])], workspace ws: Workspace,
+                                 school: SchoolState) -> [Result<(added: [StoredEvent], view: StudentView), FolioError>] {
+        Parallel.map(batch.count) { i in
+            let (number, events) = batch[i]
+            let existing = ws.studentEvents(number)
+            let held = Set(existing.map(\.id))
+            let added = events.filter { !held.contains($0.id) }
+            do throws(FolioError) {
+                return .success((added, try StudentFolder.admit(added, existing: existing, number: number, school: school)))
+            } catch { return .failure(error) }
+        }
     }
 
     /// A student's new events and the outside files they bring, staged together.
@@ -117,11 +130,10 @@ public final class WorkspaceSession {
     public func appendStudents(_ changes: [StudentChange]) throws(FolioError) -> [String: StudentView] {
         var views: [String: StudentView] = [:]
         var writes: [(String, [UInt8])] = []
-        for change in changes {
-            try checkNumber(change.number)
-            let existing = workspace.studentEvents(change.number)
-            let fresh = change.events.filter { e in !existing.contains { $0.id == e.id } }
-            let view = try StudentFolder.admit(fresh, existing: existing, number: change.number, school: school)
+        for change in changes { try checkNumber(change.number) }
+        let folds = Self.admitAll(changes.map { ($0.number, $0.events) }, workspace: workspace, school: school)
+        for (change, result) in zip(changes, folds) {
+            let (fresh, view) = try result.get()
             views[change.number] = view
             for e in fresh { writes.append(("students/\(change.number)/events/\(e.id).json", try fileBytes(e))) }
             writes.append(("students/\(change.number)/manifest.json", Workspace.viewBytes(view)))
