@@ -8,4 +8,8 @@ enum ByteOrder {
     static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         a.lexicographicallyPrecedes(b)
     }
+
+    static func less(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
 }

@@ -89,3 +89,46 @@ import Testing
         #expect(CivilDate(iso: "2024-02-28")!.adding(days: 2) == CivilDate(iso: "2024-03-01"))
     }
 }
+
+/// A bundle header's canonical bytes are written by hand (a whole-school header lists ~100,000 entries);
+/// they must equal what the general encoder gives, or no bundle id or signature would match across versions.
+@Suite struct BundleHeaderEncodingTests {
+    static let alphabet: [String] = ["a", "Z", "0", "-", "/", "\"", "\\", "\n", "\u{01}", "\u{1F}", "é", "學", "😀", " "]
+
+    func text(_ rng: inout SplitMix64, max: Int) -> String {
+        (0..<rng.below(max + 1)).map { _ in Self.alphabet[rng.below(Self.alphabet.count)] }.joined()
+    }
+
+    func header(_ rng: inout SplitMix64) -> BundleHeader {
+        let entries = (0..<rng.below(40)).map { _ in
+            BundleEntry(path: "students/\(text(&rng, max: 6))/files/\(text(&rng, max: 12))",
+                        size: Int64(rng.below(3)) == 0 ? Int64(rng.next() >> 2) : Int64(rng.below(10_000)),
+                        sha256: String(repeating: "0123456789abcdef", count: 4).shuffled(using: &rng).map(String.init).joined())
+        }
+        return BundleHeader(kind: BundleKind.allCases[rng.below(BundleKind.allCases.count)], school: text(&rng, max: 6),
+                            sender: BundleParty(replica: rng.below(2) == 0 ? nil : text(&rng, max: 8), person: text(&rng, max: 4)),
+                            key: text(&rng, max: 44), recipient: BundleParty(person: rng.below(2) == 0 ? nil : text(&rng, max: 4)),
+                            sequence: rng.below(100_000), created: Instant(epochSeconds: Int64(rng.below(2_000_000_000))),
+                            scope: (0..<rng.below(4)).map { _ in text(&rng, max: 10) },
+                            holds: (0..<rng.below(3)).map { _ in text(&rng, max: 64) }, entries: entries)
+    }
+
+    @Test func handWrittenBytesEqualTheGeneralEncoder() throws {
+        var rng = SplitMix64(seed: 0xB0DE)
+        for _ in 0..<500 {
+            let h = header(&rng)
+            #expect(try h.canonicalBytes() == CanonicalJSON.encode(h))
+            let signed = SignedBundleHeader(header: h, signature: text(&rng, max: 88))
+            #expect(try signed.fileBytes() == CanonicalJSON.encode(signed))
+        }
+    }
+
+    @Test func anEmptyEntryListIsWrittenAsAnEmptyArray() throws {
+        var rng = SplitMix64(seed: 7)
+        var h = header(&rng)
+        h.entries = []
+        let text = String(decoding: try h.canonicalBytes(), as: UTF8.self)
+        #expect(text.contains(#""entries":[]"#))
+        #expect(try h.canonicalBytes() == CanonicalJSON.encode(h))
+    }
+}

@@ -19,6 +19,20 @@ public enum CanonicalJSON {
         try JSONValueDecoder(value).singleValueContainer().decode(T.self)
     }
 
+    /// An object whose members write their own values, in canonical key order: for a value too large to
+    /// build as a `JSONValue` tree first (a bundle header listing 100,000 files).
+    public static func writeObject(_ members: [String: (inout [UInt8]) -> Void], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        let keys = members.keys.map { (Array($0.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        for (n, key) in keys.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key.1, into: &out)
+            out.append(UInt8(ascii: ":"))
+            members[key.1]!(&out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     public static func serialize(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -26,7 +40,7 @@ public enum CanonicalJSON {
         return out
     }
 
-    private static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: Array("null".utf8))
         case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
@@ -52,7 +66,7 @@ public enum CanonicalJSON {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

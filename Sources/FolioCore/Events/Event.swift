@@ -143,13 +143,17 @@ public struct SignedEvent: Codable, Hashable, Sendable {
 
     /// The fast path of `readStored` alone: nil unless `bytes` are exactly the canonical file of the event
     /// they hold (what `fileBytes()` would write).
-    public static func readCanonical(_ bytes: [UInt8]) -> StoredEvent? {
+    ///
+    /// `signatureChecked`: the caller has already read these very bytes (it compared their SHA-256 with
+    /// that of bytes this function found validly signed), so the Ed25519 check is not repeated.
+    public static func readCanonical(_ bytes: [UInt8], signatureChecked: Bool = false) -> StoredEvent? {
         guard let (value, range, signature) = CanonicalParser.parseSignedEvent(bytes),
               let event = Event(canonical: value) else { return nil }
         let canonical = bytes[range]
         return StoredEvent(id: SHA256Hex.of(canonical), signed: SignedEvent(event: event, signature: signature),
-                           signatureIsValid: SignatureCheck.isValid(signature: signature, bytes: canonical,
-                                                                    publicKey: event.key))
+                           signatureIsValid: signatureChecked
+                               || SignatureCheck.isValid(signature: signature, bytes: canonical, publicKey: event.key),
+                           fileIsCanonical: true)
     }
 }
 
@@ -184,12 +188,16 @@ public struct StoredEvent: Hashable, Sendable {
     /// Whether the signature verifies over the event's canonical bytes. Checked once, when the event is
     /// read or made, because an Ed25519 check is the dearest step in reading a record.
     public let signatureIsValid: Bool
+    /// Whether the file it was read from holds exactly `signed.fileBytes()`, so that the file can be copied
+    /// as it is (into a bundle) instead of being kept in memory. Not part of the event's identity.
+    public let fileIsCanonical: Bool
 
     /// For a reader that has already computed the id and checked the signature on the canonical bytes.
-    public init(id: String, signed: SignedEvent, signatureIsValid: Bool) {
+    public init(id: String, signed: SignedEvent, signatureIsValid: Bool, fileIsCanonical: Bool = false) {
         self.id = id
         self.signed = signed
         self.signatureIsValid = signatureIsValid
+        self.fileIsCanonical = fileIsCanonical
     }
 
     public init(_ signed: SignedEvent) throws {
@@ -198,6 +206,17 @@ public struct StoredEvent: Hashable, Sendable {
         self.signed = signed
         self.signatureIsValid = SignatureCheck.isValid(signature: signed.signature, bytes: bytes,
                                                        publicKey: signed.event.key)
+        self.fileIsCanonical = false
+    }
+
+    public static func == (a: StoredEvent, b: StoredEvent) -> Bool {
+        a.id == b.id && a.signed == b.signed && a.signatureIsValid == b.signatureIsValid
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(signed)
+        hasher.combine(signatureIsValid)
     }
 
     public var event: Event { signed.event }

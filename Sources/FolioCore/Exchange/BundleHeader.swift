@@ -127,7 +127,43 @@ public struct BundleHeader: Codable, Hashable, Sendable {
         self.entries = entries
     }
 
-    public func canonicalBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+    /// The canonical JSON of the header: the same bytes as `CanonicalJSON.encode(self)`, but the entries
+    /// are written straight out. A whole-school bundle lists about 100,000 of them, and building them as a
+    /// tree first cost hundreds of megabytes.
+    public func canonicalBytes() throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(canonicalSizeEstimate)
+        try writeCanonical(into: &out)
+        return out
+    }
+
+    /// Room for the canonical bytes, so the buffer is not regrown (and briefly held twice) for a large list.
+    var canonicalSizeEstimate: Int {
+        entries.reduce(4096) { $0 + $1.path.utf8.count + $1.sha256.utf8.count + 60 }
+    }
+
+    func writeCanonical(into out: inout [UInt8]) throws {
+        var rest = self
+        rest.entries = []
+        guard case .object(let members) = try CanonicalJSON.toValue(rest) else {
+            throw EncodingError.invalidValue(self, .init(codingPath: [], debugDescription: "a header is an object"))
+        }
+        var writers = members.mapValues { value -> (inout [UInt8]) -> Void in { CanonicalJSON.write(value, into: &$0) } }
+        writers["entries"] = { [entries] out in
+            out.append(UInt8(ascii: "["))
+            for (n, e) in entries.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                // Keys in byte order: path, sha256, size.
+                out.append(contentsOf: Array("{\"path\":".utf8))
+                CanonicalJSON.writeString(e.path, into: &out)
+                out.append(contentsOf: Array(",\"sha256\":".utf8))
+                CanonicalJSON.writeString(e.sha256, into: &out)
+                out.append(contentsOf: Array(",\"size\":\(e.size)}".utf8))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        CanonicalJSON.writeObject(writers, into: &out)
+    }
 
     /// The bundle id: SHA-256 of the header's canonical JSON.
     public func id() throws -> String { SHA256Hex.of(try canonicalBytes()) }
@@ -168,5 +204,15 @@ public struct SignedBundleHeader: Codable, Hashable, Sendable {
         return SignatureCheck.isValid(signature: signature, bytes: bytes, publicKey: header.key)
     }
 
-    public func fileBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
+    /// `{"header":…,"signature":…}` in canonical form, the header written as `canonicalBytes()` writes it.
+    public func fileBytes() throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(header.canonicalSizeEstimate + 200)
+        out.append(contentsOf: Array("{\"header\":".utf8))
+        try header.writeCanonical(into: &out)
+        out.append(contentsOf: Array(",\"signature\":".utf8))
+        CanonicalJSON.writeString(signature, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 }

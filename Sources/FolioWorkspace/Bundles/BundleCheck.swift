@@ -30,24 +30,16 @@ enum BundleCheck {
             }
         }
         try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
-        for number in bundle.studentEvents.keys.sorted() {
+        for number in bundle.studentRecords.keys.sorted() {
             if let sealed = school.archived(number) {
                 throw FolioError(.badBundle, "\(label) carries records for \(number), whose portfolio was sealed on \(sealed.sealed.sealed); records that arrive after sealing cannot be added.",
                                  hint: "Nothing was imported. Keep the bundle and tell the registration section (註冊組); the sealed archive stays as it is.")
             }
         }
         if let config { try checkRecipient(header, config: config, label: label) }
-        for (number, events) in bundle.studentEvents {
-            for e in events where e.event.kind == .itemUploaded {
-                guard let u = try? e.event.decodeBody(ItemUploaded.self) else { continue }
-                for f in u.files {
-                    let path = "students/\(number)/" + f.path(item: u.item)
-                    if bundle.files[path] == nil, !hasFile(path) {
-                        throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
-                                         hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
-                    }
-                }
-            }
+        for path in bundle.declaredFiles.sorted() where bundle.files[path] == nil && !hasFile(path) {
+            throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
+                             hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
         }
         return school
     }

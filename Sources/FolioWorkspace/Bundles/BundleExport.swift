@@ -46,16 +46,16 @@ extension WorkspaceSession {
         }
         var book = PeerBook.load(workspace)
         // The same bundle still waiting in that folder (not yet picked up): do not write it again.
-        let paths = Set(events.map(\.path) + files.map(\.path))
         for (name, w) in book.written.sorted(by: { $0.key < $1.key })
         where w.kind == kind && w.recipient == recipient && FileIO.exists(outDir + "/" + name) {
-            if let sent = PeerBook.sentPaths(workspace, bundle: w.bundle), paths.isSubset(of: Set(sent)) {
+            if let sent = PeerBook.sentPaths(workspace, bundle: w.bundle).map(Set.init),
+               events.allSatisfy({ sent.contains($0.path) }), files.allSatisfy({ sent.contains($0.path) }) {
                 report.path = nil
                 report.waiting = outDir + "/" + name
                 return report
             }
         }
-        let entries = (events.map { BundleEntry(path: $0.path, size: Int64($0.bytes.count), sha256: SHA256Hex.of($0.bytes)) }
+        let entries = (events.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) }
             + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
             .sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         let holds = recipient.replica.map { book.peers[$0]?.imported ?? [] } ?? []
@@ -63,11 +63,10 @@ extension WorkspaceSession {
                                   sender: BundleParty(replica: workspace.config.replica, person: actor.id),
                                   key: actor.identity.publicKeyText, recipient: recipient, sequence: book.sequence + 1,
                                   created: now, scope: scope, holds: holds.sorted(), entries: entries)
-        let signed: SignedBundleHeader
         let id: String
         let headerBytes: [UInt8]
         do {
-            signed = try SignedBundleHeader.sign(header, with: actor.identity)
+            let signed = try SignedBundleHeader.sign(header, with: actor.identity)
             id = try header.id()
             headerBytes = try signed.fileBytes()
         } catch {
@@ -99,24 +98,32 @@ extension WorkspaceSession {
             close(fd)
             if !ok { FileIO.removeTree(path) }
         }
-        var inputs: [TarInput] = [.bytes(BundleHeader.entryName, Data(header))]
-        inputs += events.map { .bytes($0.path, Data($0.bytes)) }
+        // `bundle.json` sorts before `school/` and `students/`: it goes first, written from the bytes in hand.
+        var inputs: [TarInput] = []
+        inputs.reserveCapacity(events.count + files.count)
+        inputs += events.map { e in e.bytes.map { .bytes(e.path, Data($0)) } ?? .file(e.path, sourcePath: workspace.root + "/" + e.path) }
         inputs += files.map { .file($0.path, sourcePath: workspace.root + "/" + $0.path) }
-        let written: [TarEntry]
+        // The files (and records copied from disk) are hashed as they are written: a file damaged on
+        // this disk must not travel.
+        let expected = Dictionary(files.map { ($0.path, $0.sha256) } + events.filter { $0.bytes == nil }.map { ($0.path, $0.sha256) },
+                                  uniquingKeysWith: { a, _ in a })
+        var damaged: String?
         do {
             let writer = try TarWriter(fileDescriptor: fd)
-            written = try writer.appendAll(inputs)
+            try writer.appendFile(BundleHeader.entryName, bytes: header)
+            try writer.appendAll(inputs) { entry throws(TarError) in
+                if let sha = expected[entry.path], sha != entry.sha256 {
+                    damaged = entry.path
+                    throw .writerUnusable
+                }
+            }
             try writer.finish()
         } catch {
-            throw FolioError(.io, "Could not write the bundle \(path): \(error.message)", hint: error.hint)
-        }
-        // The files were hashed as they were written: a file damaged on this disk must not travel.
-        let expected = Dictionary(files.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
-        for entry in written {
-            if let sha = expected[entry.path], sha != entry.sha256 {
-                throw FolioError(.workspaceDamaged, "The file \(entry.path) in this workspace no longer matches its upload record, so no bundle was written.",
+            if let damaged {
+                throw FolioError(.workspaceDamaged, "The file \(damaged) in this workspace no longer matches its record, so no bundle was written.",
                                  hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
             }
+            throw FolioError(.io, "Could not write the bundle \(path): \(error.message)", hint: error.hint)
         }
         guard fsync(fd) == 0 else { throw FileIO.ioError("flush", path) }
         ok = true
@@ -124,12 +131,20 @@ extension WorkspaceSession {
 
     // MARK: choosing the contents
 
-    /// A record as it travels: its path inside the bundle and its file bytes.
+    /// A record as it travels: its path inside the bundle (the same as in the workspace), size and hash.
+    /// A record whose workspace file is already canonical is copied from that file when the bundle is
+    /// written, so a whole-school bundle does not hold 50,000 records in memory; others keep their bytes.
     static func outEvent(_ e: StoredEvent) throws(FolioError) -> OutEvent {
         let path = e.event.student.map { "students/\($0)/events/\(e.id).json" } ?? "school/events/\(e.id).json"
-        do { return OutEvent(path: path, bytes: try e.signed.fileBytes()) } catch {
+        guard e.signatureIsValid else {
+            throw FolioError(.workspaceDamaged, "The record \(path) in this workspace was changed after it was signed, so no bundle was written.",
+                             hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
+        }
+        let bytes: [UInt8]
+        do { bytes = try e.signed.fileBytes() } catch {
             throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
         }
+        return OutEvent(path: path, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes), bytes: e.fileIsCanonical ? nil : bytes)
     }
 
     /// The files an upload record brings, as bundle entries.
@@ -141,7 +156,10 @@ extension WorkspaceSession {
 
     struct OutEvent: Sendable {
         var path: String
-        var bytes: [UInt8]
+        var size: Int64
+        var sha256: String
+        /// Nil when the workspace file at `path` holds these bytes.
+        var bytes: [UInt8]?
     }
 
     struct OutFile: Sendable {

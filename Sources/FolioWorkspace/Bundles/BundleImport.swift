@@ -32,7 +32,8 @@ extension WorkspaceSession {
         let known = workspace.schoolEvents()
         let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
-        let plan = Plan(bundles: [bundle], workspace: workspace, school: school, held: Set(known.map(\.id)))
+        let plan = try Plan(bundles: [bundle], workspace: workspace, school: school, before: workspace.school(),
+                            held: Set(known.map(\.id)), manifestDir: nil)
         return plan.report(for: bundle, book: PeerBook.load(workspace))
     }
 
@@ -75,7 +76,11 @@ extension WorkspaceSession {
                                                    || staged.contains { $0.files[path] != nil } })
             known += bundle.schoolEvents.filter { e in !known.contains { $0.id == e.id } }
         }
-        let plan = Plan(bundles: staged, workspace: workspace, school: school, held: held)
+        let manifests = incomingFolder + "/manifests-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try FileIO.makeDirectories(manifests)
+        defer { FileIO.removeTree(manifests) }
+        let plan = try Plan(bundles: staged, workspace: workspace, school: school, before: self.school, held: held,
+                            manifestDir: manifests)
         var book = PeerBook.load(workspace)
         let reports = staged.map { plan.report(for: $0, book: book) }
         try plan.apply(workspace: workspace)
@@ -113,18 +118,32 @@ extension WorkspaceSession {
 /// from it. Everything is decided before anything is written.
 private struct Plan {
     var schoolEvents: [StoredEvent] = []
-    var studentEvents: [String: [StoredEvent]] = [:]
+    /// Ids of the student records not yet held, by student.
+    var newStudentIDs: [String: Set<String>] = [:]
     /// Workspace path → (bundle staging path).
     var files: [String: String] = [:]
     var eventFiles: [String: String] = [:]
     var school: SchoolState
-    var views: [String: StudentView] = [:]
+    /// Each re-folded student's new manifest and what the report needs from their view.
+    var views: [String: Folded] = [:]
     var schoolChanged = false
 
-    /// `knownSchool`: ids of the school records the workspace already holds.
-    init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState, held knownSchool: Set<String>) {
+    struct Folded: Sendable {
+        /// The new manifest, written under `manifestDir`; nil when unchanged or only previewing.
+        var manifest: String?
+        var problems: [Problem]
+        var conflicts: [String]
+    }
+
+    /// `knownSchool`: ids of the school records the workspace already holds. `before`: the school state
+    /// the workspace's manifests were folded with. `manifestDir`: where changed manifests are written
+    /// (on the workspace's file system, to be renamed into place); nil for a preview.
+    init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState, before: SchoolState,
+         held knownSchool: Set<String>, manifestDir: String?) throws(FolioError) {
         self.school = school
-        for bundle in bundles {
+        // Which bundle brings each new student record (the first that carries it).
+        var sources: [String: [(bundle: Int, record: StagedBundle.Record)]] = [:]
+        for (index, bundle) in bundles.enumerated() {
             for e in bundle.schoolEvents where !knownSchool.contains(e.id) {
                 let path = "school/events/\(e.id).json"
                 if eventFiles[path] == nil {
@@ -132,13 +151,11 @@ private struct Plan {
                     schoolEvents.append(e)
                 }
             }
-            for (number, events) in bundle.studentEvents {
-                for e in events {
-                    let path = "students/\(number)/events/\(e.id).json"
-                    if eventFiles[path] == nil, !FileIO.exists(workspace.root + "/" + path) {
-                        eventFiles[path] = bundle.stagedPath(path)
-                        studentEvents[number, default: []].append(e)
-                    }
+            for (number, records) in bundle.studentRecords {
+                for r in records where eventFiles[r.path] == nil && !FileIO.exists(workspace.root + "/" + r.path) {
+                    eventFiles[r.path] = bundle.stagedPath(r.path)
+                    newStudentIDs[number, default: []].insert(r.id)
+                    sources[number, default: []].append((index, r))
                 }
             }
             for path in bundle.files.keys.sorted() where files[path] == nil && !FileIO.exists(workspace.root + "/" + path) {
@@ -146,26 +163,45 @@ private struct Plan {
             }
         }
         schoolChanged = !schoolEvents.isEmpty
-        let numbers = schoolChanged ? Set(workspace.studentNumbers()).union(studentEvents.keys) : Set(studentEvents.keys)
-        for number in numbers.sorted() {
-            views[number] = StudentFolder.fold(number: number,
-                                               events: workspace.studentEvents(number) + (studentEvents[number] ?? []),
-                                               school: school)
+        // Everyone is folded again only when the new school records change what a student's fold reads.
+        let everyone = schoolChanged && school.studentFacing != before.studentFacing
+        let numbers = (everyone ? Set(workspace.studentNumbers()).union(sources.keys) : Set(sources.keys)).sorted()
+        // Student by student on every core, writing each changed manifest out at once: a whole-school
+        // bundle's records and views are never all in memory.
+        let bySource = sources
+        let folded = Parallel.map(numbers.count) { i -> Result<Folded, FolioError> in
+            let number = numbers[i]
+            var incoming: [StoredEvent] = []
+            for (index, record) in bySource[number] ?? [] {
+                do throws(FolioError) { incoming.append(try bundles[index].event(record)) } catch { return .failure(error) }
+            }
+            let view = StudentFolder.fold(number: number, events: workspace.studentEvents(number) + incoming, school: school)
+            var manifest: String?
+            if let manifestDir {
+                let bytes = Workspace.viewBytes(view)
+                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
+                    manifest = manifestDir + "/" + number + ".json"
+                    do throws(FolioError) { try FileIO.writeNew(manifest!, bytes, flush: false) } catch { return .failure(error) }
+                }
+            }
+            return .success(Folded(manifest: manifest, problems: view.problems,
+                                   conflicts: view.conflicts.map { "\(number) \($0.item)" }))
         }
+        for (number, result) in zip(numbers, folded) { views[number] = try result.get() }
     }
 
     func report(for bundle: StagedBundle, book: PeerBook) -> ImportReport {
-        let ids = Set(bundle.allEvents.map(\.id))
-        let newIDs = Set((schoolEvents + studentEvents.values.flatMap { $0 }).map(\.id)).intersection(ids)
-        let touched = bundle.studentEvents.keys.filter { number in
-            bundle.studentEvents[number]!.contains { newIDs.contains($0.id) }
+        let ids = bundle.allIDs
+        let newIDs = Set(schoolEvents.map(\.id) + newStudentIDs.values.flatMap { $0 }).intersection(ids)
+        let touched = bundle.studentRecords.keys.filter { number in
+            bundle.studentRecords[number]!.contains { newIDs.contains($0.id) }
         }.sorted()
         var problems = school.problems.filter { newIDs.contains($0.event) }
         var conflicts: [String] = []
         for number in touched {
             guard let view = views[number] else { continue }
             problems += view.problems.filter { newIDs.contains($0.event) }
-            conflicts += view.conflicts.map { "\(number) \($0.item)" }
+            conflicts += view.conflicts
         }
         var copyWarning: String?
         if let replica = bundle.header.sender.replica,
@@ -191,10 +227,7 @@ private struct Plan {
                 if (try? FileIO.readAll(workspace.schoolViewPath)) != bytes { try txn.write("school/school.json", bytes) }
             }
             for (number, view) in views.sorted(by: { $0.key < $1.key }) {
-                let bytes = Workspace.viewBytes(view)
-                if (try? FileIO.readAll(workspace.manifestPath(number))) != bytes {
-                    try txn.write("students/\(number)/manifest.json", bytes)
-                }
+                if let manifest = view.manifest { try txn.adopt(manifest, to: "students/\(number)/manifest.json") }
             }
             try txn.commit()
         } catch {

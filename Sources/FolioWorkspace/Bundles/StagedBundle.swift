@@ -11,9 +11,21 @@ struct StagedBundle {
     let header: BundleHeader
     let staging: String
     var schoolEvents: [StoredEvent] = []
-    var studentEvents: [String: [StoredEvent]] = [:]
+    /// Each student's records in the bundle, checked but not kept: a whole-school bundle holds 50,000 of
+    /// them. `events(of:)` reads a student's again when they are folded.
+    var studentRecords: [String: [Record]] = [:]
     /// Artifact files: path inside the workspace (`students/<no>/files/…`) and size.
     var files: [String: Int64] = [:]
+    /// Every file the bundle's uploads need, by workspace path.
+    var declaredFiles: Set<String> = []
+
+    /// A student record in the bundle: where it is staged, its id, and the SHA-256 of its file as the
+    /// signed header promised (and extraction confirmed).
+    struct Record: Sendable {
+        var path: String
+        var id: String
+        var sha256: String
+    }
 
     var fileLabel: String { (file as NSString).lastPathComponent }
 
@@ -21,7 +33,25 @@ struct StagedBundle {
 
     func remove() { FileIO.removeTree(staging) }
 
-    var allEvents: [StoredEvent] { schoolEvents + studentEvents.keys.sorted().flatMap { studentEvents[$0]! } }
+    /// Ids of every record in the bundle.
+    var allIDs: Set<String> { Set(schoolEvents.map(\.id) + studentRecords.values.flatMap { $0.map(\.id) }) }
+
+    /// A student's records, read again from staging. They were checked when the bundle was opened; a file
+    /// whose bytes still hash as the header says is the same file, so its signature is not checked twice.
+    func events(of number: String) throws(FolioError) -> [StoredEvent] {
+        var events: [StoredEvent] = []
+        for r in studentRecords[number] ?? [] { events.append(try event(r)) }
+        return events
+    }
+
+    func event(_ r: Record) throws(FolioError) -> StoredEvent {
+        guard let bytes = try? FileIO.readAll(stagedPath(r.path)), SHA256Hex.of(bytes) == r.sha256,
+              let e = SignedEvent.readCanonical(bytes, signatureChecked: true) else {
+            throw FolioError(.badBundle, "\(fileLabel): the record \(r.path) changed while the bundle was being imported.",
+                             hint: "Nothing was imported. Import the bundle again.")
+        }
+        return e
+    }
 
     /// How every refusal of the bundle `label` is worded.
     static func refuser(_ label: String) -> @Sendable (String, String) -> FolioError {
@@ -36,20 +66,26 @@ struct StagedBundle {
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
         }
-        let entries: [TarEntry]
         do {
-            entries = try TarReader().extract(.file(path: file), intoNewDirectory: staging)
-        } catch {
-            throw refuse(error.message, error.hint)
-        }
-        do {
-            var bundle = try check(file: file, label: label, staging: staging, entries: entries, refuse: refuse)
+            // The extractor's list of entries (100,000 for a whole school) is dropped once checked.
+            var bundle = try extract(file: file, label: label, staging: staging, refuse: refuse)
             try bundle.readEntries(refuse: refuse)
             return bundle
         } catch {
             FileIO.removeTree(staging)
             throw error
         }
+    }
+
+    private static func extract(file: String, label: String, staging: String,
+                                refuse: (String, String) -> FolioError) throws(FolioError) -> StagedBundle {
+        let entries: [TarEntry]
+        do {
+            entries = try TarReader().extract(.file(path: file), intoNewDirectory: staging)
+        } catch {
+            throw refuse(error.message, error.hint)
+        }
+        return try check(file: file, label: label, staging: staging, entries: entries, refuse: refuse)
     }
 
     private static func check(file: String, label: String, staging: String, entries: [TarEntry],
@@ -108,6 +144,13 @@ struct StagedBundle {
         return StagedBundle(file: file, id: id, header: header, staging: staging)
     }
 
+    /// What reading one record leaves behind: school records are kept whole (they are few); of a student
+    /// record only its kind and the files it declares.
+    private enum ReadRecord: Sendable {
+        case school(StoredEvent)
+        case student(String, id: String, kind: EventKind, declares: [String: (size: Int, sha256: String)])
+    }
+
     /// Sorts the entries into events and files, refusing anything else.
     private mutating func readEntries(refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
@@ -115,19 +158,37 @@ struct StagedBundle {
         // first, then sort them in header order.
         let paths = header.entries.map(\.path)
         let me = self
-        let read = Parallel.map(paths.count) { i -> Result<StoredEvent, FolioError>? in
+        let read = Parallel.map(paths.count) { i -> Result<ReadRecord, FolioError>? in
             // Only records are read here; files and anything else are sorted below.
             guard let student = Self.recordOwner(paths[i]) else { return nil }
-            do throws(FolioError) { return .success(try me.event(paths[i], student: student, refuse: Self.refuser(me.fileLabel))) }
-            catch { return .failure(error) }
+            do throws(FolioError) {
+                let e = try me.event(paths[i], student: student, refuse: Self.refuser(me.fileLabel))
+                guard let number = student else { return .success(.school(e)) }
+                var declares: [String: (size: Int, sha256: String)] = [:]
+                if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
+                    for f in u.files { declares["students/\(number)/" + f.path(item: u.item)] = (f.size, f.sha256) }
+                }
+                return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
+            } catch { return .failure(error) }
         }
+        // Every file must be one an upload in the bundle declares, with that size and hash (the hash
+        // was already checked against the header, and the header names it in the path's folder).
+        var declared: [String: (size: Int, sha256: String)] = [:]
         for (entry, result) in zip(header.entries, read) {
             if let result {
-                let e = try result.get()
-                guard header.kind.admits(e.event.kind) else {
-                    throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
+                switch try result.get() {
+                case .school(let e):
+                    guard header.kind.admits(e.event.kind) else {
+                        throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
+                    }
+                    schoolEvents.append(e)
+                case .student(let number, let id, let kind, let declares):
+                    guard header.kind.admits(kind) else {
+                        throw refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(entry.path)).", again)
+                    }
+                    studentRecords[number, default: []].append(Record(path: entry.path, id: id, sha256: entry.sha256))
+                    declared.merge(declares) { a, _ in a }
                 }
-                if let number = e.event.student { studentEvents[number, default: []].append(e) } else { schoolEvents.append(e) }
                 continue
             }
             let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false)
@@ -136,22 +197,13 @@ struct StagedBundle {
             }
             files[entry.path] = entry.size
         }
-        // Every file must be one an upload in the bundle declares, with that size and hash (the hash
-        // was already checked against the header, and the header names it in the path's folder).
-        var declared: [String: (Int, String)] = [:]
-        for (number, events) in studentEvents {
-            for e in events where e.event.kind == .itemUploaded {
-                guard let u = try? e.event.decodeBody(ItemUploaded.self) else { continue }
-                for f in u.files { declared["students/\(number)/" + f.path(item: u.item)] = (f.size, f.sha256) }
+        declaredFiles = Set(declared.keys)
+        for entry in header.entries where files[entry.path] != nil {
+            guard let d = declared[entry.path] else {
+                throw refuse("it holds the file \(entry.path), but no upload in the bundle mentions it.", again)
             }
-        }
-        let hashes = Dictionary(header.entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
-        for (path, size) in files {
-            guard let d = declared[path] else {
-                throw refuse("it holds the file \(path), but no upload in the bundle mentions it.", again)
-            }
-            guard Int64(d.0) == size, d.1 == hashes[path] else {
-                throw refuse("the file \(path) is not the one its upload record describes (size or SHA-256 differ).", again)
+            guard Int64(d.size) == entry.size, d.sha256 == entry.sha256 else {
+                throw refuse("the file \(entry.path) is not the one its upload record describes (size or SHA-256 differ).", again)
             }
         }
     }

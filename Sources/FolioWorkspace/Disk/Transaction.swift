@@ -69,15 +69,29 @@ final class Transaction {
         // Everything staged must be on disk before the plan exists.
         try FileIO.flushFileSystem(dir)
         FileIO.fsyncDirectory(dir)
-        let plan: [UInt8]
-        do { plan = Array(try JSONEncoder().encode(moves)) } catch {
-            throw FolioError(.internalError, "Could not record the change plan.", hint: "Report this to the IT section.")
-        }
-        try FileIO.writeNew(dir + "/plan.tmp", plan)
+        try FileIO.writeNew(dir + "/plan.tmp", Self.planBytes(moves))
         guard rename(dir + "/plan.tmp", dir + "/plan.json") == 0 else { throw FileIO.ioError("commit", dir) }
         FileIO.fsyncDirectory(dir)
         try CrashPoints.reached("committed")
         try Transaction.apply(root: root, dir: dir, moves: moves)
+    }
+
+    /// The plan as JSON (`[Move]`, read back with `JSONDecoder`), written directly: importing a
+    /// whole-school bundle moves 100,000 files, and `JSONEncoder` took about 60 MB to encode that list.
+    static func planBytes(_ moves: [Move]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(moves.reduce(2) { $0 + $1.staged.utf8.count + $1.target.utf8.count + 48 })
+        for (n, move) in moves.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            var members: [String: (inout [UInt8]) -> Void] = [
+                "staged": { CanonicalJSON.writeString(move.staged, into: &$0) },
+                "target": { CanonicalJSON.writeString(move.target, into: &$0) },
+            ]
+            if let remove = move.remove { members["remove"] = { CanonicalJSON.write(.bool(remove), into: &$0) } }
+            CanonicalJSON.writeObject(members, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
     }
 
     /// Throws the staged files away.

@@ -78,9 +78,10 @@ extension WorkspaceSession {
             throw FolioError(.badBundle, "\(label) is signed with a key school \(theirs.code) does not list for \(person).",
                              hint: "The bundle may be forged; ask the sending school for a new one.")
         }
-        guard bundle.studentEvents.count == 1, let (old, events) = bundle.studentEvents.first else {
+        guard bundle.studentRecords.count == 1, let old = bundle.studentRecords.keys.first else {
             throw FolioError(.badBundle, "\(label) should hold one student's records.", hint: "Ask the sending school to write the transfer again.")
         }
+        let events = try bundle.events(of: old)
         let view = StudentFolder.fold(number: old, events: events, school: theirs)
         if let problem = view.problems.first(where: { $0.code == .tampered }) {
             throw FolioError(.badBundle, "\(label): \(problem.message)", hint: "Ask the sending school for a new transfer bundle.")
