@@ -22,13 +22,19 @@ public enum CanonicalJSON {
     /// An object whose members write their own values, in canonical key order: for a value too large to
     /// build as a `JSONValue` tree first (a bundle header listing 100,000 files).
     public static func writeObject(_ members: [String: (inout [UInt8]) -> Void], into out: inout [UInt8]) {
+        writeMembers(members, into: &out) { writeValue, out in writeValue(&out) }
+    }
+
+    /// `{"key":value,…}` with the keys in UTF-8 byte order.
+    private static func writeMembers<V>(_ members: [String: V], into out: inout [UInt8],
+                                        _ writeValue: (V, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "{"))
         let keys = members.keys.map { (Array($0.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
         for (n, key) in keys.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             writeString(key.1, into: &out)
             out.append(UInt8(ascii: ":"))
-            members[key.1]!(&out)
+            writeValue(members[key.1]!, &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -54,15 +60,7 @@ public enum CanonicalJSON {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out.append(UInt8(ascii: "{"))
-            let keys = o.keys.map { (Array($0.utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-            for (n, key) in keys.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key.1, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(o[key.1]!, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeMembers(o, into: &out) { value, out in write(value, into: &out) }
         }
     }
 
