@@ -35,6 +35,9 @@ public enum StudentFolder {
     public static func admit(_ new: [StoredEvent], existing: [StoredEvent], number: String,
                              school: SchoolState) throws(FolioError) -> StudentView {
         let view = fold(number: number, events: existing + new, school: school)
+        // Nothing new (a student folded again after a school record): nothing to refuse, and no need
+        // for the second fold below.
+        guard !new.isEmpty else { return view }
         let ids = Set(new.map(\.id))
         if let problem = view.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
         // A new event that sorts before existing ones (same second, or an earlier clock) must not push an

@@ -125,7 +125,7 @@ private struct Plan {
     var eventFiles: [String: String] = [:]
     var school: SchoolState
     /// Each re-folded student's new manifest and what the report needs from their view.
-    var views: [String: Folded] = [:]
+    var folded: [String: Folded] = [:]
     var schoolChanged = false
 
     struct Folded: Sendable {
@@ -169,7 +169,7 @@ private struct Plan {
         // Student by student on every core, writing each changed manifest out at once: a whole-school
         // bundle's records and views are never all in memory.
         let bySource = sources
-        let folded = Parallel.map(numbers.count) { i -> Result<Folded, FolioError> in
+        let results = Parallel.map(numbers.count) { i -> Result<Folded, FolioError> in
             let number = numbers[i]
             var incoming: [StoredEvent] = []
             for (index, record) in bySource[number] ?? [] {
@@ -187,7 +187,7 @@ private struct Plan {
             return .success(Folded(manifest: manifest, problems: view.problems,
                                    conflicts: view.conflicts.map { "\(number) \($0.item)" }))
         }
-        for (number, result) in zip(numbers, folded) { views[number] = try result.get() }
+        for (number, result) in zip(numbers, results) { folded[number] = try result.get() }
     }
 
     func report(for bundle: StagedBundle, book: PeerBook) -> ImportReport {
@@ -199,7 +199,7 @@ private struct Plan {
         var problems = school.problems.filter { newIDs.contains($0.event) }
         var conflicts: [String] = []
         for number in touched {
-            guard let view = views[number] else { continue }
+            guard let view = folded[number] else { continue }
             problems += view.problems.filter { newIDs.contains($0.event) }
             conflicts += view.conflicts
         }
@@ -226,7 +226,7 @@ private struct Plan {
                 let bytes = Workspace.viewBytes(school)
                 if (try? FileIO.readAll(workspace.schoolViewPath)) != bytes { try txn.write("school/school.json", bytes) }
             }
-            for (number, view) in views.sorted(by: { $0.key < $1.key }) {
+            for (number, view) in folded.sorted(by: { $0.key < $1.key }) {
                 if let manifest = view.manifest { try txn.adopt(manifest, to: "students/\(number)/manifest.json") }
             }
             try txn.commit()

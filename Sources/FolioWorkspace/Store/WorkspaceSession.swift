@@ -31,25 +31,12 @@ public final class WorkspaceSession {
         return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
     }
 
-    /// Adds school-wide events. Each must pass the fold's rules; then, if they change what a student's
-    /// fold reads (a course renamed, a key revoked), every student's view is folded again and the changed
-    /// ones are rewritten.
+    /// Adds school-wide events: `appendAll` with no student records. Each must pass the fold's rules; if
+    /// they change what a student's fold reads (a course renamed, a key revoked), every manifest is
+    /// folded again.
     public func appendSchool(_ new: [StoredEvent]) throws(FolioError) {
-        let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
-        guard !fresh.isEmpty else { return }
-        let folded = SchoolFolder.fold(schoolEvents + fresh)
-        let ids = Set(fresh.map(\.id))
-        if let problem = folded.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
-        var writes: [(String, [UInt8])] = []
-        for e in fresh { writes.append(("school/events/\(e.id).json", try fileBytes(e))) }
-        writes.append(("school/school.json", Workspace.viewBytes(folded)))
-        let numbers = folded.studentFacing == school.studentFacing ? [] : workspace.studentNumbers()
-        let ws = workspace
-        let manifests = Parallel.map(numbers.count) { i in Workspace.viewBytes(ws.view(numbers[i], school: folded)) }
-        for (number, bytes) in zip(numbers, manifests) { writes.append(("students/\(number)/manifest.json", bytes)) }
-        try land(writes) { _ throws(FolioError) in }
-        schoolEvents += fresh
-        school = folded
+        guard new.contains(where: { e in !schoolEvents.contains { $0.id == e.id } }) else { return }
+        try appendAll(school: new, students: [:], adopting: [])
     }
 
     /// Takes the school state after an import that added school events.
@@ -75,7 +62,8 @@ public final class WorkspaceSession {
         let everyone = folded.studentFacing != school.studentFacing
         let numbers = (everyone ? Set(workspace.studentNumbers()).union(students.keys) : Set(students.keys))
             .subtracting(leaving).sorted()
-        for number in numbers { try checkNumber(number) }
+        // Only students who get records need a valid, unsealed number; the others are only folded again.
+        for number in Set(students.keys).subtracting(leaving).sorted() { try checkNumber(number) }
         let folds = Self.admitAll(numbers.map { (number: $0, events: students[$0] ?? []) }, workspace: workspace, school: folded)
         for (number, result) in zip(numbers, folds) {
             let (added, view) = try result.get()
