@@ -84,6 +84,29 @@ import Testing
         #expect(Verifier.run(try Workspace.open(dir)).issues.map(\.path) == ["students/112001/files/stray.pdf"])
     }
 
+    /// Strays are found in the same listing the verify cache stamps: deep under files/, at the top of the
+    /// folder (a folder is named once, not each file inside it), and a link, which is never followed.
+    @Test func straysAnywhereInAStudentFolderAreReportedOnce() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let student = dir + "/students/112001"
+        let fm = FileManager.default
+        let item = try #require(try fm.contentsOfDirectory(atPath: student + "/files").sorted().first)
+        try fm.createDirectory(atPath: student + "/files/\(item)/extra/deeper", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: student + "/files/\(item)/extra/deeper/note.pdf"))
+        try fm.createSymbolicLink(atPath: student + "/files/link", withDestinationPath: "/etc")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: student + "/notes.txt"))
+        try fm.createDirectory(atPath: student + "/backup/old", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: student + "/backup/old/manifest.json"))
+        let report = Verifier.run(try Workspace.open(dir))
+        #expect(report.issues.map(\.path).sorted() == [
+            "students/112001/backup", "students/112001/files/\(item)/extra/deeper/note.pdf", "students/112001/files/link",
+            "students/112001/notes.txt",
+        ])
+        #expect(report.issues.first { $0.path.hasSuffix("notes.txt") }?.message == "is not part of a portfolio")
+        #expect(report.issues.first { $0.path.hasSuffix("note.pdf") }?.message == "is not part of any upload")
+    }
+
     @Test func secondWriterIsRefusedWhileTheFirstHoldsTheLock() throws {
         let dir = try copy()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -96,6 +96,7 @@ public struct Workspace: Sendable {
     /// The bytes of a derived view: pretty, key-sorted JSON so a person can read it and the same view
     /// always gives the same bytes.
     public static func viewBytes<T: Encodable>(_ value: T) -> [UInt8] {
+        if let bytes = PrettyJSON.encode(value) { return bytes + [10] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Views hold only strings, integers and booleans, so encoding cannot fail.
