@@ -44,7 +44,7 @@ let package = Package(
             path: "Sources/FolioTestSupport"
         ),
         .testTarget(name: "FolioCoreTests", dependencies: ["FolioCore", "FolioTestSupport"]),
-        .testTarget(name: "FolioTarTests", dependencies: ["FolioTar", "FolioTestSupport"]),
+        .testTarget(name: "FolioTarTests", dependencies: ["FolioTar", "FolioCore", "FolioTestSupport"]),
         .testTarget(name: "FolioWorkspaceTests", dependencies: ["FolioWorkspace", "FolioTestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["folio", "FolioTestSupport"]),
         // Bundles between replicas: built with the binary, imported through the library and the binary.

@@ -27,7 +27,7 @@ struct StagedBundle {
         var sha256: String
     }
 
-    var fileLabel: String { (file as NSString).lastPathComponent }
+    var fileLabel: String { FileIO.lastComponent(of: file) }
 
     func stagedPath(_ relative: String) -> String { staging + "/" + relative }
 
@@ -61,7 +61,7 @@ struct StagedBundle {
     /// Extracts `file` into `staging` (which must not exist) and checks it against its header. On any
     /// problem the staging folder is removed and a `badBundle` error names the file and the problem.
     static func open(_ file: String, staging: String) throws(FolioError) -> StagedBundle {
-        let label = (file as NSString).lastPathComponent
+        let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
@@ -224,7 +224,7 @@ struct StagedBundle {
                 throw refuse("it holds records under \(path.split(separator: "/")[0])/\(student.prefix(3))…, which is not a student number: \(error.message)", again)
             }
         }
-        let name = (path as NSString).lastPathComponent
+        let name = FileIO.lastComponent(of: path)
         // A record travels exactly as stored: canonical bytes, named by its id. The strict reader is tried
         // first so that a canonical record's signature is checked once.
         guard let bytes = try? FileIO.readAll(stagedPath(path)) else { throw refuse("the record \(path) cannot be read.", again) }

@@ -113,20 +113,24 @@ final class Transaction {
 
     private static func apply(root: String, dir: String, moves: [Move]) throws(FolioError) {
         var touched = Set<String>()
+        // Folders this apply made or found: an import moves ~90,000 files into ~42,000 folders, and
+        // creating each parent again through FileManager cost more than the renames.
+        var made = Set<String>()
         for move in moves {
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
-            let parent = (target as NSString).deletingLastPathComponent
+            let parent = FileIO.parent(of: target)
             if move.remove == true {
                 if FileIO.exists(target) || FileIO.isDirectory(target) {
                     guard rename(target, source) == 0 else { throw FileIO.ioError("remove", target) }
                     touched.insert(parent)
+                    made = []   // the removed thing may have been a folder remembered above
                 }
                 try CrashPoints.reached("removed \(move.target)")
                 continue
             }
             if !FileIO.exists(source) { continue }   // already moved before a crash
-            try FileIO.makeDirectories(parent)
+            if made.insert(parent).inserted { try FileIO.makeDirectories(parent) }
             guard rename(source, target) == 0 else { throw FileIO.ioError("move into place", target) }
             touched.insert(parent)
             try CrashPoints.reached("moved \(move.target)")
