@@ -98,11 +98,28 @@ import Testing
         try Data("x".utf8).write(to: URL(fileURLWithPath: student + "/notes.txt"))
         try fm.createDirectory(atPath: student + "/backup/old", withIntermediateDirectories: true)
         try Data("x".utf8).write(to: URL(fileURLWithPath: student + "/backup/old/manifest.json"))
+        // Names that are not UTF-8, as a Big5 file name is ("報告.pdf" in Big5): a file under files/ and a folder
+        // at the top. They cannot be stamped under the name Swift reads, but must still be named.
+        for (parent, bytes, folder) in [(student + "/files", [0xB3, 0xF8, 0xA7, 0x69] + Array(".pdf".utf8), false),
+                                         (student, [0xFF, 0x41], true)] {
+            let fd = open(parent, O_RDONLY | O_DIRECTORY)
+            try #require(fd >= 0)
+            let name = bytes.map { CChar(bitPattern: $0) } + [0]
+            if folder { try #require(mkdirat(fd, name, 0o755) == 0) } else {
+                let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+                try #require(file >= 0)
+                close(file)
+            }
+            close(fd)
+        }
         let report = Verifier.run(try Workspace.open(dir))
         #expect(report.issues.map(\.path).sorted() == [
             "students/112001/backup", "students/112001/files/\(item)/extra/deeper/note.pdf", "students/112001/files/link",
-            "students/112001/notes.txt",
-        ])
+            "students/112001/files/\u{FFFD}\u{FFFD}\u{FFFD}i.pdf", "students/112001/notes.txt", "students/112001/\u{FFFD}A",
+        ].sorted())
+        // The cached report says the same the second time.
+        #expect(Verifier.run(try Workspace.open(dir), clock: Int64.max / 2).issues.count == 6)
+        #expect(Verifier.run(try Workspace.open(dir), clock: Int64.max / 2).issues.count == 6)
         #expect(report.issues.first { $0.path.hasSuffix("notes.txt") }?.message == "is not part of a portfolio")
         #expect(report.issues.first { $0.path.hasSuffix("note.pdf") }?.message == "is not part of any upload")
     }

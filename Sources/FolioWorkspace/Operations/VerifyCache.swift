@@ -95,7 +95,13 @@ struct VerifyCache: Sendable {
             if let stamp, let seen = earlier[prefix], seen.stamp == stamp { names = seen.names } else { names = FileIO.list(dir) }
             for name in names {
                 let rel = prefix + name
-                guard let stamp = FileStamp.of(rel, in: baseFD) else { continue }
+                guard let stamp = FileStamp.of(rel, in: baseFD) else {
+                    // A name that cannot be stamped: not valid UTF-8 (FileIO.list replaced its bad bytes, so
+                    // the name no longer exists as written; a Big5 file name does this), or gone since it was
+                    // listed. It stays in the listing, so that verify names it as a stray.
+                    out.append((rel, FileStamp(kind: FileStamp.other, inode: 0, size: 0, mtime: 0, ctime: 0)))
+                    continue
+                }
                 if stamp.kind == FileStamp.directory {
                     out.append((rel + "/", stamp))
                     visit(dir + "/" + name, rel + "/", stamp)
