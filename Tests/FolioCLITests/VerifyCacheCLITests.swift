@@ -18,14 +18,7 @@ import Testing
         let relative = try #require(FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String }
             .first { $0.hasSuffix(".pdf") })
         let file = base + "/" + relative
-        let mtime = try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as! Date
-        let h = try FileHandle(forUpdating: URL(fileURLWithPath: file))
-        try h.seek(toOffset: 200)
-        let b = try h.read(upToCount: 1)![0]
-        try h.seek(toOffset: 200)
-        try h.write(contentsOf: [b ^ 0x01])
-        try h.close()
-        try FileManager.default.setAttributes([.modificationDate: mtime], ofItemAtPath: file)
+        try flipByteKeepingMtime(file, at: 200, mask: 0x01)
 
         for arguments in [["verify"], ["verify", "--full"]] {
             let r = try ws.folio(arguments)

@@ -1,4 +1,5 @@
 import FolioCore
+import FolioTestSupport
 import FolioWorkspace
 import Foundation
 import Testing
@@ -27,18 +28,6 @@ import Testing
         throw FolioError(.io, "no pdf", hint: "")
     }
 
-    /// Flips one byte in place and puts the modification time back, as a careless tool might.
-    func flipKeepingMtime(_ path: String) throws {
-        let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
-        let h = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try h.seek(toOffset: 100)
-        let b = try h.read(upToCount: 1)![0]
-        try h.seek(toOffset: 100)
-        try h.write(contentsOf: [b ^ 0x20])
-        try h.close()
-        try FileManager.default.setAttributes([.modificationDate: before], ofItemAtPath: path)
-    }
-
     @Test func anUnchangedWorkspaceGivesTheSameAnswerFromTheCache() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try verify()
@@ -55,7 +44,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try verify().isClean)
         let file = try artifact()
-        try flipKeepingMtime(file)
+        try flipByteKeepingMtime(file)
         let report = try verify()
         #expect(report.issues.count == 1)
         #expect(report.issues.first.map { file.hasSuffix($0.path) && $0.message.contains("changed") } == true)
@@ -69,7 +58,7 @@ import Testing
         try Data("x".utf8).write(to: URL(fileURLWithPath: itemDir + "/stray.pdf"))
         let events = dir + "/students/113001/events"
         let event = events + "/" + (try FileManager.default.contentsOfDirectory(atPath: events).sorted()[0])
-        try flipKeepingMtime(event)
+        try flipByteKeepingMtime(event)
         try FileManager.default.removeItem(atPath: dir + "/students/112002/manifest.json")
         let paths = Set(try verify().issues.map(\.path))
         #expect(paths.contains { itemDir.hasSuffix(($0 as NSString).deletingLastPathComponent) && $0.hasSuffix("stray.pdf") })
@@ -83,7 +72,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try verify().isClean)
         let file = try artifact()
-        try flipKeepingMtime(file)
+        try flipByteKeepingMtime(file)
         // Forge the cache: give the changed file its new stamp but keep the old hash.
         let relative = String(file.dropFirst((dir + "/students/112001/").count))
         let record = dir + "/.folio/cache/verify/112001"
@@ -111,7 +100,7 @@ import Testing
         #expect(try verify().isClean)
         let record = dir + "/.folio/cache/verify/112001"
         try Data("folio-verify-cache/1 nonsense\nschool\n".utf8).write(to: URL(fileURLWithPath: record))
-        try flipKeepingMtime(try artifact())
+        try flipByteKeepingMtime(try artifact())
         #expect(try verify().issues.count == 1)
         #expect(try String(contentsOfFile: record, encoding: .utf8).contains("files/"))
     }

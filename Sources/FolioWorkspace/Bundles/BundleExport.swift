@@ -57,7 +57,7 @@ extension WorkspaceSession {
         }
         let entries = (events.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) }
             + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
-            .sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         let holds = recipient.replica.map { book.peers[$0]?.imported ?? [] } ?? []
         let header = BundleHeader(kind: kind, school: school.code,
                                   sender: BundleParty(replica: workspace.config.replica, person: actor.id),

@@ -122,7 +122,7 @@ extension WorkspaceSession {
             inputs.append(.bytes("roster/" + name, Data(bytes)))
             entries.append(BundleEntry(path: "roster/" + name, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)))
         }
-        entries.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         let index = SubmissionIndex(school: school.code, id: id, office: office, period: text, created: now,
                                     supersedes: earlier.last?.id, files: entries, receipts: receipts)
         guard let indexBytes = try? CanonicalJSON.encode(index) else {

@@ -147,7 +147,7 @@ struct VerifyCache: Sendable {
     func write(_ number: String, _ record: Record) {
         let bytes = Self.encode(record, build: build)
         if let existing = try? FileIO.readAll(path(number)), existing == bytes { return }
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try? FileIO.makeDirectories(dir)
         let tmp = path(number) + ".tmp"
         unlink(tmp)
         guard (try? FileIO.writeNew(tmp, bytes, flush: false)) != nil else { return }
