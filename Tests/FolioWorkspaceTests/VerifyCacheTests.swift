@@ -66,6 +66,29 @@ import Testing
         #expect(paths.contains("students/112002/manifest.json"))
     }
 
+    /// A record that holds findings gives them again, word for word, when nothing changed; a folder renamed
+    /// later (its parent's stamp changes, not the files') is still found.
+    @Test func findingsKeptInTheCacheAreGivenAgainAndARenamedFolderIsFound() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try verify().isClean)
+        try flipByteKeepingMtime(try artifact())
+        let first = try verify()
+        #expect(first.issues.count == 1)
+        let record = try String(contentsOfFile: dir + "/.folio/cache/verify/112001", encoding: .utf8)
+        #expect(record.contains("\nissues ["))
+        let again = try verify()
+        #expect(again.issues == first.issues)
+        #expect(again.heldBack == first.heldBack)
+        let counts: [Int] = [again.events, again.files, again.bytes]
+        #expect(counts == [first.events, first.files, first.bytes])
+        let files = dir + "/students/113001/files"
+        let item = try FileManager.default.contentsOfDirectory(atPath: files).sorted()[0]
+        try FileManager.default.moveItem(atPath: files + "/" + item, toPath: files + "/moved")
+        let moved = try verify().issues.map(\.path)
+        #expect(moved.contains { $0.hasPrefix("students/113001/files/moved/") })  // a stray now
+        #expect(moved.contains { $0.hasPrefix("students/113001/files/\(item)/") })  // and missing where it was
+    }
+
     /// The cache is trusted for what it records, so someone able to rewrite it could hide a change from a
     /// quick check; `--full` reads everything again and finds it.
     @Test func fullIgnoresARewrittenCache() throws {

@@ -73,9 +73,11 @@ public enum Verifier {
     private static func checkStudent(_ number: String, _ ws: Workspace, school: SchoolState, schoolDigest: String,
                                      cache: VerifyCache, full: Bool, now: Int64) -> VerifyCache.Record {
         let base = ws.studentDir(number)
+        if !full, let unchanged = cache.unchanged(number, base: base, school: schoolDigest) { return unchanged }
         let old = full ? nil : cache.read(number)
         let listing = VerifyCache.listing(base, previous: old?.listing)
         if var old, old.school == schoolDigest, old.listing.elementsEqual(listing, by: { $0.path == $1.path && $0.stamp == $1.stamp }) {
+            // Reached when a stamp moved and came back, or a name cannot be stamped (`unchanged` gives up on both).
             old.forget()
             return old
         }
