@@ -147,13 +147,20 @@ public struct SignedEvent: Codable, Hashable, Sendable {
     /// `signatureChecked`: the caller has already read these very bytes (it compared their SHA-256 with
     /// that of bytes this function found validly signed), so the Ed25519 check is not repeated.
     public static func readCanonical(_ bytes: [UInt8], signatureChecked: Bool = false) -> StoredEvent? {
+        guard let (id, signed, canonical) = readCanonicalUnchecked(bytes) else { return nil }
+        return StoredEvent(id: id, signed: signed,
+                           signatureIsValid: signatureChecked
+                               || SignatureCheck.isValid(signature: signed.signature, bytes: bytes[canonical], publicKey: signed.event.key),
+                           fileIsCanonical: true)
+    }
+
+    /// The fast path without the signature check: the id, the signed event and where its canonical bytes
+    /// lie in `bytes`. For a caller that checks the signature itself later (an export checks them while it
+    /// writes the bundle) and must not trust the event before then.
+    public static func readCanonicalUnchecked(_ bytes: [UInt8]) -> (id: String, signed: SignedEvent, canonical: Range<Int>)? {
         guard let (value, range, signature) = CanonicalParser.parseSignedEvent(bytes),
               let event = Event(canonical: value) else { return nil }
-        let canonical = bytes[range]
-        return StoredEvent(id: SHA256Hex.of(canonical), signed: SignedEvent(event: event, signature: signature),
-                           signatureIsValid: signatureChecked
-                               || SignatureCheck.isValid(signature: signature, bytes: canonical, publicKey: event.key),
-                           fileIsCanonical: true)
+        return (SHA256Hex.of(bytes[range]), SignedEvent(event: event, signature: signature), range)
     }
 }
 
