@@ -34,10 +34,25 @@ public struct TarReader: Sendable {
     public func extract(
         _ source: TarSource, intoNewDirectory stagingPath: String, expectedEntryCount: Int? = nil
     ) throws(TarError) -> [TarEntry] {
+        try extract(source, intoNewDirectory: stagingPath, expectedEntryCount: expectedEntryCount, extracted: nil)
+    }
+
+    /// The same, handing each entry to `each` once it is complete (a file written and closed in the
+    /// folder) instead of returning them all: a caller can check an entry, or start work on it, while the
+    /// rest is still being extracted, and a 100,000-entry archive is not held in memory as a list.
+    public func extract(_ source: TarSource, intoNewDirectory stagingPath: String,
+                        each: @escaping (TarEntry) -> Void) throws(TarError) {
+        _ = try extract(source, intoNewDirectory: stagingPath, expectedEntryCount: nil, extracted: each)
+    }
+
+    private func extract(
+        _ source: TarSource, intoNewDirectory stagingPath: String, expectedEntryCount: Int?,
+        extracted: ((TarEntry) -> Void)?
+    ) throws(TarError) -> [TarEntry] {
         try LibarchiveLocale.ensure()
         let staging = try StagingDirectory.create(at: stagingPath)
         do throws(TarError) {
-            let entries = try read(source, into: staging, expectedEntryCount: expectedEntryCount)
+            let entries = try read(source, into: staging, expectedEntryCount: expectedEntryCount, extracted: extracted)
             staging.closeRoot()
             return entries
         } catch {
@@ -49,7 +64,8 @@ public struct TarReader: Sendable {
     // MARK: Reading
 
     private func read(
-        _ source: TarSource, into staging: StagingDirectory?, expectedEntryCount: Int?
+        _ source: TarSource, into staging: StagingDirectory?, expectedEntryCount: Int?,
+        extracted: ((TarEntry) -> Void)? = nil
     ) throws(TarError) -> [TarEntry] {
         try LibarchiveLocale.ensure()
         guard let archive = archive_read_new() else { throw .libarchive(path: nil, detail: "out of memory") }
@@ -59,6 +75,7 @@ public struct TarReader: Sendable {
             throw .libarchive(path: nil, detail: TarWriter.lastError(archive))
         }
         var session = ReadSession(archive: archive, limits: limits, staging: staging)
+        session.extracted = extracted
         let entries: [TarEntry]
         switch source {
         case .file(let path):
@@ -115,6 +132,10 @@ private struct ReadSession {
     var names = NameTable()
     var totalBytes: Int64 = 0
     var entries: [TarEntry] = []
+    /// Entries read so far and the last one's path (`entries` stays empty when they go to `extracted`).
+    var count = 0
+    var lastPath: String?
+    var extracted: ((TarEntry) -> Void)?
 
     // File-type bits as libarchive reports them (POSIX values; the C macros don't import into Swift).
     static let typeMask: UInt32 = FOLIO_AE_IFMT
@@ -150,9 +171,9 @@ private struct ReadSession {
     /// Turns a failed `archive_read_next_header` into the error a clerk should see.
     private func headerError(_ status: Int32) -> TarError {
         let detail = TarWriter.lastError(archive)
-        let after = entries.last?.path
+        let after = lastPath
         // Before the first header libarchive has not recognised a format: zip, gzip, random or empty.
-        if entries.isEmpty && archive_format(archive) == 0 {
+        if count == 0 && archive_format(archive) == 0 {
             return .notATarArchive(detail: detail)
         }
         if detail.localizedCaseInsensitiveContains("truncated") {
@@ -170,7 +191,7 @@ private struct ReadSession {
         var nameBytes = Self.pathnameBytes(header)
         let shown = String(decoding: nameBytes, as: UTF8.self)
 
-        if entries.count >= limits.maxEntries {
+        if count >= limits.maxEntries {
             throw .tooManyEntries(path: shown, limit: limits.maxEntries)
         }
 
@@ -209,7 +230,7 @@ private struct ReadSession {
         switch kind {
         case .directory:
             try staging?.makeDirectory(path)
-            entries.append(TarEntry(path: path, kind: .directory, size: 0, sha256: nil))
+            record(TarEntry(path: path, kind: .directory, size: 0, sha256: nil))
         case .file:
             guard archive_entry_size_is_set(header) != 0 else {
                 throw .libarchive(path: path, detail: "the header gives no size")
@@ -225,8 +246,15 @@ private struct ReadSession {
             }
             totalBytes = total
             let digest = try copyData(path: path, size: size, buffer: buffer)
-            entries.append(TarEntry(path: path, kind: .file, size: size, sha256: digest))
+            record(TarEntry(path: path, kind: .file, size: size, sha256: digest))
         }
+    }
+
+    /// Kept in the list, or handed to the caller's `extracted` instead.
+    private mutating func record(_ entry: TarEntry) {
+        count += 1
+        lastPath = entry.path
+        if let extracted { extracted(entry) } else { entries.append(entry) }
     }
 
     /// Streams one entry's data through the fixed buffer, hashing it and (when extracting) writing it.

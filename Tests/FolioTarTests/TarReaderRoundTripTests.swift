@@ -24,6 +24,33 @@ import Testing
         }
     }
 
+    /// The streaming form hands over what the list form returns, in archive order, each file already
+    /// complete on disk (openssl reads it inside the callback) and nothing kept once handed over.
+    @Test func extractEachHandsOverEveryEntryWhenItsFileIsComplete() throws {
+        let dir = try TemporaryDirectory()
+        let archive = dir.child("bundle.tar")
+        let written = try TarWriter.writeArchive(atPath: archive, SampleArchives.inputs())
+        let staging = dir.child("staging")
+        var handed: [TarEntry] = []
+        var onDisk: [String: String] = [:]
+        try TarReader().extract(.file(path: archive), intoNewDirectory: staging) { entry in
+            handed.append(entry)
+            if entry.kind == .file { onDisk[entry.path] = try? opensslSHA256(ofFile: staging + "/" + entry.path) }
+        }
+        #expect(handed == written)
+        let files = written.filter { $0.kind == .file }
+        #expect(!files.isEmpty)
+        for entry in files { #expect(onDisk[entry.path] == entry.sha256, "\(entry.path) was not complete when handed over") }
+        // A failure part-way still removes the folder, as the list form does.
+        var truncated = try Data(contentsOf: URL(fileURLWithPath: archive))
+        truncated = truncated.prefix(truncated.count / 2)
+        try truncated.write(to: URL(fileURLWithPath: dir.child("cut.tar")))
+        #expect(throws: TarError.self) {
+            try TarReader().extract(.file(path: dir.child("cut.tar")), intoNewDirectory: dir.child("cut")) { _ in }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.child("cut")))
+    }
+
     @Test func extractedFilesAndFoldersGetFixedModes() throws {
         let dir = try TemporaryDirectory()
         let staging = dir.child("staging")

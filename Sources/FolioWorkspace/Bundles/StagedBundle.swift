@@ -18,6 +18,8 @@ struct StagedBundle {
     var files: [String: Int64] = [:]
     /// Every file the bundle's uploads need, by workspace path.
     var declaredFiles: Set<String> = []
+    /// Records read while the bundle was extracted (`RecordPrefetch`), by path; used up by `readEntries`.
+    var prefetched: [String: Result<ReadRecord, FolioError>] = [:]
 
     /// A student record in the bundle: where it is staged, its id, and the SHA-256 of its file as the
     /// signed header promised (and extraction confirmed).
@@ -78,104 +80,53 @@ struct StagedBundle {
     }
 
     private static func extract(file: String, label: String, staging: String,
-                                refuse: (String, String) -> FolioError) throws(FolioError) -> StagedBundle {
-        let entries: [TarEntry]
+                                refuse: @escaping (String, String) -> FolioError) throws(FolioError) -> StagedBundle {
+        // Each entry is checked against the signed header as it comes out of the archive (the header is
+        // its first entry), and records are read and their signatures checked on the other core
+        // meanwhile: extraction keeps one core busy, and a whole school's 50,000 Ed25519 checks fit beside it.
+        let contents = ContentsCheck(staging: staging, refuse: refuse)
+        let early = RecordPrefetch(staging: staging, label: label)
+        defer { early.stop() }
         do {
-            entries = try TarReader().extract(.file(path: file), intoNewDirectory: staging)
+            try TarReader().extract(.file(path: file), intoNewDirectory: staging) { entry in
+                contents.see(entry)
+                if entry.kind == .file, recordOwner(entry.path) != nil { early.add(entry.path) }
+            }
         } catch {
             throw refuse(error.message, error.hint)
         }
-        return try check(file: file, label: label, staging: staging, entries: entries, refuse: refuse)
-    }
-
-    private static func check(file: String, label: String, staging: String, entries: [TarEntry],
-                              refuse: (String, String) -> FolioError) throws(FolioError) -> StagedBundle {
-        let again = "Ask the sender to export the bundle again and bring a fresh copy."
-        guard let first = entries.first, first.path == BundleHeader.entryName, first.kind == .file else {
-            throw refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
-                         "Only files written by `folio bundle export` or `folio sync` can be imported.")
-        }
-        // `bundle.json` with the signature optional, so a missing one can be told from a damaged file.
-        struct HeaderFile: Decodable {
-            var header: BundleHeader
-            var signature: String?
-        }
-        let headerFile: HeaderFile
-        do {
-            headerFile = try JSONDecoder().decode(HeaderFile.self,
-                                                  from: Data(try FileIO.readAll(staging + "/" + BundleHeader.entryName)))
-        } catch {
-            throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
-        }
-        let header = headerFile.header
-        guard header.format == BundleHeader.format else {
-            throw refuse("it is in format \(header.format), which this version of folio does not know.",
-                         "Update folio on this machine to the version the sender uses.")
-        }
-        guard let signature = headerFile.signature, !signature.isEmpty else {
-            throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
-        }
-        let signed = SignedBundleHeader(header: header, signature: signature)
-        guard signed.signatureIsValid else {
-            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
-        }
-        guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
-        // Completeness: the archive must hold exactly the promised entries. A tar cut at an entry
-        // boundary reads as a clean end, so a missing tail shows up here.
-        let files = entries.dropFirst().filter { $0.kind == .file }
-        let promised = Dictionary(header.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        guard promised.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
-        var seen = Set<String>()
-        for entry in files {
-            // Names are compared byte for byte: libarchive may normalise a pax name, the signed header is the truth.
-            guard let expected = promised[entry.path], Array(expected.path.utf8) == Array(entry.path.utf8) else {
-                throw refuse("it holds \(entry.path), which its signed header does not list.", again)
-            }
-            guard entry.size == expected.size, entry.sha256 == expected.sha256 else {
-                throw refuse("the file \(entry.path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
-            }
-            seen.insert(entry.path)
-        }
-        if seen.count != header.entries.count {
-            let missing = header.entries.map(\.path).filter { !seen.contains($0) }.sorted()
-            throw refuse("it is incomplete: \(missing.count) of its \(header.entries.count) files are missing (first: \(missing[0])). It was probably cut short while copying.",
-                         "Copy the bundle onto the stick again, wait until the copy has finished, then eject the stick safely.")
-        }
-        return StagedBundle(file: file, id: id, header: header, staging: staging)
+        let (header, id) = try contents.finish()
+        var bundle = StagedBundle(file: file, id: id, header: header, staging: staging)
+        bundle.prefetched = early.finish()
+        return bundle
     }
 
     /// What reading one record leaves behind: school records are kept whole (they are few); of a student
     /// record only its kind and the files it declares.
-    private enum ReadRecord: Sendable {
+    enum ReadRecord: Sendable {
         case school(StoredEvent)
-        case student(String, id: String, kind: EventKind, declares: [String: (size: Int, sha256: String)])
+        /// `declares` is a list rather than a dictionary: 40,000 one-entry dictionaries were 8 MB.
+        case student(String, id: String, kind: EventKind, declares: [(path: String, size: Int, sha256: String)])
     }
 
     /// Sorts the entries into events and files, refusing anything else.
     private mutating func readEntries(refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
-        // Reading a record checks its signature, the dearest step: read all the records on every core
-        // first, then sort them in header order.
-        let paths = header.entries.map(\.path)
-        let me = self
-        let read = Parallel.map(paths.count) { i -> Result<ReadRecord, FolioError>? in
-            // Only records are read here; files and anything else are sorted below.
-            guard let student = Self.recordOwner(paths[i]) else { return nil }
-            do throws(FolioError) {
-                let e = try me.event(paths[i], student: student, refuse: Self.refuser(me.fileLabel))
-                guard let number = student else { return .success(.school(e)) }
-                var declares: [String: (size: Int, sha256: String)] = [:]
-                if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
-                    for f in u.files { declares["students/\(number)/" + f.path(item: u.item)] = (f.size, f.sha256) }
-                }
-                return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
-            } catch { return .failure(error) }
+        // Reading a record checks its signature, the dearest step. Most were read while the bundle was
+        // extracted; any left are read here on every core. Then they are sorted in header order.
+        var read = prefetched
+        prefetched = [:]
+        // Only records are read here; files and anything else are sorted below.
+        let (staging, label) = (staging, fileLabel)
+        let late = header.entries.map(\.path).filter { read[$0] == nil && Self.recordOwner($0) != nil }
+        for (path, result) in zip(late, Parallel.map(late.count) { Self.readRecord(late[$0], staging: staging, label: label) }) {
+            read[path] = result
         }
         // Every file must be one an upload in the bundle declares, with that size and hash (the hash
         // was already checked against the header, and the header names it in the path's folder).
         var declared: [String: (size: Int, sha256: String)] = [:]
-        for (entry, result) in zip(header.entries, read) {
-            if let result {
+        for entry in header.entries {
+            if let result = read.removeValue(forKey: entry.path) {
                 switch try result.get() {
                 case .school(let e):
                     guard header.kind.admits(e.event.kind) else {
@@ -187,7 +138,7 @@ struct StagedBundle {
                         throw refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(entry.path)).", again)
                     }
                     studentRecords[number, default: []].append(Record(path: entry.path, id: id, sha256: entry.sha256))
-                    declared.merge(declares) { a, _ in a }
+                    for d in declares where declared[d.path] == nil { declared[d.path] = (d.size, d.sha256) }
                 }
                 continue
             }
@@ -210,14 +161,30 @@ struct StagedBundle {
 
     /// For a record's path, whose record it is: `.some(nil)` for `school/events/<id>.json`, the student number
     /// for `students/<no>/events/<id>.json`; nil for any other path.
-    private static func recordOwner(_ path: String) -> String?? {
+    static func recordOwner(_ path: String) -> String?? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 3, parts[0] == "school", parts[1] == "events" { return .some(nil) }
         if parts.count == 4, parts[0] == "students", parts[2] == "events" { return .some(String(parts[1])) }
         return nil
     }
 
-    private func event(_ path: String, student: String?, refuse: (String, String) -> FolioError) throws(FolioError) -> StoredEvent {
+    /// Reads and checks the record staged at `path`, keeping what `readEntries` needs of it; nil when
+    /// `path` is not a record's.
+    static func readRecord(_ path: String, staging: String, label: String) -> Result<ReadRecord, FolioError>? {
+        guard let student = recordOwner(path) else { return nil }
+        do throws(FolioError) {
+            let e = try event(path, staging: staging, student: student, refuse: refuser(label))
+            guard let number = student else { return .success(.school(e)) }
+            var declares: [(path: String, size: Int, sha256: String)] = []
+            if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
+                declares = u.files.map { ("students/\(number)/" + $0.path(item: u.item), $0.size, $0.sha256) }
+            }
+            return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
+        } catch { return .failure(error) }
+    }
+
+    private static func event(_ path: String, staging: String, student: String?,
+                              refuse: (String, String) -> FolioError) throws(FolioError) -> StoredEvent {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
         if let student {
             do { try WorkspaceSession.checkStudentNumber(student) } catch {
@@ -227,7 +194,7 @@ struct StagedBundle {
         let name = FileIO.lastComponent(of: path)
         // A record travels exactly as stored: canonical bytes, named by its id. The strict reader is tried
         // first so that a canonical record's signature is checked once.
-        guard let bytes = try? FileIO.readAll(stagedPath(path)) else { throw refuse("the record \(path) cannot be read.", again) }
+        guard let bytes = try? FileIO.readAll(staging + "/" + path) else { throw refuse("the record \(path) cannot be read.", again) }
         let fast = SignedEvent.readCanonical(bytes)
         guard let stored = fast ?? SignedEvent.readStored(bytes) else {
             throw refuse("the record \(path) cannot be read.", again)

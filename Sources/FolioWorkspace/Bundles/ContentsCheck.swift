@@ -1,0 +1,106 @@
+import FolioCore
+import FolioTar
+import Foundation
+
+/// Checks a bundle against its own signed header while it is extracted: the first entry must be the
+/// header, signed and readable; every file after it must be one the header lists, with the size and
+/// SHA-256 it promises; and at the end nothing it promises may be missing.
+///
+/// Checking each entry as it comes means the archive's 100,000 entries are never held as a list. The
+/// first problem found is kept and reported by `finish`, after extraction: an archive that is also
+/// broken further on is reported as broken, as it was when the checks came after extraction.
+final class ContentsCheck {
+    private let staging: String
+    private let refuse: (String, String) -> FolioError
+    private let again = "Ask the sender to export the bundle again and bring a fresh copy."
+    private var entries = 0
+    private var header: BundleHeader?
+    private var id = ""
+    /// Index in `header.entries` of every promised path, and which of them have been found.
+    private var promised: [String: Int] = [:]
+    private var found: [Bool] = []
+    private var foundCount = 0
+    private var refusal: FolioError?
+
+    init(staging: String, refuse: @escaping (String, String) -> FolioError) {
+        self.staging = staging
+        self.refuse = refuse
+    }
+
+    /// One entry, complete in the staging folder.
+    func see(_ entry: TarEntry) {
+        entries += 1
+        guard refusal == nil else { return }
+        do throws(FolioError) {
+            if entries == 1 { try readHeader(entry) } else { try compare(entry) }
+        } catch {
+            refusal = error
+        }
+    }
+
+    /// The header and the bundle's id, once every entry has been seen; the first problem otherwise.
+    func finish() throws(FolioError) -> (BundleHeader, String) {
+        if entries == 0 { try readHeader(nil) }
+        if let refusal { throw refusal }
+        guard let header else { throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again) }
+        // Completeness: a tar cut at an entry boundary reads as a clean end, so a missing tail shows up here.
+        if foundCount != header.entries.count {
+            let missing = zip(header.entries, found).filter { !$0.1 }.map(\.0.path).sorted()
+            throw refuse("it is incomplete: \(missing.count) of its \(header.entries.count) files are missing (first: \(missing[0])). It was probably cut short while copying.",
+                         "Copy the bundle onto the stick again, wait until the copy has finished, then eject the stick safely.")
+        }
+        return (header, id)
+    }
+
+    private func readHeader(_ first: TarEntry?) throws(FolioError) {
+        guard let first, first.path == BundleHeader.entryName, first.kind == .file else {
+            throw refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
+                         "Only files written by `folio bundle export` or `folio sync` can be imported.")
+        }
+        // `bundle.json` with the signature optional, so a missing one can be told from a damaged file.
+        struct HeaderFile: Decodable {
+            var header: BundleHeader
+            var signature: String?
+        }
+        let headerFile: HeaderFile
+        do {
+            headerFile = try JSONDecoder().decode(HeaderFile.self,
+                                                  from: try Data(contentsOf: URL(fileURLWithPath: staging + "/" + BundleHeader.entryName)))
+        } catch {
+            throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
+        }
+        let header = headerFile.header
+        guard header.format == BundleHeader.format else {
+            throw refuse("it is in format \(header.format), which this version of folio does not know.",
+                         "Update folio on this machine to the version the sender uses.")
+        }
+        guard let signature = headerFile.signature, !signature.isEmpty else {
+            throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
+        }
+        guard SignedBundleHeader(header: header, signature: signature).signatureIsValid else {
+            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
+        }
+        guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
+        promised = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
+        guard promised.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
+        found = Array(repeating: false, count: header.entries.count)
+        self.header = header
+        self.id = id
+    }
+
+    private func compare(_ entry: TarEntry) throws(FolioError) {
+        guard let header, entry.kind == .file else { return }
+        // Names are compared byte for byte: libarchive may normalise a pax name, the signed header is the truth.
+        guard let i = promised[entry.path], header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
+            throw refuse("it holds \(entry.path), which its signed header does not list.", again)
+        }
+        let expected = header.entries[i]
+        guard entry.size == expected.size, entry.sha256 == expected.sha256 else {
+            throw refuse("the file \(entry.path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
+        }
+        if !found[i] {
+            found[i] = true
+            foundCount += 1
+        }
+    }
+}
