@@ -50,4 +50,30 @@ import Testing
                           naming: [record, "changed after it was signed", "verify"], workspace: ws, unchangedFrom: before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: usb).isEmpty, "a partial bundle was left on the stick")
     }
+
+    /// A record copied into another student's folder (a careless backup, a misplaced file) travels under the
+    /// student it names, once: filed under the folder it sits in, the receiving kiosk would refuse the bundle.
+    @Test func aRecordInAnotherStudentsFolderTravelsUnderItsOwnStudent() throws {
+        let ws = try SampleCopy()
+        let usb = ws.scratch("usb")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        let record = try firstFile(under: "students/112001/events", ws, suffix: ".json")
+        let name = (record as NSString).lastPathComponent
+        try FileManager.default.copyItem(atPath: ws.path(record), toPath: ws.path("students/112002/events/" + name))
+        let result = try ws.folio(as: "IT1", ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", usb])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("uploads-") })
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["-tf", usb + "/" + bundle]
+        let listing = ws.scratch("listing.txt")
+        _ = FileManager.default.createFile(atPath: listing, contents: nil)
+        tar.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: listing))
+        try tar.run()
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let names = try String(contentsOfFile: listing, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(names.filter { $0 == "students/112001/events/" + name }.count == 1)
+        #expect(!names.contains("students/112002/events/" + name))
+    }
 }

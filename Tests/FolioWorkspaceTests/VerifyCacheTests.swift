@@ -1,6 +1,6 @@
 import FolioCore
 import FolioTestSupport
-import FolioWorkspace
+@testable import FolioWorkspace
 import Foundation
 import Testing
 
@@ -87,6 +87,23 @@ import Testing
         let moved = try verify().issues.map(\.path)
         #expect(moved.contains { $0.hasPrefix("students/113001/files/moved/") })  // a stray now
         #expect(moved.contains { $0.hasPrefix("students/113001/files/\(item)/") })  // and missing where it was
+    }
+
+    /// The quick path itself: a record is taken as it stands while every stamp it lists holds, and not once
+    /// one of them moves (a byte changed in place, its modification time put back) or the school view differs.
+    @Test func theQuickCheckTakesARecordOnlyWhileEveryStampHolds() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try verify().isClean)
+        let ws = try Workspace.open(dir)
+        let cache = VerifyCache(ws)
+        let school = SHA256Hex.of(try FileIO.readAll(ws.schoolViewPath))
+        let base = ws.studentDir("112001")
+        let kept = try #require(cache.unchanged("112001", base: base, school: school))
+        #expect(kept.issues.isEmpty && kept.files > 0)
+        #expect(cache.unchanged("112001", base: base, school: String(repeating: "0", count: 64)) == nil)
+        try flipByteKeepingMtime(try artifact())
+        #expect(cache.unchanged("112001", base: base, school: school) == nil)
+        #expect(cache.unchanged("112002", base: ws.studentDir("112002"), school: school) != nil)
     }
 
     /// The cache is trusted for what it records, so someone able to rewrite it could hide a change from a

@@ -131,7 +131,9 @@ extension WorkspaceSession {
             if checks.wait() != nil { throw .writerUnusable }
             try writer.finish()
         } catch {
-            if let forged = checks.failure {
+            // Every check is finished before the error is chosen: a record changed after it was signed is
+            // reported whatever else went wrong first, as when records were checked before writing.
+            if let forged = checks.wait() {
                 throw FolioError(.workspaceDamaged, "The record \(forged) in this workspace was changed after it was signed, so no bundle was written.",
                                  hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
             }
@@ -184,7 +186,9 @@ extension WorkspaceSession {
         for name in FileIO.list(dir) {
             guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(dir + "/" + name) else { continue }
             let event: Event
-            if let (id, signed, _) = SignedEvent.readCanonicalUnchecked(bytes) {
+            // A record filed in a folder other than its student's (a copied folder, a misplaced file) takes
+            // the other path, which files it under the student it names, as export always did.
+            if let (id, signed, _) = SignedEvent.readCanonicalUnchecked(bytes), signed.event.student == number {
                 guard name == id + ".json", kind.admits(signed.event.kind) else { continue }
                 event = signed.event
                 out.0.append(OutEvent(path: "students/\(number)/events/\(name)", size: Int64(bytes.count),

@@ -27,6 +27,9 @@ final class ContentsCheck {
         self.refuse = refuse
     }
 
+    /// Whether a problem has been found already.
+    var refused: Bool { refusal != nil }
+
     /// One entry, complete in the staging folder.
     func see(_ entry: TarEntry) {
         entries += 1

@@ -47,8 +47,9 @@ final class RecordPrefetch: @unchecked Sendable {
         return out
     }
 
-    /// The bundle is refused: drops what is queued and waits for the thread, so nothing reads the staging
-    /// folder after the import has given up. Does nothing more after `finish`.
+    /// The bundle is refused: drops what is queued and waits for the thread, so that no thread is left
+    /// reading once the import has given up (a read from a staging folder already removed just fails).
+    /// Does nothing more after `finish`.
     func stop() {
         condition.lock()
         next = queue.count

@@ -90,7 +90,8 @@ struct StagedBundle {
         do {
             try TarReader().extract(.file(path: file), intoNewDirectory: staging) { entry in
                 contents.see(entry)
-                if entry.kind == .file, recordOwner(entry.path) != nil { early.add(entry.path) }
+                // Once the bundle is refused, its records are not worth checking.
+                if entry.kind == .file, !contents.refused, recordOwner(entry.path) != nil { early.add(entry.path) }
             }
         } catch {
             throw refuse(error.message, error.hint)
@@ -177,7 +178,11 @@ struct StagedBundle {
             guard let number = student else { return .success(.school(e)) }
             var declares: [(path: String, size: Int, sha256: String)] = []
             if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
-                declares = u.files.map { ("students/\(number)/" + $0.path(item: u.item), $0.size, $0.sha256) }
+                // A name listed twice in one upload: the last one counts, as everywhere else.
+                var last: [String: Int] = [:]
+                for (i, f) in u.files.enumerated() { last[f.path(item: u.item)] = i }
+                declares = u.files.enumerated().filter { last[$0.element.path(item: u.item)] == $0.offset }
+                    .map { ("students/\(number)/" + $0.element.path(item: u.item), $0.element.size, $0.element.sha256) }
             }
             return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
         } catch { return .failure(error) }
