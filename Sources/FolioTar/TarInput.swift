@@ -22,23 +22,16 @@ extension TarWriter {
     public func appendAll(_ inputs: [TarInput]) throws(TarError) -> [TarEntry] {
         var entries: [TarEntry] = []
         entries.reserveCapacity(inputs.count)
-        try appendAll(inputs) { entries.append($0) }
-        return entries
-    }
-
-    /// The same, handing each entry written to `written` instead of keeping them all: a caller checking
-    /// 100,000 hashes need not hold 100,000 entries.
-    public func appendAll(_ inputs: [TarInput], each written: (TarEntry) throws(TarError) -> Void) throws(TarError) {
-        // Compared through their UTF-8 views, which allocate nothing: a 100,000-entry bundle would
+        // Compared through their UTF-8 views, which allocate nothing: a 100,000-entry archive would
         // otherwise hold a byte-array copy of every path while it is written.
-        let sorted = inputs.sorted { ByteOrder.less($0.path, $1.path) }
-        for input in sorted {
+        for input in inputs.sorted(by: { ByteOrder.less($0.path, $1.path) }) {
             switch input {
-            case .directory(let path): try written(try appendDirectory(path))
-            case .bytes(let path, let data): try written(try appendFile(path, bytes: data))
-            case .file(let path, let source): try written(try appendFile(path, contentsOf: source))
+            case .directory(let path): entries.append(try appendDirectory(path))
+            case .bytes(let path, let data): entries.append(try appendFile(path, bytes: data))
+            case .file(let path, let source): entries.append(try appendFile(path, contentsOf: source))
             }
         }
+        return entries
     }
 
     /// Writes a complete archive of `inputs` to a new file at `path` (which must not exist). On any

@@ -106,10 +106,17 @@ extension WorkspaceSession {
         let order = (0..<(events.count + files.count)).sorted { entryPath($0).utf8.lexicographicallyPrecedes(entryPath($1).utf8) }
         let root = workspace.root + "/"
         var damaged: String?
-        // Records read without their signature checked are checked meanwhile; the bundle is finished only
+        // Records read without their signature checked are checked meanwhile, on the other core: read
+        // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
+        // hash, so what travels is what was checked) and be validly signed. The bundle is finished only
         // once all have passed, and a failure stops the writing at the next entry.
-        let checks = SignatureChecks(root: workspace.root, events.filter(\.checkLater))
+        let checks = BackgroundQueue<(path: String, sha256: String), String> { record in
+            guard let bytes = try? FileIO.readAll(root + record.path), SHA256Hex.of(bytes) == record.sha256,
+                  let stored = SignedEvent.readCanonical(bytes), stored.signatureIsValid else { return record.path }
+            return nil
+        }
         defer { checks.stop() }
+        for e in events where e.checkLater { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
             let writer = try TarWriter(fileDescriptor: fd)
             // `bundle.json` sorts before `school/` and `students/`: it goes first.
@@ -126,17 +133,14 @@ extension WorkspaceSession {
                     damaged = path
                     throw .writerUnusable
                 }
-                if checks.failure != nil { throw .writerUnusable }
+                if checks.hasOutput { throw .writerUnusable }
             }
-            if checks.wait() != nil { throw .writerUnusable }
+            if !checks.finish().isEmpty { throw .writerUnusable }
             try writer.finish()
         } catch {
             // Every check is finished before the error is chosen: a record changed after it was signed is
             // reported whatever else went wrong first, as when records were checked before writing.
-            if let forged = checks.wait() {
-                throw FolioError(.workspaceDamaged, "The record \(forged) in this workspace was changed after it was signed, so no bundle was written.",
-                                 hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
-            }
+            if let forged = checks.finish().first { throw Self.forgedRecord(forged) }
             if let damaged {
                 throw FolioError(.workspaceDamaged, "The file \(damaged) in this workspace no longer matches its record, so no bundle was written.",
                                  hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
@@ -154,15 +158,17 @@ extension WorkspaceSession {
     /// written, so a whole-school bundle does not hold 50,000 records in memory; others keep their bytes.
     static func outEvent(_ e: StoredEvent) throws(FolioError) -> OutEvent {
         let path = e.event.student.map { "students/\($0)/events/\(e.id).json" } ?? "school/events/\(e.id).json"
-        guard e.signatureIsValid else {
-            throw FolioError(.workspaceDamaged, "The record \(path) in this workspace was changed after it was signed, so no bundle was written.",
-                             hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
-        }
+        guard e.signatureIsValid else { throw forgedRecord(path) }
         let bytes: [UInt8]
         do { bytes = try e.signed.fileBytes() } catch {
             throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
         }
         return OutEvent(path: path, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes), bytes: e.fileIsCanonical ? nil : bytes)
+    }
+
+    private static func forgedRecord(_ path: String) -> FolioError {
+        FolioError(.workspaceDamaged, "The record \(path) in this workspace was changed after it was signed, so no bundle was written.",
+                   hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
     }
 
     /// The files an upload record brings, as bundle entries.
@@ -176,7 +182,7 @@ extension WorkspaceSession {
 
     /// One student's records of a bundle of `kind` and the files they bring. The signatures of canonical
     /// records (every record folio writes) are not checked here but while the bundle is written, on the
-    /// other core (`SignatureChecks`): on a whole-school export they were a third of the time, spent
+    /// other core (see `write`): on a whole-school export they were a third of the time, spent
     /// before the first byte could be written. Others are read and checked as `outEvent` always did.
     /// Like `Workspace.readEvents`, a file that cannot be read as a record, or whose name is not its id,
     /// is left out.

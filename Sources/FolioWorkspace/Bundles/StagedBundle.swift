@@ -18,8 +18,6 @@ struct StagedBundle {
     var files: [String: Int64] = [:]
     /// Every file the bundle's uploads need, by workspace path.
     var declaredFiles: Set<String> = []
-    /// Records read while the bundle was extracted (`RecordPrefetch`), by path; used up by `readEntries`.
-    var prefetched: [String: Result<ReadRecord, FolioError>] = [:]
 
     /// A student record in the bundle: where it is staged, its id, and the SHA-256 of its file as the
     /// signed header promised (and extraction confirmed).
@@ -69,9 +67,8 @@ struct StagedBundle {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
         }
         do {
-            // The extractor's list of entries (100,000 for a whole school) is dropped once checked.
-            var bundle = try extract(file: file, label: label, staging: staging, refuse: refuse)
-            try bundle.readEntries(refuse: refuse)
+            var (bundle, read) = try extract(file: file, label: label, staging: staging, refuse: refuse)
+            try bundle.readEntries(read, refuse: refuse)
             return bundle
         } catch {
             FileIO.removeTree(staging)
@@ -79,27 +76,29 @@ struct StagedBundle {
         }
     }
 
-    private static func extract(file: String, label: String, staging: String,
-                                refuse: @escaping (String, String) -> FolioError) throws(FolioError) -> StagedBundle {
-        // Each entry is checked against the signed header as it comes out of the archive (the header is
-        // its first entry), and records are read and their signatures checked on the other core
-        // meanwhile: extraction keeps one core busy, and a whole school's 50,000 Ed25519 checks fit beside it.
+    /// Extracts the bundle, checking each entry against the signed header as it comes out of the archive
+    /// (the header is its first entry, `ContentsCheck`), and reads and checks each record on the other core
+    /// as soon as it is extracted: extraction keeps one core busy, and a whole school's 50,000 Ed25519
+    /// checks fit beside it. Returns the bundle and the records read, by path.
+    private static func extract(file: String, label: String, staging: String, refuse: @escaping (String, String) -> FolioError)
+        throws(FolioError) -> (StagedBundle, [String: Result<ReadRecord, FolioError>]) {
         let contents = ContentsCheck(staging: staging, refuse: refuse)
-        let early = RecordPrefetch(staging: staging, label: label)
-        defer { early.stop() }
+        let records = BackgroundQueue<String, (String, Result<ReadRecord, FolioError>)> { path in
+            readRecord(path, staging: staging, label: label).map { (path, $0) }
+        }
+        defer { records.stop() }
         do {
             try TarReader().extract(.file(path: file), intoNewDirectory: staging) { entry in
                 contents.see(entry)
                 // Once the bundle is refused, its records are not worth checking.
-                if entry.kind == .file, !contents.refused, recordOwner(entry.path) != nil { early.add(entry.path) }
+                if entry.kind == .file, !contents.refused, recordOwner(entry.path) != nil { records.add(entry.path) }
             }
         } catch {
             throw refuse(error.message, error.hint)
         }
         let (header, id) = try contents.finish()
-        var bundle = StagedBundle(file: file, id: id, header: header, staging: staging)
-        bundle.prefetched = early.finish()
-        return bundle
+        return (StagedBundle(file: file, id: id, header: header, staging: staging),
+                Dictionary(records.finish(), uniquingKeysWith: { a, _ in a }))
     }
 
     /// What reading one record leaves behind: school records are kept whole (they are few); of a student
@@ -110,14 +109,13 @@ struct StagedBundle {
         case student(String, id: String, kind: EventKind, declares: [(path: String, size: Int, sha256: String)])
     }
 
-    /// Sorts the entries into events and files, refusing anything else.
-    private mutating func readEntries(refuse: (String, String) -> FolioError) throws(FolioError) {
+    /// Sorts the entries into events and files, refusing anything else. `read`: the records read while
+    /// the bundle was extracted, by path; any the header lists that are not there are read here.
+    private mutating func readEntries(_ read: [String: Result<ReadRecord, FolioError>],
+                                      refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
-        // Reading a record checks its signature, the dearest step. Most were read while the bundle was
-        // extracted; any left are read here on every core. Then they are sorted in header order.
-        var read = prefetched
-        prefetched = [:]
-        // Only records are read here; files and anything else are sorted below.
+        var read = read
+        // Only records are read here, on every core; files and anything else are sorted below.
         let (staging, label) = (staging, fileLabel)
         let late = header.entries.map(\.path).filter { read[$0] == nil && Self.recordOwner($0) != nil }
         for (path, result) in zip(late, Parallel.map(late.count) { Self.readRecord(late[$0], staging: staging, label: label) }) {

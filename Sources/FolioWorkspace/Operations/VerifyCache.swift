@@ -167,42 +167,16 @@ struct VerifyCache: Sendable {
     /// any stamp that differs (including an entry that cannot be stamped).
     func unchanged(_ number: String, base: String, school: String) -> Record? {
         guard let bytes = try? FileIO.readAll(path(number)) else { return nil }
-        var at = 0
-        func nextLine() -> ArraySlice<UInt8>? {
-            guard at < bytes.count else { return nil }
-            let end = bytes[at...].firstIndex(of: 10) ?? bytes.count
-            defer { at = end + 1 }
-            return bytes[at..<end]
-        }
-        guard let buildLine = nextLine(), buildLine.elementsEqual(build.utf8),
-              let schoolLine = nextLine(), schoolLine.elementsEqual(("school " + school).utf8),
-              let found = nextLine()?.split(separator: 32), found.count == 4, found[0].elementsEqual("found".utf8),
-              let events = Int(ascii: found[1]), let files = Int(ascii: found[2]), let size = Int(ascii: found[3])
-        else { return nil }
-        var r = Record(school: school, events: events, files: files, bytes: size)
-        // The findings, one line of JSON each, present only when there are any.
-        while at < bytes.count, bytes[at...].starts(with: "issues ".utf8) || bytes[at...].starts(with: "held ".utf8),
-              let line = nextLine() {
-            guard let list = try? JSONDecoder().decode([VerifyIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst()))
-            else { return nil }
-            if line.first == UInt8(ascii: "h") { r.heldBack = list } else { r.issues = list }
-        }
         let baseFD = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard baseFD >= 0 else { return nil }
         defer { close(baseFD) }
         var name = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         var entries = 0
-        while let line = nextLine() {
-            if line.isEmpty { continue }
-            // kind inode size mtime ctime sha256-or-dash path; the path is last and may hold spaces.
-            let f = line.split(separator: 32, maxSplits: 6, omittingEmptySubsequences: false)
-            guard f.count == 7, f[0].count == 1, let inode = UInt64(ascii: f[1]), let sz = Int64(ascii: f[2]),
-                  let mtime = Int64(ascii: f[3]), let ctime = Int64(ascii: f[4]) else { return nil }
+        let record = Self.parse(bytes, build: build, school: school) { expected, _, listed in
             // The folder itself is listed under the empty path and folders end in '/': stamp "." and the
             // name without its slash, so a link put in a folder's place is stamped as the link.
-            var path = f[6]
-            if path.last == UInt8(ascii: "/") { path = path.dropLast() }
-            guard path.count < name.count - 1 else { return nil }
+            let path = listed.last == UInt8(ascii: "/") ? listed.dropLast() : listed
+            guard path.count < name.count - 1 else { return false }
             if path.isEmpty {
                 name[0] = CChar(UInt8(ascii: ".")); name[1] = 0
             } else {
@@ -211,13 +185,13 @@ struct VerifyCache: Sendable {
                     out[path.count] = 0
                 }
             }
-            let expected = FileStamp(kind: f[0].first!, inode: inode, size: sz, mtime: mtime, ctime: ctime)
             guard let now = name.withUnsafeBufferPointer({ FileStamp.of(cString: $0.baseAddress!, in: baseFD) }),
-                  now == expected else { return nil }
+                  now == expected else { return false }
             entries += 1
+            return true
         }
         // A record always lists the folder itself; one that lists nothing was not written by `write`.
-        return entries > 0 ? r : nil
+        return entries > 0 ? record : nil
     }
 
     // MARK: format
@@ -244,27 +218,55 @@ struct VerifyCache: Sendable {
     }
 
     static func decode(_ bytes: [UInt8], build: String) -> Record? {
-        let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-        guard lines.count >= 3, String(decoding: lines[0], as: UTF8.self) == build else { return nil }
-        let school = String(decoding: lines[1], as: UTF8.self)
-        let found = String(decoding: lines[2], as: UTF8.self).split(separator: " ")
-        guard school.hasPrefix("school "), found.count == 4, found[0] == "found",
-              let events = Int(found[1]), let files = Int(found[2]), let size = Int(found[3]) else { return nil }
-        var r = Record(school: String(school.dropFirst(7)), events: events, files: files, bytes: size)
-        for line in lines.dropFirst(3) where !line.isEmpty {
-            if line.starts(with: Array("issues ".utf8)) || line.starts(with: Array("held ".utf8)) {
-                let held = line.first == UInt8(ascii: "h")
-                guard let list = try? JSONDecoder().decode([VerifyIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst())) else { return nil }
-                if held { r.heldBack = list } else { r.issues = list }
-                continue
-            }
+        var listing: [(path: String, stamp: FileStamp)] = []
+        var hashes: [String: String] = [:]
+        guard var r = parse(bytes, build: build, entry: { stamp, sha256, path in
+            let p = String(decoding: path, as: UTF8.self)
+            listing.append((p, stamp))
+            if sha256.count == 64 { hashes[p] = String(decoding: sha256, as: UTF8.self) }
+            return true
+        }) else { return nil }
+        r.listing = listing
+        r.hashes = hashes
+        return r
+    }
+
+    /// Reads a record as `encode` writes it: nil unless it is from this build (and, when `school` is
+    /// given, was checked against that school view) and every line is well formed. Each entry line is
+    /// handed to `entry` as it is read, its hash field and path still as bytes; `entry` returning false
+    /// gives nil at once. The returned record has no listing or hashes of its own.
+    private static func parse(_ bytes: [UInt8], build: String, school: String? = nil,
+                              entry: (FileStamp, _ sha256: ArraySlice<UInt8>, _ path: ArraySlice<UInt8>) -> Bool) -> Record? {
+        var at = 0
+        func nextLine() -> ArraySlice<UInt8>? {
+            guard at < bytes.count else { return nil }
+            let end = bytes[at...].firstIndex(of: 10) ?? bytes.count
+            defer { at = end + 1 }
+            return bytes[at..<end]
+        }
+        guard let buildLine = nextLine(), buildLine.elementsEqual(build.utf8),
+              let schoolLine = nextLine(), schoolLine.starts(with: "school ".utf8),
+              let found = nextLine()?.split(separator: 32), found.count == 4, found[0].elementsEqual("found".utf8),
+              let events = Int(ascii: found[1]), let files = Int(ascii: found[2]), let size = Int(ascii: found[3])
+        else { return nil }
+        let digest = String(decoding: schoolLine.dropFirst(7), as: UTF8.self)
+        if let school, digest != school { return nil }
+        var r = Record(school: digest, events: events, files: files, bytes: size)
+        // The findings, one line of JSON each, present only when there are any.
+        while at < bytes.count, bytes[at...].starts(with: "issues ".utf8) || bytes[at...].starts(with: "held ".utf8),
+              let line = nextLine() {
+            guard let list = try? JSONDecoder().decode([VerifyIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst()))
+            else { return nil }
+            if line.first == UInt8(ascii: "h") { r.heldBack = list } else { r.issues = list }
+        }
+        while let line = nextLine() {
+            if line.isEmpty { continue }
             // Seven fields; the path is last and may hold spaces.
             let f = line.split(separator: 32, maxSplits: 6, omittingEmptySubsequences: false)
             guard f.count == 7, f[0].count == 1, let inode = UInt64(ascii: f[1]), let sz = Int64(ascii: f[2]),
-                  let mtime = Int64(ascii: f[3]), let ctime = Int64(ascii: f[4]) else { return nil }
-            let p = String(decoding: f[6], as: UTF8.self)
-            r.listing.append((p, FileStamp(kind: f[0].first!, inode: inode, size: sz, mtime: mtime, ctime: ctime)))
-            if f[5].count == 64 { r.hashes[p] = String(decoding: f[5], as: UTF8.self) }
+                  let mtime = Int64(ascii: f[3]), let ctime = Int64(ascii: f[4]),
+                  entry(FileStamp(kind: f[0].first!, inode: inode, size: sz, mtime: mtime, ctime: ctime), f[5], f[6])
+            else { return nil }
         }
         return r
     }
