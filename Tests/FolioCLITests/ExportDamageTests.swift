@@ -22,45 +22,74 @@ import Testing
         try h.close()
     }
 
-    @Test func aDamagedArtifactStopsTheExportAndNoBundleIsLeft() throws {
-        let ws = try SampleCopy()
+    /// Changes one character of a record's signature: same length, still canonical JSON, named by the same
+    /// id; only the signature no longer fits.
+    func forgeSignature(_ path: String) throws {
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let sig = try #require(text.range(of: "\"signature\":\""))
+        let at = text.index(sig.upperBound, offsetBy: 5)
+        text.replaceSubrange(at...at, with: text[at] == "A" ? "B" : "A")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    /// A fresh folder standing for the USB stick.
+    func stick(_ ws: SampleCopy) throws -> String {
         let usb = ws.scratch("usb")
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        return usb
+    }
+
+    func exportUploads(_ ws: SampleCopy, to usb: String) throws -> FolioResult {
+        try ws.folio(as: "IT1", ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", usb])
+    }
+
+    /// The export is refused with a message holding `words`; the workspace stays byte for byte as it was
+    /// and nothing is left on the stick.
+    func expectExportRefused(_ ws: SampleCopy, naming words: [String]) throws {
+        let usb = try stick(ws)
+        let before = try ws.snapshot()
+        try expectRefused(try exportUploads(ws, to: usb), naming: words, workspace: ws, unchangedFrom: before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: usb).isEmpty, "a partial bundle was left on the stick")
+    }
+
+    @Test func aDamagedArtifactStopsTheExportAndNoBundleIsLeft() throws {
+        let ws = try SampleCopy()
         let damaged = try firstFile(under: "students/112001/files", ws, suffix: ".pdf")
         try flipOneByte(ws.path(damaged))
-        let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", usb]),
-                          naming: [damaged, "no longer matches", "verify"], workspace: ws, unchangedFrom: before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: usb).isEmpty, "a partial bundle was left on the stick")
+        try expectExportRefused(ws, naming: [damaged, "no longer matches", "verify"])
     }
 
     @Test func aRecordChangedAfterItWasSignedStopsTheExport() throws {
         let ws = try SampleCopy()
-        let usb = ws.scratch("usb")
-        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         let record = try firstFile(under: "students/112001/events", ws, suffix: ".json")
-        var text = try String(contentsOfFile: ws.path(record), encoding: .utf8)
-        // Same length and still canonical JSON, named by the same id: only the signature no longer fits.
-        let sig = try #require(text.range(of: "\"signature\":\""))
-        let at = text.index(sig.upperBound, offsetBy: 5)
-        text.replaceSubrange(at...at, with: text[at] == "A" ? "B" : "A")
-        try text.write(toFile: ws.path(record), atomically: false, encoding: .utf8)
-        let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", usb]),
-                          naming: [record, "changed after it was signed", "verify"], workspace: ws, unchangedFrom: before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: usb).isEmpty, "a partial bundle was left on the stick")
+        try forgeSignature(ws.path(record))
+        try expectExportRefused(ws, naming: [record, "changed after it was signed", "verify"])
+    }
+
+    /// Signatures are checked beside the writing, which stops at the first damaged file; a forged record
+    /// further on is still the one reported, every time, as when every record was checked before writing.
+    @Test func aForgedRecordIsReportedEvenWhenADamagedFileComesFirst() throws {
+        let ws = try SampleCopy()
+        try flipOneByte(ws.path(try firstFile(under: "students/112001/files", ws, suffix: ".pdf")))
+        // An upload, so that the record is one an uploads bundle carries.
+        let events = "students/113001/events"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: ws.path(events)).sorted().first {
+            (try? String(contentsOfFile: ws.path(events + "/" + $0), encoding: .utf8))?.contains("\"kind\":\"item.uploaded\"") == true
+        })
+        let record = events + "/" + name
+        try forgeSignature(ws.path(record))
+        try expectExportRefused(ws, naming: [record, "changed after it was signed", "verify"])
     }
 
     /// A record copied into another student's folder (a careless backup, a misplaced file) travels under the
     /// student it names, once: filed under the folder it sits in, the receiving kiosk would refuse the bundle.
     @Test func aRecordInAnotherStudentsFolderTravelsUnderItsOwnStudent() throws {
         let ws = try SampleCopy()
-        let usb = ws.scratch("usb")
-        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        let usb = try stick(ws)
         let record = try firstFile(under: "students/112001/events", ws, suffix: ".json")
         let name = (record as NSString).lastPathComponent
         try FileManager.default.copyItem(atPath: ws.path(record), toPath: ws.path("students/112002/events/" + name))
-        let result = try ws.folio(as: "IT1", ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", usb])
+        let result = try exportUploads(ws, to: usb)
         #expect(result.status == 0, "\(result.stderr)")
         let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("uploads-") })
         let tar = Process()
