@@ -106,6 +106,7 @@ extension WorkspaceSession {
         let order = (0..<(events.count + files.count)).sorted { entryPath($0).utf8.lexicographicallyPrecedes(entryPath($1).utf8) }
         let root = workspace.root + "/"
         var damaged: String?
+        var forged: [String] = []
         // Records read without their signature checked are checked meanwhile, on the other core: read
         // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
         // hash, so what travels is what was checked) and be validly signed. The bundle is finished only
@@ -135,12 +136,14 @@ extension WorkspaceSession {
                 }
                 if checks.hasOutput { throw .writerUnusable }
             }
-            if !checks.finish().isEmpty { throw .writerUnusable }
+            forged = checks.finish()
+            if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
         } catch {
             // Every check is finished before the error is chosen: a record changed after it was signed is
             // reported whatever else went wrong first, as when records were checked before writing.
-            if let forged = checks.finish().first { throw Self.forgedRecord(forged) }
+            if forged.isEmpty { forged = checks.finish() }
+            if let first = forged.first { throw Self.forgedRecord(first) }
             if let damaged {
                 throw FolioError(.workspaceDamaged, "The file \(damaged) in this workspace no longer matches its record, so no bundle was written.",
                                  hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
