@@ -34,7 +34,7 @@ extension WorkspaceSession {
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
         let plan = try Plan(bundles: [bundle], workspace: workspace, school: school, before: workspace.school(),
                             held: Set(known.map(\.id)), manifestDir: nil)
-        return plan.report(for: bundle, book: PeerBook.load(workspace))
+        return plan.report(for: bundle, index: 0, book: PeerBook.load(workspace))
     }
 
     /// `folio bundle import`: checks every bundle in staging, then lands all of them in one atomic step.
@@ -82,7 +82,7 @@ extension WorkspaceSession {
         let plan = try Plan(bundles: staged, workspace: workspace, school: school, before: self.school, held: held,
                             manifestDir: manifests)
         var book = PeerBook.load(workspace)
-        let reports = staged.map { plan.report(for: $0, book: book) }
+        let reports = staged.indices.map { plan.report(for: staged[$0], index: $0, book: book) }
         try plan.apply(workspace: workspace)
         adoptSchool(known, school)
         // Bookkeeping for smaller bundles next time; losing it is harmless (see PeerBook).
@@ -120,9 +120,12 @@ private struct Plan {
     var schoolEvents: [StoredEvent] = []
     /// Ids of the student records not yet held, by student.
     var newStudentIDs: [String: Set<String>] = [:]
-    /// Workspace path → (bundle staging path).
-    var files: [String: String] = [:]
-    var eventFiles: [String: String] = [:]
+    /// Each bundle's staging folder.
+    let stagings: [String]
+    /// Workspace path → index of the bundle that brings it. (An index rather than the staged path: a
+    /// whole-school bundle brings 90,000 files, and their staged paths were 16 MB.)
+    var files: [String: Int] = [:]
+    var eventFiles: [String: Int] = [:]
     var school: SchoolState
     /// Each re-folded student's new manifest and what the report needs from their view.
     var folded: [String: Folded] = [:]
@@ -141,25 +144,26 @@ private struct Plan {
     init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState, before: SchoolState,
          held knownSchool: Set<String>, manifestDir: String?) throws(FolioError) {
         self.school = school
+        stagings = bundles.map(\.staging)
         // Which bundle brings each new student record (the first that carries it).
         var sources: [String: [(bundle: Int, record: StagedBundle.Record)]] = [:]
         for (index, bundle) in bundles.enumerated() {
             for e in bundle.schoolEvents where !knownSchool.contains(e.id) {
                 let path = "school/events/\(e.id).json"
                 if eventFiles[path] == nil {
-                    eventFiles[path] = bundle.stagedPath(path)
+                    eventFiles[path] = index
                     schoolEvents.append(e)
                 }
             }
             for (number, records) in bundle.studentRecords {
                 for r in records where eventFiles[r.path] == nil && !FileIO.exists(workspace.root + "/" + r.path) {
-                    eventFiles[r.path] = bundle.stagedPath(r.path)
+                    eventFiles[r.path] = index
                     newStudentIDs[number, default: []].insert(r.id)
                     sources[number, default: []].append((index, r))
                 }
             }
             for path in bundle.files.keys.sorted() where files[path] == nil && !FileIO.exists(workspace.root + "/" + path) {
-                files[path] = bundle.stagedPath(path)
+                files[path] = index
             }
         }
         schoolChanged = !schoolEvents.isEmpty
@@ -190,7 +194,8 @@ private struct Plan {
         for (number, result) in zip(numbers, results) { folded[number] = try result.get() }
     }
 
-    func report(for bundle: StagedBundle, book: PeerBook) -> ImportReport {
+    /// `index`: the bundle's place in the list the plan was made from.
+    func report(for bundle: StagedBundle, index: Int, book: PeerBook) -> ImportReport {
         let ids = bundle.allIDs
         let newIDs = Set(schoolEvents.map(\.id) + newStudentIDs.values.flatMap { $0 }).intersection(ids)
         let touched = bundle.studentRecords.keys.filter { number in
@@ -208,7 +213,7 @@ private struct Plan {
            let seen = book.peers[replica]?.sequences[String(bundle.header.sequence)], seen != bundle.id {
             copyWarning = "Two different bundles carry workspace \(replica) number \(bundle.header.sequence): that workspace was probably copied to a second machine. Both were checked and their records are kept; give the copy its own identity by starting it again with `folio init --join`."
         }
-        let newFiles = bundle.files.keys.filter { files[$0] == bundle.stagedPath($0) }.count
+        let newFiles = bundle.files.keys.filter { files[$0] == index }.count
         return ImportReport(file: bundle.fileLabel, bundle: bundle.id, kind: bundle.header.kind, sender: bundle.header.sender,
                             created: bundle.header.created, scope: bundle.header.scope, alreadyHeld: newIDs.isEmpty && newFiles == 0,
                             newEvents: newIDs.count, newFiles: newFiles, students: touched, problems: problems,
@@ -220,8 +225,8 @@ private struct Plan {
         guard !eventFiles.isEmpty || !files.isEmpty else { return }
         let txn = try Transaction(root: workspace.root)
         do {
-            for path in files.keys.sorted() { try txn.adopt(files[path]!, to: path) }
-            for path in eventFiles.keys.sorted() { try txn.adopt(eventFiles[path]!, to: path) }
+            for path in files.keys.sorted() { try txn.adopt(stagings[files[path]!] + "/" + path, to: path) }
+            for path in eventFiles.keys.sorted() { try txn.adopt(stagings[eventFiles[path]!] + "/" + path, to: path) }
             if schoolChanged {
                 let bytes = Workspace.viewBytes(school)
                 if (try? FileIO.readAll(workspace.schoolViewPath)) != bytes { try txn.write("school/school.json", bytes) }

@@ -14,10 +14,10 @@ final class ContentsCheck {
     private let refuse: (String, String) -> FolioError
     private let again = "Ask the sender to export the bundle again and bring a fresh copy."
     private var entries = 0
-    private var header: BundleHeader?
+    /// The signed header, once read, with the index of every path it promises.
+    private(set) var listing: Listing?
     private var id = ""
-    /// Index in `header.entries` of every promised path, and which of them have been found.
-    private var promised: [String: Int] = [:]
+    /// Which of the promised paths have been found.
     private var found: [Bool] = []
     private var foundCount = 0
     private var refusal: FolioError?
@@ -27,32 +27,44 @@ final class ContentsCheck {
         self.refuse = refuse
     }
 
+    /// The header and where each of its entries is in its list. Read-only once made, so the thread that
+    /// reads records may use it while extraction goes on.
+    struct Listing: Sendable {
+        let header: BundleHeader
+        let index: [String: Int]
+    }
+
     /// Whether a problem has been found already.
     var refused: Bool { refusal != nil }
 
-    /// One entry, complete in the staging folder.
-    func see(_ entry: TarEntry) {
+    /// One entry, complete in the staging folder. Returns where a file that matches the header is in the
+    /// header's list; nil for anything else, and for everything once a problem has been found.
+    @discardableResult
+    func see(_ entry: TarEntry) -> Int? {
         entries += 1
-        guard refusal == nil else { return }
+        guard refusal == nil else { return nil }
         do throws(FolioError) {
-            if entries == 1 { try readHeader(entry) } else { try compare(entry) }
+            if entries == 1 { try readHeader(entry) } else { return try compare(entry) }
         } catch {
             refusal = error
         }
+        return nil
     }
 
-    /// The header and the bundle's id, once every entry has been seen; the first problem otherwise.
-    func finish() throws(FolioError) -> (BundleHeader, String) {
+    /// The header (with its index) and the bundle's id, once every entry has been seen; the first problem
+    /// otherwise.
+    func finish() throws(FolioError) -> (Listing, String) {
         if entries == 0 { try readHeader(nil) }
         if let refusal { throw refusal }
-        guard let header else { throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again) }
+        guard let listing else { throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again) }
+        let header = listing.header
         // Completeness: a tar cut at an entry boundary reads as a clean end, so a missing tail shows up here.
         if foundCount != header.entries.count {
             let missing = zip(header.entries, found).filter { !$0.1 }.map(\.0.path).sorted()
             throw refuse("it is incomplete: \(missing.count) of its \(header.entries.count) files are missing (first: \(missing[0])). It was probably cut short while copying.",
                          "Copy the bundle onto the stick again, wait until the copy has finished, then eject the stick safely.")
         }
-        return (header, id)
+        return (listing, id)
     }
 
     private func readHeader(_ first: TarEntry?) throws(FolioError) {
@@ -84,17 +96,18 @@ final class ContentsCheck {
             throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
         }
         guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
-        promised = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
-        guard promised.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
+        let index = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
+        guard index.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
         found = Array(repeating: false, count: header.entries.count)
-        self.header = header
+        listing = Listing(header: header, index: index)
         self.id = id
     }
 
-    private func compare(_ entry: TarEntry) throws(FolioError) {
-        guard let header, entry.kind == .file else { return }
+    private func compare(_ entry: TarEntry) throws(FolioError) -> Int? {
+        guard let listing, entry.kind == .file else { return nil }
+        let header = listing.header
         // Names are compared byte for byte: libarchive may normalise a pax name, the signed header is the truth.
-        guard let i = promised[entry.path], header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
+        guard let i = listing.index[entry.path], header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
             throw refuse("it holds \(entry.path), which its signed header does not list.", again)
         }
         let expected = header.entries[i]
@@ -105,5 +118,6 @@ final class ContentsCheck {
             found[i] = true
             foundCount += 1
         }
+        return i
     }
 }

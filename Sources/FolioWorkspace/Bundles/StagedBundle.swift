@@ -16,8 +16,9 @@ struct StagedBundle {
     var studentRecords: [String: [Record]] = [:]
     /// Artifact files: path inside the workspace (`students/<no>/files/…`) and size.
     var files: [String: Int64] = [:]
-    /// Every file the bundle's uploads need, by workspace path.
-    var declaredFiles: Set<String> = []
+    /// Files the bundle's uploads need that it does not carry, by workspace path: the receiving workspace
+    /// must have them already.
+    var declaredElsewhere: Set<String> = []
 
     /// A student record in the bundle: where it is staged, its id, and the SHA-256 of its file as the
     /// signed header promised (and extraction confirmed).
@@ -67,8 +68,8 @@ struct StagedBundle {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
         }
         do {
-            var (bundle, read) = try extract(file: file, label: label, staging: staging, refuse: refuse)
-            try bundle.readEntries(&read, refuse: refuse)
+            var (bundle, listing, read) = try extract(file: file, label: label, staging: staging, refuse: refuse)
+            try bundle.readEntries(&read, listing: listing, refuse: refuse)
             return bundle
         } catch {
             FileIO.removeTree(staging)
@@ -79,53 +80,79 @@ struct StagedBundle {
     /// Extracts the bundle, checking each entry against the signed header as it comes out of the archive
     /// (the header is its first entry, `ContentsCheck`), and reads and checks each record on the other core
     /// as soon as it is extracted: extraction keeps one core busy, and a whole school's 50,000 Ed25519
-    /// checks fit beside it. Returns the bundle and the records read, by path.
+    /// checks fit beside it. Returns the bundle, its header's list with an index, and the records read, in
+    /// the order of that list.
     private static func extract(file: String, label: String, staging: String, refuse: @escaping (String, String) -> FolioError)
-        throws(FolioError) -> (StagedBundle, [String: Result<ReadRecord, FolioError>]) {
+        throws(FolioError) -> (StagedBundle, ContentsCheck.Listing, [RecordRead]) {
         let contents = ContentsCheck(staging: staging, refuse: refuse)
-        let records = BackgroundQueue<String, (String, Result<ReadRecord, FolioError>)> { path in
-            readRecord(path, staging: staging, label: label).map { (path, $0) }
-        }
-        defer { records.stop() }
+        // Started at the first record, when the header has been read: a record is queued as its place in
+        // the header's list, so no path is held twice for 50,000 records.
+        var records: BackgroundQueue<Int, RecordRead>?
+        defer { records?.stop() }
         do {
             try TarReader().extract(.file(path: file), intoNewDirectory: staging) { entry in
-                contents.see(entry)
-                // Once the bundle is refused, its records are not worth checking.
-                if entry.kind == .file, !contents.refused, recordOwner(entry.path) != nil { records.add(entry.path) }
+                // Once the bundle is refused (`see` gives nil), its records are not worth checking.
+                guard let i = contents.see(entry), recordOwner(entry.path) != nil, let listing = contents.listing else { return }
+                if records == nil {
+                    records = BackgroundQueue { i in
+                        readRecord(listing.header.entries[i].path, staging: staging, label: label, listing: listing)
+                            .map { RecordRead(entry: Int32(i), result: $0) }
+                    }
+                }
+                records?.add(i)
             }
         } catch {
             throw refuse(error.message, error.hint)
         }
-        let (header, id) = try contents.finish()
-        return (StagedBundle(file: file, id: id, header: header, staging: staging),
-                Dictionary(records.finish(), uniquingKeysWith: { a, _ in a }))
+        let (listing, id) = try contents.finish()
+        var read = records?.finish() ?? []
+        read.sort { $0.entry < $1.entry }
+        return (StagedBundle(file: file, id: id, header: listing.header, staging: staging), listing, read)
+    }
+
+    /// One record read and checked: its place in the header's list, and what is kept of it.
+    struct RecordRead: Sendable {
+        var entry: Int32
+        var result: Result<ReadRecord, FolioError>
     }
 
     /// What reading one record leaves behind: school records are kept whole (they are few); of a student
     /// record only its kind and the files it declares.
     enum ReadRecord: Sendable {
-        case school(StoredEvent)
-        /// `declares` is a list rather than a dictionary: 40,000 one-entry dictionaries were 8 MB.
-        case student(String, id: String, kind: EventKind, declares: [(path: String, size: Int, sha256: String)])
+        /// Indirect: a whole event inline would make every one of 50,000 results as large as it.
+        indirect case school(StoredEvent)
+        case student(String, id: String, kind: EventKind, declares: [Declared])
     }
 
-    /// Sorts the entries into events and files, refusing anything else. `read`: the records read while
-    /// the bundle was extracted, by path; any the header lists that are not there are read here. It is
-    /// used up as it goes (inout, so that the 50,000 results are not copied on the first change).
-    private mutating func readEntries(_ read: inout [String: Result<ReadRecord, FolioError>],
+    /// A file an upload declares. Most travel in the same bundle: then it is kept as the place of that entry
+    /// in the header's list, and whether the entry's size and SHA-256 are the ones the upload gives (the
+    /// header's were checked against the file itself). Otherwise its workspace path.
+    enum Declared: Sendable {
+        case carried(Int32, agrees: Bool)
+        case elsewhere(String)
+    }
+
+    /// Sorts the entries into events and files, refusing anything else. `read`: the records read while the
+    /// bundle was extracted, in the order of the header's list; any the header lists that are not there are
+    /// read here. It is emptied at the end.
+    private mutating func readEntries(_ read: inout [RecordRead], listing: ContentsCheck.Listing,
                                       refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
-        // Only records are read here, on every core; files and anything else are sorted below.
-        let (staging, label) = (staging, fileLabel)
-        let late = header.entries.map(\.path).filter { read[$0] == nil && Self.recordOwner($0) != nil }
-        for (path, result) in zip(late, Parallel.map(late.count) { Self.readRecord(late[$0], staging: staging, label: label) }) {
-            read[path] = result
-        }
-        // Every file must be one an upload in the bundle declares, with that size and hash (the hash
-        // was already checked against the header, and the header names it in the path's folder).
-        var declared: [String: (size: Int, sha256: String)] = [:]
-        for entry in header.entries {
-            if let result = read.removeValue(forKey: entry.path) {
+        // What the uploads say of each entry: 0 nothing, 1 declared with this size and hash, 2 declared otherwise.
+        // The first upload to declare a file counts.
+        var declared = [UInt8](repeating: 0, count: header.entries.count)
+        var fileEntries: [Int] = []
+        var next = 0
+        for (i, entry) in header.entries.enumerated() {
+            while next < read.count && read[next].entry < i { next += 1 }
+            let result: Result<ReadRecord, FolioError>?
+            if next < read.count && read[next].entry == i {
+                result = read[next].result
+            } else {
+                // Not read during extraction (which queues every record it finds): read it here.
+                result = Self.readRecord(entry.path, staging: staging, label: fileLabel, listing: listing)
+            }
+            if let result {
                 switch try result.get() {
                 case .school(let e):
                     guard header.kind.admits(e.event.kind) else {
@@ -137,7 +164,12 @@ struct StagedBundle {
                         throw refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(entry.path)).", again)
                     }
                     studentRecords[number, default: []].append(Record(path: entry.path, id: id, sha256: entry.sha256))
-                    for d in declares where declared[d.path] == nil { declared[d.path] = (d.size, d.sha256) }
+                    for d in declares {
+                        switch d {
+                        case .carried(let j, let agrees): if declared[Int(j)] == 0 { declared[Int(j)] = agrees ? 1 : 2 }
+                        case .elsewhere(let path): declaredElsewhere.insert(path)
+                        }
+                    }
                 }
                 continue
             }
@@ -146,14 +178,18 @@ struct StagedBundle {
                 throw refuse("it holds \(entry.path), which is neither a record nor a student's file.", again)
             }
             files[entry.path] = entry.size
+            fileEntries.append(i)
         }
-        declaredFiles = Set(declared.keys)
-        for entry in header.entries where files[entry.path] != nil {
-            guard let d = declared[entry.path] else {
-                throw refuse("it holds the file \(entry.path), but no upload in the bundle mentions it.", again)
+        read = []
+        // Every file must be one an upload in the bundle declares, with that size and hash (the hash was
+        // already checked against the header, and the header names it in the path's folder).
+        for i in fileEntries {
+            let path = header.entries[i].path
+            guard declared[i] != 0 else {
+                throw refuse("it holds the file \(path), but no upload in the bundle mentions it.", again)
             }
-            guard Int64(d.size) == entry.size, d.sha256 == entry.sha256 else {
-                throw refuse("the file \(entry.path) is not the one its upload record describes (size or SHA-256 differ).", again)
+            guard declared[i] == 1 else {
+                throw refuse("the file \(path) is not the one its upload record describes (size or SHA-256 differ).", again)
             }
         }
     }
@@ -168,19 +204,26 @@ struct StagedBundle {
     }
 
     /// Reads and checks the record staged at `path`, keeping what `readEntries` needs of it; nil when
-    /// `path` is not a record's.
-    static func readRecord(_ path: String, staging: String, label: String) -> Result<ReadRecord, FolioError>? {
+    /// `path` is not a record's. `listing` tells which declared files the bundle carries.
+    static func readRecord(_ path: String, staging: String, label: String, listing: ContentsCheck.Listing) -> Result<ReadRecord, FolioError>? {
         guard let student = recordOwner(path) else { return nil }
         do throws(FolioError) {
             let e = try event(path, staging: staging, student: student, refuse: refuser(label))
             guard let number = student else { return .success(.school(e)) }
-            var declares: [(path: String, size: Int, sha256: String)] = []
+            var declares: [Declared] = []
             if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
                 // A name listed twice in one upload: the last one counts, as everywhere else.
                 var last: [String: Int] = [:]
                 for (i, f) in u.files.enumerated() { last[f.path(item: u.item)] = i }
-                declares = u.files.enumerated().filter { last[$0.element.path(item: u.item)] == $0.offset }
-                    .map { ("students/\(number)/" + $0.element.path(item: u.item), $0.element.size, $0.element.sha256) }
+                for (i, f) in u.files.enumerated() where last[f.path(item: u.item)] == i {
+                    let path = "students/\(number)/" + f.path(item: u.item)
+                    if let j = listing.index[path] {
+                        let entry = listing.header.entries[j]
+                        declares.append(.carried(Int32(j), agrees: entry.size == Int64(f.size) && entry.sha256 == f.sha256))
+                    } else {
+                        declares.append(.elsewhere(path))
+                    }
+                }
             }
             return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
         } catch { return .failure(error) }

@@ -39,14 +39,23 @@ enum FileIO {
     /// Writes `bytes` to a new file and fsyncs it, unless `flush` is false (a cache, or a transaction that
     /// flushes everything it staged at once). Refuses to replace an existing file.
     static func writeNew(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, flush: Bool = true) throws(FolioError) {
+        try writeNew(path, mode: mode, flush: flush) { write throws(FolioError) in try write(bytes) }
+    }
+
+    /// Creates `path` from pieces made one after another (`pieces` is handed the function that writes
+    /// one), so that a large file is never whole in memory; fsyncs it unless `flush` is false.
+    static func writeNew(_ path: String, mode: mode_t = 0o644, flush: Bool = true,
+                         pieces: (_ write: ([UInt8]) throws(FolioError) -> Void) throws(FolioError) -> Void) throws(FolioError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw ioError("create", path) }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
-            offset += n
+        try pieces { bytes throws(FolioError) in
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
+                offset += n
+            }
         }
         if flush { guard fsync(fd) == 0 else { throw ioError("flush", path) } }
     }

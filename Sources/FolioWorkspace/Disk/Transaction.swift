@@ -69,18 +69,20 @@ final class Transaction {
         // Everything staged must be on disk before the plan exists.
         try FileIO.flushFileSystem(dir)
         FileIO.fsyncDirectory(dir)
-        try FileIO.writeNew(dir + "/plan.tmp", Self.planBytes(moves))
+        try FileIO.writeNew(dir + "/plan.tmp") { write throws(FolioError) in try Self.writePlan(moves, to: write) }
         guard rename(dir + "/plan.tmp", dir + "/plan.json") == 0 else { throw FileIO.ioError("commit", dir) }
         FileIO.fsyncDirectory(dir)
         try CrashPoints.reached("committed")
         try Transaction.apply(root: root, dir: dir, moves: moves)
     }
 
-    /// The plan as JSON (`[Move]`, read back with `JSONDecoder`), written directly: importing a
-    /// whole-school bundle moves 100,000 files, and `JSONEncoder` took about 60 MB to encode that list.
-    static func planBytes(_ moves: [Move]) -> [UInt8] {
+    /// The plan as JSON (`[Move]`, read back with `JSONDecoder`), written directly and handed over in
+    /// pieces of about 1 MB: importing a whole-school bundle moves 100,000 files, `JSONEncoder` took about
+    /// 60 MB to encode that list, and the whole of it in one array was 12 MB at the import's peak.
+    static func writePlan<E: Error>(_ moves: [Move], to write: ([UInt8]) throws(E) -> Void) throws(E) {
+        let piece = 1 << 20
         var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(moves.reduce(2) { $0 + $1.staged.utf8.count + $1.target.utf8.count + 48 })
+        out.reserveCapacity(piece + 8192)
         for (n, move) in moves.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             var members: [String: (inout [UInt8]) -> Void] = [
@@ -89,9 +91,20 @@ final class Transaction {
             ]
             if let remove = move.remove { members["remove"] = { CanonicalJSON.write(.bool(remove), into: &$0) } }
             CanonicalJSON.writeObject(members, into: &out)
+            if out.count >= piece {
+                try write(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         out.append(UInt8(ascii: "]"))
-        return out
+        try write(out)
+    }
+
+    /// The whole plan in one array (for tests).
+    static func planBytes(_ moves: [Move]) -> [UInt8] {
+        var all: [UInt8] = []
+        writePlan(moves) { all += $0 }
+        return all
     }
 
     /// Throws the staged files away.
