@@ -212,6 +212,35 @@ import Testing
         try expectBothLanded(hub)
     }
 
+    /// Import reads folio's own `bundle.json` without `JSONDecoder` (`SignedBundleHeader.readCanonical`);
+    /// any other spelling of the same signed header goes the old way and is still taken, and a change
+    /// to it is still caught by the signature.
+    @Test func aHeaderInAnotherSpellingIsReadTheOtherWay() throws {
+        let hub = try Hub()
+        let uploads = try hub.forgery.uploads()
+        let canonical = try uploads.headerFile()
+        let object = try JSONSerialization.jsonObject(with: Data(canonical))
+        let pretty = [UInt8](try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]))
+        #expect(pretty != canonical && SignedBundleHeader.readCanonical(pretty) == nil)
+        #expect(SignedBundleHeader.readCanonical(canonical) != nil)
+
+        var changed = try #require(object as? [String: Any])
+        var header = try #require(changed["header"] as? [String: Any])
+        header["sequence"] = (header["sequence"] as? Int ?? 0) + 1
+        changed["header"] = header
+        let forged = try hub.put(try uploads.archive(headerFile: [UInt8](try JSONSerialization.data(withJSONObject: changed))),
+                                 as: "changed-" + uploads.fileName)
+        let before = try hub.snapshot()
+        try expectRefused(try hub.ws.folio(["bundle", "import", forged]), file: forged, naming: ["signature", "does not match"],
+                          hub: hub, before: before)
+
+        let file = try hub.put(try uploads.archive(headerFile: pretty), as: uploads.fileName)
+        expectSuccess(try hub.ws.folio(["bundle", "import", file]))
+        let uploaded = try hub.ws.item(SampleHubForgery.uploadStudent, hub.forgery.uploadItem)
+        #expect(uploaded.string("status") == "uploaded", "\(uploaded)")
+        #expect(FileManager.default.fileExists(atPath: hub.ws.path(hub.forgery.uploadFilePath)))
+    }
+
     /// After every refusal above, on one hub, the valid bundles still go in: refusals leave nothing
     /// behind that gets in the way, and the harness is not simply refusing everything.
     /// Every command a hint sends the clerk to exists.

@@ -123,6 +123,76 @@ import Testing
         }
     }
 
+    /// The reader for folio's own `bundle.json` (used by import for a whole school's header) decodes what
+    /// `JSONDecoder` decodes, and the range it returns is exactly the header's canonical JSON, the bytes
+    /// its signature and id are computed over. Names with quotes, backslashes or control characters are
+    /// escaped in the file; the reader leaves those to `JSONDecoder` (nil), and takes every other header.
+    @Test func theCanonicalReaderAgreesWithJSONDecoder() throws {
+        var rng = SplitMix64(seed: 0xFA57)
+        let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+        var taken = 0
+        for _ in 0..<500 {
+            var h = header(&rng)
+            if rng.below(2) == 0 {   // half of them with names as a school's are, with nothing to escape
+                h.entries = h.entries.map { e in
+                    BundleEntry(path: String(e.path.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }),
+                                size: e.size, sha256: e.sha256)
+                }
+            }
+            let signature = String((0..<88).map { _ in base64[rng.below(base64.count)] })
+            let bytes = try SignedBundleHeader(header: h, signature: signature).fileBytes()
+            let decoded = try JSONDecoder().decode(SignedBundleHeader.self, from: Data(bytes))
+            let escaped = h.entries.contains { e in e.path.utf8.contains { $0 == 34 || $0 == 92 || $0 < 0x20 } }
+            guard let (read, range) = SignedBundleHeader.readCanonical(bytes) else {
+                #expect(escaped, "a header without escapes in its entries was not read")
+                continue
+            }
+            taken += 1
+            #expect(read == decoded)
+            #expect(Array(bytes[range]) == (try h.canonicalBytes()))
+        }
+        #expect(taken >= 250)
+    }
+
+    /// Only folio's own form is read: other spacing, another key, a cut file or a changed entry whose
+    /// header no longer writes back the same bytes are nil, for `JSONDecoder` and the signature check.
+    @Test func theCanonicalReaderTakesOnlyFolioOwnForm() throws {
+        let h = BundleHeader(kind: .uploads, school: "000001", sender: BundleParty(replica: "kiosk-1", person: "IT1"),
+                             key: "k", recipient: BundleParty(replica: "hub"), sequence: 3,
+                             created: Instant(epochSeconds: 1_751_331_600), scope: ["112001"], holds: [],
+                             entries: [BundleEntry(path: "students/112001/files/I1/學習成果.pdf", size: 1234,
+                                                   sha256: String(repeating: "ab", count: 32)),
+                                       BundleEntry(path: "students/112001/events/x.json", size: 0,
+                                                   sha256: String(repeating: "0F", count: 32))])
+        let bytes = try SignedBundleHeader(header: h, signature: "c2lnbmF0dXJl").fileBytes()
+        let read = try #require(SignedBundleHeader.readCanonical(bytes))
+        #expect(read.signed.header == h && read.signed.signature == "c2lnbmF0dXJl")
+        #expect(read.signed.header.entries[1].sha256 == String(repeating: "0F", count: 32))
+        let text = String(decoding: bytes, as: UTF8.self)
+        for variant in [text.replacingOccurrences(of: "{\"header\":", with: "{ \"header\":"),
+                        text.replacingOccurrences(of: ",\"signature\":", with: ",\"extra\":1,\"signature\":"),
+                        text.replacingOccurrences(of: "\"size\":1234", with: "\"size\":01234"),
+                        text.replacingOccurrences(of: "\"size\":1234", with: "\"size\":1234.0"),
+                        text.replacingOccurrences(of: "\"kind\":\"uploads\"", with: "\"kind\":\"uploads\",\"more\":[]"),
+                        String(text.dropLast(3))] {
+            #expect(variant != text)
+            #expect(SignedBundleHeader.readCanonical(Array(variant.utf8)) == nil, "read: \(variant)")
+        }
+    }
+
+    /// A header's SHA-256 is kept as 32 bytes when it can be, and always reads back as written.
+    @Test func anEntryHashReadsBackAsWritten() throws {
+        let texts = [String(repeating: "0123456789abcdef", count: 4), String(repeating: "f", count: 64),
+                     String(repeating: "A", count: 64), String(repeating: "a", count: 63), String(repeating: "a", count: 65),
+                     "", "not a hash", String(repeating: "0", count: 64)]
+        for t in texts {
+            let e = BundleEntry(path: "p", size: 1, sha256: t)
+            #expect(e.sha256 == t)
+            #expect(try JSONDecoder().decode(BundleEntry.self, from: JSONEncoder().encode(e)) == e)
+            for u in texts where u != t { #expect(BundleEntry(path: "p", size: 1, sha256: u) != e) }
+        }
+    }
+
     @Test func anEmptyEntryListIsWrittenAsAnEmptyArray() throws {
         var rng = SplitMix64(seed: 7)
         var h = header(&rng)

@@ -60,15 +60,85 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// One file in a bundle, as promised by the signed header.
-public struct BundleEntry: Codable, Hashable, Sendable {
+public struct BundleEntry: Hashable, Sendable {
     public var path: String
     public var size: Int64
-    public var sha256: String
+    /// The SHA-256 in lowercase hex, as the header gives it.
+    public var sha256: String {
+        get { hash.hex }
+        set { hash = Hash(newValue) }
+    }
+    /// Kept as 32 bytes rather than 64 characters: a whole-school header lists 92,000 entries, and their
+    /// hex strings were 10 MB of an import's memory.
+    private var hash: Hash
 
     public init(path: String, size: Int64, sha256: String) {
         self.path = path
         self.size = size
-        self.sha256 = sha256
+        self.hash = Hash(sha256)
+    }
+
+    /// 64 lowercase hex digits (all that folio writes) as four 64-bit words; anything else as written, so
+    /// that the header reads back exactly as signed.
+    private enum Hash: Hashable, Sendable {
+        case digest(UInt64, UInt64, UInt64, UInt64)
+        case text(String)
+
+        init(_ text: String) {
+            var words: [UInt64] = []
+            var word: UInt64 = 0
+            var digits = 0
+            for b in text.utf8 {
+                let nibble: UInt64
+                switch b {
+                case 48...57: nibble = UInt64(b - 48)
+                case 97...102: nibble = UInt64(b - 87)
+                default:
+                    self = .text(text)
+                    return
+                }
+                word = word << 4 | nibble
+                digits += 1
+                if digits % 16 == 0 {
+                    words.append(word)
+                    word = 0
+                }
+            }
+            self = digits == 64 ? .digest(words[0], words[1], words[2], words[3]) : .text(text)
+        }
+
+        var hex: String {
+            switch self {
+            case .text(let text): return text
+            case .digest(let a, let b, let c, let d):
+                let table = Array("0123456789abcdef".utf8)
+                return String(unsafeUninitializedCapacity: 64) { out in
+                    for (n, word) in [a, b, c, d].enumerated() {
+                        for i in 0..<16 { out[n * 16 + i] = table[Int((word >> (60 - 4 * UInt64(i))) & 15)] }
+                    }
+                    return 64
+                }
+            }
+        }
+    }
+}
+
+extension BundleEntry: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case path, sha256, size
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try c.decode(String.self, forKey: .path), size: try c.decode(Int64.self, forKey: .size),
+                  sha256: try c.decode(String.self, forKey: .sha256))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(size, forKey: .size)
     }
 }
 
@@ -142,7 +212,9 @@ public struct BundleHeader: Codable, Hashable, Sendable {
         entries.reduce(4096) { $0 + $1.path.utf8.count + $1.sha256.utf8.count + 60 }
     }
 
-    func writeCanonical(into out: inout [UInt8]) throws {
+    /// `piece`, when given, is handed `out` whenever the entries have made it about 1 MB long, to take the
+    /// bytes away (see `writes(exactly:)`).
+    func writeCanonical(into out: inout [UInt8], piece: ((inout [UInt8]) -> Void)? = nil) throws {
         var rest = self
         rest.entries = []
         guard case .object(let members) = try CanonicalJSON.toValue(rest) else {
@@ -159,6 +231,7 @@ public struct BundleHeader: Codable, Hashable, Sendable {
                 out.append(contentsOf: Array(",\"sha256\":".utf8))
                 CanonicalJSON.writeString(e.sha256, into: &out)
                 out.append(contentsOf: Array(",\"size\":\(e.size)}".utf8))
+                if let piece, out.count >= 1 << 20 { piece(&out) }
             }
             out.append(UInt8(ascii: "]"))
         }

@@ -72,23 +72,43 @@ final class ContentsCheck {
             throw refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
                          "Only files written by `folio bundle export` or `folio sync` can be imported.")
         }
-        // `bundle.json` with the signature optional, so a missing one can be told from a damaged file.
+        let (header, id) = try readSignedHeader()
+        let index = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
+        guard index.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
+        found = Array(repeating: false, count: header.entries.count)
+        listing = Listing(header: header, index: index)
+        self.id = id
+    }
+
+    /// The header and the bundle id, once its signature has been checked. The file's bytes (15 MB for a
+    /// whole school) are let go before the header's index is built.
+    private func readSignedHeader() throws(FolioError) -> (BundleHeader, String) {
+        guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName) else {
+            throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
+        }
+        guard let (signed, range) = SignedBundleHeader.readCanonical(bytes) else { return try readHeaderSlowly(bytes) }
+        // Written as folio writes it: the bytes read are the canonical form, so the signature and the id are
+        // computed over them without writing the header again.
+        try checkFormat(signed.header)
+        guard SignatureCheck.isValid(signature: signed.signature, bytes: bytes[range], publicKey: signed.header.key) else {
+            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
+        }
+        return (signed.header, SHA256Hex.of(bytes[range]))
+    }
+
+    /// Any other `bundle.json` that JSON can read: decoded whole, its signature checked over the header
+    /// written again canonically.
+    private func readHeaderSlowly(_ bytes: [UInt8]) throws(FolioError) -> (BundleHeader, String) {
+        // The signature optional, so a missing one can be told from a damaged file.
         struct HeaderFile: Decodable {
             var header: BundleHeader
             var signature: String?
         }
-        let headerFile: HeaderFile
-        do {
-            headerFile = try JSONDecoder().decode(HeaderFile.self,
-                                                  from: try Data(contentsOf: URL(fileURLWithPath: staging + "/" + BundleHeader.entryName)))
-        } catch {
+        guard let headerFile = try? JSONDecoder().decode(HeaderFile.self, from: Data(bytes)) else {
             throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
         }
         let header = headerFile.header
-        guard header.format == BundleHeader.format else {
-            throw refuse("it is in format \(header.format), which this version of folio does not know.",
-                         "Update folio on this machine to the version the sender uses.")
-        }
+        try checkFormat(header)
         guard let signature = headerFile.signature, !signature.isEmpty else {
             throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
         }
@@ -96,11 +116,14 @@ final class ContentsCheck {
             throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
         }
         guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
-        let index = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
-        guard index.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
-        found = Array(repeating: false, count: header.entries.count)
-        listing = Listing(header: header, index: index)
-        self.id = id
+        return (header, id)
+    }
+
+    private func checkFormat(_ header: BundleHeader) throws(FolioError) {
+        guard header.format == BundleHeader.format else {
+            throw refuse("it is in format \(header.format), which this version of folio does not know.",
+                         "Update folio on this machine to the version the sender uses.")
+        }
     }
 
     private func compare(_ entry: TarEntry) throws(FolioError) -> Int? {

@@ -23,9 +23,11 @@ struct StagedBundle {
     /// A student record in the bundle: where it is staged, its id, and the SHA-256 of its file as the
     /// signed header promised (and extraction confirmed).
     struct Record: Sendable {
-        var path: String
+        /// The header's entry for it (its hash kept as 32 bytes).
+        var entry: BundleEntry
         var id: String
-        var sha256: String
+        var path: String { entry.path }
+        var sha256: String { entry.sha256 }
     }
 
     var fileLabel: String { FileIO.lastComponent(of: file) }
@@ -163,7 +165,7 @@ struct StagedBundle {
                     guard header.kind.admits(kind) else {
                         throw refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(entry.path)).", again)
                     }
-                    studentRecords[number, default: []].append(Record(path: entry.path, id: id, sha256: entry.sha256))
+                    studentRecords[number, default: []].append(Record(entry: entry, id: id))
                     for d in declares {
                         switch d {
                         case .carried(let j, let agrees): if declared[Int(j)] == 0 { declared[Int(j)] = agrees ? 1 : 2 }

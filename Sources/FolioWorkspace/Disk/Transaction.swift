@@ -125,10 +125,13 @@ final class Transaction {
     }
 
     private static func apply(root: String, dir: String, moves: [Move]) throws(FolioError) {
+        // Folders renamed into, up to a handful (see below).
         var touched = Set<String>()
-        // Folders this apply made or found: an import moves ~90,000 files into ~42,000 folders, and
-        // creating each parent again through FileManager cost more than the renames.
-        var made = Set<String>()
+        var manyTouched = false
+        // The folder the last move went into, made or found: an import moves ~90,000 files, sorted by
+        // path, into ~42,000 folders, and creating each parent again through FileManager cost more than
+        // the renames. (A set of every folder was 6 MB at a whole-school import's peak.)
+        var made: String?
         for move in moves {
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
@@ -136,27 +139,40 @@ final class Transaction {
             if move.remove == true {
                 if FileIO.exists(target) || FileIO.isDirectory(target) {
                     guard rename(target, source) == 0 else { throw FileIO.ioError("remove", target) }
-                    touched.insert(parent)
-                    made = []   // the removed thing may have been a folder remembered above
+                    touch(parent, &touched, &manyTouched)
+                    made = nil   // the removed thing may have been that folder
                 }
                 try CrashPoints.reached("removed \(move.target)")
                 continue
             }
             if !FileIO.exists(source) { continue }   // already moved before a crash
-            if made.insert(parent).inserted { try FileIO.makeDirectories(parent) }
+            if made != parent {
+                try FileIO.makeDirectories(parent)
+                made = parent
+            }
             guard rename(source, target) == 0 else { throw FileIO.ioError("move into place", target) }
-            touched.insert(parent)
+            touch(parent, &touched, &manyTouched)
             try CrashPoints.reached("moved \(move.target)")
         }
         // The renames are durable once their folders are flushed. An import lands files in tens of
         // thousands of folders, and on ext4 each folder's fsync is a journal commit (42,000 of them took
         // most of a whole-school import): past a handful, one syncfs flushes them all at once.
-        if touched.count <= 8 {
+        if !manyTouched {
             for parent in touched.sorted() { FileIO.fsyncDirectory(parent) }
         } else {
             try FileIO.flushFileSystem(root)
         }
         discard(dir)
+    }
+
+    /// Remembers a folder renamed into, up to 8 of them; past that only that there were more.
+    private static func touch(_ folder: String, _ touched: inout Set<String>, _ many: inout Bool) {
+        guard !many else { return }
+        touched.insert(folder)
+        if touched.count > 8 {
+            many = true
+            touched = []
+        }
     }
 
     /// Finishes committed transactions and discards uncommitted ones left by a killed process.
