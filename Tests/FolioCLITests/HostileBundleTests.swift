@@ -62,7 +62,7 @@ import Testing
         case .flippedByteInHeader: return ["signature", "does not match"]
         case .headerNotJSON: return ["bundle.json", "cannot be read"]
         case .wrongSignature: return ["signature", "does not match"]
-        case .emptySignature, .signatureRemoved: return ["not signed"]
+        case .emptySignature, .signatureRemoved: return ["header is not signed", "nobody can tell"]
         case .unknownKey: return ["key the school does not know", "T001"]
         case .unknownSender: return ["T999", "not a registered person"]
         case .otherSchool: return ["school 999902", hub.school]

@@ -154,8 +154,8 @@ import Testing
         #expect(taken >= 250)
     }
 
-    /// Only folio's own form is read: other spacing, another key, a cut file or a changed entry whose
-    /// header no longer writes back the same bytes are nil, for `JSONDecoder` and the signature check.
+    /// Only folio's own form is read: other spacing, an unknown key (which only the write-back catches), a
+    /// size spelled otherwise or a cut file are nil, left to `JSONDecoder` and the signature check.
     @Test func theCanonicalReaderTakesOnlyFolioOwnForm() throws {
         let h = BundleHeader(kind: .uploads, school: "000001", sender: BundleParty(replica: "kiosk-1", person: "IT1"),
                              key: "k", recipient: BundleParty(replica: "hub"), sequence: 3,
@@ -177,6 +177,39 @@ import Testing
                         String(text.dropLast(3))] {
             #expect(variant != text)
             #expect(SignedBundleHeader.readCanonical(Array(variant.utf8)) == nil, "read: \(variant)")
+        }
+    }
+
+    /// A header past 1 MB is written back and compared in several pieces: it is still read, and a difference
+    /// in the first piece, in the last, or in the length still makes it nil.
+    @Test func aLargeHeaderIsComparedPieceByPiece() throws {
+        let entries = (0..<20_000).map { n in
+            BundleEntry(path: "students/\(112_000 + n / 10)/files/I\(n)/學習成果 \(n).pdf", size: Int64(n * 1_000),
+                        sha256: SHA256Hex.of(Array("\(n)".utf8)))
+        }
+        let h = BundleHeader(kind: .uploads, school: "000001", sender: BundleParty(replica: "kiosk-1", person: "IT1"),
+                             key: "a/b", recipient: BundleParty(replica: "hub"), sequence: 3,
+                             created: Instant(epochSeconds: 1_751_331_600), scope: ["2000 students"], holds: ["x"],
+                             entries: entries)
+        let bytes = try SignedBundleHeader(header: h, signature: "c2lnbmF0dXJl").fileBytes()
+        #expect(bytes.count > 2 << 20)   // three pieces at least
+        let read = try #require(SignedBundleHeader.readCanonical(bytes))
+        #expect(read.signed.header == h)
+        #expect(Array(bytes[read.header]) == (try h.canonicalBytes()))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let created = "\"created\":\"\(h.created.description)\""
+        #expect(text.contains(created) && text.contains(#""key":"a/b""#) && text.contains(#""holds":["x"]"#))
+        // The same header in JSON's eyes, spelled otherwise: Taiwan time, an escaped slash, a space.
+        for variant in [text.replacingOccurrences(of: created, with: #""created":"2025-07-01T09:00""#),
+                        text.replacingOccurrences(of: #""key":"a/b""#, with: #""key":"a\/b""#),
+                        text.replacingOccurrences(of: #""holds":["x"]"#, with: #""holds":[ "x"]"#)] {
+            #expect(variant != text)
+            #expect(try JSONDecoder().decode(SignedBundleHeader.self, from: Data(variant.utf8)).header == h)
+            #expect(SignedBundleHeader.readCanonical(Array(variant.utf8)) == nil)
+        }
+        for signature in ["", "c2ln\\/bmF0", "c2ln bmF0"] {
+            let odd = try SignedBundleHeader(header: h, signature: signature).fileBytes()
+            #expect(SignedBundleHeader.readCanonical(odd) == nil, "signature \(signature)")
         }
     }
 

@@ -163,13 +163,12 @@ public struct CanonicalParser {
         }
     }
 
-    /// `-?(0|[1-9][0-9]*)` within Int64, and never `-0`.
-    private mutating func integer() -> Int64? {
-        var negative = false
-        if bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+    /// `0|[1-9][0-9]*` from `at` (moved past the digits), as canonical JSON writes a number's magnitude; nil
+    /// when there is no digit, a leading zero, or more than 64 bits.
+    static func magnitude<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at: inout Int) -> UInt64? where Bytes.Index == Int {
         let start = at
         var magnitude: UInt64 = 0
-        while at < bytes.count, (48...57).contains(bytes[at]) {
+        while at < bytes.endIndex, (48...57).contains(bytes[at]) {
             let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
             let (s, o2) = m.addingReportingOverflow(UInt64(bytes[at] - 48))
             guard !o1, !o2 else { return nil }
@@ -178,6 +177,14 @@ public struct CanonicalParser {
         }
         let digits = at - start
         guard digits > 0, !(digits > 1 && bytes[start] == 48) else { return nil }
+        return magnitude
+    }
+
+    /// `-?(0|[1-9][0-9]*)` within Int64, and never `-0`.
+    private mutating func integer() -> Int64? {
+        var negative = false
+        if bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+        guard let magnitude = Self.magnitude(bytes, at: &at) else { return nil }
         // A fraction or an exponent is not an integer: the caller sees the byte and refuses.
         if negative {
             guard magnitude != 0, magnitude <= UInt64(Int64.max) + 1 else { return nil }

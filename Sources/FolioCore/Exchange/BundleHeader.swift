@@ -111,15 +111,16 @@ public struct BundleEntry: Hashable, Sendable {
             switch self {
             case .text(let text): return text
             case .digest(let a, let b, let c, let d):
-                let table = Array("0123456789abcdef".utf8)
                 return String(unsafeUninitializedCapacity: 64) { out in
                     for (n, word) in [a, b, c, d].enumerated() {
-                        for i in 0..<16 { out[n * 16 + i] = table[Int((word >> (60 - 4 * UInt64(i))) & 15)] }
+                        for i in 0..<16 { out[n * 16 + i] = Self.digits[Int((word >> (60 - 4 * UInt64(i))) & 15)] }
                     }
                     return 64
                 }
             }
         }
+
+        private static let digits = Array("0123456789abcdef".utf8)
     }
 }
 

@@ -10,7 +10,7 @@ import Foundation
 /// bytes: they are, byte for byte, the canonical form the sender signed.
 extension SignedBundleHeader {
     /// The header read from `bytes`, with the range of its canonical JSON inside them; nil when the file
-    /// is not written the way folio writes it (read it with `JSONDecoder` then) or has no signature.
+    /// is not written the way folio writes it, with a base64 signature (read it with `JSONDecoder` then).
     public static func readCanonical(_ bytes: [UInt8]) -> (signed: SignedBundleHeader, header: Range<Int>)? {
         let open = Array("{\"header\":".utf8)
         let signatureKey = Array(",\"signature\":\"".utf8)
@@ -20,7 +20,11 @@ extension SignedBundleHeader {
         guard let quote = bytes[..<(bytes.count - 2)].lastIndex(of: UInt8(ascii: "\"")),
               quote >= open.count + signatureKey.count - 1,
               bytes[(quote + 1 - signatureKey.count)...quote].elementsEqual(signatureKey) else { return nil }
-        let signature = String(decoding: bytes[(quote + 1)..<(bytes.count - 2)], as: UTF8.self)
+        // Only a signature as folio writes one (base64, nothing escaped); an empty or odd one is left to the
+        // general reader, which words each case for the clerk.
+        let signatureBytes = bytes[(quote + 1)..<(bytes.count - 2)]
+        guard !signatureBytes.isEmpty, signatureBytes.allSatisfy(isBase64) else { return nil }
+        let signature = String(decoding: signatureBytes, as: UTF8.self)
         let range = open.count..<(quote + 1 - signatureKey.count)
 
         // Canonical keys are sorted, and "created" is the only one before "entries".
@@ -35,6 +39,10 @@ extension SignedBundleHeader {
         header.entries = entries
         guard header.writes(exactly: bytes[range]) else { return nil }
         return (SignedBundleHeader(header: header, signature: signature), range)
+    }
+
+    private static func isBase64(_ b: UInt8) -> Bool {
+        (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b) || b == 43 || b == 47 || b == 61
     }
 
     private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], range: Range<Int>) -> Int? {
@@ -136,17 +144,7 @@ private struct EntryParser {
 
     /// A non-negative integer without leading zeros, as canonical JSON writes sizes.
     private mutating func number() -> Int64? {
-        let start = position
-        var value: Int64 = 0
-        while position < end, (48...57).contains(bytes[position]) {
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(Int64(bytes[position] - 48))
-            guard !o1, !o2 else { return nil }
-            value = sum
-            position += 1
-        }
-        let digits = position - start
-        guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
-        return value
+        guard let magnitude = CanonicalParser.magnitude(bytes[..<end], at: &position), magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
     }
 }

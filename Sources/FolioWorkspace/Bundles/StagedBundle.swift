@@ -151,7 +151,8 @@ struct StagedBundle {
             if next < read.count && read[next].entry == i {
                 result = read[next].result
             } else {
-                // Not read during extraction (which queues every record it finds): read it here.
+                // A safety net: extraction queues every record it finds, and `ContentsCheck.finish` has made
+                // sure every entry was found, so this is not expected to run.
                 result = Self.readRecord(entry.path, staging: staging, label: fileLabel, listing: listing)
             }
             if let result {
