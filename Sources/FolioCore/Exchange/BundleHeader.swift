@@ -85,42 +85,22 @@ public struct BundleEntry: Hashable, Sendable {
         case text(String)
 
         init(_ text: String) {
-            var words: [UInt64] = []
-            var word: UInt64 = 0
-            var digits = 0
-            for b in text.utf8 {
-                let nibble: UInt64
-                switch b {
-                case 48...57: nibble = UInt64(b - 48)
-                case 97...102: nibble = UInt64(b - 87)
-                default:
-                    self = .text(text)
-                    return
-                }
-                word = word << 4 | nibble
-                digits += 1
-                if digits % 16 == 0 {
-                    words.append(word)
-                    word = 0
-                }
+            guard SHA256Hex.isValid(text) else {
+                self = .text(text)
+                return
             }
-            self = digits == 64 ? .digest(words[0], words[1], words[2], words[3]) : .text(text)
+            var words = [UInt64](repeating: 0, count: 4)
+            for (i, b) in text.utf8.enumerated() { words[i / 16] = words[i / 16] << 4 | UInt64(b <= 57 ? b - 48 : b - 87) }
+            self = .digest(words[0], words[1], words[2], words[3])
         }
 
         var hex: String {
             switch self {
             case .text(let text): return text
             case .digest(let a, let b, let c, let d):
-                return String(unsafeUninitializedCapacity: 64) { out in
-                    for (n, word) in [a, b, c, d].enumerated() {
-                        for i in 0..<16 { out[n * 16 + i] = Self.digits[Int((word >> (60 - 4 * UInt64(i))) & 15)] }
-                    }
-                    return 64
-                }
+                return withUnsafeBytes(of: (a.bigEndian, b.bigEndian, c.bigEndian, d.bigEndian)) { SHA256Hex.hex($0) }
             }
         }
-
-        private static let digits = Array("0123456789abcdef".utf8)
     }
 }
 

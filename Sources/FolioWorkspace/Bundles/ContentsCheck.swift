@@ -133,12 +133,11 @@ final class ContentsCheck {
 
     private func compare(_ entry: TarEntry) throws(FolioError) -> Int? {
         guard let listing, entry.kind == .file else { return nil }
-        let header = listing.header
         // Names are compared byte for byte: libarchive may normalise a pax name, the signed header is the truth.
-        guard let i = listing.index[entry.path], header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
+        guard let i = listing.index[entry.path], listing.header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
             throw refuse("it holds \(entry.path), which its signed header does not list.", again)
         }
-        let expected = header.entries[i]
+        let expected = listing.header.entries[i]
         guard entry.size == expected.size, entry.sha256 == expected.sha256 else {
             throw refuse("the file \(entry.path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
         }
