@@ -67,6 +67,30 @@ import Testing
         #expect(!report.heldBack.contains { file.hasSuffix($0.path) })
     }
 
+    /// Whatever else sits among a student's records is named, each with its own reason, whether the folder was
+    /// read fresh (`full`) or its listing came partly from the cache; and the records that are fine still count.
+    @Test(arguments: [true, false]) func strangersAmongTheRecordsAreNamed(full: Bool) throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let events = dir + "/students/112001/events"
+        let before = Verifier.run(try Workspace.open(dir), full: true, clock: Int64.max / 2)
+        #expect(before.isClean)
+        let record = try anyFile(dir, under: "students/112001/events", suffix: ".json")
+        try Data("not a record".utf8).write(to: URL(fileURLWithPath: events + "/notes.txt"))
+        try FileManager.default.createDirectory(atPath: events + "/old.json", withIntermediateDirectories: false)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: events + "/0broken.json"))
+        try FileManager.default.copyItem(atPath: record, toPath: events + "/zz-copy.json")
+        let report = Verifier.run(try Workspace.open(dir), full: full, clock: Int64.max / 2)
+        let found = Dictionary(report.issues.map { ($0.path, $0.message) }, uniquingKeysWith: { a, b in a + " / " + b })
+        let at = "students/112001/events/"
+        #expect(found[at + "notes.txt"] == "is not an event file")
+        #expect(found[at + "old.json"] == "is not an event file")
+        #expect(found[at + "0broken.json"] == "cannot be read as an event")
+        #expect(found[at + "zz-copy.json"]?.hasPrefix("does not match its contents (expected ") == true)
+        #expect(report.issues.count == 4, "\(report.issues)")
+        #expect(report.events == before.events)
+    }
+
     @Test func extraFileAndEditedManifestAreReported() throws {
         let dir = try copy()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -83,16 +83,38 @@ public enum Verifier {
         }
         var r = VerifyCache.Record(school: schoolDigest, listing: listing)
         let known = Hashes(old: old, now: listing)
-        let (events, damaged) = ws.readEvents(in: ws.studentEventsDir(number))
+        // Files are opened relative to the student's folder, and the records are those the listing found:
+        // the kernel neither walks each long path again nor lists events/ a second time.
+        let folder = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folder >= 0 { close(folder) } }
+        let (events, damaged) = folder >= 0
+            ? ws.readEvents(in: ws.studentEventsDir(number), names: eventNames(listing), folder: folder, relative: "events/")
+            : ws.readEvents(in: ws.studentEventsDir(number))
         r.events = events.count
         for d in damaged { r.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
         let view = StudentFolder.fold(number: number, events: events, school: school)
         note(view.problems, in: "students/\(number)/events", &r)
         compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &r.issues)
-        checkFiles(number, events: events, view: view, ws, listing: listing, known: known, &r)
+        checkFiles(number, events: events, view: view, ws, folder: folder, listing: listing, known: known, &r)
         if VerifyCache.isSettled(listing, now: now) { cache.write(number, r) }
         r.forget()
         return r
+    }
+
+    /// The names in events/, as `FileIO.list` would give them (the listing is in its order). A folder
+    /// inside events/ is named too, so that it is reported as not an event file.
+    static func eventNames(_ listing: [(path: String, stamp: FileStamp)]) -> [String] {
+        let prefix = "events/".utf8
+        var names: [String] = []
+        for (path, _) in listing {
+            let utf8 = path.utf8
+            guard utf8.count > prefix.count, utf8.starts(with: prefix) else { continue }
+            var name = utf8.dropFirst(prefix.count)
+            if name.last == UInt8(ascii: "/") { name = name.dropLast() }
+            guard !name.contains(UInt8(ascii: "/")) else { continue }
+            names.append(String(Substring(name)))
+        }
+        return names
     }
 
     /// Cached hashes that still hold: those whose file's stamp is the same now as when it was hashed.
@@ -145,13 +167,15 @@ public enum Verifier {
 
     /// Checks one file the records describe (re-hashing it unless its cached hash still holds), counts it,
     /// and reports it missing or changed. `key` is its path in the cache record's listing.
-    private static func rehash(_ full: String, key: String, known: Hashes, shown: String, size: Int, sha256: String,
+    /// `full` is relative to `folder` when one is open.
+    private static func rehash(_ full: String, in folder: Int32 = AT_FDCWD, key: String, known: Hashes, shown: String,
+                               size: Int, sha256: String,
                                _ r: inout VerifyCache.Record, missing: String, changed: (Int, String) -> String) {
         let found: Int, sha: String
         if let cached = known.byPath[key] {
             (found, sha) = cached
         } else {
-            guard let (n, h) = try? FileIO.hashFile(full) else {
+            guard let (n, h) = try? FileIO.hashFile(full, in: folder) else {
                 r.issues.append(VerifyIssue(path: shown, message: missing))
                 return
             }
@@ -165,7 +189,7 @@ public enum Verifier {
 
     /// `listing` is what is in the student's folder now (`VerifyCache.listing`); strays are found in it
     /// rather than by walking the folder a second time.
-    private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace,
+    private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace, folder: Int32,
                                    listing: [(path: String, stamp: FileStamp)], known: Hashes, _ r: inout VerifyCache.Record) {
         // Every version of every file ever uploaded is kept, so all uploads' files must be present.
         var expected: [String: ItemFile] = [:]
@@ -174,9 +198,11 @@ public enum Verifier {
                 for f in u.files { expected[f.path(item: u.item)] = f }
             }
         }
-        let base = ws.studentDir(number)
+        // Relative to the open student folder, or the whole path when it could not be opened.
+        let base = folder >= 0 ? "" : ws.studentDir(number) + "/"
+        let folder = folder >= 0 ? folder : AT_FDCWD
         for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
-            rehash(base + "/" + path, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,
+            rehash(base + path, in: folder, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,
                    sha256: file.sha256, &r, missing: "is missing", changed: { size, sha in
                        "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"
                    })
@@ -187,7 +213,7 @@ public enum Verifier {
         // Items brought from an earlier school keep their files under earlier/.
         for item in view.earlier {
             for f in item.files {
-                rehash(base + "/" + f.path, key: f.path, known: known, shown: "students/\(number)/\(f.path)", size: f.size,
+                rehash(base + f.path, in: folder, key: f.path, known: known, shown: "students/\(number)/\(f.path)", size: f.size,
                        sha256: f.sha256, &r, missing: "is missing (an item from \(item.school))",
                        changed: { _, _ in "has changed since it was transferred from \(item.school)" })
             }

@@ -55,11 +55,20 @@ public struct Workspace: Sendable {
     /// Reads every event file in a folder. A file that cannot be parsed, or whose name is not its id, is
     /// returned in `damaged` rather than thrown, so `folio verify` can report each one.
     public func readEvents(in dir: String) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
+        readEvents(in: dir, names: FileIO.list(dir))
+    }
+
+    /// `names` are the folder's entries as `FileIO.list` gives them; `folder`, when given, is the folder open
+    /// (or a folder above it, with `relative` the way down from there), so that each file is opened without the
+    /// kernel walking the whole path again.
+    func readEvents(in dir: String, names: [String], folder: Int32 = AT_FDCWD,
+                    relative: String? = nil) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
         var events: [StoredEvent] = []
         var damaged: [(String, String)] = []
-        for name in FileIO.list(dir) {
+        events.reserveCapacity(names.count)
+        for name in names {
             let path = dir + "/" + name
-            guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(path) else {
+            guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(relative.map { $0 + name } ?? path, in: folder) else {
                 damaged.append((path, "is not an event file"))
                 continue
             }
