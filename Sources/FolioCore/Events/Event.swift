@@ -48,7 +48,9 @@ public struct Event: Codable, Hashable, Sendable {
     }
 
     public func decodeBody<T: Decodable>(_ type: T.Type) throws -> T {
-        try CanonicalJSON.fromValue(T.self, body)
+        // Uploads are most of a school's records; see `ItemUploaded.init(plain:)`.
+        if T.self == ItemUploaded.self, let upload = ItemUploaded(plain: body) { return upload as! T }
+        return try CanonicalJSON.fromValue(T.self, body)
     }
 }
 
