@@ -140,6 +140,7 @@ public enum PrettyJSON {
 }
 
 private final class TreeEncoder: Encoder {
+    /// Always empty: no view reads it, and building it cost an array for each value of every manifest.
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var value: PrettyJSON.Node?
@@ -193,20 +194,20 @@ private final class TreeEncoder: Encoder {
         mutating func encode(_ value: UInt32, forKey key: Key) throws { put(PrettyJSON.integer(value), key) }
         mutating func encode(_ value: UInt64, forKey key: Key) throws { put(PrettyJSON.integer(value), key) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            put(try PrettyJSON.node(value, path: codingPath + [key], state: state), key)
+            put(try PrettyJSON.node(value, path: codingPath, state: state), key)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                             forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let inner = PrettyJSON.ObjectBox()
             put(.object(inner), key)
-            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, codingPath: codingPath + [key], state: state))
+            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, codingPath: codingPath, state: state))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let inner = PrettyJSON.ArrayBox()
             put(.array(inner), key)
-            return Unkeyed(box: inner, codingPath: codingPath + [key], state: state)
+            return Unkeyed(box: inner, codingPath: codingPath, state: state)
         }
 
         // Views never encode a superclass: leave that to JSONEncoder.
