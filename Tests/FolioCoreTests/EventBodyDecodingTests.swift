@@ -32,6 +32,25 @@ import Testing
         #expect(plain.link == nil)
     }
 
+    /// The shapes real uploads take are all read without `Codable`: a plain reader that gave up on them would
+    /// still give the right answer (through the fallback) and only be slow, so no other test would notice.
+    @Test func everyUsualVariantIsReadWithoutCodable() throws {
+        guard case .object(let usual) = Self.usual else { Issue.record("not an object"); return }
+        var variants: [[String: JSONValue]] = []
+        var o = usual; o["course"] = nil; variants.append(o)
+        o = usual; o["course"] = .null; variants.append(o)
+        o = usual; o["link"] = .string("https://example.edu.tw/x"); variants.append(o)
+        o = usual; o["link"] = .null; variants.append(o)
+        o = usual; o["note"] = .string("a member a newer folio might add"); variants.append(o)
+        o = usual; o["files"] = .array([]); variants.append(o)
+        o = usual; o["fields"] = .object([:]); variants.append(o)
+        for v in variants {
+            let plain = ItemUploaded(plain: .object(v))
+            #expect(plain != nil, "\(v)")
+            #expect(plain == codable(.object(v)))
+        }
+    }
+
     /// Random changes to the usual body: a member dropped, retyped, nulled or added, a bad term, role or size.
     /// Every body the plain reader takes is read as `Codable` reads it; `decodeBody` always agrees with
     /// `Codable`, refusals included.
@@ -40,7 +59,7 @@ import Testing
         var taken = 0, refusedByBoth = 0
         for _ in 0..<3000 {
             var body = Self.usual
-            for _ in 0..<rng.below(3) { body = mutate(body, &rng, depth: 0) }
+            for _ in 0...rng.below(2) { body = mutate(body, &rng, depth: 0) }
             let slow = codable(body)
             if let plain = ItemUploaded(plain: body) {
                 taken += 1

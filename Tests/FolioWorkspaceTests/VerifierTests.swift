@@ -67,28 +67,51 @@ import Testing
         #expect(!report.heldBack.contains { file.hasSuffix($0.path) })
     }
 
-    /// Whatever else sits among a student's records is named, each with its own reason, whether the folder was
-    /// read fresh (`full`) or its listing came partly from the cache; and the records that are fine still count.
-    @Test(arguments: [true, false]) func strangersAmongTheRecordsAreNamed(full: Bool) throws {
+    /// Whatever else sits among a student's records is named, each with its own reason, and the records that
+    /// are fine still count: when the folder is read fresh (`full`), when it changed since the cached check, and
+    /// when events/ is unchanged and its names come from the cache (another file of the student's changed).
+    @Test(arguments: ["full", "changed", "cached"]) func strangersAmongTheRecordsAreNamed(way: String) throws {
         let dir = try copy()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let events = dir + "/students/112001/events"
-        let before = Verifier.run(try Workspace.open(dir), full: true, clock: Int64.max / 2)
+        let later = Int64.max / 2
+        let before = Verifier.run(try Workspace.open(dir), full: true, clock: later)
         #expect(before.isClean)
         let record = try anyFile(dir, under: "students/112001/events", suffix: ".json")
         try Data("not a record".utf8).write(to: URL(fileURLWithPath: events + "/notes.txt"))
+        // A folder, with a good record inside: the folder is named, the record in it neither read nor named.
         try FileManager.default.createDirectory(atPath: events + "/old.json", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: record, toPath: events + "/old.json/" + (record as NSString).lastPathComponent)
         try Data("{".utf8).write(to: URL(fileURLWithPath: events + "/0broken.json"))
         try FileManager.default.copyItem(atPath: record, toPath: events + "/zz-copy.json")
-        let report = Verifier.run(try Workspace.open(dir), full: full, clock: Int64.max / 2)
+        var expectedCount = 4
+        if way == "cached" {
+            _ = Verifier.run(try Workspace.open(dir), clock: later)
+            let file = try anyFile(dir, under: "students/112001/files", suffix: ".pdf")
+            try Data("edited".utf8).write(to: URL(fileURLWithPath: file))
+            expectedCount += 1
+        }
+        let report = Verifier.run(try Workspace.open(dir), full: way == "full", clock: later)
         let found = Dictionary(report.issues.map { ($0.path, $0.message) }, uniquingKeysWith: { a, b in a + " / " + b })
         let at = "students/112001/events/"
         #expect(found[at + "notes.txt"] == "is not an event file")
         #expect(found[at + "old.json"] == "is not an event file")
         #expect(found[at + "0broken.json"] == "cannot be read as an event")
         #expect(found[at + "zz-copy.json"]?.hasPrefix("does not match its contents (expected ") == true)
-        #expect(report.issues.count == 4, "\(report.issues)")
+        #expect(report.issues.count == expectedCount, "\(report.issues)")
         #expect(report.events == before.events)
+    }
+
+    /// A link in place of events/ is not followed into by the check, and is named.
+    @Test func eventsAsALinkIsNamed() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let student = dir + "/students/112001"
+        try FileManager.default.moveItem(atPath: student + "/events", toPath: dir + "/moved-events")
+        try FileManager.default.createSymbolicLink(atPath: student + "/events", withDestinationPath: dir + "/moved-events")
+        let report = Verifier.run(try Workspace.open(dir), full: true)
+        #expect(report.issues.contains { $0.path == "students/112001/events" && $0.message == "is not part of a portfolio" },
+                "\(report.issues)")
     }
 
     @Test func extraFileAndEditedManifestAreReported() throws {

@@ -11,7 +11,7 @@ import Foundation
 public enum PrettyJSON {
     public static func encode<T: Encodable>(_ value: T) -> [UInt8]? {
         let state = EncodingState()
-        let encoder = TreeEncoder(path: [], state: state)
+        let encoder = TreeEncoder(state: state)
         do { try value.encode(to: encoder) } catch { return nil }
         if state.unsupported { return nil }
         var out: [UInt8] = []
@@ -114,7 +114,7 @@ public enum PrettyJSON {
     /// Encodes one value into a `Node`. Strings, integers and booleans are recognised by their type before
     /// going through `Encodable`; comparing metatypes is a pointer comparison, where a dynamic cast (`as?`)
     /// would cost a conformance lookup for every value of every manifest.
-    fileprivate static func node<T: Encodable>(_ value: T, path: [any CodingKey], state: EncodingState) throws -> Node {
+    fileprivate static func node<T: Encodable>(_ value: T, state: EncodingState) throws -> Node {
         let t = T.self
         if t == String.self { return .string(unsafeBitCast(value, to: String.self)) }
         if t == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
@@ -128,7 +128,7 @@ public enum PrettyJSON {
         if t == Double.self || t == Float.self || t == Date.self || t == Data.self || t == URL.self || t == Decimal.self {
             throw Unsupported()
         }
-        let sub = TreeEncoder(path: path, state: state)
+        let sub = TreeEncoder(state: state)
         try value.encode(to: sub)
         return sub.value ?? .object(ObjectBox())
     }
@@ -141,13 +141,12 @@ public enum PrettyJSON {
 
 private final class TreeEncoder: Encoder {
     /// Always empty: no view reads it, and building it cost an array for each value of every manifest.
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var value: PrettyJSON.Node?
     let state: PrettyJSON.EncodingState
 
-    init(path: [any CodingKey], state: PrettyJSON.EncodingState) {
-        codingPath = path
+    init(state: PrettyJSON.EncodingState) {
         self.state = state
     }
 
@@ -157,7 +156,7 @@ private final class TreeEncoder: Encoder {
             box = PrettyJSON.ObjectBox()
             value = .object(box)
         }
-        return KeyedEncodingContainer(Keyed(box: box, codingPath: codingPath, state: state))
+        return KeyedEncodingContainer(Keyed(box: box, state: state))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -166,15 +165,15 @@ private final class TreeEncoder: Encoder {
             box = PrettyJSON.ArrayBox()
             value = .array(box)
         }
-        return Unkeyed(box: box, codingPath: codingPath, state: state)
+        return Unkeyed(box: box, state: state)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let box: PrettyJSON.ObjectBox
-        let codingPath: [any CodingKey]
         let state: PrettyJSON.EncodingState
+        var codingPath: [any CodingKey] { [] }
 
         private func put(_ node: PrettyJSON.Node, _ key: Key) { box.members.append((key.stringValue, node)) }
 
@@ -194,20 +193,20 @@ private final class TreeEncoder: Encoder {
         mutating func encode(_ value: UInt32, forKey key: Key) throws { put(PrettyJSON.integer(value), key) }
         mutating func encode(_ value: UInt64, forKey key: Key) throws { put(PrettyJSON.integer(value), key) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            put(try PrettyJSON.node(value, path: codingPath, state: state), key)
+            put(try PrettyJSON.node(value, state: state), key)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                             forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let inner = PrettyJSON.ObjectBox()
             put(.object(inner), key)
-            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, codingPath: codingPath, state: state))
+            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, state: state))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let inner = PrettyJSON.ArrayBox()
             put(.array(inner), key)
-            return Unkeyed(box: inner, codingPath: codingPath, state: state)
+            return Unkeyed(box: inner, state: state)
         }
 
         // Views never encode a superclass: leave that to JSONEncoder.
@@ -215,14 +214,14 @@ private final class TreeEncoder: Encoder {
         mutating func superEncoder(forKey key: Key) -> any Encoder { unsupported() }
         private func unsupported() -> any Encoder {
             state.unsupported = true
-            return TreeEncoder(path: codingPath, state: state)
+            return TreeEncoder(state: state)
         }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
         let box: PrettyJSON.ArrayBox
-        let codingPath: [any CodingKey]
         let state: PrettyJSON.EncodingState
+        var codingPath: [any CodingKey] { [] }
         var count: Int { box.items.count }
 
         mutating func encodeNil() throws { box.items.append(.null) }
@@ -234,24 +233,24 @@ private final class TreeEncoder: Encoder {
         mutating func encode(_ value: Int64) throws { box.items.append(.int(value)) }
         mutating func encode(_ value: UInt64) throws { box.items.append(PrettyJSON.integer(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            box.items.append(try PrettyJSON.node(value, path: codingPath, state: state))
+            box.items.append(try PrettyJSON.node(value, state: state))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             let inner = PrettyJSON.ObjectBox()
             box.items.append(.object(inner))
-            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, codingPath: codingPath, state: state))
+            return KeyedEncodingContainer(Keyed<NestedKey>(box: inner, state: state))
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let inner = PrettyJSON.ArrayBox()
             box.items.append(.array(inner))
-            return Unkeyed(box: inner, codingPath: codingPath, state: state)
+            return Unkeyed(box: inner, state: state)
         }
 
         mutating func superEncoder() -> any Encoder {
             state.unsupported = true
-            return TreeEncoder(path: codingPath, state: state)
+            return TreeEncoder(state: state)
         }
     }
 
@@ -267,6 +266,6 @@ private final class TreeEncoder: Encoder {
         func encode(_ value: Int) throws { encoder.value = .int(Int64(value)) }
         func encode(_ value: Int64) throws { encoder.value = .int(value) }
         func encode(_ value: UInt64) throws { encoder.value = PrettyJSON.integer(value) }
-        func encode<T: Encodable>(_ value: T) throws { encoder.value = try PrettyJSON.node(value, path: codingPath, state: encoder.state) }
+        func encode<T: Encodable>(_ value: T) throws { encoder.value = try PrettyJSON.node(value, state: encoder.state) }
     }
 }

@@ -25,8 +25,9 @@ enum FileIO {
         var st = stat()
         let known = fstat(fd, &st) == 0
         let expected = known ? max(Int(st.st_size), 0) : 0
-        // A short read of a regular file is its end: no need for one more read (a system call for each of
-        // the school's hundred thousand records) to be told so.
+        // A short read of a regular file that has given all fstat promised is its end: no need for one more
+        // read (a system call for each of the school's hundred thousand records) to be told so. A short read
+        // before that (a file over 2 GiB, some network file systems) only means reading on.
         let regular = known && st.st_mode & S_IFMT == S_IFREG
         var out = [UInt8](repeating: 0, count: expected + 1)
         var filled = 0
@@ -37,7 +38,7 @@ enum FileIO {
             if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
             if n == 0 { break }
             filled += n
-            if regular && n < asked { break }
+            if regular && filled >= expected && n < asked { break }
         }
         out.removeLast(out.count - filled)
         return out

@@ -84,10 +84,12 @@ public enum Verifier {
         var r = VerifyCache.Record(school: schoolDigest, listing: listing)
         let known = Hashes(old: old, now: listing)
         // Files are opened relative to the student's folder, and the records are those the listing found:
-        // the kernel neither walks each long path again nor lists events/ a second time.
+        // the kernel neither walks each long path again nor lists events/ a second time. When the listing
+        // holds no events/ folder (none, a link, a listing that failed), events/ is read as every command reads it.
         let folder = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if folder >= 0 { close(folder) } }
-        let (events, damaged) = folder >= 0
+        let listed = listing.contains { $0.path == "events/" && $0.stamp.kind == FileStamp.directory }
+        let (events, damaged) = folder >= 0 && listed
             ? ws.readEvents(in: ws.studentEventsDir(number), names: eventNames(listing), folder: folder, relative: "events/")
             : ws.readEvents(in: ws.studentEventsDir(number))
         r.events = events.count
@@ -101,8 +103,9 @@ public enum Verifier {
         return r
     }
 
-    /// The names in events/, as `FileIO.list` would give them (the listing is in its order). A folder
-    /// inside events/ is named too, so that it is reported as not an event file.
+    /// The names in events/, in `FileIO.list`'s order, as the listing has them: read just now, or taken from
+    /// the previous listing when events/ is stamped unchanged (the rule that finds strays). A folder inside
+    /// events/ is named too, so that it is reported as not an event file.
     static func eventNames(_ listing: [(path: String, stamp: FileStamp)]) -> [String] {
         let prefix = "events/".utf8
         var names: [String] = []
@@ -200,8 +203,9 @@ public enum Verifier {
                 for f in u.files { expected[f.path(item: u.item)] = f }
             }
         }
-        // Relative to the open student folder, or the whole path when it could not be opened.
-        let base = folder >= 0 ? "" : ws.studentDir(number) + "/"
+        // Relative to the open student folder, or the whole path when it could not be opened. "./" keeps a
+        // path written with a leading slash inside the folder, as the whole path did.
+        let base = folder >= 0 ? "./" : ws.studentDir(number) + "/"
         let folder = folder >= 0 ? folder : AT_FDCWD
         for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
             rehash(base + path, in: folder, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,

@@ -58,9 +58,9 @@ public struct Workspace: Sendable {
         readEvents(in: dir, names: FileIO.list(dir))
     }
 
-    /// `names` are the folder's entries as `FileIO.list` gives them; `folder`, when given, is the folder open
-    /// (or a folder above it, with `relative` the way down from there), so that each file is opened without the
-    /// kernel walking the whole path again.
+    /// `names` are the folder's entries as `FileIO.list` gives them. `folder`, when given, is a folder above
+    /// `dir` held open and `relative` the way down from it, ending in a slash ("events/"): each file is then
+    /// opened without the kernel walking the whole path again. `relative` means nothing without `folder`.
     func readEvents(in dir: String, names: [String], folder: Int32 = AT_FDCWD,
                     relative: String? = nil) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
         var events: [StoredEvent] = []
