@@ -16,6 +16,33 @@ import Testing
         #expect(FileIO.lastComponent(of: "name") == "name")
     }
 
+    /// `removeTree` replaced FileManager's removal: it must take everything below a folder, a file or a link
+    /// on its own, and never follow a link out of the tree.
+    @Test func removeTreeIsRmRfAndStaysInside() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-rm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let outside = root + "/outside", tree = root + "/tree"
+        try FileIO.makeDirectories(outside + "/keep")
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: outside + "/keep/me.txt"))
+        for dir in ["a/b/c", "a/學/d", "e", "empty/empty"] { try FileIO.makeDirectories(tree + "/" + dir) }
+        for file in ["top.txt", "a/b/c/deep.pdf", "a/學/作品.pdf", "e/f"] {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: tree + "/" + file))
+        }
+        try FileManager.default.createSymbolicLink(atPath: tree + "/a/out", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: tree + "/dangling", withDestinationPath: root + "/nothing")
+        FileIO.removeTree(tree)
+        #expect(!FileIO.exists(tree))
+        #expect(FileIO.exists(outside + "/keep/me.txt"))
+        // A single file, a link (not what it points to), and something already gone.
+        try Data("y".utf8).write(to: URL(fileURLWithPath: root + "/file"))
+        FileIO.removeTree(root + "/file")
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: outside)
+        FileIO.removeTree(root + "/link")
+        FileIO.removeTree(root + "/never-there")
+        #expect(FileIO.list(root) == ["outside"])
+        #expect(FileIO.exists(outside + "/keep/me.txt"))
+    }
+
     @Test func makeDirectoriesIsMkdirP() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-mkdir-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

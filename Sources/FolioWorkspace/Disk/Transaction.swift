@@ -19,6 +19,8 @@ final class Transaction {
 
     private let root: String
     private let dir: String
+    /// `dir`, held open for `adopt`.
+    private let folder: Int32
     private var moves: [Move] = []
     private var counter = 0
 
@@ -27,7 +29,11 @@ final class Transaction {
         let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         dir = root + "/.folio/txn/" + id
         try FileIO.makeDirectories(dir)
+        folder = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw FileIO.ioError("open", dir) }
     }
+
+    deinit { close(folder) }
 
     /// Stages `bytes` to land at `relative` (inside the workspace).
     func write(_ relative: String, _ bytes: [UInt8]) throws(FolioError) {
@@ -50,8 +56,9 @@ final class Transaction {
     /// into the transaction: no second copy of large files.
     func adopt(_ path: String, to relative: String) throws(FolioError) {
         let staged = nextStaged()
-        // The extractor does not flush; commit() flushes before the commit point.
-        guard rename(path, dir + "/" + staged) == 0 else { throw FileIO.ioError("move", path) }
+        // The extractor does not flush; commit() flushes before the commit point. The transaction folder is
+        // held open, so that the kernel walks only the source's path for each of an import's 90,000 files.
+        guard renameat(AT_FDCWD, path, folder, staged) == 0 else { throw FileIO.ioError("move", path) }
         moves.append(Move(staged: staged, target: relative))
         try CrashPoints.reached("staged \(relative)")
     }
@@ -128,10 +135,14 @@ final class Transaction {
         // Folders renamed into, up to a handful (see below).
         var touched = Set<String>()
         var manyTouched = false
-        // The folder the last move went into, made or found: an import moves ~90,000 files, sorted by
-        // path, into ~42,000 folders, and creating each parent again through FileManager cost more than
-        // the renames. (A set of every folder was 6 MB at a whole-school import's peak.)
-        var made: String?
+        // Files are moved between the two folders held open, by short relative paths: the kernel walked
+        // both whole paths for each of an import's 90,000 renames otherwise.
+        let from = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard from >= 0 else { throw FileIO.ioError("open", dir) }
+        defer { close(from) }
+        let into = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard into >= 0 else { throw FileIO.ioError("open", root) }
+        defer { close(into) }
         for move in moves {
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
@@ -140,17 +151,18 @@ final class Transaction {
                 if FileIO.exists(target) || FileIO.isDirectory(target) {
                     guard rename(target, source) == 0 else { throw FileIO.ioError("remove", target) }
                     touch(parent, &touched, &manyTouched)
-                    made = nil   // the removed thing may have been that folder
                 }
                 try CrashPoints.reached("removed \(move.target)")
                 continue
             }
-            if !FileIO.exists(source) { continue }   // already moved before a crash
-            if made != parent {
+            // The rename is tried first: a folder is made only when it fails for want of one, and a file is
+            // looked for only then (gone means it was moved before a crash).
+            if renameat(from, move.staged, into, move.target) != 0 {
+                guard errno == ENOENT else { throw FileIO.ioError("move into place", target) }
+                if !FileIO.exists(source) { continue }
                 try FileIO.makeDirectories(parent)
-                made = parent
+                guard renameat(from, move.staged, into, move.target) == 0 else { throw FileIO.ioError("move into place", target) }
             }
-            guard rename(source, target) == 0 else { throw FileIO.ioError("move into place", target) }
             touch(parent, &touched, &manyTouched)
             try CrashPoints.reached("moved \(move.target)")
         }
