@@ -38,7 +38,7 @@ struct StagedBundle {
     /// (tens of thousands for a whole school), removed a student at a time on every core.
     func remove() {
         let students = staging + "/students"
-        let names = FileIO.list(students)
+        let names = FileIO.isDirectory(students) ? FileIO.list(students) : []   // never through a link
         _ = Parallel.map(names.count) { i in FileIO.removeTree(students + "/" + names[i]) }
         FileIO.removeTree(staging)
     }

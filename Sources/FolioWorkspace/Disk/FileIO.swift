@@ -10,8 +10,9 @@ import Glibc
 /// into place, and directories are fsynced after entries change, so a power cut leaves either the old or
 /// the new file.
 enum FileIO {
-    static func ioError(_ what: String, _ path: String) -> FolioError {
-        FolioError(.io, "Could not \(what) \(path): \(String(cString: strerror(errno))).",
+    /// `code` is taken where the call is written, before anything else can change `errno`.
+    static func ioError(_ what: String, _ path: String, code: Int32 = errno) -> FolioError {
+        FolioError(.io, "Could not \(what) \(path): \(String(cString: strerror(code))).",
                    hint: "Check that the disk is not full or read-only, then try again.")
     }
 
@@ -211,7 +212,9 @@ enum FileIO {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return }
         emptyFolder(fd)
-        _ = rmdir(path)
+        // A tree deeper than the descriptors a process may hold, or a system that names folders otherwise
+        // than the loop expects, is left to FileManager.
+        if rmdir(path) != 0 && errno == ENOTEMPTY { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// Removes everything in the open folder `fd`, and closes it.
@@ -229,7 +232,8 @@ enum FileIO {
         }
         for (name, folder) in names {
             // A file system that does not give the type (DT_UNKNOWN) says EISDIR when a folder is unlinked.
-            if !folder, unlinkat(fd, name, 0) == 0 || errno != EISDIR { continue }
+            // (macOS says EPERM.)
+            if !folder, unlinkat(fd, name, 0) == 0 || (errno != EISDIR && errno != EPERM) { continue }
             let inner = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard inner >= 0 else { continue }
             emptyFolder(inner)

@@ -23,17 +23,32 @@ final class Transaction {
     private let folder: Int32
     private var moves: [Move] = []
     private var counter = 0
+    /// Set at the commit point: from then on the plan and the staged files must stay until every move is
+    /// done, by `commit` or, if it fails part way, by the next command's `recover`.
+    private var committed = false
 
     init(root: String) throws(FolioError) {
         self.root = root
         let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         dir = root + "/.folio/txn/" + id
         try FileIO.makeDirectories(dir)
-        folder = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        folder = Self.openFolder(dir)
         guard folder >= 0 else { throw FileIO.ioError("open", dir) }
     }
 
-    deinit { close(folder) }
+    deinit { if folder >= 0 { close(folder) } }
+
+    /// A folder held only to name files relative to it (`O_PATH`: no read permission needed).
+    private static func openFolder(_ path: String) -> Int32 {
+        open(path, pathOnly | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    #if os(Linux)
+    /// Linux's `O_PATH`, which the Glibc module does not export.
+    private static let pathOnly: Int32 = 0o10_000_000
+    #else
+    private static let pathOnly: Int32 = O_RDONLY
+    #endif
 
     /// Stages `bytes` to land at `relative` (inside the workspace).
     func write(_ relative: String, _ bytes: [UInt8]) throws(FolioError) {
@@ -71,13 +86,16 @@ final class Transaction {
     var isEmpty: Bool { moves.isEmpty }
 
     func commit() throws(FolioError) {
-        defer { Self.discard(dir) }
+        // Past the commit point a failed move (a folder made unwritable meanwhile) must not take the plan with
+        // it: the next command's recovery finishes the moves.
+        defer { if !committed { Self.discard(dir) } }
         guard !moves.isEmpty else { return }
         // Everything staged must be on disk before the plan exists.
         try FileIO.flushFileSystem(dir)
         FileIO.fsyncDirectory(dir)
         try FileIO.writeNew(dir + "/plan.tmp") { write throws(FolioError) in try Self.writePlan(moves, to: write) }
         guard rename(dir + "/plan.tmp", dir + "/plan.json") == 0 else { throw FileIO.ioError("commit", dir) }
+        committed = true
         FileIO.fsyncDirectory(dir)
         try CrashPoints.reached("committed")
         try Transaction.apply(root: root, dir: dir, moves: moves)
@@ -114,8 +132,8 @@ final class Transaction {
         return all
     }
 
-    /// Throws the staged files away.
-    func abandon() { Self.discard(dir) }
+    /// Throws the staged files away, unless the transaction was committed (then recovery finishes it).
+    func abandon() { if !committed { Self.discard(dir) } }
 
     /// Deletes a transaction folder. It may hold whole removed folders (sealing moves each graduate's
     /// portfolio here); freeing tens of thousands of files is slow on ext4 (more so when mounted with
@@ -137,12 +155,12 @@ final class Transaction {
         var manyTouched = false
         // Files are moved between the two folders held open, by short relative paths: the kernel walked
         // both whole paths for each of an import's 90,000 renames otherwise.
-        let from = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard from >= 0 else { throw FileIO.ioError("open", dir) }
-        defer { close(from) }
-        let into = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard into >= 0 else { throw FileIO.ioError("open", root) }
-        defer { close(into) }
+        // (Should a folder not open, whole paths are used as before.)
+        let from = openFolder(dir), into = openFolder(root)
+        defer {
+            if from >= 0 { close(from) }
+            if into >= 0 { close(into) }
+        }
         for move in moves {
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
@@ -157,11 +175,18 @@ final class Transaction {
             }
             // The rename is tried first: a folder is made only when it fails for want of one, and a file is
             // looked for only then (gone means it was moved before a crash).
-            if renameat(from, move.staged, into, move.target) != 0 {
-                guard errno == ENOENT else { throw FileIO.ioError("move into place", target) }
+            // A plan is folio's own, but recovery reads it from disk: it must not reach outside the workspace.
+            guard isInside(move.target) else { throw FolioError(.workspaceDamaged, "The unfinished change in \(dir) names \(move.target), outside the workspace.",
+                                                                 hint: "Move that folder out of .folio/txn, then run `folio verify`.") }
+            let (fromName, intoName) = (from >= 0 ? move.staged : source, into >= 0 ? move.target : target)
+            let (fromFD, intoFD) = (from >= 0 ? from : AT_FDCWD, into >= 0 ? into : AT_FDCWD)
+            if renameat(fromFD, fromName, intoFD, intoName) != 0 {
+                let failure = errno
+                // Gone means moved before a crash, whatever the target's folder has become since.
                 if !FileIO.exists(source) { continue }
+                guard failure == ENOENT else { throw FileIO.ioError("move into place", target, code: failure) }
                 try FileIO.makeDirectories(parent)
-                guard renameat(from, move.staged, into, move.target) == 0 else { throw FileIO.ioError("move into place", target) }
+                guard renameat(fromFD, fromName, intoFD, intoName) == 0 else { throw FileIO.ioError("move into place", target) }
             }
             touch(parent, &touched, &manyTouched)
             try CrashPoints.reached("moved \(move.target)")
@@ -175,6 +200,11 @@ final class Transaction {
             try FileIO.flushFileSystem(root)
         }
         discard(dir)
+    }
+
+    /// A relative path with no `..` in it.
+    private static func isInside(_ path: String) -> Bool {
+        !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains("..")
     }
 
     /// Remembers a folder renamed into, up to 8 of them; past that only that there were more.
