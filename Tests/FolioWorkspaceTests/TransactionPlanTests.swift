@@ -62,5 +62,14 @@ import Testing
         #expect(throws: FolioError.self) { try Transaction.recover(root: root) }
         #expect(!FileIO.exists(root + "/../escaped.txt"))
         #expect(FileIO.exists(txn + "/1"))
+        // A removal reaching outside would take a folder beside the workspace away: refused too.
+        let beside = root + "-beside"
+        try FileIO.makeDirectories(beside)
+        defer { try? FileManager.default.removeItem(atPath: beside) }
+        let name = (beside as NSString).lastPathComponent
+        let removal = Transaction.planBytes([Transaction.Move(staged: "rm-1", target: "../" + name, remove: true)])
+        try Data(removal).write(to: URL(fileURLWithPath: txn + "/plan.json"))
+        #expect(throws: FolioError.self) { try Transaction.recover(root: root) }
+        #expect(FileIO.isDirectory(beside))
     }
 }

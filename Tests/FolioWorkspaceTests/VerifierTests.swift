@@ -102,16 +102,21 @@ import Testing
         #expect(report.events == before.events)
     }
 
-    /// A link in place of events/ is not followed into by the check, and is named.
+    /// A link in place of events/ is named as not part of a portfolio, and the records behind it are still
+    /// read, as every other command reads them: the listing (which does not follow links) must not leave the
+    /// student with no records and a manifest that seems to differ.
     @Test func eventsAsALinkIsNamed() throws {
         let dir = try copy()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        let clean = Verifier.run(try Workspace.open(dir), full: true)
         let student = dir + "/students/112001"
         try FileManager.default.moveItem(atPath: student + "/events", toPath: dir + "/moved-events")
         try FileManager.default.createSymbolicLink(atPath: student + "/events", withDestinationPath: dir + "/moved-events")
         let report = Verifier.run(try Workspace.open(dir), full: true)
         #expect(report.issues.contains { $0.path == "students/112001/events" && $0.message == "is not part of a portfolio" },
                 "\(report.issues)")
+        #expect(report.events == clean.events)
+        #expect(report.issues.count == 1, "\(report.issues)")
     }
 
     @Test func extraFileAndEditedManifestAreReported() throws {

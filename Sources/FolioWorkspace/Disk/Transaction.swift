@@ -162,6 +162,12 @@ final class Transaction {
             if into >= 0 { close(into) }
         }
         for move in moves {
+            // A plan is folio's own, but recovery reads it from disk: no move may reach outside the workspace
+            // or the transaction's folder, a removal least of all.
+            guard isInside(move.target), !move.staged.isEmpty, !move.staged.contains("/") else {
+                throw FolioError(.workspaceDamaged, "The unfinished change in \(dir) names \(move.target), outside the workspace.",
+                                 hint: "Move that folder out of .folio/txn, then run `folio verify`.")
+            }
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target
             let parent = FileIO.parent(of: target)
@@ -175,9 +181,6 @@ final class Transaction {
             }
             // The rename is tried first: a folder is made only when it fails for want of one, and a file is
             // looked for only then (gone means it was moved before a crash).
-            // A plan is folio's own, but recovery reads it from disk: it must not reach outside the workspace.
-            guard isInside(move.target) else { throw FolioError(.workspaceDamaged, "The unfinished change in \(dir) names \(move.target), outside the workspace.",
-                                                                 hint: "Move that folder out of .folio/txn, then run `folio verify`.") }
             let (fromName, intoName) = (from >= 0 ? move.staged : source, into >= 0 ? move.target : target)
             let (fromFD, intoFD) = (from >= 0 ? from : AT_FDCWD, into >= 0 ? into : AT_FDCWD)
             if renameat(fromFD, fromName, intoFD, intoName) != 0 {
