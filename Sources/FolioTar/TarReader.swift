@@ -79,7 +79,17 @@ public struct TarReader: Sendable {
         let entries: [TarEntry]
         switch source {
         case .file(let path):
-            if archive_read_open_filename(archive, path, Self.blockSize) != ARCHIVE_OK {
+            // Opened here rather than by libarchive, without blocking: a named pipe given as a bundle (or
+            // left in place of a sealed tarball) would otherwise wait forever for a writer.
+            let fd = try POSIXFile.openFile(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, label: path, operation: "open")
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw .fileSystem(path: path, operation: "inspect", errno: errno) }
+            guard info.st_mode & FOLIO_AE_IFMT == FOLIO_AE_IFREG else {
+                throw .notATarArchive(detail: "\(path) is not an ordinary file")
+            }
+            _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads: O_NONBLOCK was the only status flag set
+            if archive_read_open_fd(archive, fd, Self.blockSize) != ARCHIVE_OK {
                 throw Self.openError(archive, label: path)
             }
             entries = try session.run()

@@ -136,14 +136,15 @@ public final class TarWriter {
     }
 
     /// Streams a file from disk into the archive in fixed 1 MiB blocks, hashing while copying. The
-    /// source is opened without following symlinks; if it changes size during the copy the writer
+    /// source is opened without following symlinks, and without blocking so that a pipe is refused rather
+    /// than waited on; if it changes size during the copy the writer
     /// throws `sourceChanged` (the archive would otherwise disagree with the returned hash).
     @discardableResult
     public func appendFile(_ path: String, contentsOf sourcePath: String) throws(TarError) -> TarEntry {
         try checkUsable()
         try checkNext(path, kind: .file)
         let fd = try POSIXFile.openFile(
-            sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, label: sourcePath, operation: "open")
+            sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, label: sourcePath, operation: "open")
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -152,6 +153,7 @@ public final class TarWriter {
         guard info.st_mode & FOLIO_AE_IFMT == FOLIO_AE_IFREG else {
             throw .sourceNotRegularFile(path: sourcePath)
         }
+        _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads: O_NONBLOCK was the only status flag set
         let size = Int64(info.st_size)
         let buffer = sharedCopyBuffer()
         try writeHeader(path, kind: .file, size: size)

@@ -170,7 +170,7 @@ extension Workspace {
             if let (size, sha) = try? FileIO.hashFile(root + "/" + s.path) {
                 if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
             } else {
-                problems.append("is missing")
+                problems.append(FileIO.whyUnreadable(root + "/" + s.path) ?? "is missing")
             }
             if problems.isEmpty {
                 let temp = NSTemporaryDirectory() + "folio-archive-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)

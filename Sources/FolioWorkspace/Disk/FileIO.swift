@@ -16,20 +16,52 @@ enum FileIO {
                    hint: "Check that the disk is not full or read-only, then try again.")
     }
 
+    /// Opens an ordinary file for reading. Anything else is refused before a byte is read: a pipe (a FIFO
+    /// left in a student's folder, say) would make the command wait forever for a writer, and a device
+    /// could be read without end. Opening without blocking is what lets a pipe be seen for what it is.
+    static func openFile(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> (fd: Int32, stat: stat) {
+        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw ioError("read", path) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            throw ioError("read", path, code: code)
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw FolioError(.io, "Could not read \(path): it is not an ordinary file (it may be a folder, a pipe or a device).",
+                             hint: "Move it out of the workspace; folio keeps only ordinary files there.")
+        }
+        // Back to blocking reads (O_NONBLOCK is the only status flag set above). Linux ignores the flag for
+        // ordinary files, but a file system in user space (ntfs-3g on a school's external disk) is handed it.
+        _ = fcntl(fd, F_SETFL, 0)
+        return (fd, st)
+    }
+
+    /// Why a file that could not be read is there but unreadable, in words for a verify report, or nil when
+    /// it is simply not there. Asked only after a failure, so reading costs nothing more.
+    static func whyUnreadable(_ path: String, in folder: Int32 = AT_FDCWD) -> String? {
+        var st = stat()
+        guard fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return "cannot be read (check its permissions)"
+        case S_IFDIR: return "is a folder where a file should be"
+        case S_IFLNK: return "is a link where a file should be, and it leads nowhere readable"
+        default: return "is not an ordinary file (a pipe or a device stands in its place)"
+        }
+    }
+
     /// Reads a whole file; `path` is relative to the open folder `folder` when one is given.
     static func readAll(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> [UInt8] {
-        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError("read", path) }
+        let (fd, st) = try openFile(path, in: folder)
         defer { close(fd) }
         // Read straight into an array sized from fstat (records are small and read by the thousand), and
         // keep reading past that size in case the file grew meanwhile.
-        var st = stat()
-        let known = fstat(fd, &st) == 0
-        let expected = known ? max(Int(st.st_size), 0) : 0
-        // A short read of a regular file that has given all fstat promised is its end: no need for one more
-        // read (a system call for each of the school's hundred thousand records) to be told so. A short read
+        let expected = max(Int(st.st_size), 0)
+        // A short read that has given all fstat promised is the file's end: no need for one more read (a
+        // system call for each of the school's hundred thousand records) to be told so. A short read
         // before that (a file over 2 GiB, some network file systems) only means reading on.
-        let regular = known && st.st_mode & S_IFMT == S_IFREG
         var out = [UInt8](repeating: 0, count: expected + 1)
         var filled = 0
         while true {
@@ -39,7 +71,7 @@ enum FileIO {
             if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
             if n == 0 { break }
             filled += n
-            if regular && filled >= expected && n < asked { break }
+            if filled >= expected && n < asked { break }
         }
         out.removeLast(out.count - filled)
         return out
@@ -91,8 +123,7 @@ enum FileIO {
     /// `path` is relative to the open folder `folder` when one is given.
     static func hashFile(_ path: String, in folder: Int32 = AT_FDCWD,
                          each: (UnsafeRawBufferPointer) throws(FolioError) -> Void = { _ in }) throws(FolioError) -> (size: Int, sha256: String) {
-        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError("read", path) }
+        let fd = try openFile(path, in: folder).fd
         defer { close(fd) }
         var hasher = SHA256()
         var size = 0
@@ -113,8 +144,7 @@ enum FileIO {
 
     /// The first `count` bytes of a file, for content sniffing.
     static func prefix(_ path: String, count: Int) throws(FolioError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError("read", path) }
+        let fd = try openFile(path).fd
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: count)
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }

@@ -179,7 +179,7 @@ public enum Verifier {
             (found, sha) = cached
         } else {
             guard let (n, h) = try? FileIO.hashFile(full, in: folder) else {
-                r.issues.append(VerifyIssue(path: shown, message: missing))
+                r.issues.append(VerifyIssue(path: shown, message: FileIO.whyUnreadable(full, in: folder) ?? missing))
                 return
             }
             (found, sha) = (n, h)
