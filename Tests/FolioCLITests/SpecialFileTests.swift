@@ -116,4 +116,22 @@ import Testing
             #expect(r.stdout.components(separatedBy: "PROBLEM").count == 2, "only that tarball is wrong: \(r)")
         }
     }
+
+    /// A manifest is derived: a pipe in its place is named, status reads past it, and repair replaces it.
+    @Test func aPipeInPlaceOfAManifestIsNamedAndRepairReplacesIt() throws {
+        let ws = try SampleCopy()
+        let manifest = "students/112001/manifest.json"
+        try FileManager.default.removeItem(atPath: ws.path(manifest))
+        try makePipe(ws.path(manifest))
+        let verify = try finishes(ws, ["verify"])
+        #expect(verify.status == 1, "\(verify)")
+        #expect(verify.stdout.contains("\(manifest): is not an ordinary file"), "\(verify)")
+        let status = try finishes(ws, ["status", "112001", "--json"])
+        #expect(status.succeeded, "\(status)")
+        expectSuccess(try finishes(ws, ["repair"]))
+        let again = try finishes(ws, ["verify"])
+        #expect(again.succeeded && again.stdout.contains("all consistent"), "\(again)")
+        var st = stat()
+        #expect(lstat(ws.path(manifest), &st) == 0 && st.st_mode & S_IFMT == S_IFREG, "the manifest is not an ordinary file again")
+    }
 }

@@ -59,10 +59,11 @@ extension WorkspaceSession {
         } : []
         let candidates = named.isEmpty ? zip(live, waiting).filter(\.1).map(\.0) : named
         let present = Set(live)
-        // Folding checks every record's signature: fold the candidates on every core first.
-        let views = Parallel.map(candidates.count) { i in ws.view(candidates[i], school: state) }
+        // Folding checks every record's signature: fold the candidates on every core first. Only what sealing
+        // needs is kept of each view (a view holds the whole portfolio: 667 of them were 16 MB).
+        let findings = Parallel.map(candidates.count) { i in SealFinding(ws.view(candidates[i], school: state), school: state) }
         var targets: [(String, CivilDate)] = []
-        for (number, view) in zip(candidates, views) {
+        for (number, finding) in zip(candidates, findings) {
             if school.archived(number) != nil {
                 if named.isEmpty { continue }
                 throw FolioError(.duplicate, "Student \(number) is already sealed.", hint: "`folio archive list` shows the register.")
@@ -70,16 +71,13 @@ extension WorkspaceSession {
             guard present.contains(number) else {
                 throw FolioError(.unknownStudent, "There is no student \(number) in the live workspace.", hint: "Check the student number (學號).")
             }
-            guard let graduated = view.graduated, view.student?.status == .graduated else {
+            guard let graduated = finding.graduated else {
                 if named.isEmpty { continue }
                 throw FolioError(.badInput, "Student \(number) has not graduated, so their portfolio cannot be sealed.",
                                  hint: "The registration section (註冊組) records graduation first with `folio graduate \(number)`.")
             }
-            if let open = view.receipts.first(where: { r in
-                !r.superseded && (r.disputes.contains { $0.finding == nil }
-                    || (r.answer == .open && school.confirmation(for: r.receipt.submission).map { $0.closed == nil } == true))
-            }) {
-                throw FolioError(.badInput, "Student \(number) still has receipt \(open.receipt.submission) waiting for an answer or a finding, so the portfolio cannot be sealed yet.",
+            if let open = finding.waitingReceipt {
+                throw FolioError(.badInput, "Student \(number) still has receipt \(open) waiting for an answer or a finding, so the portfolio cannot be sealed yet.",
                                  hint: "Close the confirmation period (`folio confirmation close`) and answer open doubts first.")
             }
             targets.append((number, graduated))
@@ -216,5 +214,21 @@ extension Workspace {
             throw FolioError(.io, "Could not open the archive: \(error.message)", hint: error.hint)
         }
         return dir + "/" + Bag.name(school: school.code, student: student)
+    }
+}
+
+/// What sealing needs to know of a candidate's folded portfolio.
+private struct SealFinding: Sendable {
+    /// The graduation day, when the student's status is graduated.
+    var graduated: CivilDate?
+    /// The submission of a receipt still waiting for the student's answer or the office's finding.
+    var waitingReceipt: String?
+
+    init(_ view: StudentView, school: SchoolState) {
+        graduated = view.student?.status == .graduated ? view.graduated : nil
+        waitingReceipt = view.receipts.first { r in
+            !r.superseded && (r.disputes.contains { $0.finding == nil }
+                || (r.answer == .open && school.confirmation(for: r.receipt.submission).map { $0.closed == nil } == true))
+        }?.receipt.submission
     }
 }

@@ -242,7 +242,8 @@ public enum Verifier {
 
     private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ issues: inout [VerifyIssue]) {
         guard let actual = try? FileIO.readAll(path) else {
-            issues.append(VerifyIssue(path: relative(ws, path), message: "is missing (it is rebuilt from the events by `folio repair`)"))
+            let why = FileIO.whyUnreadable(path) ?? "is missing"
+            issues.append(VerifyIssue(path: relative(ws, path), message: "\(why) (it is rebuilt from the events by `folio repair`)"))
             return
         }
         if actual != expected {
