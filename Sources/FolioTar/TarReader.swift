@@ -28,6 +28,22 @@ public struct TarReader: Sendable {
         try read(source, into: nil, expectedEntryCount: expectedEntryCount)
     }
 
+    /// Reads every entry and hashes its content without writing anything, handing each entry to `each` as it
+    /// is read, with its content when `keep` asks for it by path and it holds at most `keptLimit` bytes (a
+    /// bag's tag files, say); nil otherwise. Nothing else is held, so checking a sealed bag needs neither a
+    /// temporary folder nor memory for its payload.
+    public func scan(_ source: TarSource, keepingContentsOf keep: @escaping (String) -> Bool, upTo keptLimit: Int64 = 16 << 20,
+                     each: @escaping (TarEntry, [UInt8]?) -> Void) throws(TarError) {
+        _ = try read(source, into: nil, expectedEntryCount: nil, scanned: Scanned(keep: keep, limit: keptLimit, each: each))
+    }
+
+    /// What `scan(_:keepingContentsOf:upTo:each:)` asks of a read.
+    struct Scanned {
+        var keep: (String) -> Bool
+        var limit: Int64
+        var each: (TarEntry, [UInt8]?) -> Void
+    }
+
     /// Extracts into `stagingPath`, a folder this call creates (it must not exist; its parent must).
     /// Files get mode 0644 and folders 0755 whatever the archive says. On any error the folder is
     /// removed again and nothing else on disk has changed. Returns the entries in archive order.
@@ -65,7 +81,7 @@ public struct TarReader: Sendable {
 
     private func read(
         _ source: TarSource, into staging: StagingDirectory?, expectedEntryCount: Int?,
-        extracted: ((TarEntry) -> Void)? = nil
+        extracted: ((TarEntry) -> Void)? = nil, scanned: Scanned? = nil
     ) throws(TarError) -> [TarEntry] {
         try LibarchiveLocale.ensure()
         guard let archive = archive_read_new() else { throw .libarchive(path: nil, detail: "out of memory") }
@@ -76,6 +92,7 @@ public struct TarReader: Sendable {
         }
         var session = ReadSession(archive: archive, limits: limits, staging: staging)
         session.extracted = extracted
+        session.scanned = scanned
         let entries: [TarEntry]
         switch source {
         case .file(let path):
@@ -146,6 +163,7 @@ private struct ReadSession {
     var count = 0
     var lastPath: String?
     var extracted: ((TarEntry) -> Void)?
+    var scanned: TarReader.Scanned?
 
     // File-type bits as libarchive reports them (POSIX values; the C macros don't import into Swift).
     static let typeMask: UInt32 = FOLIO_AE_IFMT
@@ -240,7 +258,7 @@ private struct ReadSession {
         switch kind {
         case .directory:
             try staging?.makeDirectory(path)
-            record(TarEntry(path: path, kind: .directory, size: 0, sha256: nil))
+            record(TarEntry(path: path, kind: .directory, size: 0, sha256: nil), content: nil)
         case .file:
             guard archive_entry_size_is_set(header) != 0 else {
                 throw .libarchive(path: path, detail: "the header gives no size")
@@ -255,20 +273,23 @@ private struct ReadSession {
                 throw .totalTooLarge(path: path, total: total, limit: limits.maxTotalBytes)
             }
             totalBytes = total
-            let digest = try copyData(path: path, size: size, buffer: buffer)
-            record(TarEntry(path: path, kind: .file, size: size, sha256: digest))
+            var content: [UInt8]? = scanned.map { size <= $0.limit && $0.keep(path) } == true ? [] : nil
+            let digest = try copyData(path: path, size: size, buffer: buffer, content: &content)
+            record(TarEntry(path: path, kind: .file, size: size, sha256: digest), content: content)
         }
     }
 
-    /// Kept in the list, or handed to the caller's `extracted` instead.
-    private mutating func record(_ entry: TarEntry) {
+    /// Kept in the list, or handed to the caller's `extracted` or `scanned` instead.
+    private mutating func record(_ entry: TarEntry, content: [UInt8]?) {
         count += 1
         lastPath = entry.path
-        if let extracted { extracted(entry) } else { entries.append(entry) }
+        if let scanned { scanned.each(entry, content) } else if let extracted { extracted(entry) } else { entries.append(entry) }
     }
 
-    /// Streams one entry's data through the fixed buffer, hashing it and (when extracting) writing it.
-    private func copyData(path: String, size: Int64, buffer: UnsafeMutableRawBufferPointer) throws(TarError) -> String {
+    /// Streams one entry's data through the fixed buffer, hashing it and (when extracting) writing it, and
+    /// appending it to `content` when that is not nil.
+    private func copyData(path: String, size: Int64, buffer: UnsafeMutableRawBufferPointer,
+                          content: inout [UInt8]?) throws(TarError) -> String {
         let fd = try staging?.createFile(path)
         var closed = false
         defer { if let fd, !closed { close(fd) } }
@@ -291,6 +312,7 @@ private struct ReadSession {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             hasher.update(bufferPointer: chunk)
             if let fd { try POSIXFile.writeAll(fd, chunk, label: path) }
+            content?.append(contentsOf: chunk)
         }
         guard copied == size else {
             throw .truncated(path: path, detail: "\(copied) of \(size) bytes present")

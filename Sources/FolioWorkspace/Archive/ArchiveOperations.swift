@@ -151,39 +151,14 @@ extension WorkspaceSession {
 }
 
 extension Workspace {
-    /// `folio archive verify`: re-hashes every sealed tarball against the register, then extracts each
-    /// into a temporary folder and checks the bag against its manifests.
+    /// `folio archive verify`: re-hashes every sealed tarball against the register, then reads each through
+    /// once more and checks its bag against the bag's own manifests as it goes: nothing is extracted, so the
+    /// check writes nothing to disk and needs no room for a copy. Archives are checked on every core.
     public func verifyArchives() throws(FolioError) -> [ArchiveCheck] {
         let school = self.school()
-        var out: [ArchiveCheck] = []
-        for entry in school.archive {
-            let s = entry.sealed
-            if entry.purged != nil {
-                let present = FileIO.exists(root + "/" + s.path)
-                out.append(ArchiveCheck(student: s.student, path: s.path, state: "purged",
-                                        problems: present ? ["was purged but is still on disk"] : []))
-                continue
-            }
-            var problems: [String] = []
-            if let (size, sha) = try? FileIO.hashFile(root + "/" + s.path) {
-                if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
-            } else {
-                problems.append(FileIO.whyUnreadable(root + "/" + s.path) ?? "is missing")
-            }
-            if problems.isEmpty {
-                let temp = NSTemporaryDirectory() + "folio-archive-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-                defer { FileIO.removeTree(temp) }
-                do {
-                    _ = try TarReader().extract(.file(path: root + "/" + s.path), intoNewDirectory: temp)
-                    problems += Bag.validate(temp + "/" + Bag.name(school: school.code, student: s.student))
-                        .map { "bag: " + $0 }
-                } catch {
-                    problems.append("cannot be read as a tar: \(error.message)")
-                }
-            }
-            if FileIO.exists(studentDir(s.student)) { problems.append("is sealed but students/\(s.student) is still in the live workspace") }
-            out.append(ArchiveCheck(student: s.student, path: s.path, state: "sealed", problems: problems))
-        }
+        let register = school.archive
+        let ws = self
+        var out = Parallel.map(register.count) { i in ws.check(register[i], school: school.code) }
         // A register record changed after signing drops out of the register: say so, and name any
         // tarball the register no longer accounts for.
         for p in school.problems where p.code == .tampered {
@@ -197,6 +172,32 @@ extension Workspace {
             out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered", problems: ["is not in the archive register"]))
         }
         return out
+    }
+
+    /// One register entry: a purged archive must be gone; a sealed one must match the register, hold a valid
+    /// bag, and its student must have left the live workspace.
+    private func check(_ entry: ArchiveEntry, school code: String) -> ArchiveCheck {
+        let s = entry.sealed
+        let tarball = root + "/" + s.path
+        if entry.purged != nil {
+            return ArchiveCheck(student: s.student, path: s.path, state: "purged",
+                                problems: FileIO.exists(tarball) ? ["was purged but is still on disk"] : [])
+        }
+        var problems: [String] = []
+        if let (size, sha) = try? FileIO.hashFile(tarball) {
+            if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
+        } else {
+            problems.append(FileIO.whyUnreadable(tarball) ?? "is missing")
+        }
+        if problems.isEmpty {
+            do throws(TarError) {
+                problems += try Bag.validate(tarball: tarball, root: Bag.name(school: code, student: s.student)).map { "bag: " + $0 }
+            } catch {
+                problems.append("cannot be read as a tar: \(error.message)")
+            }
+        }
+        if FileIO.exists(studentDir(s.student)) { problems.append("is sealed but students/\(s.student) is still in the live workspace") }
+        return ArchiveCheck(student: s.student, path: s.path, state: "sealed", problems: problems)
     }
 
     /// `folio archive open`: extracts a copy of a sealed bag into `dir` (a new folder) for a lookup; the

@@ -86,12 +86,58 @@ public enum Bag {
         }
     }
 
+    /// What a bag holds, by path inside the bag ("bagit.txt", "data/manifest.json"): each file's size and
+    /// SHA-256 (nil for one that is there but cannot be read), and the bytes of its tag files.
+    struct Contents {
+        var files: [String: (size: Int, sha256: String)?] = [:]
+        var tags: [String: [UInt8]] = [:]
+    }
+
+    /// The tag files whose text validation reads.
+    static let tagFiles: Set<String> = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"]
+
     /// Checks an extracted bag against its manifests: every payload file listed with the right hash,
     /// nothing extra, Payload-Oxum right, tag files as the tag manifest says. Returns the problems found.
     public static func validate(_ bagDir: String) -> [String] {
+        var contents = Contents()
+        for path in FileIO.walk(bagDir) {
+            contents.files[path] = .some(try? FileIO.hashFile(bagDir + "/" + path))
+            if tagFiles.contains(path), let bytes = try? FileIO.readAll(bagDir + "/" + path) { contents.tags[path] = bytes }
+        }
+        return validate(contents)
+    }
+
+    /// Checks the bag inside a sealed tarball as the tarball is read: nothing is extracted, and only the tag
+    /// files are held. `root` is the bag's folder in the tarball. Throws when the tarball cannot be read as
+    /// a tar at all.
+    static func validate(tarball: String, root: String) throws(TarError) -> [String] {
+        var contents = Contents()
+        var strays: [String] = []
+        let prefix = root + "/"
+        try TarReader().scan(.file(path: tarball), keepingContentsOf: { $0.hasPrefix(prefix) && tagFiles.contains(String($0.dropFirst(prefix.count))) }) { entry, content in
+            guard entry.path.hasPrefix(prefix) else {
+                if entry.path != root { strays.append(entry.path) }
+                return
+            }
+            guard entry.kind == .file, let sha256 = entry.sha256 else { return }
+            let path = String(entry.path.dropFirst(prefix.count))
+            contents.files[path] = (Int(entry.size), sha256)
+            if let content { contents.tags[path] = content }
+        }
+        return strays.map { "\($0) is outside the bag's folder \(root)" } + validate(contents)
+    }
+
+    static func validate(_ contents: Contents) -> [String] {
         var problems: [String] = []
-        func read(_ name: String) -> String? {
-            (try? FileIO.readAll(bagDir + "/" + name)).map { String(decoding: $0, as: UTF8.self) }
+        func read(_ name: String) -> String? { contents.tags[name].map { String(decoding: $0, as: UTF8.self) } }
+        /// A listed file's size and hash; nil, with the problem noted, when it is missing or unreadable.
+        func file(_ path: String) -> (size: Int, sha256: String)? {
+            switch contents.files[path] {
+            case nil: problems.append("\(path) is missing")
+            case .some(nil): problems.append("\(path) cannot be read")
+            case .some(let found?): return found
+            }
+            return nil
         }
         guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return ["bagit.txt is missing or not BagIt 1.0"] }
         func entries(_ text: String) -> [(sha: String, path: String)] {
@@ -105,11 +151,11 @@ public enum Bag {
         let listed = entries(manifest)
         var total = 0
         for e in listed {
-            guard let (size, sha) = try? FileIO.hashFile(bagDir + "/" + e.path) else { problems.append("\(e.path) is missing"); continue }
-            total += size
-            if sha != e.sha { problems.append("\(e.path) does not match manifest-sha256.txt") }
+            guard let found = file(e.path) else { continue }
+            total += found.size
+            if found.sha256 != e.sha { problems.append("\(e.path) does not match manifest-sha256.txt") }
         }
-        let present = Set(FileIO.walk(bagDir + "/data").map { "data/" + $0 })
+        let present = Set(contents.files.keys.filter { $0.hasPrefix("data/") })
         for extra in present.subtracting(listed.map(\.path)).sorted() { problems.append("\(extra) is not in manifest-sha256.txt") }
         if let info = read("bag-info.txt"), let oxum = info.split(separator: "\n").first(where: { $0.hasPrefix("Payload-Oxum:") }) {
             let expected = "\(total).\(listed.count)"
@@ -121,8 +167,8 @@ public enum Bag {
         }
         if let tags = read("tagmanifest-sha256.txt") {
             for e in entries(tags) {
-                guard let (_, sha) = try? FileIO.hashFile(bagDir + "/" + e.path) else { problems.append("\(e.path) is missing"); continue }
-                if sha != e.sha { problems.append("\(e.path) does not match tagmanifest-sha256.txt") }
+                guard let found = file(e.path) else { continue }
+                if found.sha256 != e.sha { problems.append("\(e.path) does not match tagmanifest-sha256.txt") }
             }
         } else {
             problems.append("tagmanifest-sha256.txt is missing")

@@ -1,0 +1,104 @@
+import FolioCore
+import FolioTar
+@testable import FolioWorkspace
+import Foundation
+import Testing
+
+/// `folio archive verify` checks a sealed bag as the tarball is read, without extracting it; `--bag` checks
+/// an extracted folder. Both must find the same problems in the same bag, and a damaged bag must not pass.
+@Suite struct BagTests {
+    static let root = "999901-111001"
+
+    /// A temporary folder removed when the test ends.
+    final class Scratch {
+        let path = NSTemporaryDirectory() + "folio-bag-" + UUID().uuidString
+        init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// The tar entries (path → bytes) of a bag sealed by `Bag.write` from a small student folder.
+    func sealedBag(_ scratch: Scratch) throws -> [String: [UInt8]] {
+        let student = scratch.path + "/student"
+        var generator = SystemRandomNumberGenerator()
+        let files: [String: [UInt8]] = [
+            "manifest.json": Array("{\"student\":\"111001\"}\n".utf8),
+            "events/0a.json": Array("{\"event\":{}}".utf8),
+            "files/4c1202a5c7/c15bfbf015ee/作品14.pdf": (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
+        ]
+        for (path, bytes) in files {
+            try FileManager.default.createDirectory(atPath: FileIO.parent(of: student + "/" + path), withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: student + "/" + path))
+        }
+        let day = try #require(CivilDate(iso: "2025-07-01"))
+        let info = Bag.Info(schoolName: "測試高中", schoolCode: "999901", student: "111001", graduated: day, sealed: day,
+                            retainUntil: day.adding(years: 5))
+        let tarball = scratch.path + "/sealed.tar"
+        _ = try Bag.write(studentDir: student, info: info, to: tarball)
+        var entries: [String: [UInt8]] = [:]
+        let out = scratch.path + "/read"
+        try TarReader().extract(.file(path: tarball), intoNewDirectory: out) { entry in
+            if entry.kind == .file { entries[entry.path] = try? FileIO.readAll(out + "/" + entry.path) }
+        }
+        #expect(entries.count == 7, "4 tag files and 3 payload files: \(entries.keys.sorted())")
+        return entries
+    }
+
+    /// Both checks of the bag made of `entries`: streamed from a tarball, and on the folder it extracts to.
+    func check(_ entries: [String: [UInt8]], _ scratch: Scratch, _ name: String) throws -> (streamed: [String], extracted: [String]) {
+        let tarball = scratch.path + "/\(name).tar"
+        let writer = try TarWriter(creatingFileAt: tarball)
+        for path in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            try writer.appendFile(path, bytes: entries[path]!)
+        }
+        try writer.finish()
+        let streamed = try Bag.validate(tarball: tarball, root: Self.root)
+        let folder = scratch.path + "/\(name)"
+        _ = try TarReader().extract(.file(path: tarball), intoNewDirectory: folder)
+        return (streamed, Bag.validate(folder + "/" + Self.root))
+    }
+
+    @Test func aSealedBagPassesBothWays() throws {
+        let scratch = try Scratch()
+        let (streamed, extracted) = try check(try sealedBag(scratch), scratch, "valid")
+        #expect(streamed.isEmpty, "\(streamed)")
+        #expect(extracted.isEmpty, "\(extracted)")
+    }
+
+    @Test(arguments: [
+        ("a payload file changed", "data/files/4c1202a5c7/c15bfbf015ee/作品14.pdf does not match manifest-sha256.txt"),
+        ("a file added to the payload", "data/extra.txt is not in manifest-sha256.txt"),
+        ("a payload file taken away", "data/manifest.json is missing"),
+        ("the bag's dates changed", "bag-info.txt does not match tagmanifest-sha256.txt"),
+        ("bagit.txt taken away", "bagit.txt is missing or not BagIt 1.0"),
+    ])
+    func aDamagedBagIsFoundBothWays(damage: String, expected: String) throws {
+        let scratch = try Scratch()
+        var entries = try sealedBag(scratch)
+        let prefix = Self.root + "/"
+        switch damage {
+        case "a payload file changed":
+            entries[prefix + "data/files/4c1202a5c7/c15bfbf015ee/作品14.pdf"]![40] ^= 1
+        case "a file added to the payload":
+            entries[prefix + "data/extra.txt"] = Array("x".utf8)
+        case "a payload file taken away":
+            entries[prefix + "data/manifest.json"] = nil
+        case "the bag's dates changed":
+            let text = String(decoding: entries[prefix + "bag-info.txt"]!, as: UTF8.self)
+            entries[prefix + "bag-info.txt"] = Array(text.replacingOccurrences(of: "Retain-Until: 2030", with: "Retain-Until: 2031").utf8)
+        default:
+            entries[prefix + "bagit.txt"] = nil
+        }
+        let (streamed, extracted) = try check(entries, scratch, "damaged")
+        #expect(streamed.contains(expected), "\(damage): \(streamed)")
+        #expect(streamed == extracted, "\(damage): the two checks disagree")
+    }
+
+    /// A tarball may hold only its bag: anything beside the bag's folder is named.
+    @Test func aFileBesideTheBagIsNamed() throws {
+        let scratch = try Scratch()
+        var entries = try sealedBag(scratch)
+        entries["999901-111002/data/x.txt"] = Array("x".utf8)
+        let (streamed, _) = try check(entries, scratch, "beside")
+        #expect(streamed == ["999901-111002/data/x.txt is outside the bag's folder 999901-111001"], "\(streamed)")
+    }
+}
