@@ -54,6 +54,8 @@ public enum TarError: Error, Sendable, Equatable {
     // MARK: Writer
     case outOfOrder(path: String, previous: String)
     case sourceNotRegularFile(path: String)
+    /// The archive to read is a folder, a pipe or a device rather than an ordinary file.
+    case notAnOrdinaryFile(path: String)
     /// The file on disk changed size while it was being copied into the archive.
     case sourceChanged(path: String)
     /// The writer was used after `finish()` or after an earlier error left its output incomplete.

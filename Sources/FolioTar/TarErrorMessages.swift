@@ -11,7 +11,7 @@ extension TarError: CustomStringConvertible, LocalizedError {
         switch self {
         case .absolutePath(let p), .parentComponent(let p), .emptyOrDotComponent(let p),
             .nameNotUTF8(let p), .nameNotNFC(let p), .duplicateName(let p),
-            .stagingDirectoryExists(let p), .sourceNotRegularFile(let p), .sourceChanged(let p):
+            .stagingDirectoryExists(let p), .sourceNotRegularFile(let p), .sourceChanged(let p), .notAnOrdinaryFile(let p):
             return p
         case .forbiddenCharacter(let p, _), .nameTooLong(let p, _, _), .symbolicLink(let p, _),
             .hardLink(let p, _), .specialFile(let p, _), .entryTooLarge(let p, _, _),
@@ -76,6 +76,8 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return "Internal error: \(q(p)) was added after \(q(previous)), out of byte order."
         case .sourceNotRegularFile(let p):
             return "\(q(p)) is not a regular file, so it cannot be put in a bundle."
+        case .notAnOrdinaryFile(let p):
+            return "\(q(p)) is not an ordinary file (it is a folder, a pipe or a device), so it cannot be read as a bundle or an archive."
         case .sourceChanged(let p):
             return "\(q(p)) changed while it was being copied into the bundle."
         case .writerUnusable:
@@ -90,12 +92,14 @@ extension TarError: CustomStringConvertible, LocalizedError {
             .forbiddenCharacter, .nameTooLong, .duplicateName, .symbolicLink, .hardLink, .specialFile,
             .entryTooLarge, .tooManyEntries, .totalTooLarge, .damagedHeader, .libarchive:
             return "Do not use this bundle. Ask the sender to export the bundle again with folio."
-        case .notATarArchive:
+        case .notATarArchive, .notAnOrdinaryFile:
             return "Check that you picked the right file (folio bundles end in `.tar`), or ask the sender to export it again."
         case .truncated, .entryCountMismatch:
             return "Copy the bundle from the USB stick again (eject the stick safely first); if it stays incomplete, ask the sender for a new copy."
         case .stagingDirectoryExists:
             return "Another import may be running or may have stopped halfway. Wait for it, or ask IT to remove the folder."
+        case .fileSystem(_, let operation, _) where ["open", "read", "inspect"].contains(operation):
+            return "Check that the file is still there and that folio may read it, then try again."
         case .fileSystem:
             return "Check that the disk is not full and that folio may write to it, then try again."
         case .sourceChanged:

@@ -101,4 +101,22 @@ import Testing
         let (streamed, _) = try check(entries, scratch, "beside")
         #expect(streamed == ["999901-111002/data/x.txt is outside the bag's folder 999901-111001"], "\(streamed)")
     }
+
+    /// Only the tag files are held while a tarball is read, and only up to a limit: one over it is named as
+    /// too large, not as missing.
+    @Test func aTagFileOverTheLimitIsNamedAsTooLarge() throws {
+        let scratch = try Scratch()
+        var entries = try sealedBag(scratch)
+        let manifest = Self.root + "/manifest-sha256.txt"
+        entries[manifest]! += Array(repeating: UInt8(ascii: "\n"), count: 4_096)
+        let tarball = scratch.path + "/large.tar"
+        let writer = try TarWriter(creatingFileAt: tarball)
+        for path in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { try writer.appendFile(path, bytes: entries[path]!) }
+        try writer.finish()
+        let problems = try Bag.validate(tarball: tarball, root: Self.root, tagLimit: 4_000)
+        #expect(problems == ["manifest-sha256.txt is too large to be a tag file, so it was not read"], "\(problems)")
+        // With room for it, the manifest is read (its blank lines are skipped); only the tag manifest, which
+        // recorded the manifest's hash before the lines were added, disagrees.
+        #expect(try Bag.validate(tarball: tarball, root: Self.root) == ["manifest-sha256.txt does not match tagmanifest-sha256.txt"])
+    }
 }

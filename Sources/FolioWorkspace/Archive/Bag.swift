@@ -91,6 +91,8 @@ public enum Bag {
     struct Contents {
         var files: [String: (size: Int, sha256: String)?] = [:]
         var tags: [String: [UInt8]] = [:]
+        /// Tag files too large to be held (a sealed bag's are a few kilobytes).
+        var oversized: Set<String> = []
     }
 
     /// The tag files whose text validation reads.
@@ -109,12 +111,13 @@ public enum Bag {
 
     /// Checks the bag inside a sealed tarball as the tarball is read: nothing is extracted, and only the tag
     /// files are held. `root` is the bag's folder in the tarball. Throws when the tarball cannot be read as
-    /// a tar at all.
-    static func validate(tarball: String, root: String) throws(TarError) -> [String] {
+    /// a tar at all. A tag file over `tagLimit` bytes is not held, and is reported as too large.
+    static func validate(tarball: String, root: String, tagLimit: Int64 = 16 << 20) throws(TarError) -> [String] {
         var contents = Contents()
         var strays: [String] = []
         let prefix = root + "/"
-        try TarReader().scan(.file(path: tarball), keepingContentsOf: { $0.hasPrefix(prefix) && tagFiles.contains(String($0.dropFirst(prefix.count))) }) { entry, content in
+        func isTag(_ path: String) -> Bool { path.hasPrefix(prefix) && tagFiles.contains(String(path.dropFirst(prefix.count))) }
+        try TarReader().scan(.file(path: tarball), keepingContentsOf: isTag, upTo: tagLimit) { entry, content in
             guard entry.path.hasPrefix(prefix) else {
                 if entry.path != root { strays.append(entry.path) }
                 return
@@ -122,14 +125,16 @@ public enum Bag {
             guard entry.kind == .file, let sha256 = entry.sha256 else { return }
             let path = String(entry.path.dropFirst(prefix.count))
             contents.files[path] = (Int(entry.size), sha256)
-            if let content { contents.tags[path] = content }
+            if let content { contents.tags[path] = content } else if isTag(entry.path) { contents.oversized.insert(path) }
         }
         return strays.map { "\($0) is outside the bag's folder \(root)" } + validate(contents)
     }
 
     static func validate(_ contents: Contents) -> [String] {
-        var problems: [String] = []
+        var problems = contents.oversized.sorted().map { "\($0) is too large to be a tag file, so it was not read" }
         func read(_ name: String) -> String? { contents.tags[name].map { String(decoding: $0, as: UTF8.self) } }
+        /// The problem of a tag file that is not there, unless it was there but too large (said above).
+        func absent(_ name: String, _ problem: String) -> [String] { contents.oversized.contains(name) ? [] : [problem] }
         /// A listed file's size and hash; nil, with the problem noted, when it is missing or unreadable.
         func file(_ path: String) -> (size: Int, sha256: String)? {
             switch contents.files[path] {
@@ -139,7 +144,7 @@ public enum Bag {
             }
             return nil
         }
-        guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return ["bagit.txt is missing or not BagIt 1.0"] }
+        guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return problems + absent("bagit.txt", "bagit.txt is missing or not BagIt 1.0") }
         func entries(_ text: String) -> [(sha: String, path: String)] {
             text.split(separator: "\n").compactMap { line in
                 let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
@@ -147,7 +152,7 @@ public enum Bag {
                 return (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces))
             }
         }
-        guard let manifest = read("manifest-sha256.txt") else { return ["manifest-sha256.txt is missing"] }
+        guard let manifest = read("manifest-sha256.txt") else { return problems + absent("manifest-sha256.txt", "manifest-sha256.txt is missing") }
         let listed = entries(manifest)
         var total = 0
         for e in listed {
@@ -163,7 +168,7 @@ public enum Bag {
                 problems.append("bag-info.txt's Payload-Oxum does not match the payload (\(expected))")
             }
         } else {
-            problems.append("bag-info.txt has no Payload-Oxum")
+            problems += absent("bag-info.txt", "bag-info.txt has no Payload-Oxum")
         }
         if let tags = read("tagmanifest-sha256.txt") {
             for e in entries(tags) {
@@ -171,7 +176,7 @@ public enum Bag {
                 if found.sha256 != e.sha { problems.append("\(e.path) does not match tagmanifest-sha256.txt") }
             }
         } else {
-            problems.append("tagmanifest-sha256.txt is missing")
+            problems += absent("tagmanifest-sha256.txt", "tagmanifest-sha256.txt is missing")
         }
         return problems
     }

@@ -20,7 +20,10 @@ enum FileIO {
     /// left in a student's folder, say) would make the command wait forever for a writer, and a device
     /// could be read without end. Opening without blocking is what lets a pipe be seen for what it is.
     static func openFile(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> (fd: Int32, stat: stat) {
-        let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        var fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        // An ordinary file another program holds a lease on (a file server's oplock) refuses a non-blocking
+        // open; a pipe never does. Wait for the lease to be given up, as a blocking open would have.
+        if fd < 0 && errno == EWOULDBLOCK { fd = openat(folder, path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw ioError("read", path) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -31,7 +34,7 @@ enum FileIO {
         guard st.st_mode & S_IFMT == S_IFREG else {
             close(fd)
             throw FolioError(.io, "Could not read \(path): it is not an ordinary file (it may be a folder, a pipe or a device).",
-                             hint: "Move it out of the workspace; folio keeps only ordinary files there.")
+                             hint: "folio reads only ordinary files: move this one out of the workspace, or name the file itself.")
         }
         // Back to blocking reads (O_NONBLOCK is the only status flag set above). Linux ignores the flag for
         // ordinary files, but a file system in user space (ntfs-3g on a school's external disk) is handed it.
@@ -45,7 +48,11 @@ enum FileIO {
         var st = stat()
         guard fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         switch st.st_mode & S_IFMT {
-        case S_IFREG: return "cannot be read (check its permissions)"
+        case S_IFREG:
+            let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            if fd < 0 { return "cannot be read (\(String(cString: strerror(errno))))" }
+            close(fd)
+            return "cannot be read to the end (the disk may be damaged)"
         case S_IFDIR: return "is a folder where a file should be"
         case S_IFLNK: return "is a link where a file should be, and it leads nowhere readable"
         default: return "is not an ordinary file (a pipe or a device stands in its place)"

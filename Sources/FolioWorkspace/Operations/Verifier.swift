@@ -242,8 +242,11 @@ public enum Verifier {
 
     private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ issues: inout [VerifyIssue]) {
         guard let actual = try? FileIO.readAll(path) else {
+            // `repair` writes a new file over a missing one, a pipe or a link, but not over a folder.
             let why = FileIO.whyUnreadable(path) ?? "is missing"
-            issues.append(VerifyIssue(path: relative(ws, path), message: "\(why) (it is rebuilt from the events by `folio repair`)"))
+            let fix = why.hasPrefix("is a folder") ? "move the folder away, then `folio repair` rebuilds it from the events"
+                : "it is rebuilt from the events by `folio repair`"
+            issues.append(VerifyIssue(path: relative(ws, path), message: "\(why) (\(fix))"))
             return
         }
         if actual != expected {

@@ -18,7 +18,8 @@ public struct Actor: Sendable {
     public static func load(keyFile: String, as principal: String?, onBehalfOf: String?) throws(FolioError) -> Actor {
         let bytes: [UInt8]
         do { bytes = try FileIO.readAll(keyFile) } catch {
-            throw FolioError(.badKeyFile, "Cannot read the key file \(keyFile).",
+            let why = FileIO.whyUnreadable(keyFile).map { "it " + $0 } ?? "there is no such file"
+            throw FolioError(.badKeyFile, "Cannot read the key file \(keyFile): \(why).",
                              hint: "Pass the key file you were given with --key FILE or set FOLIO_KEY.")
         }
         guard let file = try? JSONDecoder().decode(KeyFile.self, from: Data(bytes)) else {

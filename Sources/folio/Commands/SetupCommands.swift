@@ -108,7 +108,9 @@ enum KeyFiles {
 
     /// Accepts a base64 public key or a key file.
     static func publicKey(_ text: String) -> String {
-        if let data = FileManager.default.contents(atPath: text),
+        // Only an ordinary file is read: a pipe by that name would make folio wait for a writer.
+        var st = stat()
+        if stat(text, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: text),
            let file = try? JSONDecoder().decode(KeyFile.self, from: data) { return file.publicKey }
         return text
     }
