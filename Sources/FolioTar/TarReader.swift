@@ -96,18 +96,20 @@ public struct TarReader: Sendable {
         let entries: [TarEntry]
         switch source {
         case .file(let path):
-            // Opened here rather than by libarchive, without blocking: a named pipe given as a bundle (or
-            // left in place of a sealed tarball) would otherwise wait forever for a writer.
-            let fd = try POSIXFile.openFile(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, label: path, operation: "open")
+            // Opened here rather than by libarchive, so that a named pipe given as a bundle (or left in place
+            // of a sealed tarball) is refused instead of waited on.
+            let fd: Int32
+            do throws(OrdinaryFile.Failure) { fd = try OrdinaryFile.open(path).fd } catch {
+                switch error {
+                case .system(let code): throw .fileSystem(path: path, operation: "open", errno: code)
+                case .notOrdinary: throw .notAnOrdinaryFile(path: path)
+                }
+            }
             // The archive lets go of the descriptor before it is closed (and its number reused by another thread).
             defer {
                 archive_read_close(archive)
                 close(fd)
             }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { throw .fileSystem(path: path, operation: "inspect", errno: errno) }
-            guard info.st_mode & FOLIO_AE_IFMT == FOLIO_AE_IFREG else { throw .notAnOrdinaryFile(path: path) }
-            _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads: O_NONBLOCK was the only status flag set
             if archive_read_open_fd(archive, fd, Self.blockSize) != ARCHIVE_OK {
                 throw Self.openError(archive, label: path)
             }

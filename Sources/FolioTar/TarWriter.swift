@@ -136,24 +136,21 @@ public final class TarWriter {
     }
 
     /// Streams a file from disk into the archive in fixed 1 MiB blocks, hashing while copying. The
-    /// source is opened without following symlinks, and without blocking so that a pipe is refused rather
-    /// than waited on; if it changes size during the copy the writer
+    /// source is opened without following symlinks, and only if it is an ordinary file (`OrdinaryFile`); if
+    /// it changes size during the copy the writer
     /// throws `sourceChanged` (the archive would otherwise disagree with the returned hash).
     @discardableResult
     public func appendFile(_ path: String, contentsOf sourcePath: String) throws(TarError) -> TarEntry {
         try checkUsable()
         try checkNext(path, kind: .file)
-        let fd = try POSIXFile.openFile(
-            sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, label: sourcePath, operation: "open")
+        let (fd, info): (Int32, stat)
+        do throws(OrdinaryFile.Failure) { (fd, info) = try OrdinaryFile.open(sourcePath, followingLinks: false) } catch {
+            switch error {
+            case .system(let code): throw .fileSystem(path: sourcePath, operation: "open", errno: code)
+            case .notOrdinary: throw .sourceNotRegularFile(path: sourcePath)
+            }
+        }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw .fileSystem(path: sourcePath, operation: "inspect", errno: errno)
-        }
-        guard info.st_mode & FOLIO_AE_IFMT == FOLIO_AE_IFREG else {
-            throw .sourceNotRegularFile(path: sourcePath)
-        }
-        _ = fcntl(fd, F_SETFL, 0)  // back to blocking reads: O_NONBLOCK was the only status flag set
         let size = Int64(info.st_size)
         let buffer = sharedCopyBuffer()
         try writeHeader(path, kind: .file, size: size)

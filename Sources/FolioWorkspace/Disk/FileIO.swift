@@ -16,30 +16,16 @@ enum FileIO {
                    hint: "Check that the disk is not full or read-only, then try again.")
     }
 
-    /// Opens an ordinary file for reading. Anything else is refused before a byte is read: a pipe (a FIFO
-    /// left in a student's folder, say) would make the command wait forever for a writer, and a device
-    /// could be read without end. Opening without blocking is what lets a pipe be seen for what it is.
-    static func openFile(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> (fd: Int32, stat: stat) {
-        var fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        // An ordinary file another program holds a lease on (a file server's oplock) refuses a non-blocking
-        // open; a pipe never does. Wait for the lease to be given up, as a blocking open would have.
-        if fd < 0 && errno == EWOULDBLOCK { fd = openat(folder, path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw ioError("read", path) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let code = errno
-            close(fd)
-            throw ioError("read", path, code: code)
+    /// Opens an ordinary file for reading (`OrdinaryFile`: a pipe or a device is refused, not waited on).
+    static func openFile(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> (fd: Int32, info: stat) {
+        do throws(OrdinaryFile.Failure) { return try OrdinaryFile.open(path, in: folder) } catch {
+            switch error {
+            case .system(let code): throw ioError("read", path, code: code)
+            case .notOrdinary:
+                throw FolioError(.io, "Could not read \(path): it is not an ordinary file (it may be a folder, a pipe or a device).",
+                                 hint: "folio reads only ordinary files: move this one out of the workspace, or name the file itself.")
+            }
         }
-        guard st.st_mode & S_IFMT == S_IFREG else {
-            close(fd)
-            throw FolioError(.io, "Could not read \(path): it is not an ordinary file (it may be a folder, a pipe or a device).",
-                             hint: "folio reads only ordinary files: move this one out of the workspace, or name the file itself.")
-        }
-        // Back to blocking reads (O_NONBLOCK is the only status flag set above). Linux ignores the flag for
-        // ordinary files, but a file system in user space (ntfs-3g on a school's external disk) is handed it.
-        _ = fcntl(fd, F_SETFL, 0)
-        return (fd, st)
     }
 
     /// Why a file that could not be read is there but unreadable, in words for a verify report, or nil when
@@ -49,9 +35,9 @@ enum FileIO {
         guard fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         switch st.st_mode & S_IFMT {
         case S_IFREG:
-            let fd = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-            if fd < 0 { return "cannot be read (\(String(cString: strerror(errno))))" }
-            close(fd)
+            do throws(OrdinaryFile.Failure) { close(try OrdinaryFile.open(path, in: folder).fd) } catch {
+                if case .system(let code) = error { return "cannot be read (\(String(cString: strerror(code))))" }
+            }
             return "cannot be read to the end (the disk may be damaged)"
         case S_IFDIR: return "is a folder where a file should be"
         case S_IFLNK: return "is a link where a file should be, and it leads nowhere readable"

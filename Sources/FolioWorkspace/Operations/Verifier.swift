@@ -244,7 +244,7 @@ public enum Verifier {
         guard let actual = try? FileIO.readAll(path) else {
             // `repair` writes a new file over a missing one, a pipe or a link, but not over a folder.
             let why = FileIO.whyUnreadable(path) ?? "is missing"
-            let fix = why.hasPrefix("is a folder") ? "move the folder away, then `folio repair` rebuilds it from the events"
+            let fix = FileIO.isDirectory(path) ? "move the folder away, then `folio repair` rebuilds it from the events"
                 : "it is rebuilt from the events by `folio repair`"
             issues.append(VerifyIssue(path: relative(ws, path), message: "\(why) (\(fix))"))
             return
