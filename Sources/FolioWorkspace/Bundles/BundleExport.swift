@@ -15,6 +15,17 @@ public struct ExportReport: Codable, Sendable {
     public var scope: [String]
     /// Set when an identical bundle already waits in the folder, so none was written.
     public var waiting: String?
+    /// Every bundle written, in order: one, or several parts of one export when it was too large for one
+    /// bundle (`path` and `bundle` are the first's).
+    public var parts: [Part] = []
+
+    public struct Part: Codable, Sendable {
+        public var path: String
+        public var bundle: String
+        public var events: Int
+        public var files: Int
+        public var bytes: Int64
+    }
 }
 
 extension WorkspaceSession {
@@ -26,35 +37,70 @@ extension WorkspaceSession {
                              outDir: String) throws(FolioError) -> ExportReport {
         let recipient = try resolveRecipient(kind: kind, to: to)
         try checkSigner(actor)
-        let held = recipient.replica.map { PeerBook.held(workspace, replica: $0) } ?? []
-        var (events, files, scope) = try contents(kind: kind, recipient: recipient, now: now)
-        events.removeAll { held.contains($0.path) }
-        files.removeAll { held.contains($0.path) }
-        return try writeBundle(kind: kind, recipient: recipient, events: events, files: files, scope: scope,
-                               actor: actor, now: now, outDir: outDir)
+        return try writeBundles(kind: kind, recipient: recipient, source: try source(kind: kind, recipient: recipient, now: now),
+                                actor: actor, now: now, outDir: outDir)
     }
 
-    /// Signs and writes a bundle of exactly these records and files.
-    func writeBundle(kind: BundleKind, recipient: BundleParty, events: [OutEvent], files: [OutFile], scope: [String],
-                     actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
-        var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: events.count,
-                                  files: files.count, bytes: files.reduce(0) { $0 + $1.size }, scope: scope)
-        guard !events.isEmpty || !files.isEmpty else { return report }
-        guard FileIO.isDirectory(outDir) else {
-            throw FolioError(.badInput, "There is no folder \(outDir) to write the bundle into.",
-                             hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
-        }
+    /// Signs and writes the bundles for `source`, leaving out what the recipient is known to hold: one
+    /// bundle, or several parts when it is too large for one (see `BundleParts`), written one after another.
+    func writeBundles(kind: BundleKind, recipient: BundleParty, source: ExportSource,
+                      actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
+        var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: 0, files: 0, bytes: 0,
+                                  scope: source.scope ?? [])
         var book = PeerBook.load(workspace)
-        // The same bundle still waiting in that folder (not yet picked up): do not write it again.
-        for (name, w) in book.written.sorted(by: { $0.key < $1.key })
-        where w.kind == kind && w.recipient == recipient && FileIO.exists(outDir + "/" + name) {
-            if let sent = PeerBook.sentPaths(workspace, bundle: w.bundle).map(Set.init),
-               events.allSatisfy({ sent.contains($0.path) }), files.allSatisfy({ sent.contains($0.path) }) {
-                report.path = nil
-                report.waiting = outDir + "/" + name
+        // The same bundle (or the parts of one) still waiting in that folder, not yet picked up: do not
+        // write it again. Only then is everything gone through twice.
+        let waiting = book.written.sorted { $0.key < $1.key }
+            .filter { $0.value.kind == kind && $0.value.recipient == recipient && FileIO.exists(outDir + "/" + $0.key) }
+        if !waiting.isEmpty {
+            var sent = Set<String>()
+            for (_, w) in waiting { sent.formUnion(PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []) }
+            var anything = false, covered = true
+            try source.forEach(leavingOut: PeerBook.HeldCursor(workspace, replica: recipient.replica)) { _, share throws(FolioError) in
+                anything = anything || !share.events.isEmpty || !share.files.isEmpty
+                covered = share.events.allSatisfy { sent.contains($0.path) } && share.files.allSatisfy { sent.contains($0.path) }
+                return covered
+            }
+            if anything && covered {
+                report.waiting = outDir + "/" + waiting[0].key
                 return report
             }
         }
+        var packer = BundleParts.Packer(limits: .current)
+        var students = 0
+        func write(_ part: BundleParts.Packer.Part) throws(FolioError) {
+            if part.index == 1 {
+                guard FileIO.isDirectory(outDir) else {
+                    throw FolioError(.badInput, "There is no folder \(outDir) to write the bundle into.",
+                                     hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
+                }
+            }
+            let words = (source.scope ?? ["\(part.students) students"]) + (part.only ? [] : ["part \(part.index)"])
+            report.parts.append(try writePart(kind: kind, recipient: recipient, events: part.events, files: part.files,
+                                              scope: words, actor: actor, now: now, outDir: outDir, book: &book))
+            students += part.students
+        }
+        try source.forEach(leavingOut: PeerBook.HeldCursor(workspace, replica: recipient.replica)) { number, share throws(FolioError) in
+            guard let number else {
+                packer.share(share.events)
+                return true
+            }
+            try packer.add(number, share, write: write)
+            return true
+        }
+        try packer.finish(write: write)
+        if source.scope == nil { report.scope = ["\(students) students"] }
+        report.events = packer.shared.count + report.parts.reduce(0) { $0 + $1.events - packer.shared.count }
+        report.files = report.parts.reduce(0) { $0 + $1.files }
+        report.bytes = report.parts.reduce(0) { $0 + $1.bytes }
+        report.path = report.parts.first?.path
+        report.bundle = report.parts.first?.bundle
+        return report
+    }
+
+    /// Signs and writes one bundle, and records it in `book`.
+    private func writePart(kind: BundleKind, recipient: BundleParty, events: [OutEvent], files: [OutFile], scope: [String],
+                           actor: Actor, now: Instant, outDir: String, book: inout PeerBook) throws(FolioError) -> ExportReport.Part {
         let entries = (events.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) }
             + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
@@ -85,9 +131,8 @@ extension WorkspaceSession {
         book.written[header.fileName] = PeerBook.Written(bundle: id, kind: kind, recipient: recipient)
         try PeerBook.recordSent(workspace, bundle: id, paths: entries.map(\.path))
         try book.save(workspace)
-        report.path = target
-        report.bundle = id
-        return report
+        return ExportReport.Part(path: target, bundle: id, events: events.count, files: files.count,
+                                 bytes: files.reduce(0) { $0 + $1.size })
     }
 
     /// Writes the bundle file: `header` (given up once written: a whole-school header is 19 MB), then every
@@ -210,6 +255,9 @@ extension WorkspaceSession {
             }
             out.1 += outFiles(event)
         }
+        // Two uploads of the same item may bring the same file; it travels once.
+        var seen = Set<String>()
+        out.1 = out.1.filter { seen.insert($0.path).inserted }
         return out
     }
 
@@ -229,8 +277,8 @@ extension WorkspaceSession {
         var sha256: String
     }
 
-    private func contents(kind: BundleKind, recipient: BundleParty,
-                          now: Instant) throws(FolioError) -> ([OutEvent], [OutFile], [String]) {
+    /// What a bundle of `kind` for `recipient` carries.
+    private func source(kind: BundleKind, recipient: BundleParty, now: Instant) throws(FolioError) -> ExportSource {
         var events: [OutEvent] = []
         var files: [OutFile] = []
         func add(_ e: StoredEvent) throws(FolioError) { events.append(try Self.outEvent(e)) }
@@ -290,32 +338,31 @@ extension WorkspaceSession {
             }
             scope = ["teacher \(person)"] + courses.sorted().map { "course \($0)" }
         case .certifications, .officeRecords, .uploads:
+            // Read a few students at a time, on every core, as the bundles are written: each student's
+            // share is turned into bundle entries right away, so only paths and hashes are kept, and only
+            // for the part being written.
+            var shared: [OutEvent] = []
             if kind == .officeRecords {
-                for e in workspace.schoolEvents() where kind.admits(e.event.kind) { try add(e) }
+                for e in workspace.schoolEvents() where kind.admits(e.event.kind) { shared.append(try Self.outEvent(e)) }
             }
-            var students = 0
-            // Read the students' records on every core. Each student's share is turned into bundle
-            // entries right away, so only paths and hashes are kept.
-            let ws = workspace, numbers = workspace.studentNumbers()
-            let chosen = Parallel.map(numbers.count) { i -> Result<([OutEvent], [OutFile]), FolioError> in
-                do throws(FolioError) { return .success(try WorkspaceSession.studentShare(ws, numbers[i], kind: kind)) } catch {
-                    return .failure(error)
+            let ws = workspace
+            let numbers = workspace.studentNumbers().sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            return ExportSource(shared: shared, numbers: numbers, shares: { some throws(FolioError) in
+                let chosen = Parallel.map(some.count) { i -> Result<ExportSource.Share, FolioError> in
+                    do throws(FolioError) { return .success(try WorkspaceSession.studentShare(ws, some[i], kind: kind)) } catch {
+                        return .failure(error)
+                    }
                 }
-            }
-            for share in chosen {
-                let (e, f) = try share.get()
-                if e.isEmpty { continue }
-                events += e
-                files += f
-                students += 1
-            }
-            scope = ["\(students) students"]
+                var shares: [ExportSource.Share] = []
+                for share in chosen { shares.append(try share.get()) }
+                return shares
+            }, scope: nil)
         }
         // One upload may appear twice through two items' histories; keep one copy of each entry.
         var seen = Set<String>()
         events = events.filter { seen.insert($0.path).inserted }
         files = files.filter { seen.insert($0.path).inserted }
-        return (events, files, scope)
+        return .lists(events: events, files: files, scope: scope)
     }
 
     /// A teacher of the course, or a delegate while every certifier is away.

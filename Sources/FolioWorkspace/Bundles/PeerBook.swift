@@ -58,19 +58,73 @@ struct PeerBook: Codable {
 
     // MARK: held entries
 
-    static func held(_ workspace: Workspace, replica: String) -> Set<String> {
-        guard let bytes = try? FileIO.readAll(dir(workspace) + "/" + BundleHeader.safeName(replica) + ".held") else { return [] }
-        return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
+    fileprivate static func heldPath(_ workspace: Workspace, _ replica: String) -> String {
+        dir(workspace) + "/" + BundleHeader.safeName(replica) + ".held"
     }
 
+    /// What the replica is known to hold, asked about paths in increasing byte order (as an export goes
+    /// through them). The list grows with everything the replica was ever sent, so it is read forward a
+    /// line at a time, never whole: a whole school's is 9 MB of text, and was 22 MB as a set.
+    final class HeldCursor {
+        private let lines: LineReader?
+        private var current: ArraySlice<UInt8>?
+
+        init(_ workspace: Workspace, replica: String?) {
+            // Missing or unreadable bookkeeping counts as empty: the next bundles are larger, never wrong.
+            lines = replica.flatMap { try? LineReader(PeerBook.heldPath(workspace, $0)) }
+            advance()
+        }
+
+        /// Whether `path` is held. Each call must ask about a path after the previous one in byte order;
+        /// asked out of order, it answers "not held" for paths it has passed, which only sends them again.
+        func holds(_ path: String) -> Bool {
+            let bytes = Array(path.utf8)
+            while let line = current, line.lexicographicallyPrecedes(bytes) { advance() }
+            return current.map { $0.elementsEqual(bytes) } ?? false
+        }
+
+        private func advance() {
+            current = try? lines?.next()
+        }
+    }
+
+    /// Adds `paths` to what the replica is known to hold. The list on disk is kept in byte order, so the
+    /// new paths are merged into it as it is read and written again, a piece at a time.
     static func addHeld(_ workspace: Workspace, replica: String, _ paths: [String]) throws(FolioError) {
         guard !paths.isEmpty else { return }
-        var all = held(workspace, replica: replica)
-        all.formUnion(paths)
+        let new = Set(paths).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         try FileIO.makeDirectories(dir(workspace))
-        let path = dir(workspace) + "/" + BundleHeader.safeName(replica) + ".held"
+        let path = heldPath(workspace, replica)
+        // Unreadable, the old list counts as empty (see `HeldCursor`).
+        let old = FileIO.exists(path) ? try? LineReader(path) : nil
         FileIO.removeTree(path + ".tmp")
-        try writeLines(all.sorted(), to: path + ".tmp")
+        try FileIO.writeNew(path + ".tmp") { write throws(FolioError) in
+            var out: [UInt8] = []
+            out.reserveCapacity((1 << 20) + 4096)
+            func emit(_ line: some Collection<UInt8>) throws(FolioError) {
+                out += line
+                out.append(UInt8(ascii: "\n"))
+                if out.count >= 1 << 20 {
+                    try write(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            var next = 0
+            while let line = try? old?.next() {
+                guard !line.isEmpty else { continue }
+                while next < new.count && new[next].lexicographicallyPrecedes(line) {
+                    try emit(new[next])
+                    next += 1
+                }
+                if next < new.count && new[next].elementsEqual(line) { next += 1 }
+                try emit(line)
+            }
+            while next < new.count {
+                try emit(new[next])
+                next += 1
+            }
+            try write(out)
+        }
         guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("save", path) }
     }
 

@@ -37,8 +37,9 @@ extension WorkspaceSession {
         }
         var seen = Set<String>()
         files = files.filter { seen.insert($0.path).inserted }
-        return try writeBundle(kind: .transfer, recipient: BundleParty(), events: events, files: files,
-                               scope: ["student \(student)", "from school \(school.code)"], actor: actor, now: now, outDir: outDir)
+        return try writeBundles(kind: .transfer, recipient: BundleParty(),
+                                source: .lists(events: events, files: files, scope: ["student \(student)", "from school \(school.code)"]),
+                                actor: actor, now: now, outDir: outDir)
     }
 
     /// `folio transfer in`: checks a transfer bundle completely (every hash, every signature, against the

@@ -167,7 +167,15 @@ enum BundleText {
         let to = whom.isEmpty ? "everyone in the school" : whom
         if let waiting = r.waiting { return "A \(r.kind.title) bundle for \(to) is already waiting: \(waiting)." }
         guard let path = r.path else { return "Nothing new to send to \(to) (\(r.kind.title)); no bundle written." }
-        return "Wrote \(path): \(r.kind.title) for \(to), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes."
+        guard r.parts.count > 1 else {
+            return "Wrote \(path): \(r.kind.title) for \(to), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes."
+        }
+        var lines = ["Wrote \(r.parts.count) bundles, the parts of one \(r.kind.title) export for \(to) (too large for one bundle), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes in all:"]
+        for part in r.parts {
+            lines.append("  \(part.path): \(part.events) record(s), \(part.files) file(s), \(part.bytes) bytes")
+        }
+        lines.append("Take every part: each imports on its own, in any order (`folio sync` imports them all).")
+        return lines.joined(separator: "\n")
     }
 
     static func describe(_ r: ImportReport, future: Bool) -> String {

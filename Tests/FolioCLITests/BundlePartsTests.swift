@@ -1,0 +1,168 @@
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// An export too large for one bundle is written as parts, each a complete bundle that imports on its own
+/// (`BundleParts`). The part size is lowered with `FOLIO_BUNDLE_PART_ENTRIES` so that a small generated
+/// school splits; real parts hold 10,000 entries.
+@Suite struct BundlePartsTests {
+    /// A generated school of 12 students (with 3 items each, a student's uploads share is 6–9 entries),
+    /// its keys, and a stick with the school update a kiosk joins from.
+    struct School {
+        let base: URL
+        let hub: String
+        let usb: String
+
+        init(items: Int = 3) throws {
+            base = FileManager.default.temporaryDirectory.appendingPathComponent("folio-parts-\(UUID().uuidString)")
+            hub = base.appendingPathComponent("hub").path
+            usb = base.appendingPathComponent("usb").path
+            try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+            let made = try FolioRunner.run(["sample", "generate", "--students", "12", "--items", String(items), "--mean-kb", "4", "--out", hub])
+            #expect(made.succeeded, "\(made)")
+            expectSuccess(try folio(["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb], as: "IT1"))
+        }
+
+        func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+
+        func folio(_ args: [String], as who: String? = nil, in workspace: String? = nil, env: [String: String] = [:]) throws -> FolioResult {
+            let signing = who.map { ["--as", $0, "--key", hub + "/keys/\($0).key"] } ?? []
+            return try FolioRunner.run(args + signing + ["--workspace", workspace ?? hub],
+                                       env: ["FOLIO_NOW": "2025-07-01T09:00"].merging(env) { $1 })
+        }
+
+        /// Exports every upload for KIOSK1 into `dir`, in parts of at most `entries` entries when given.
+        func exportUploads(into dir: String, entries: Int? = nil) throws -> [String: Any] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let env = entries.map { ["FOLIO_BUNDLE_PART_ENTRIES": String($0)] } ?? [:]
+            let r = expectSuccess(try folio(["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", dir, "--json"],
+                                            as: "IT1", env: env))
+            return try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] ?? [:]
+        }
+
+        /// A new kiosk replica joined from the school update.
+        func kiosk(_ name: String) throws -> String {
+            let dir = path(name)
+            let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("update-") })
+            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", usb + "/" + update, "--as", "KIOSK1"],
+                                              env: ["FOLIO_NOW": "2025-07-01T09:00"]))
+            return dir
+        }
+
+        func snapshot(_ dir: String) throws -> TreeSnapshot {
+            // folio.json holds each replica's own random id.
+            try TreeSnapshot(of: URL(fileURLWithPath: dir), ignoring: [".folio", "folio.json"])
+        }
+    }
+
+    static func entries(_ part: [String: Any]) -> Int { (part["events"] as? Int ?? 0) + (part["files"] as? Int ?? 0) }
+
+    @Test func aLargeExportIsWrittenInPartsThatEachImportOnTheirOwn() throws {
+        let school = try School()
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        let whole = try school.exportUploads(into: school.path("one"))
+        let wholeBundles = try FileManager.default.contentsOfDirectory(atPath: school.path("one"))
+        #expect(wholeBundles.count == 1 && (whole["parts"] as? [Any])?.count == 1, "\(whole)")
+        let total = Self.entries(whole)
+        #expect(total > 60, "\(whole)")
+
+        // Another copy of the hub, so that its export is not recognised as the one already written.
+        try FileManager.default.copyItem(atPath: school.hub, toPath: school.path("hub2"))
+        let hub2 = school.path("hub2")
+        let split = try JSONSerialization.jsonObject(with: expectSuccess(try school.folio(
+            ["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", school.usb, "--json"], as: "IT1", in: hub2,
+            env: ["FOLIO_BUNDLE_PART_ENTRIES": "20"])).stdoutData) as? [String: Any] ?? [:]
+        let parts = try #require(split["parts"] as? [[String: Any]])
+        #expect(parts.count >= 4, "\(split)")
+        // No part is larger than asked (no student's share is above 20 entries), nothing is lost or doubled.
+        #expect(parts.allSatisfy { Self.entries($0) <= 20 && Self.entries($0) > 0 }, "\(parts)")
+        #expect(parts.reduce(0) { $0 + Self.entries($1) } == total, "\(parts) vs \(total)")
+        #expect(Self.entries(split) == total && split["path"] as? String == parts[0]["path"] as? String, "\(split)")
+        let names = parts.compactMap { ($0["path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }
+        #expect(Set(names).count == parts.count && names.allSatisfy { $0.hasPrefix("uploads-") }, "\(names)")
+
+        // The whole bundle on one kiosk; the parts one at a time, last first, on a second; all together
+        // on a third; and by `folio sync` on a fourth. Every part is accepted alone, and all four end equal.
+        let one = try school.kiosk("k1")
+        expectSuccess(try FolioRunner.run(["bundle", "import", school.path("one") + "/" + wholeBundles[0], "--workspace", one]))
+        let apart = try school.kiosk("k2")
+        for part in parts.reversed() {
+            let file = try #require(part["path"] as? String)
+            let r = expectSuccess(try FolioRunner.run(["bundle", "import", file, "--workspace", apart]))
+            #expect(r.stdout.contains("Added"), "\(r)")
+        }
+        // Again: nothing changes, and what the kiosk is known to hold gains no repeats (checked below).
+        let again = expectSuccess(try FolioRunner.run(["bundle", "import", try #require(parts[1]["path"] as? String), "--workspace", apart]))
+        #expect(again.stdout.contains("already holds all of it"), "\(again)")
+        let together = try school.kiosk("k3")
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts.compactMap { $0["path"] as? String } + ["--workspace", together]))
+        let synced = try school.kiosk("k4")
+        let s = expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", synced]))
+        #expect(s.stdout.components(separatedBy: "Added").count - 1 == parts.count, "\(s)")
+
+        let expected = try school.snapshot(one)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: one + "/students").count == 12)
+        for dir in [apart, together, synced] {
+            let got = try school.snapshot(dir)
+            #expect(got == expected, "\(dir): \(got.differences(from: expected))")
+        }
+        for dir in [one, apart, together, synced] {
+            let v = try FolioRunner.run(["verify", "--workspace", dir])
+            #expect(v.succeeded, "\(v)")
+        }
+
+        // What a kiosk is known to hold is kept as one sorted list without repeats, however the parts came.
+        let held = try #require(try FileManager.default.contentsOfDirectory(atPath: apart + "/.folio/peers").first { $0.hasSuffix(".held") })
+        let lines = try String(contentsOfFile: apart + "/.folio/peers/" + held, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } && Set(lines).count == lines.count)
+        let all = try String(contentsOfFile: synced + "/.folio/peers/" + held, encoding: .utf8)
+        #expect(lines.joined(separator: "\n") + "\n" == all)
+        #expect(lines.count >= total, "\(lines.count) held, \(total) sent")
+    }
+
+    @Test func partsStillWaitingOnTheStickAreNotWrittenAgain() throws {
+        let school = try School()
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        let first = try school.exportUploads(into: school.usb, entries: 20)
+        let parts = try #require(first["parts"] as? [[String: Any]])
+        #expect(parts.count >= 4)
+        let before = try FileManager.default.contentsOfDirectory(atPath: school.usb).sorted()
+        let again = try school.exportUploads(into: school.usb, entries: 20)
+        #expect(again["waiting"] as? String == parts[0]["path"] as? String, "\(again)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: school.usb).sorted() == before)
+        // One part taken off the stick: what it held is no longer waiting, so everything is written again.
+        try FileManager.default.removeItem(atPath: try #require(parts[1]["path"] as? String))
+        let third = try school.exportUploads(into: school.usb, entries: 20)
+        #expect(third["waiting"] == nil && (third["parts"] as? [Any])?.count == parts.count, "\(third)")
+    }
+
+    @Test func aTeacherJoinsFromAnyPartOfASplitRequestAndGetsTheRestBySync() throws {
+        let school = try School(items: 20)
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        let window = ["FOLIO_NOW": "2025-01-08T12:00"]   // inside the certification window
+        let pending = try FolioRunner.run(["report", "uncertified", "--json", "--workspace", school.hub], env: window)
+        let rows = (try JSONSerialization.jsonObject(with: pending.stdoutData) as? [String: Any])?["rows"] as? [[String]] ?? []
+        // The teacher with the most items waiting (columns: teacher, …, items waiting).
+        var waitingFor: [String: Int] = [:]
+        for row in rows { waitingFor[row[0], default: 0] += Int(row[6]) ?? 0 }
+        let (teacher, waiting) = try #require(waitingFor.max { $0.value < $1.value })
+        #expect(waiting >= 5, "\(rows)")
+        let requests = school.path("requests")
+        try FileManager.default.createDirectory(atPath: requests, withIntermediateDirectories: true)
+        let out = expectSuccess(try school.folio(["bundle", "export", "--kind", "cert-request", "--to", teacher, "--out", requests, "--json"],
+                                                 as: "R01", env: window.merging(["FOLIO_BUNDLE_PART_ENTRIES": "1"]) { $1 }))
+        let report = try JSONSerialization.jsonObject(with: out.stdoutData) as? [String: Any] ?? [:]
+        let parts = try #require(report["parts"] as? [[String: Any]])
+        // One student per part (a part never splits a student), each with the school's records.
+        #expect(parts.count >= 2, "\(report)")
+        let laptop = school.path("laptop")
+        let middle = try #require(parts[parts.count / 2]["path"] as? String)
+        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", middle], env: window))
+        let synced = expectSuccess(try FolioRunner.run(["sync", requests, "--workspace", laptop], env: window))
+        #expect(synced.stdout.components(separatedBy: "Added").count - 1 == parts.count - 1, "\(synced)")
+        let queue = try FolioRunner.run(["report", "uncertified", "--json", "--workspace", laptop], env: window)
+        let laptopRows = (try JSONSerialization.jsonObject(with: queue.stdoutData) as? [String: Any])?["rows"] as? [[String]] ?? []
+        let atLaptop = laptopRows.filter { $0[0] == teacher }.reduce(0) { $0 + (Int($1[6]) ?? 0) }
+        #expect(atLaptop == waiting, "\(laptopRows) vs \(teacher): \(waiting)")
+    }
+}
