@@ -14,6 +14,8 @@ import Testing
         p.arguments = [script, "--students", "4", "--items", "3", "--runs", "1", "--mean-kb", "10", "--work", work]
         var env = ProcessInfo.processInfo.environment
         env["FOLIO_BIN"] = try FolioRunner.binary().path
+        // Small parts, so that the tiny school's export is split as a whole school's is.
+        env["FOLIO_BUNDLE_PART_ENTRIES"] = "10"
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
@@ -22,10 +24,13 @@ import Testing
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
-        for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "bundle import vs bsdtar",
+        for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
+                    "bundle import, all parts in one step",
                     "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round"] {
             #expect(text.contains("| " + row), "no row \(row):\n\(text)")
         }
         #expect(text.contains("after the round: 0 item(s) wait for certification"), "\(text)")
+        let parts = try FileManager.default.contentsOfDirectory(atPath: work + "/n4/usb").filter { $0.hasPrefix("uploads-") }
+        #expect(parts.count > 1, "the export should have been split: \(parts)")
     }
 }
