@@ -120,6 +120,45 @@ import Testing
         #expect(lines.count >= total, "\(lines.count) held, \(total) sent")
     }
 
+    @Test func whatTheRecipientHoldsIsLeftOutOfEveryPartEvenPastAMisfiledRecord() throws {
+        let school = try School()
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        let day = ["FOLIO_NOW": "2025-01-08T12:00"]
+        let parts = try #require(try school.exportUploads(into: school.usb, entries: 20)["parts"] as? [[String: Any]])
+        #expect(parts.count >= 4)
+        // The kiosk takes every part, then sends back one upload of its own; the hub imports it, and with it
+        // learns that the kiosk holds everything in the parts (its bundle lists them under `holds`).
+        let kiosk = try school.kiosk("k")
+        expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", kiosk], env: day))
+        let students = try FileManager.default.contentsOfDirectory(atPath: school.hub + "/students").sorted()
+        let asset = SampleCopy.sampleURL().appendingPathComponent("assets/physics-lab-report.pdf").path
+        let add = SampleCopy.addArguments(student: students[3], term: "113-1", course: "SUB-001", description: "實驗報告", files: [asset])
+        expectSuccess(try school.folio(add, as: "KIOSK1", in: kiosk, env: day))
+        let back = school.path("back")
+        try FileManager.default.createDirectory(atPath: back, withIntermediateDirectories: true)
+        expectSuccess(try school.folio(["sync", back], as: "KIOSK1", in: kiosk, env: day))
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + (try FileManager.default.contentsOfDirectory(atPath: back)).map { back + "/" + $0 }
+                                          + ["--workspace", school.hub], env: day))
+        // At the hub: one new upload for a student in the middle, and a copy of the last student's first
+        // record misfiled in the first student's folder (it travels under its own student, and is held).
+        expectSuccess(try school.folio(SampleCopy.addArguments(student: students[6], term: "113-1", course: "SUB-001",
+                                                               description: "新作品", files: [asset]), as: "KIOSK1", env: day))
+        let lastEvents = school.hub + "/students/\(students.last!)/events"
+        let stray = try #require(try FileManager.default.contentsOfDirectory(atPath: lastEvents).sorted().first)
+        try FileManager.default.copyItem(atPath: lastEvents + "/" + stray, toPath: school.hub + "/students/\(students[0])/events/" + stray)
+
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: kiosk + "/folio.json"))) as? [String: Any]
+        let replica = try #require(config?["replica"] as? String)
+        let out = school.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let r = expectSuccess(try school.folio(["bundle", "export", "--kind", "uploads", "--to", replica, "--out", out, "--json"],
+                                               as: "IT1", env: day.merging(["FOLIO_BUNDLE_PART_ENTRIES": "20"]) { $1 }))
+        let report = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] ?? [:]
+        // Only the new upload and its file: nothing the kiosk holds, the students after the stray included.
+        #expect(report["events"] as? Int == 1 && report["files"] as? Int == 1, "\(report)")
+        #expect((report["parts"] as? [Any])?.count == 1 && report["scope"] as? [String] == ["1 students"], "\(report)")
+    }
+
     @Test func partsStillWaitingOnTheStickAreNotWrittenAgain() throws {
         let school = try School()
         defer { try? FileManager.default.removeItem(at: school.base) }
@@ -134,6 +173,30 @@ import Testing
         try FileManager.default.removeItem(atPath: try #require(parts[1]["path"] as? String))
         let third = try school.exportUploads(into: school.usb, entries: 20)
         #expect(third["waiting"] == nil && (third["parts"] as? [Any])?.count == parts.count, "\(third)")
+    }
+
+    @Test func aPartThatCannotBeWrittenNamesThePartsAlreadyWritten() throws {
+        let school = try School()
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        // The school update was the hub's bundle number 1, so the parts will be 2, 3, …: something already
+        // named like part 2 (number 3) stops the export there.
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: school.hub + "/folio.json"))) as? [String: Any]
+        let replica = try #require(config?["replica"] as? String)
+        let blocker = school.usb + "/uploads-\(replica)-20250701-0003.tar"
+        try Data("not a bundle".utf8).write(to: URL(fileURLWithPath: blocker))
+        let r = try school.folio(["bundle", "export", "--kind", "uploads", "--to", "KIOSK1", "--out", school.usb], as: "IT1",
+                                 env: ["FOLIO_BUNDLE_PART_ENTRIES": "20"])
+        let first = "uploads-\(replica)-20250701-0002.tar"
+        #expect(r.status == 1 && r.stderr.contains("already exists"), "\(r)")
+        #expect(r.stderr.contains("already written 1 complete part(s): \(first)") && r.stderr.contains("Exporting again"), "\(r)")
+        // Part 1 is a complete bundle: a kiosk takes it.
+        let kiosk = try school.kiosk("k")
+        let imported = try FolioRunner.run(["bundle", "import", school.usb + "/" + first, "--workspace", kiosk])
+        #expect(imported.succeeded && imported.stdout.contains("Added"), "\(imported)")
+        // With the blocker gone, exporting again writes every part anew.
+        try FileManager.default.removeItem(atPath: blocker)
+        let again = try school.exportUploads(into: school.usb, entries: 20)
+        #expect(again["waiting"] == nil && ((again["parts"] as? [Any])?.count ?? 0) >= 4, "\(again)")
     }
 
     @Test func aTeacherJoinsFromAnyPartOfASplitRequestAndGetsTheRestBySync() throws {

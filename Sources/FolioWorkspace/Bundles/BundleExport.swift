@@ -13,8 +13,10 @@ public struct ExportReport: Codable, Sendable {
     public var files: Int
     public var bytes: Int64
     public var scope: [String]
-    /// Set when an identical bundle already waits in the folder, so none was written.
+    /// Set when an identical bundle already waits in the folder, so none was written (the first, when the
+    /// parts of one wait: `waitingFiles` names them all).
     public var waiting: String?
+    public var waitingFiles: [String] = []
     /// Every bundle written, in order: one, or several parts of one export when it was too large for one
     /// bundle (`path` and `bundle` are the first's).
     public var parts: [Part] = []
@@ -48,23 +50,33 @@ extension WorkspaceSession {
         var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: 0, files: 0, bytes: 0,
                                   scope: source.scope ?? [])
         var book = PeerBook.load(workspace)
+        let held = { [workspace] in PeerBook.HeldCursor(workspace, replica: recipient.replica) }
         // The same bundle (or the parts of one) still waiting in that folder, not yet picked up: do not
         // write it again. Only then is everything gone through twice.
         let waiting = book.written.sorted { $0.key < $1.key }
             .filter { $0.value.kind == kind && $0.value.recipient == recipient && FileIO.exists(outDir + "/" + $0.key) }
         if !waiting.isEmpty {
+            // The paths of what waits (a whole school's, at most); the export itself is gone through a
+            // student at a time.
             var sent = Set<String>()
             for (_, w) in waiting { sent.formUnion(PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []) }
-            var anything = false, covered = true
-            try source.forEach(leavingOut: PeerBook.HeldCursor(workspace, replica: recipient.replica)) { _, share throws(FolioError) in
-                anything = anything || !share.events.isEmpty || !share.files.isEmpty
+            var covered = true, students = 0
+            var shared = 0
+            try source.forEach(leavingOut: held) { number, share throws(FolioError) in
                 covered = share.events.allSatisfy { sent.contains($0.path) } && share.files.allSatisfy { sent.contains($0.path) }
+                if number == nil { shared = share.events.count } else if !share.events.isEmpty || !share.files.isEmpty { students += 1 }
+                report.events += share.events.count
+                report.files += share.files.count
+                report.bytes += share.files.reduce(0) { $0 + $1.size }
                 return covered
             }
-            if anything && covered {
+            if covered && (students > 0 || shared > 0) {
                 report.waiting = outDir + "/" + waiting[0].key
+                report.waitingFiles = waiting.map { outDir + "/" + $0.key }
+                if source.scope == nil { report.scope = ["\(students) students"] }
                 return report
             }
+            (report.events, report.files, report.bytes) = (0, 0, 0)
         }
         var packer = BundleParts.Packer(limits: .current)
         var students = 0
@@ -80,15 +92,22 @@ extension WorkspaceSession {
                                               scope: words, actor: actor, now: now, outDir: outDir, book: &book))
             students += part.students
         }
-        try source.forEach(leavingOut: PeerBook.HeldCursor(workspace, replica: recipient.replica)) { number, share throws(FolioError) in
-            guard let number else {
-                packer.share(share.events)
+        do {
+            try source.forEach(leavingOut: held) { number, share throws(FolioError) in
+                guard let number else {
+                    packer.share(share.events)
+                    return true
+                }
+                try packer.add(number, share, write: write)
                 return true
             }
-            try packer.add(number, share, write: write)
-            return true
+            try packer.finish(write: write)
+        } catch where !report.parts.isEmpty {
+            // The parts already written are complete bundles: say so, and what to do with them.
+            let names = report.parts.map { FileIO.lastComponent(of: $0.path) }.joined(separator: ", ")
+            throw FolioError(error.code, error.message + " (This export had already written \(report.parts.count) complete part(s): \(names).)",
+                             hint: error.hint + " Exporting again writes every part anew; the parts already written can then be deleted.")
         }
-        try packer.finish(write: write)
         if source.scope == nil { report.scope = ["\(students) students"] }
         report.events = packer.shared.count + report.parts.reduce(0) { $0 + $1.events - packer.shared.count }
         report.files = report.parts.reduce(0) { $0 + $1.files }

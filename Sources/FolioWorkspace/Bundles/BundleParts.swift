@@ -79,29 +79,37 @@ enum BundleParts {
         /// Adds one student's share, first handing the part being filled to `write` if the share would
         /// not fit in it.
         mutating func add(_ number: String, _ share: Share, write: (Part) throws(FolioError) -> Void) throws(FolioError) {
+            let (shareCount, shareBytes) = Self.size(share)
+            guard shareCount > 0 else { return }
+            // Room for `bundle.json`, which counts among a bundle's entries and bytes when it is imported.
+            let ceiling = TarLimits.default
+            if shared.count + shareCount >= ceiling.maxEntries - 1 || sharedBytes + shareBytes > ceiling.maxTotalBytes - (64 << 20) {
+                throw FolioError(.badInput, "Student \(number)'s records and files (\(shareCount) entries, \(shareBytes) bytes) are more than one bundle may hold, so they were not written.",
+                                 hint: "Ask the IT section (資訊組): some of that student's files may need to be archived first.")
+            }
+            // Whether the share fits is judged on all of it: were it trimmed first (below) and then moved to
+            // a new part, the new part would lack what the trimming took out.
+            if students > 0 && (shared.count + count + shareCount > limits.entries || sharedBytes + bytes + shareBytes > limits.bytes) {
+                try hand(to: write, only: false)
+            }
             // A record filed in another student's folder travels under its own student's path, so two
             // students' shares can hold the same entry: it goes once into a part.
             var share = share
             share.events.removeAll { inPart.contains($0.path) }
             share.files.removeAll { inPart.contains($0.path) }
-            let shareCount = share.events.count + share.files.count
-            guard shareCount > 0 else { return }
-            let shareBytes = share.events.reduce(Int64(0)) { $0 + $1.size } + share.files.reduce(Int64(0)) { $0 + $1.size }
-            let ceiling = TarLimits.default
-            if shared.count + shareCount >= ceiling.maxEntries || sharedBytes + shareBytes > ceiling.maxTotalBytes {
-                throw FolioError(.badInput, "Student \(number)'s records and files (\(shareCount) entries, \(shareBytes) bytes) are more than one bundle may hold, so they were not written\(written > 0 ? " (the \(written) bundle(s) written before are complete and can be used)" : "").",
-                                 hint: "Ask the IT section (資訊組): some of that student's files may need to be archived first.")
-            }
-            if students > 0 && (shared.count + count + shareCount > limits.entries || sharedBytes + bytes + shareBytes > limits.bytes) {
-                try hand(to: write, only: false)
-            }
+            let (added, addedBytes) = Self.size(share)
             current.events += share.events
             current.files += share.files
             inPart.formUnion(share.events.map(\.path))
             inPart.formUnion(share.files.map(\.path))
-            count += shareCount
-            bytes += shareBytes
+            count += added
+            bytes += addedBytes
             students += 1
+        }
+
+        private static func size(_ share: Share) -> (entries: Int, bytes: Int64) {
+            (share.events.count + share.files.count,
+             share.events.reduce(Int64(0)) { $0 + $1.size } + share.files.reduce(Int64(0)) { $0 + $1.size })
         }
 
         /// Hands over the last part: the one being filled, or the school records alone if no student

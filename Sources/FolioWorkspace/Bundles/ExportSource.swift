@@ -38,18 +38,37 @@ struct ExportSource {
     }
 
     /// Calls `each` with the school records, then with each student's share in byte order of number,
-    /// leaving out what `held` says the recipient holds (asked in byte order of path, as it needs). Shares
-    /// are read `batch` students at a time, on every core when reading means reading the disk. `each`
-    /// returns false to stop.
-    func forEach(leavingOut held: PeerBook.HeldCursor, batch: Int = 64,
+    /// leaving out what the recipient is known to hold. `held` opens the list of what it holds, which is
+    /// read forward, asked in byte order of path: the school's paths, then each student's in turn (student
+    /// numbers are letters and digits, which all sort after `/`, so numbers and their paths sort alike).
+    /// A path in one student's share that is not under that student (a record filed in another student's
+    /// folder) is looked up apart, with the batch's others, so that it does not move the list past the
+    /// students in between. Shares are read `batch` students at a time, on every core when reading means
+    /// reading the disk. `each` returns false to stop.
+    func forEach(leavingOut held: () -> PeerBook.HeldCursor, batch: Int = 64,
                  _ each: (String?, Share) throws(FolioError) -> Bool) throws(FolioError) {
-        guard try each(nil, (Self.sortedByPath(shared).filter { !held.holds($0.path) }, [])) else { return }
+        let cursor = held()
+        guard try each(nil, (Self.sortedByPath(shared).filter { !cursor.holds($0.path) }, [])) else { return }
         var start = 0
         while start < numbers.count {
             let some = Array(numbers[start..<min(start + batch, numbers.count)])
             start += some.count
-            for (number, share) in zip(some, try shares(some)) {
-                guard try each(number, Self.unheld(share, held)) else { return }
+            let shares = try shares(some)
+            var strays: [String] = []
+            for (number, share) in zip(some, shares) {
+                let own = "students/\(number)/"
+                strays += share.events.map(\.path).filter { !$0.hasPrefix(own) }
+                strays += share.files.map(\.path).filter { !$0.hasPrefix(own) }
+            }
+            var heldStrays = Set<String>()
+            if !strays.isEmpty {
+                let apart = held()
+                for path in strays.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where apart.holds(path) {
+                    heldStrays.insert(path)
+                }
+            }
+            for (number, share) in zip(some, shares) {
+                guard try each(number, Self.unheld(share, of: number, cursor, strays: heldStrays)) else { return }
             }
         }
     }
@@ -58,8 +77,9 @@ struct ExportSource {
         events.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    /// A share without what the recipient holds; records and files are asked about in one byte order.
-    private static func unheld(_ share: Share, _ held: PeerBook.HeldCursor) -> Share {
+    /// A share without what the recipient holds: its own paths asked of `held` in byte order, any other
+    /// path answered by `strays` (those of them that are held).
+    private static func unheld(_ share: Share, of number: String, _ held: PeerBook.HeldCursor, strays: Set<String>) -> Share {
         enum Entry { case event(Int), file(Int) }
         func path(_ e: Entry) -> String {
             switch e {
@@ -67,10 +87,13 @@ struct ExportSource {
             case .file(let i): return share.files[i].path
             }
         }
+        let own = "students/\(number)/"
         let order = (share.events.indices.map(Entry.event) + share.files.indices.map(Entry.file))
             .sorted { path($0).utf8.lexicographicallyPrecedes(path($1).utf8) }
         var out: Share = ([], [])
-        for entry in order where !held.holds(path(entry)) {
+        for entry in order {
+            let p = path(entry)
+            guard !(p.hasPrefix(own) ? held.holds(p) : strays.contains(p)) else { continue }
             switch entry {
             case .event(let i): out.events.append(share.events[i])
             case .file(let i): out.files.append(share.files[i])

@@ -59,7 +59,8 @@ struct BundleImport: FolioCommand {
         commandName: "import", abstract: "Check bundles and add what is new to this workspace, all in one step.",
         discussion: """
         Every bundle is checked completely before anything changes; if any is refused, nothing is imported.
-        Importing the same bundle again changes nothing.
+        Importing the same bundle again changes nothing. The parts of an export too large for one bundle each
+        import on their own; `folio sync DIR` takes them one at a time, in less memory than all in one step.
         Example: folio bundle import /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar
         """)
 
@@ -165,7 +166,11 @@ enum BundleText {
     static func exported(_ r: ExportReport) -> String {
         let whom = [r.recipient.person, r.recipient.replica.map { "workspace \($0)" }].compactMap { $0 }.joined(separator: ", ")
         let to = whom.isEmpty ? "everyone in the school" : whom
-        if let waiting = r.waiting { return "A \(r.kind.title) bundle for \(to) is already waiting: \(waiting)." }
+        if let waiting = r.waiting {
+            guard r.waitingFiles.count > 1 else { return "A \(r.kind.title) bundle for \(to) is already waiting: \(waiting)." }
+            return "A \(r.kind.title) export for \(to) is already waiting, in \(r.waitingFiles.count) files: "
+                + r.waitingFiles.joined(separator: ", ") + "."
+        }
         guard let path = r.path else { return "Nothing new to send to \(to) (\(r.kind.title)); no bundle written." }
         guard r.parts.count > 1 else {
             return "Wrote \(path): \(r.kind.title) for \(to), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes."
