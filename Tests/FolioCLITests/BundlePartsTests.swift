@@ -99,6 +99,8 @@ import Testing
         let synced = try school.kiosk("k4")
         let s = expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", synced]))
         #expect(s.stdout.components(separatedBy: "Added").count - 1 == parts.count, "\(s)")
+        // The staging folders, kept until the end of the sync, are gone with it.
+        #expect(!FileManager.default.fileExists(atPath: synced + "/.folio/incoming"))
 
         let expected = try school.snapshot(one)
         #expect(try FileManager.default.contentsOfDirectory(atPath: one + "/students").count == 12)
