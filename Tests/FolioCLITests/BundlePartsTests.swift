@@ -119,7 +119,20 @@ import Testing
         #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } && Set(lines).count == lines.count)
         let all = try String(contentsOfFile: synced + "/.folio/peers/" + held, encoding: .utf8)
         #expect(lines.joined(separator: "\n") + "\n" == all)
-        #expect(lines.count >= total, "\(lines.count) held, \(total) sent")
+        // Exactly every entry of every bundle the hub sent it (the school update and the parts), by `tar`'s own listing.
+        var sent = Set<String>()
+        for bundle in try FileManager.default.contentsOfDirectory(atPath: school.usb) {
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+            tar.arguments = ["-tf", school.usb + "/" + bundle]
+            let out = Pipe()
+            tar.standardOutput = out
+            try tar.run()
+            let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            tar.waitUntilExit()
+            sent.formUnion(listing.split(separator: "\n").map(String.init).filter { $0 != "bundle.json" })
+        }
+        #expect(Set(lines) == sent && lines.count > total, "\(lines.count) held, \(sent.count) sent")
     }
 
     @Test func whatTheRecipientHoldsIsLeftOutOfEveryPartEvenPastAMisfiledRecord() throws {
