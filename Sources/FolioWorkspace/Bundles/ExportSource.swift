@@ -24,7 +24,7 @@ struct ExportSource {
         for e in events {
             if let number = student(e.path) { byStudent[number, default: ([], [])].events.append(e) } else { shared.append(e) }
         }
-        // Every file is a student's (`students/<no>/files/…`); one that were not would travel as a group of its own.
+        // Every file is a student's (`students/<no>/files/…`); one that was not would travel as a group of its own.
         for f in files { byStudent[student(f.path) ?? "", default: ([], [])].files.append(f) }
         return ExportSource(shared: shared, numbers: byStudent.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
                             shares: { numbers in numbers.map { byStudent[$0] ?? ([], []) } }, scope: scope)

@@ -34,8 +34,8 @@ extension WorkspaceSession {
                              hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
         }
         // Staging folders are deleted at the end, not after each bundle: on ext4 without a journal (as on
-        // the benchmark machine) new files skip the inodes freed in the last half minute, so making the next
-        // bundle's 10,000 files right after deleting the last one's folders took a third longer.
+        // the benchmark machine) a new inode skips those freed in the last half minute, and an import made
+        // right after a large deletion spent half its CPU in that search (`recently_deleted`).
         var imported: [String] = []
         defer {
             for staging in imported { StagedBundle.remove(staging) }
