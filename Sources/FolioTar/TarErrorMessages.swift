@@ -98,7 +98,7 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return "Copy the bundle from the USB stick again (eject the stick safely first); if it stays incomplete, ask the sender for a new copy."
         case .stagingDirectoryExists:
             return "Another import may be running or may have stopped halfway. Wait for it, or ask IT to remove the folder."
-        case .fileSystem(_, let operation, _) where ["open", "read", "inspect"].contains(operation):
+        case .fileSystem(_, let operation, _) where ["open", "read"].contains(operation):
             return "Check that the file is still there and that folio may read it, then try again."
         case .fileSystem:
             return "Check that the disk is not full and that folio may write to it, then try again."

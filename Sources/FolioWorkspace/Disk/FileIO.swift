@@ -10,10 +10,12 @@ import Glibc
 /// into place, and directories are fsynced after entries change, so a power cut leaves either the old or
 /// the new file.
 enum FileIO {
-    /// `code` is taken where the call is written, before anything else can change `errno`.
+    /// `code` is taken where the call is written, before anything else can change `errno`. A failure to
+    /// read is not the full or read-only disk a failure to write usually is, and its hint says so.
     static func ioError(_ what: String, _ path: String, code: Int32 = errno) -> FolioError {
         FolioError(.io, "Could not \(what) \(path): \(String(cString: strerror(code))).",
-                   hint: "Check that the disk is not full or read-only, then try again.")
+                   hint: what == "read" ? "Check that the file is still there and that folio may read it, then try again."
+                       : "Check that the disk is not full or read-only, then try again.")
     }
 
     /// Opens an ordinary file for reading (`OrdinaryFile`: a pipe or a device is refused, not waited on).
