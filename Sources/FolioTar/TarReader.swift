@@ -37,11 +37,23 @@ public struct TarReader: Sendable {
         _ = try read(source, into: nil, expectedEntryCount: nil, scanned: Scanned(keep: keep, limit: keptLimit, each: each))
     }
 
+    /// The archive's first entry, with its content when it holds at most `keptLimit` bytes, without reading
+    /// any further: a bundle's header says whom it is for and what it is, so `folio sync` can pass over a
+    /// bundle it has no use for without extracting gigabytes. Nil for an archive with no entries.
+    public func firstEntry(_ source: TarSource, upTo keptLimit: Int64) throws(TarError) -> (TarEntry, [UInt8]?)? {
+        var first: (TarEntry, [UInt8]?)?
+        _ = try read(source, into: nil, expectedEntryCount: nil,
+                     scanned: Scanned(keep: { _ in true }, limit: keptLimit, each: { first = ($0, $1) }, stopAfter: 1))
+        return first
+    }
+
     /// What `scan(_:keepingContentsOf:upTo:each:)` asks of a read.
     struct Scanned {
         var keep: (String) -> Bool
         var limit: Int64
         var each: (TarEntry, [UInt8]?) -> Void
+        /// Stop after this many entries.
+        var stopAfter: Int? = nil
     }
 
     /// Extracts into `stagingPath`, a folder this call creates (it must not exist; its parent must).
@@ -196,6 +208,7 @@ private struct ReadSession {
                 throw headerError(status)
             }
             try accept(header, status: status, buffer: buffer)
+            if let stop = scanned?.stopAfter, count >= stop { break }
         }
         return entries
     }

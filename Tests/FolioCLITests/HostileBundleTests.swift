@@ -151,13 +151,24 @@ import Testing
     }
 
     /// Sync is the one place a bundle for someone else is not an error: it is left on the stick for them.
+    /// It is passed over on its header alone, so a copy cut short after the header is skipped the same way
+    /// (its owner's sync will find the damage) rather than extracted and refused here.
     @Test func syncLeavesABundleForAnotherWorkspaceAlone() throws {
         let hub = try Hub()
-        let file = try hub.put(.otherRecipientWorkspace)
+        let bytes = try HostileBundle.otherRecipientWorkspace.bytes(hub.forgery)
+        let file = try hub.put(bytes, as: try HostileBundle.otherRecipientWorkspace.fileName(hub.forgery))
+        // Cut one byte into the tar header of the entry after bundle.json.
+        let (header, _) = try #require(try TarReader().firstEntry(.memory(Data(bytes)), upTo: 0))
+        let end = 512 + (Int(header.size) + 511) / 512 * 512
+        let cut = try hub.put(Array(bytes.prefix(end + 1)), as: "cut-" + (file as NSString).lastPathComponent)
         let before = try hub.snapshot()
+        let checked = try hub.ws.folio(["bundle", "verify", cut])
+        #expect(!checked.succeeded && !checked.stderr.contains("meant for"), "the cut copy should be refused as damaged: \(checked)")
         let r = try hub.ws.folio(["sync", hub.stick])
         #expect(r.succeeded, "\(r)")
-        #expect(r.stdout.contains("Skipped \((file as NSString).lastPathComponent): meant for another workspace"), "\(r)")
+        for name in [file, cut].map({ ($0 as NSString).lastPathComponent }) {
+            #expect(r.stdout.contains("Skipped \(name): meant for another workspace"), "\(r)")
+        }
         let after = try hub.snapshot()
         #expect(after == before, "\(after.differences(from: before))")
     }

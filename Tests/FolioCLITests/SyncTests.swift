@@ -1,3 +1,4 @@
+import FolioTar
 import FolioTestSupport
 import Foundation
 import Testing
@@ -62,11 +63,19 @@ import Testing
         #expect(try ws.item("112021", c).string("status") == "uploaded")
         try expectVerifies(ws, "after the import")
 
-        // Again: nothing imported, nothing written, the workspace unchanged.
+        // Again: nothing imported, nothing written, the workspace unchanged. An imported bundle is known by
+        // its header alone, so one whose copy on the stick has since lost its tail is passed over too.
+        let answer = try #require(listing(usb).first { $0.hasPrefix("certs-teacher-") })
+        let answerBytes = try Data(contentsOf: URL(fileURLWithPath: "\(usb)/\(answer)"))
+        let (header, _) = try #require(try TarReader().firstEntry(.memory(answerBytes), upTo: 0))
+        // One byte into the tar header of the entry after bundle.json.
+        try answerBytes.prefix(512 + (Int(header.size) + 511) / 512 * 512 + 1).write(to: URL(fileURLWithPath: "\(usb)/\(answer)"))
+        let damaged = try ws.folio(["bundle", "verify", "\(usb)/\(answer)"])
+        #expect(!damaged.succeeded, "the cut copy should be refused: \(damaged)")
         let before = try ws.snapshot()
         let stick = listing(usb)
         let again = expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T08:05"))
-        #expect(again.stdout.contains("already imported"), "\(again)")
+        #expect(again.stdout.contains("Skipped \(answer): already imported"), "\(again)")
         #expect(listing(usb) == stick)
         let after = try ws.snapshot()
         #expect(after == before, "\(after.differences(from: before))")

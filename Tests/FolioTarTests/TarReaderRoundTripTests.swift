@@ -73,6 +73,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == before)
     }
 
+    /// `firstEntry` stops after the first entry: the rest of an archive cut short (a stick pulled out mid-copy)
+    /// is never read, which a full scan of the same bytes shows is there to trip over.
+    @Test func firstEntryReadsNothingPastTheFirstEntry() throws {
+        let header = Data(#"{"header":"first"}"#.utf8)
+        var big = Data(count: 200_000)
+        for i in big.indices { big[i] = UInt8(truncatingIfNeeded: i &* 7) }
+        let data = try SampleArchives.archive([.bytes("bundle.json", header), .bytes("students/big.bin", big)])
+        let cut = data.prefix(data.count / 2)
+        #expect(throws: TarError.self) { try TarReader().scan(.memory(Data(cut))) }
+        let (entry, content) = try #require(try TarReader().firstEntry(.memory(Data(cut)), upTo: 1 << 20))
+        #expect(entry.path == "bundle.json" && entry.kind == .file && entry.size == Int64(header.count))
+        #expect(content == Array(header))
+        // Past the limit the entry is still described, but its content is not kept.
+        let (_, none) = try #require(try TarReader().firstEntry(.memory(Data(cut)), upTo: 4))
+        #expect(none == nil)
+        #expect(try TarReader().firstEntry(.memory(SampleArchives.archive([])), upTo: 1 << 20) == nil)
+    }
+
     @Test func fileDescriptorAndMemorySourcesReadLikeAPath() throws {
         let dir = try TemporaryDirectory()
         let archive = dir.child("bundle.tar")

@@ -86,10 +86,16 @@ final class ContentsCheck {
         guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName) else {
             throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
         }
-        guard let (signed, range) = SignedBundleHeader.readCanonical(bytes) else { return try readHeaderSlowly(bytes) }
+        return try Self.signedHeader(bytes, refuse: refuse)
+    }
+
+    /// A `bundle.json` read and its signature checked: the header and the bundle's id.
+    static func signedHeader(_ bytes: [UInt8], refuse: (String, String) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
+        let again = "Ask the sender to export the bundle again and bring a fresh copy."
+        guard let (signed, range) = SignedBundleHeader.readCanonical(bytes) else { return try readHeaderSlowly(bytes, refuse: refuse) }
         // Written as folio writes it: the bytes read are the canonical form, so the signature and the id are
         // computed over them without writing the header again.
-        try checkFormat(signed.header)
+        try checkFormat(signed.header, refuse: refuse)
         guard SignatureCheck.isValid(signature: signed.signature, bytes: bytes[range], publicKey: signed.header.key) else {
             throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
         }
@@ -98,7 +104,8 @@ final class ContentsCheck {
 
     /// Any other `bundle.json` that JSON can read: decoded whole, its signature checked over the header
     /// written again canonically.
-    private func readHeaderSlowly(_ bytes: [UInt8]) throws(FolioError) -> (BundleHeader, String) {
+    private static func readHeaderSlowly(_ bytes: [UInt8], refuse: (String, String) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
+        let again = "Ask the sender to export the bundle again and bring a fresh copy."
         // The signature optional, so a missing one can be told from a damaged file.
         struct HeaderFile: Decodable {
             var header: BundleHeader
@@ -113,7 +120,7 @@ final class ContentsCheck {
             throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
         }
         let header = headerFile.header
-        try checkFormat(header)
+        try checkFormat(header, refuse: refuse)
         guard let signature = headerFile.signature, !signature.isEmpty else {
             throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
         }
@@ -124,7 +131,7 @@ final class ContentsCheck {
         return (header, id)
     }
 
-    private func checkFormat(_ header: BundleHeader) throws(FolioError) {
+    private static func checkFormat(_ header: BundleHeader, refuse: (String, String) -> FolioError) throws(FolioError) {
         guard header.format == BundleHeader.format else {
             throw refuse("it is in format \(header.format), which this version of folio does not know.",
                          "Update folio on this machine to the version the sender uses.")

@@ -48,17 +48,17 @@ extension WorkspaceSession {
         for name in FileIO.list(dir).sorted() where name.hasSuffix(".tar") {
             if written.contains(name) { continue }   // our own, waiting to be picked up
             let file = dir + "/" + name
+            // Decided from the header alone where it can be: nothing is extracted for a bundle passed over.
+            if let (header, id) = BundlePeek.header(of: file), let why = passOver(header, id: id, known: known) {
+                if let why { report.skipped.append(.init(file: name, why: why)) }
+                continue
+            }
             do {
                 let bundle = try stage(file)
                 var landed = false
                 defer { if landed { imported.append(bundle.staging) } else { bundle.remove() } }
-                if bundle.header.sender.replica == workspace.config.replica { continue }
-                if known.contains(bundle.id) {
-                    report.skipped.append(.init(file: name, why: "already imported"))
-                    continue
-                }
-                if !isForMe(bundle.header) {
-                    report.skipped.append(.init(file: name, why: "meant for another workspace"))
+                if let why = passOver(bundle.header, id: bundle.id, known: known) {
+                    if let why { report.skipped.append(.init(file: name, why: why)) }
                     continue
                 }
                 report.imported += try importStaged([bundle])
@@ -76,6 +76,15 @@ extension WorkspaceSession {
             if out.path != nil { report.written.append(out) }
         }
         return report
+    }
+
+    /// Why a bundle is not imported: `.some(nil)` for this workspace's own (not worth a word), a reason
+    /// for the report, or nil when it is to be imported.
+    private func passOver(_ header: BundleHeader, id: String, known: Set<String>) -> String?? {
+        if header.sender.replica == workspace.config.replica { return .some(nil) }
+        if known.contains(id) { return "already imported" }
+        if !isForMe(header) { return "meant for another workspace" }
+        return nil
     }
 
     private func isForMe(_ header: BundleHeader) -> Bool {
