@@ -243,4 +243,57 @@ import Testing
         let atLaptop = laptopRows.filter { $0[0] == teacher }.reduce(0) { $0 + (Int($1[6]) ?? 0) }
         #expect(atLaptop == waiting, "\(laptopRows) vs \(teacher): \(waiting)")
     }
+
+    /// The students whose records a bundle carries, by `tar`'s own listing.
+    static func students(in bundle: String) throws -> Set<String> {
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["-tf", bundle]
+        let out = Pipe()
+        tar.standardOutput = out
+        try tar.run()
+        let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tar.waitUntilExit()
+        return Set(listing.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: "/")
+            return parts.count >= 3 && parts[0] == "students" ? String(parts[1]) : nil
+        })
+    }
+
+    /// `folio bundle import` of several bundles checks them all, then lands them one after another. A
+    /// failure while landing the second names the first as imported and the rest as to import again; once
+    /// the cause is gone, importing all of them again gives what a clean import gives.
+    @Test func severalBundlesLandOneAfterAnotherAndAFailureSaysWhichWent() throws {
+        let school = try School()
+        defer { try? FileManager.default.removeItem(at: school.base) }
+        let parts = try #require(try school.exportUploads(into: school.usb, entries: 20)["parts"] as? [[String: Any]])
+            .compactMap { $0["path"] as? String }
+        #expect(parts.count >= 4)
+        let clean = try school.kiosk("clean")
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", clean]))
+
+        // A file where a student of the second part needs a folder: the second part cannot land.
+        let kiosk = try school.kiosk("k")
+        let second = try #require(try Self.students(in: parts[1]).sorted().first)
+        #expect(try !Self.students(in: parts[0]).contains(second))
+        let blocker = kiosk + "/students/\(second)/files"
+        try FileManager.default.createDirectory(atPath: kiosk + "/students/\(second)", withIntermediateDirectories: true)
+        try Data("in the way".utf8).write(to: URL(fileURLWithPath: blocker))
+        let failed = try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk])
+        let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
+        #expect(failed.status == 1, "\(failed)")
+        #expect(failed.stderr.contains("\(name(parts[0])) was imported before this stopped"), "\(failed)")
+        #expect(!failed.stderr.contains(name(parts[1])) && failed.stderr.contains("import the same bundles again"), "\(failed)")
+        // The first part is in; nothing of the third.
+        let third = try #require(try Self.students(in: parts[2]).sorted().first)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kiosk + "/students/" + (try Self.students(in: parts[0]).sorted().first!) + "/files").count > 0)
+        #expect(!FileManager.default.fileExists(atPath: kiosk + "/students/\(third)/files"))
+
+        try FileManager.default.removeItem(atPath: blocker)
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk]))
+        let got = try school.snapshot(kiosk), expected = try school.snapshot(clean)
+        #expect(got == expected, "\(got.differences(from: expected))")
+        let v = try FolioRunner.run(["verify", "--workspace", kiosk])
+        #expect(v.succeeded, "\(v)")
+    }
 }

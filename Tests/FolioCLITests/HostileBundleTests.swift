@@ -303,6 +303,26 @@ import Testing
         #expect(try hub.snapshot() != before)
     }
 
+    /// Several bundles are checked before any lands. An upload whose file is in none of them (nor in the
+    /// workspace) stops the whole import; one whose file comes in another bundle given with it goes in,
+    /// whichever comes first on the command line.
+    @Test(arguments: [true, false])
+    func aFileOwedByOneBundleMayComeInAnother(missingFirst: Bool) throws {
+        let hub = try Hub()
+        let certs = try hub.forgery.certifications()
+        let uploads = try hub.forgery.uploads()
+        let certsFile = try hub.put(try certs.archive(), as: certs.fileName)
+        let uploadsFile = try hub.put(try uploads.archive(), as: uploads.fileName)
+        let missing = try hub.put(.uploadFileMissing)
+        let before = try hub.snapshot()
+        let alone = missingFirst ? [missing, certsFile] : [certsFile, missing]
+        try expectRefused(try hub.ws.folio(["bundle", "import"] + alone), file: missing,
+                          naming: Self.words(.uploadFileMissing, hub.forgery), hub: hub, before: before)
+        let with = missingFirst ? [missing, certsFile, uploadsFile] : [certsFile, uploadsFile, missing]
+        expectSuccess(try hub.ws.folio(["bundle", "import"] + with))
+        try expectBothLanded(hub)
+    }
+
     /// The commands quoted in a hint: "`folio bundle export`" gives ["bundle", "export"] (lower-case words
     /// up to the first option or argument in capitals).
     static func commandsNamed(_ hint: String) -> [[String]] {

@@ -3,8 +3,9 @@ import FolioTestSupport
 import Foundation
 import Testing
 
-/// A `folio bundle import` killed at any point leaves the hub as it was or fully imported: directly, or once
-/// the next writing session has finished a committed transaction (`Transaction.recover`).
+/// A `folio bundle import` killed at any point leaves the hub with whole bundles imported: as it was, fully
+/// imported, or (given several) with the first few in and the rest not. Directly, or once the next writing
+/// session has finished a committed transaction (`Transaction.recover`).
 @Suite struct ImportCrashTests {
     static let now = "2025-01-08T09:00"
 
@@ -22,25 +23,24 @@ import Testing
         }
     }
 
-    enum Outcome { case old, new }
-
-    /// After an interrupted import: the tree is old, new, or a committed plan waits. A harmless writing
-    /// session (`folio sync` of an empty folder, no key: it imports and writes nothing) runs recovery; then
-    /// the tree is old or new, nothing is left staged, and verify passes. Importing again gives exactly the
-    /// clean result.
-    private func checkAfterInterruption(_ ws: SampleCopy, files: [String], before: TreeSnapshot, after: TreeSnapshot,
-                                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Outcome? {
+    /// After an interrupted import: the tree is one of `states` (the hub with the first k bundles imported,
+    /// k = 0…all) or a committed plan waits. A harmless writing session (`folio sync` of an empty folder, no
+    /// key: it imports and writes nothing) runs recovery; then the tree is one of `states`, nothing is left
+    /// staged, and verify passes. Importing again gives exactly the clean result. Returns k.
+    private func checkAfterInterruption(_ ws: SampleCopy, files: [String], states: [TreeSnapshot],
+                                        _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int? {
+        let (before, after) = (states[0], states[states.count - 1])
         let raw = try ws.snapshot()
-        #expect(raw == before || raw == after || committedPlanWaits(ws),
-                "\(what): neither old nor new, and no committed plan to finish:\n\(raw.differences(from: before))",
+        #expect(states.contains(raw) || committedPlanWaits(ws),
+                "\(what): not whole bundles, and no committed plan to finish:\n\(raw.differences(from: before))",
                 sourceLocation: sourceLocation)
         let emptyStick = ws.scratch("empty-stick")
         try FileManager.default.createDirectory(atPath: emptyStick, withIntermediateDirectories: true)
         let recovery = try ws.folio(["sync", emptyStick], now: Self.now)
         #expect(recovery.succeeded, "\(what): \(recovery)", sourceLocation: sourceLocation)
         let recovered = try ws.snapshot()
-        let outcome: Outcome? = recovered == before ? .old : recovered == after ? .new : nil
-        #expect(outcome != nil, "\(what): after recovery neither old nor new:\n\(recovered.differences(from: before))",
+        let outcome = states.firstIndex(of: recovered)
+        #expect(outcome != nil, "\(what): after recovery not whole bundles:\n\(recovered.differences(from: before))",
                 sourceLocation: sourceLocation)
         #expect(leftovers(ws).isEmpty, "\(what): recovery left \(leftovers(ws))", sourceLocation: sourceLocation)
         try expectVerifies(ws, "\(what), after recovery", sourceLocation: sourceLocation)
@@ -53,8 +53,9 @@ import Testing
         return outcome
     }
 
-    /// The hub before and after a clean import of `files`, in a copy of its own, and how long that took.
-    private func reference(_ files: [String]) throws -> (before: TreeSnapshot, after: TreeSnapshot, seconds: Double) {
+    /// The hub before a clean import of `files` and after each of its bundles, imported one by one in a copy
+    /// of its own; and how long importing them in one command took, in another copy (which must end the same).
+    private func reference(_ files: [String]) throws -> (states: [TreeSnapshot], seconds: Double) {
         let ws = try SampleCopy(now: Self.now)
         let before = try ws.snapshot()
         let start = Date()
@@ -63,7 +64,13 @@ import Testing
         try #require(r.succeeded, "\(r)")
         let after = try ws.snapshot()
         try #require(after != before)
-        return (before, after, seconds)
+        var states = [before]
+        let oneByOne = try SampleCopy(now: Self.now)
+        for file in files.dropLast() {
+            try #require(try oneByOne.folio(["bundle", "import", file], now: Self.now).succeeded)
+            states.append(try oneByOne.snapshot())
+        }
+        return (states + [after], seconds)
     }
 
     /// The office's update (a new course, so school.json changes), the kiosk's uploads (three files, two
@@ -71,9 +78,11 @@ import Testing
     @Test func crashAtEveryDurableStepOfAnImport() throws {
         let week = try ExchangeWeek()
         let files = [ExchangeWeek.Bundle.officeUpdate, .kioskUploads, .t001Second].map(week.file)
-        let (before, after, _) = try reference(files)
+        let (states, _) = try reference(files)
+        let after = states[3]
+        #expect(zip(states, states.dropFirst()).allSatisfy { $0 != $1 }, "each bundle should change the hub")
         var crashes = 0
-        var outcomes: [Outcome] = []
+        var outcomes: [Int] = []
         var completed = false
         for n in 1...300 {
             let ws = try SampleCopy(now: Self.now)
@@ -86,28 +95,28 @@ import Testing
             }
             try #require(!r.signalled && r.status == 99, "FOLIO_CRASH_AT=\(n): expected the crash exit 99: \(r)")
             crashes += 1
-            if let outcome = try checkAfterInterruption(ws, files: files, before: before, after: after, "FOLIO_CRASH_AT=\(n)") {
+            if let outcome = try checkAfterInterruption(ws, files: files, states: states, "FOLIO_CRASH_AT=\(n)") {
                 outcomes.append(outcome)
             }
         }
         #expect(completed, "the import never completed within 300 crash points")
         // Three files, seven records, school.json and two manifests are each staged, then moved: well over
-        // twenty steps, some before the commit point (old tree) and some after (new tree once recovered).
+        // twenty steps. The bundles land one after another, so a crash leaves none, one, two or all three in.
         #expect(crashes >= 20, "the crash hook fired only \(crashes) times")
-        #expect(outcomes.contains(.old) && outcomes.contains(.new), "outcomes: \(outcomes)")
-        print("ImportCrashTests: \(crashes) crash points, \(outcomes.filter { $0 == .old }.count) left the old hub, "
-              + "\(outcomes.filter { $0 == .new }.count) the new one after recovery")
+        #expect(Set(outcomes) == [0, 1, 2, 3], "outcomes: \(outcomes)")
+        print("ImportCrashTests: \(crashes) crash points; bundles in after recovery: "
+              + (0...3).map { k in "\(k): \(outcomes.filter { $0 == k }.count)" }.joined(separator: ", "))
     }
 
     /// SIGKILL at random moments (seeded) while the hub imports a kiosk bundle of about 40 MB.
     @Test func sigkillDuringALargeImport() throws {
         let big = try LargeUploads()
         let files = [big.bundle]
-        let (before, after, seconds) = try reference(files)
+        let (states, seconds) = try reference(files)
         let seed = SplitMix64.seed()
         var rng = SplitMix64(seed: seed)
         var killed = 0
-        var outcomes: [Outcome] = []
+        var outcomes: [Int] = []
         let attempts = 12
         for attempt in 0..<attempts {
             let ws = try SampleCopy(now: Self.now)
@@ -121,14 +130,14 @@ import Testing
             let what = "seed \(seed) (FOLIO_TEST_SEED), attempt \(attempt), SIGKILL after \(Int(delay * 1000)) ms "
                 + "(\(r.signalled ? "killed" : "finished"))"
             if r.signalled { killed += 1 } else { #expect(r.succeeded, "\(what): \(r)") }
-            if let outcome = try checkAfterInterruption(ws, files: files, before: before, after: after, what),
+            if let outcome = try checkAfterInterruption(ws, files: files, states: states, what),
                r.signalled {
                 outcomes.append(outcome)
             }
         }
         #expect(killed > 0, "no run was killed before it finished")
         print("ImportCrashTests: \(killed) of \(attempts) imports killed (seed \(seed), clean import \(Int(seconds * 1000)) ms); "
-              + "\(outcomes.filter { $0 == .old }.count) left the old hub, \(outcomes.filter { $0 == .new }.count) the new one")
+              + "\(outcomes.filter { $0 == 0 }.count) left the old hub, \(outcomes.filter { $0 == 1 }.count) the new one")
     }
 }
 

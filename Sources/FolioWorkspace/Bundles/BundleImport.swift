@@ -37,16 +37,64 @@ extension WorkspaceSession {
         return plan.report(for: bundle, index: 0, book: PeerBook.load(workspace))
     }
 
-    /// `folio bundle import`: checks every bundle in staging, then lands all of them in one atomic step.
-    /// If any bundle is refused, nothing changes.
+    /// `folio bundle import`: checks every bundle in staging before anything changes; if any is refused,
+    /// nothing is imported. One bundle lands in one atomic step. Several land one after another, each in
+    /// its own step, read again from staging (`StagedBundle.reopen`): only one is ever in memory, so the
+    /// ten parts of a whole school's export take what one part takes. Only a failure while landing (a full
+    /// disk) can leave the first ones imported, and the error says which.
     public func importBundles(_ files: [String]) throws(FolioError) -> [ImportReport] {
-        var staged: [StagedBundle] = []
+        var stagings: [String] = []
         defer {
-            for b in staged { b.remove() }
+            for staging in stagings { StagedBundle.remove(staging) }
             removeIncomingFolder()
         }
-        for file in files { staged.append(try stage(file)) }
-        return try importStaged(staged)
+        if files.count == 1 {
+            let bundle = try stage(files[0])
+            stagings.append(bundle.staging)
+            return try importStaged([bundle])
+        }
+        var checked: [(file: String, staging: String, id: String)] = []
+        // Files an upload needs that neither the workspace nor the bundles checked before it hold.
+        var owed: [(label: String, path: String)] = []
+        var known = workspace.schoolEvents()
+        for file in files {
+            let bundle = try stage(file)
+            stagings.append(bundle.staging)
+            let present = Set(checked.map(\.staging))
+            _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, hasFile: { path in
+                if FileIO.exists(workspace.root + "/" + path) || present.contains(where: { FileIO.exists($0 + "/" + path) }) { return true }
+                owed.append((bundle.fileLabel, path))
+                return true
+            })
+            let ids = Set(known.map(\.id))
+            known += bundle.schoolEvents.filter { !ids.contains($0.id) }
+            checked.append((file, bundle.staging, bundle.id))
+        }
+        // A file owed by one bundle and brought by a later one: they land together, as one bundle would.
+        var together = false
+        for (label, path) in owed {
+            guard checked.contains(where: { FileIO.exists($0.staging + "/" + path) }) else {
+                throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
+                                 hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
+            }
+            together = true
+        }
+        if together {
+            var all: [StagedBundle] = []
+            for c in checked { all.append(try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)) }
+            return try importStaged(all)
+        }
+        var reports: [ImportReport] = []
+        for (n, c) in checked.enumerated() {
+            do {
+                reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)])
+            } catch where n > 0 {
+                let done = checked[..<n].map { FileIO.lastComponent(of: $0.file) }
+                throw FolioError(error.code, error.message + " \(done.joined(separator: ", ")) \(done.count == 1 ? "was" : "were") imported before this stopped.",
+                                 hint: error.hint + " Then import the same bundles again: those already imported change nothing.")
+            }
+        }
+        return reports
     }
 
     /// Extracts and self-checks one bundle under `.folio/incoming/` (same file system, so its files can

@@ -70,6 +70,39 @@ struct StagedBundle {
         { message, hint in FolioError(.badBundle, "\(label): \(message)", hint: hint) }
     }
 
+    /// A bundle `open` extracted and checked into `staging` earlier in this command, read again from there
+    /// without checking it a second time: its header (signature and id), its school records whole, its
+    /// student records by name (each is hashed against the header again when it is folded) and its files.
+    /// `folio bundle import` of several bundles checks them all first, keeping only their staging folders,
+    /// then lands them one at a time, so no more than one is in memory.
+    ///
+    /// What the uploads declare is not read again (`declaredElsewhere` stays empty): that was checked.
+    static func reopen(_ file: String, staging: String, id: String) throws(FolioError) -> StagedBundle {
+        let label = FileIO.lastComponent(of: file)
+        let refuse = refuser(label)
+        let changed = { () -> FolioError in
+            refuse("its staged copy in \(staging) changed while it was being imported.", "Nothing more was imported. Import the bundle again.")
+        }
+        guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName),
+              let (header, again) = try? ContentsCheck.signedHeader(bytes, refuse: refuse), again == id else { throw changed() }
+        var bundle = StagedBundle(file: file, id: id, header: header, staging: staging)
+        for entry in header.entries {
+            switch recordOwner(entry.path) {
+            case .some(.none):
+                guard let bytes = try? FileIO.readAll(staging + "/" + entry.path), SHA256Hex.of(bytes) == entry.sha256,
+                      let e = SignedEvent.readCanonical(bytes, signatureChecked: true) else { throw changed() }
+                bundle.schoolEvents.append(e)
+            case .some(.some(let number)):
+                // Named by its id: `open` refused any record that was not.
+                let name = FileIO.lastComponent(of: entry.path)
+                bundle.studentRecords[number, default: []].append(Record(entry: entry, id: String(name.dropLast(".json".count))))
+            case .none:
+                bundle.files[entry.path] = entry.size
+            }
+        }
+        return bundle
+    }
+
     /// Extracts `file` into `staging` (which must not exist) and checks it against its header. On any
     /// problem the staging folder is removed and a `badBundle` error names the file and the problem.
     static func open(_ file: String, staging: String) throws(FolioError) -> StagedBundle {

@@ -56,11 +56,12 @@ struct BundleVerify: FolioCommand {
 
 struct BundleImport: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Check bundles and add what is new to this workspace, all in one step.",
+        commandName: "import", abstract: "Check bundles and add what is new to this workspace.",
         discussion: """
         Every bundle is checked completely before anything changes; if any is refused, nothing is imported.
-        Importing the same bundle again changes nothing. The parts of an export too large for one bundle each
-        import on their own; `folio sync DIR` takes them one at a time, in less memory than all in one step.
+        Then each lands in its own step, one after another. Importing the same bundle again changes nothing.
+        The parts of an export too large for one bundle import alone or together, in any order; `folio sync DIR`
+        takes every part on a stick.
         Example: folio bundle import /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar
         """)
 
