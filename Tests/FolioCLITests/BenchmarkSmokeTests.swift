@@ -25,7 +25,7 @@ import Testing
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
         for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
-                    "bundle import, all parts in one step", "sync of the same stick again",
+                    "bundle import of all parts at once", "sync of the same stick again",
                     "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round"] {
             #expect(text.contains("| " + row), "no row \(row):\n\(text)")
         }
