@@ -35,13 +35,13 @@ struct StagedBundle {
     func stagedPath(_ relative: String) -> String { staging + "/" + relative }
 
     /// Deletes the staging folder. After an import it holds the empty folders of every file moved out
-    /// (tens of thousands for a whole school), removed a student at a time on every core.
+    /// (tens of thousands for a whole school), removed a student at a time on eight threads (see `Parallel.blocking`).
     func remove() { Self.remove(staging) }
 
     static func remove(_ staging: String) {
         let students = staging + "/students"
         let names = FileIO.isDirectory(students) ? FileIO.list(students) : []   // never through a link
-        _ = Parallel.map(names.count) { i in FileIO.removeTree(students + "/" + names[i]) }
+        Parallel.blocking(names.count) { i in FileIO.removeTree(students + "/" + names[i]) }
         FileIO.removeTree(staging)
     }
 

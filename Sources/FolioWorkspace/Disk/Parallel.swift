@@ -15,6 +15,27 @@ enum Parallel {
         return box.results()
     }
 
+    /// `body(i)` for every i in 0..<count on `threads` threads of its own, for work that waits on the disk
+    /// rather than on a core: `map` runs no more than the cores at once. Deleting files on this machine's
+    /// ext4 (mounted with `discard`) waits on the device: 667 graduates' folders (36,000 files) took 3.6 s
+    /// to delete on two threads and 2.1 s on eight (`xargs -P`, session 11).
+    static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
+        let box = Jobs<Bool>(count)
+        let started = min(threads, count)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<max(started, 0) {
+            let thread = Thread {
+                while let i = box.take() {
+                    body(i)
+                    box.put(i, true)
+                }
+                finished.signal()
+            }
+            thread.start()
+        }
+        for _ in 0..<max(started, 0) { finished.wait() }
+    }
+
     private final class Jobs<T: Sendable>: @unchecked Sendable {
         // Guarded by `lock`; the lock is held only to hand out an index or store a result.
         private let lock = NSLock()
