@@ -282,8 +282,9 @@ import Testing
         let failed = try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk])
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         #expect(failed.status == 1, "\(failed)")
-        #expect(failed.stderr.contains("\(name(parts[0])) was imported before this stopped"), "\(failed)")
-        #expect(!failed.stderr.contains(name(parts[1])) && failed.stderr.contains("import the same bundles again"), "\(failed)")
+        #expect(failed.stderr.contains("While importing \(name(parts[1]))") && failed.stderr.contains("Not a directory"), "\(failed)")
+        #expect(failed.stderr.contains("\(name(parts[0])) was imported before it."), "\(failed)")
+        #expect(!failed.stderr.contains(name(parts[2])) && failed.stderr.contains("import the same bundles again"), "\(failed)")
         // The first part is in; nothing of the third.
         let third = try #require(try Self.students(in: parts[2]).sorted().first)
         #expect(try FileManager.default.contentsOfDirectory(atPath: kiosk + "/students/" + (try Self.students(in: parts[0]).sorted().first!) + "/files").count > 0)

@@ -318,6 +318,14 @@ import Testing
         let alone = missingFirst ? [missing, certsFile] : [certsFile, missing]
         try expectRefused(try hub.ws.folio(["bundle", "import"] + alone), file: missing,
                           naming: Self.words(.uploadFileMissing, hub.forgery), hub: hub, before: before)
+        // Nor does a bundle that carries, unlisted, a folder named like the file: only what a signed header
+        // lists counts as brought.
+        let folder = [UInt8](try SampleArchives.archive([.bytes(BundleHeader.entryName, Data(try certs.headerFile()))]
+            + certs.parts.map { .bytes($0.key, Data($0.value)) } + [.directory(hub.forgery.uploadFilePath)]))
+        let certsWithFolder = try hub.put(folder, as: "folder-" + certs.fileName)
+        let fooled = missingFirst ? [missing, certsWithFolder] : [certsWithFolder, missing]
+        try expectRefused(try hub.ws.folio(["bundle", "import"] + fooled), file: missing,
+                          naming: Self.words(.uploadFileMissing, hub.forgery), hub: hub, before: before)
         let with = missingFirst ? [missing, certsFile, uploadsFile] : [certsFile, uploadsFile, missing]
         expectSuccess(try hub.ws.folio(["bundle", "import"] + with))
         try expectBothLanded(hub)

@@ -56,13 +56,16 @@ extension WorkspaceSession {
         var checked: [(file: String, staging: String, id: String)] = []
         // Files an upload needs that neither the workspace nor the bundles checked before it hold.
         var owed: [(label: String, path: String)] = []
+        // Whether a bundle brings the file at `path`. In a staging folder only the files its signed header lists
+        // can be regular files (anything else is refused); a folder of that name can be there unlisted.
+        let brings = { (staging: String, path: String) in FileIO.isRegularFile(staging + "/" + path) }
         var known = workspace.schoolEvents()
         for file in files {
             let bundle = try stage(file)
             stagings.append(bundle.staging)
             let present = Set(checked.map(\.staging))
             _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, hasFile: { path in
-                if FileIO.exists(workspace.root + "/" + path) || present.contains(where: { FileIO.exists($0 + "/" + path) }) { return true }
+                if FileIO.exists(workspace.root + "/" + path) || present.contains(where: { brings($0, path) }) { return true }
                 owed.append((bundle.fileLabel, path))
                 return true
             })
@@ -73,7 +76,7 @@ extension WorkspaceSession {
         // A file owed by one bundle and brought by a later one: they land together, as one bundle would.
         var together = false
         for (label, path) in owed {
-            guard checked.contains(where: { FileIO.exists($0.staging + "/" + path) }) else {
+            guard checked.contains(where: { brings($0.staging, path) }) else {
                 throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
                                  hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
             }
@@ -89,9 +92,13 @@ extension WorkspaceSession {
             do {
                 reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)])
             } catch where n > 0 {
+                // The failing bundle's own change is undone, or finished by the next command if it had been
+                // committed; either way, importing the same bundles again completes the job.
                 let done = checked[..<n].map { FileIO.lastComponent(of: $0.file) }
-                throw FolioError(error.code, error.message + " \(done.joined(separator: ", ")) \(done.count == 1 ? "was" : "were") imported before this stopped.",
-                                 hint: error.hint + " Then import the same bundles again: those already imported change nothing.")
+                let again = "Then import the same bundles again: those already imported change nothing."
+                throw FolioError(error.code, "While importing \(FileIO.lastComponent(of: c.file)): \(error.message) "
+                                 + "\(done.joined(separator: ", ")) \(done.count == 1 ? "was" : "were") imported before it.",
+                                 hint: error.hint.isEmpty ? again : error.hint + " " + again)
             }
         }
         return reports

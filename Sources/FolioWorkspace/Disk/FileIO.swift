@@ -204,6 +204,12 @@ enum FileIO {
         return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// A regular file, not a folder or a link.
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Entries of a directory, sorted by byte order; empty when it does not exist.
     static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }

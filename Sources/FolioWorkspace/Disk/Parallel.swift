@@ -20,6 +20,7 @@ enum Parallel {
     /// ext4 (mounted with `discard`) waits on the device: 667 graduates' folders (36,000 files) took 3.6 s
     /// to delete on two threads and 2.1 s on eight (`xargs -P`, session 11).
     static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
+        precondition(threads > 0)
         let box = Jobs<Bool>(count)
         let started = min(threads, count)
         let finished = DispatchSemaphore(value: 0)
