@@ -15,16 +15,7 @@ import Testing
     }
 
     func run(_ executable: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [executable] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ToolRunner.run(executable, args, mergingErrors: true)
     }
 
     @Test func sealingTakesGraduatesOutOfTheLiveWorkspaceAndAccountsForThem() throws {

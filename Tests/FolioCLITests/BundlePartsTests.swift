@@ -122,15 +122,7 @@ import Testing
         // Exactly every entry of every bundle the hub sent it (the school update and the parts), by `tar`'s own listing.
         var sent = Set<String>()
         for bundle in try FileManager.default.contentsOfDirectory(atPath: school.usb) {
-            let tar = Process()
-            tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-            tar.arguments = ["-tf", school.usb + "/" + bundle]
-            let out = Pipe()
-            tar.standardOutput = out
-            try tar.run()
-            let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            tar.waitUntilExit()
-            sent.formUnion(listing.split(separator: "\n").map(String.init).filter { $0 != "bundle.json" })
+            sent.formUnion(try Self.listing(school.usb + "/" + bundle).filter { $0 != "bundle.json" })
         }
         #expect(Set(lines) == sent && lines.count > total, "\(lines.count) held, \(sent.count) sent")
     }
@@ -244,25 +236,24 @@ import Testing
         #expect(atLaptop == waiting, "\(laptopRows) vs \(teacher): \(waiting)")
     }
 
-    /// The students whose records a bundle carries, by `tar`'s own listing.
+    /// A bundle's entries, by GNU `tar`'s own listing.
+    static func listing(_ bundle: String) throws -> [String] {
+        let tar = try ToolRunner.run("tar", ["-tf", bundle])
+        #expect(tar.status == 0, "tar -tf \(bundle)")
+        return tar.output.split(separator: "\n").map(String.init)
+    }
+
+    /// The students whose records a bundle carries.
     static func students(in bundle: String) throws -> Set<String> {
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        tar.arguments = ["-tf", bundle]
-        let out = Pipe()
-        tar.standardOutput = out
-        try tar.run()
-        let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        tar.waitUntilExit()
-        return Set(listing.split(separator: "\n").compactMap { line -> String? in
+        Set(try listing(bundle).compactMap { line -> String? in
             let parts = line.split(separator: "/")
             return parts.count >= 3 && parts[0] == "students" ? String(parts[1]) : nil
         })
     }
 
     /// `folio bundle import` of several bundles checks them all, then lands them one after another. A
-    /// failure while landing the second names the first as imported and the rest as to import again; once
-    /// the cause is gone, importing all of them again gives what a clean import gives.
+    /// failure while landing the second names it and the first, which went in; once the cause is gone,
+    /// importing all of them again gives what a clean import gives.
     @Test func severalBundlesLandOneAfterAnotherAndAFailureSaysWhichWent() throws {
         let school = try School()
         defer { try? FileManager.default.removeItem(at: school.base) }

@@ -17,15 +17,8 @@ import Testing
     }
 
     func shell(_ command: String) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ToolRunner.run("sh", ["-c", command])
+        return (r.status, r.output)
     }
 
     @Test func packageListsEveryFileWithItsHashAndGNUTarReadsIt() throws {
