@@ -15,10 +15,11 @@ enum Parallel {
         return box.results()
     }
 
-    /// `body(i)` for every i in 0..<count on `threads` threads of its own, for work that waits on the disk
-    /// rather than on a core: `map` runs no more than the cores at once. Deleting files on this machine's
-    /// ext4 (mounted with `discard`) waits on the device: 667 graduates' folders (36,000 files) took 3.6 s
-    /// to delete on two threads and 2.1 s on eight (`xargs -P`, session 11).
+    /// `body(i)` for every i in 0..<count on `threads` threads of its own, for work that waits between bursts
+    /// of kernel work: `map` runs no more than the cores at once. Deleting 667 graduates' folders (36,000
+    /// files) on this machine's ext4, mounted with `discard`, is about 2.4 s of kernel CPU with waits in
+    /// between: on two threads it took 3.7 s (the cores idle for 1.2 s of it), on eight 2.4 s (`xargs -P`
+    /// with `/usr/bin/time`, session 11).
     static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
         precondition(threads > 0)
         let box = Jobs<Bool>(count)

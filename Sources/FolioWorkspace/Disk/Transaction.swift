@@ -137,7 +137,8 @@ final class Transaction {
 
     /// Deletes a transaction folder. It may hold whole removed folders (sealing moves each graduate's
     /// portfolio here); freeing tens of thousands of files is slow on ext4, more so when mounted with
-    /// `discard` (as on the benchmark machine), where it waits on the device: they go on eight threads.
+    /// `discard` (as on the benchmark machine), where it waits between bursts of kernel work: they go on
+    /// eight threads, which keep both cores busy.
     private static func discard(_ dir: String) {
         let children = FileIO.list(dir)
         Parallel.blocking(children.count) { i in FileIO.removeTree(dir + "/" + children[i]) }
