@@ -173,6 +173,20 @@ import Testing
         #expect(after == before, "\(after.differences(from: before))")
     }
 
+    /// Someone's own tar archive on the stick is refused by sync from its first entry, without being
+    /// extracted: cut short further on, it is refused as not a bundle, where the full check (which extracts
+    /// it all) stops at the cut.
+    @Test func syncRefusesAnotherTarByItsFirstEntry() throws {
+        let hub = try Hub()
+        let bytes = [UInt8](try SampleArchives.standard())
+        let file = try hub.put(Array(bytes.prefix(bytes.count / 2)), as: "backup.tar")
+        let before = try hub.snapshot()
+        let full = try hub.ws.folio(["bundle", "verify", file])
+        #expect(full.status == 1 && full.stderr.contains("cut short") && !full.stderr.contains("not a folio bundle"), "\(full)")
+        try expectRefused(try hub.ws.folio(["sync", hub.stick]), file: file, naming: Self.words(.plainTar, hub.forgery),
+                          hub: hub, before: before)
+    }
+
     // MARK: classes that need the hub prepared
 
     /// T001's key is revoked at 12:00; the bundle signed with it is dated 12:30.

@@ -14,13 +14,21 @@ enum BundlePeek {
     /// extracted and checked as before.
     static let headerLimit: Int64 = 32 << 20
 
-    /// The header and the bundle's id, or nil when the file does not start with a readable, signed
-    /// header: then the full check says what is wrong.
-    static func header(of file: String) -> (header: BundleHeader, id: String)? {
-        guard let (entry, content) = try? TarReader().firstEntry(.file(path: file), upTo: headerLimit),
-              entry.path == BundleHeader.entryName, entry.kind == .file, let content else { return nil }
+    enum Found {
+        /// A readable header whose signature matches the key it names, and the bundle's id.
+        case header(BundleHeader, id: String)
+        /// A tar file that does not start with a header: someone's own archive on the stick. It is refused
+        /// without being extracted (extracting a 4 GB backup only to refuse it filled the workspace's disk).
+        case notABundle
+        /// Anything else (not a tar file, a damaged or unsigned header): the full check says what is wrong.
+        case unknown
+    }
+
+    static func look(at file: String) -> Found {
+        guard let (entry, content) = try? TarReader().firstEntry(.file(path: file), upTo: headerLimit) else { return .unknown }
+        guard ContentsCheck.isHeader(entry) else { return .notABundle }
         let refuse = StagedBundle.refuser(FileIO.lastComponent(of: file))
-        guard let (header, id) = try? ContentsCheck.signedHeader(content, refuse: refuse) else { return nil }
-        return (header, id)
+        guard let content, let (header, id) = try? ContentsCheck.signedHeader(content, refuse: refuse) else { return .unknown }
+        return .header(header, id: id)
     }
 }

@@ -68,10 +68,7 @@ final class ContentsCheck {
     }
 
     private func readHeader(_ first: TarEntry?) throws(FolioError) {
-        guard let first, first.path == BundleHeader.entryName, first.kind == .file else {
-            throw refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
-                         "Only files written by `folio bundle export` or `folio sync` can be imported.")
-        }
+        guard let first, Self.isHeader(first) else { throw Self.notABundle(refuse) }
         let (header, id) = try readSignedHeader()
         let index = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         guard index.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
@@ -87,6 +84,15 @@ final class ContentsCheck {
             throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
         }
         return try Self.signedHeader(bytes, refuse: refuse)
+    }
+
+    /// Whether an archive's first entry is a bundle's header.
+    static func isHeader(_ first: TarEntry) -> Bool { first.path == BundleHeader.entryName && first.kind == .file }
+
+    /// The refusal of a tar file whose first entry is not a bundle's header.
+    static func notABundle(_ refuse: (String, String) -> FolioError) -> FolioError {
+        refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
+               "Only files written by `folio bundle export` or `folio sync` can be imported.")
     }
 
     /// A `bundle.json` read and its signature checked: the header and the bundle's id.

@@ -49,9 +49,18 @@ extension WorkspaceSession {
             if written.contains(name) { continue }   // our own, waiting to be picked up
             let file = dir + "/" + name
             // Decided from the header alone where it can be: nothing is extracted for a bundle passed over.
-            if let (header, id) = BundlePeek.header(of: file), let why = passOver(header, id: id, known: known) {
-                if let why { report.skipped.append(.init(file: name, why: why)) }
+            switch BundlePeek.look(at: file) {
+            case .header(let header, let id):
+                if let why = passOver(header, id: id, known: known) {
+                    if let why { report.skipped.append(.init(file: name, why: why)) }
+                    continue
+                }
+            case .notABundle:
+                let error = ContentsCheck.notABundle(StagedBundle.refuser(name))
+                report.refused.append(.init(file: name, message: error.message, hint: error.hint))
                 continue
+            case .unknown:
+                break
             }
             do {
                 let bundle = try stage(file)
