@@ -37,13 +37,16 @@ public struct TarReader: Sendable {
         _ = try read(source, into: nil, expectedEntryCount: nil, scanned: Scanned(keep: keep, limit: keptLimit, each: each))
     }
 
-    /// The archive's first entry, with its content when it holds at most `keptLimit` bytes, without reading
-    /// any further: a bundle's header says whom it is for and what it is, so `folio sync` can pass over a
-    /// bundle it has no use for without extracting gigabytes. Nil for an archive with no entries.
-    public func firstEntry(_ source: TarSource, upTo keptLimit: Int64) throws(TarError) -> (TarEntry, [UInt8]?)? {
+    /// The archive's first entry, without reading any further: a bundle's header says whom it is for and
+    /// what it is, so `folio sync` can pass over a bundle it has no use for without extracting gigabytes.
+    /// Its content (and SHA-256) comes with it when `keep` asks for it by path and it holds at most
+    /// `keptLimit` bytes; otherwise the content is skipped unread and both are nil (someone's archive that
+    /// starts with a 60 MB video costs a seek, not a read). Nil for an archive with no entries.
+    public func firstEntry(_ source: TarSource, keepingContentIf keep: @escaping (String) -> Bool = { _ in true },
+                           upTo keptLimit: Int64) throws(TarError) -> (TarEntry, [UInt8]?)? {
         var first: (TarEntry, [UInt8]?)?
         _ = try read(source, into: nil, expectedEntryCount: nil,
-                     scanned: Scanned(keep: { _ in true }, limit: keptLimit, each: { first = ($0, $1) }, stopAfter: 1))
+                     scanned: Scanned(keep: keep, limit: keptLimit, each: { first = ($0, $1) }, stopAfter: 1))
         return first
     }
 
@@ -291,6 +294,14 @@ private struct ReadSession {
             }
             totalBytes = total
             var content: [UInt8]? = scanned.map { size <= $0.limit && $0.keep(path) } == true ? [] : nil
+            if content == nil, scanned?.stopAfter != nil {
+                // Only the first entries were asked for, and not these bytes: skip them unread, unhashed.
+                guard archive_read_data_skip(archive) == ARCHIVE_OK else {
+                    throw .libarchive(path: path, detail: TarWriter.lastError(archive))
+                }
+                record(TarEntry(path: path, kind: .file, size: size, sha256: nil), content: nil)
+                return
+            }
             let digest = try copyData(path: path, size: size, buffer: buffer, content: &content)
             record(TarEntry(path: path, kind: .file, size: size, sha256: digest), content: content)
         }

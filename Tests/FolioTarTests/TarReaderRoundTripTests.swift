@@ -74,8 +74,16 @@ import Testing
     }
 
     /// `firstEntry` stops after the first entry: the rest of an archive cut short (a stick pulled out mid-copy)
-    /// is never read, which a full scan of the same bytes shows is there to trip over.
+    /// is never read, which a full scan of the same bytes shows is there to trip over. A first entry whose
+    /// bytes are not asked for is described without them.
     @Test func firstEntryReadsNothingPastTheFirstEntry() throws {
+        // Someone's archive that starts with a large file: described, its bytes skipped unhashed.
+        var video = Data(count: 300_000)
+        for i in video.indices { video[i] = UInt8(truncatingIfNeeded: i &* 13) }
+        let backup = try SampleArchives.archive([.bytes("holiday.mp4", video), .bytes("notes.txt", Data("x".utf8))])
+        let (first, bytes) = try #require(try TarReader().firstEntry(.memory(backup), keepingContentIf: { $0 == "bundle.json" }, upTo: 1 << 20))
+        #expect(first.path == "holiday.mp4" && first.size == 300_000 && first.sha256 == nil && bytes == nil)
+
         let header = Data(#"{"header":"first"}"#.utf8)
         var big = Data(count: 200_000)
         for i in big.indices { big[i] = UInt8(truncatingIfNeeded: i &* 7) }
@@ -85,9 +93,11 @@ import Testing
         let (entry, content) = try #require(try TarReader().firstEntry(.memory(Data(cut)), upTo: 1 << 20))
         #expect(entry.path == "bundle.json" && entry.kind == .file && entry.size == Int64(header.count))
         #expect(content == Array(header))
-        // Past the limit the entry is still described, but its content is not kept.
-        let (_, none) = try #require(try TarReader().firstEntry(.memory(Data(cut)), upTo: 4))
-        #expect(none == nil)
+        // Past the limit, or not asked for, the entry is still described, but its bytes are skipped unread.
+        let (skipped, none) = try #require(try TarReader().firstEntry(.memory(Data(cut)), upTo: 4))
+        #expect(skipped.path == "bundle.json" && skipped.size == Int64(header.count) && skipped.sha256 == nil && none == nil)
+        let (other, unasked) = try #require(try TarReader().firstEntry(.memory(Data(cut)), keepingContentIf: { _ in false }, upTo: 1 << 20))
+        #expect(other.sha256 == nil && unasked == nil)
         #expect(try TarReader().firstEntry(.memory(SampleArchives.archive([])), upTo: 1 << 20) == nil)
     }
 

@@ -25,7 +25,8 @@ enum BundlePeek {
     }
 
     static func look(at file: String) -> Found {
-        guard let (entry, content) = try? TarReader().firstEntry(.file(path: file), upTo: headerLimit) else { return .unknown }
+        guard let (entry, content) = try? TarReader().firstEntry(.file(path: file), keepingContentIf: { $0 == BundleHeader.entryName },
+                                                                 upTo: headerLimit) else { return .unknown }
         guard ContentsCheck.isHeader(entry) else { return .notABundle }
         let refuse = StagedBundle.refuser(FileIO.lastComponent(of: file))
         guard let content, let (header, id) = try? ContentsCheck.signedHeader(content, refuse: refuse) else { return .unknown }
