@@ -63,9 +63,8 @@ extension WorkspaceSession {
         for file in files {
             let bundle = try stage(file)
             stagings.append(bundle.staging)
-            let present = Set(checked.map(\.staging))
             _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, hasFile: { path in
-                if FileIO.exists(workspace.root + "/" + path) || present.contains(where: { brings($0, path) }) { return true }
+                if FileIO.exists(workspace.root + "/" + path) || checked.contains(where: { brings($0.staging, path) }) { return true }
                 owed.append((bundle.fileLabel, path))
                 return true
             })

@@ -97,34 +97,23 @@ struct PeerBook: Codable {
         let path = heldPath(workspace, replica)
         // Unreadable, the old list counts as empty (see `HeldCursor`).
         let old = FileIO.exists(path) ? try? LineReader(path) : nil
-        FileIO.removeTree(path + ".tmp")
-        try FileIO.writeNew(path + ".tmp") { write throws(FolioError) in
-            var out: [UInt8] = []
-            out.reserveCapacity((1 << 20) + 4096)
-            func emit(_ line: some Collection<UInt8>) throws(FolioError) {
-                out += line
-                out.append(UInt8(ascii: "\n"))
-                if out.count >= 1 << 20 {
-                    try write(out)
-                    out.removeAll(keepingCapacity: true)
-                }
-            }
-            var next = 0
-            while let line = try? old?.next() {
-                guard !line.isEmpty else { continue }
-                while next < new.count && new[next].lexicographicallyPrecedes(line) {
-                    try emit(new[next])
-                    next += 1
-                }
-                if next < new.count && new[next].elementsEqual(line) { next += 1 }
-                try emit(line)
-            }
-            while next < new.count {
-                try emit(new[next])
-                next += 1
-            }
-            try write(out)
+        func nextOld() -> ArraySlice<UInt8>? {
+            while let line = try? old?.next() { if !line.isEmpty { return line } }
+            return nil
         }
+        // The old lines and the new paths, merged in byte order, each path once.
+        let merged = Swift.sequence(state: (new: 0, old: nextOld())) { s -> ArraySlice<UInt8>? in
+            if let line = s.old, !(s.new < new.count && new[s.new].lexicographicallyPrecedes(line)) {
+                if s.new < new.count && new[s.new].elementsEqual(line) { s.new += 1 }
+                s.old = nextOld()
+                return line
+            }
+            guard s.new < new.count else { return nil }
+            defer { s.new += 1 }
+            return new[s.new][...]
+        }
+        FileIO.removeTree(path + ".tmp")
+        try writeLines(merged, to: path + ".tmp")
         guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("save", path) }
     }
 
@@ -132,17 +121,18 @@ struct PeerBook: Codable {
         try FileIO.makeDirectories(dir(workspace) + "/sent")
         let path = dir(workspace) + "/sent/" + id
         FileIO.removeTree(path)
-        try writeLines(paths, to: path)
+        try writeLines(paths.lazy.map(\.utf8), to: path)
     }
 
     /// One line per path, written in pieces: a whole school's 92,000 paths joined into one string, and
     /// that string's bytes, were 20 MB at the end of an import.
-    private static func writeLines(_ lines: [String], to path: String) throws(FolioError) {
+    private static func writeLines<Lines: Sequence>(_ lines: Lines, to path: String) throws(FolioError)
+    where Lines.Element: Collection<UInt8> {
         try FileIO.writeNew(path) { write throws(FolioError) in
             var out: [UInt8] = []
             out.reserveCapacity((1 << 20) + 4096)
             for line in lines {
-                out += line.utf8
+                out += line
                 out.append(UInt8(ascii: "\n"))
                 if out.count >= 1 << 20 {
                     try write(out)
