@@ -23,7 +23,13 @@ public final class WorkspaceSession {
     /// were made even when a script makes several in the same second.
     public func sign(_ actor: Actor, _ kind: EventKind, student: String? = nil, at now: Instant,
                      body: some Encodable) throws(FolioError) -> StoredEvent {
-        let earlier = student.map { workspace.studentEvents($0) } ?? schoolEvents
+        try sign(actor, kind, student: student, at: now, body: body,
+                 after: student.map { workspace.studentEvents($0) } ?? schoolEvents)
+    }
+
+    /// `sign`, given the records it follows (read once when one command signs several for a student).
+    func sign(_ actor: Actor, _ kind: EventKind, student: String?, at now: Instant, body: some Encodable,
+              after earlier: [StoredEvent]) throws(FolioError) -> StoredEvent {
         let candidate = try actor.sign(kind, school: school.code, student: student, at: now, body: body)
         // The very same change made again (a command rerun after an interruption) is the same event.
         if earlier.contains(where: { $0.id == candidate.id }) { return candidate }

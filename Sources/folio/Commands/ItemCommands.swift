@@ -42,14 +42,33 @@ struct AddCommand: FolioCommand {
 struct CertifyCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "certify", abstract: "Certify (認證) a course learning outcome: it is the student's own work for this course.",
-        discussion: "Example: folio certify 112001 3f2a9c --as T001 --key T001.key   (a delegate adds --for T004)")
+        discussion: """
+        Example: folio certify 112001 3f2a9c --as T001 --key T001.key   (a delegate adds --for T004)
+        Everything waiting for you, once you have looked at it: folio certify --all --course PHY-11A --as T001 --key T001.key
+        """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Argument(help: "The item id (or its first characters).") var item: String
+    @Argument(help: "The student number.") var student: String?
+    @Argument(help: "The item id (or its first characters).") var item: String?
+    @Flag(help: "Certify every item waiting for you (or for whom you act with --for), in one step.") var all = false
+    @Option(help: "With --all: only this course's items.") var course: String?
+
+    func validate() throws {
+        if all {
+            guard student == nil else {
+                throw ValidationError("Give either a student and an item, or --all, not both.")
+            }
+        } else {
+            guard student != nil, item != nil else {
+                throw ValidationError("Name the student and the item, for example `folio certify 112001 3f2a9c`, or use --all.")
+            }
+            guard course == nil else { throw ValidationError("--course goes with --all.") }
+        }
+    }
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
+        guard let student, let item else { return try certifyAll(session) }
         let view = try session.decide(student: student, item: item, certify: true, reason: nil,
                                       actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
@@ -59,6 +78,29 @@ struct CertifyCommand: FolioCommand {
         }
         Output.say("Certified item \(view.id) of \(student) (\(view.description))"
                    + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ". The student may now select it.")
+    }
+
+    private func certifyAll(_ session: WorkspaceSession) throws(FolioError) {
+        let actor = try global.actor()
+        let outcome = try session.certifyAllWaiting(course: course, actor: actor, now: try global.now())
+        if global.json { Output.json(outcome.certified); return }
+        let teacher = actor.onBehalfOf ?? actor.id
+        let scope = course.map { " in \($0)" } ?? ""
+        if outcome.certified.isEmpty {
+            Output.say("Nothing waits for \(teacher)'s certification\(scope). `folio report uncertified` lists what waits for whom;"
+                       + " a delegate adds --for with the teacher's id.")
+            return
+        }
+        Output.say("Certified \(outcome.certified.count) item(s)\(scope)"
+                   + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ":")
+        for c in outcome.certified {
+            let mark = c.item.status == .conflict ? "  (another teacher returned it: now a conflict)" : ""
+            Output.say("  \(c.student)  \(c.item.id)  \(c.item.term)  \(c.item.course ?? "")  \(c.item.description)\(mark)")
+        }
+        for left in outcome.outsideWindow {
+            Output.say("Left \(left.count) item(s) of \(left.term): its certification window is \(left.window).")
+        }
+        Output.say("The students may now select them.")
     }
 }
 
