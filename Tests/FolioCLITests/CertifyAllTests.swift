@@ -47,6 +47,25 @@ import Testing
         #expect(try ws.snapshot() == snapshot)
     }
 
+    @Test func dryRunListsEachWaitingItemAndItsFilesAndChangesNothing() throws {
+        let ws = try SampleCopy()
+        let added = try ws.upload(student: "112002", course: "PHY-11A", description: "斜面運動實驗報告", assets: ["physics-lab-report.pdf"])
+        let before = try ws.snapshot()
+        // No key: listing signs nothing.
+        let r = expectSuccess(try ws.folio(["certify", "--all", "--dry-run", "--as", "T001"]))
+        #expect(r.stdout.contains("2 item(s) wait for T001"), "\(r)")
+        for (student, id) in [("112002", added), ("112020", "8bcbc6eed2")] {
+            #expect(r.stdout.contains("\(student)  \(id)"), "\(r.stdout)")
+            for file in try #require(ws.item(student, id)["files"] as? [[String: Any]]) {
+                let path = "students/\(student)/\(try #require(file.string("path")))"
+                #expect(r.stdout.contains(path), "the teacher is shown where to look: \(path) in \(r.stdout)")
+                #expect(FileManager.default.fileExists(atPath: ws.path(path)))
+            }
+        }
+        #expect(try ws.snapshot() == before)
+        #expect(try ws.item("112002", added).string("status") == "uploaded")
+    }
+
     @Test func courseNarrowsTheBatchAndADelegateActsForTheTeacherWhoLeft() throws {
         let ws = try SampleCopy()
         // T001 has nothing in MAT-10A: the physics item stays.

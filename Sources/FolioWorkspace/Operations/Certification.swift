@@ -14,14 +14,21 @@ public struct CertifyAllOutcome: Sendable {
     public var outsideWindow: [(term: Term, count: Int, window: String)]
 }
 
+/// The course learning outcomes waiting for one teacher's certification, by student.
+public struct WaitingCertification: Sendable {
+    /// Items whose term's certification window is open today, by student number (each list non-empty).
+    public var open: [(student: String, items: [ItemView])]
+    /// Items of a term whose certification window is not open today.
+    public var outsideWindow: [(term: Term, count: Int, window: String)]
+
+    public var openItems: [CertifiedItem] { open.flatMap { s in s.items.map { CertifiedItem(student: s.student, item: $0) } } }
+}
+
 extension WorkspaceSession {
-    /// Certifies every course learning outcome that waits for `actor` (or for whom a delegate acts) in
-    /// status `uploaded`, optionally in one course, in one transaction: all of them or, on any refusal,
-    /// none. Items of a term whose certification window is not open today are left and counted, so an old
-    /// term's stragglers do not block this term's work; if nothing else waits, the window's refusal is
-    /// the answer.
-    public func certifyAllWaiting(course code: String?, actor: Actor, now: Instant) throws(FolioError) -> CertifyAllOutcome {
-        let teacher = actor.onBehalfOf ?? actor.id
+    /// What waits for `teacher` (as `folio report uncertified` counts it): course learning outcomes in status
+    /// `uploaded` of the courses they certify, optionally in one course, split by whether the term's
+    /// certification window is open on `day`.
+    public func waitingCertification(for teacher: String, course code: String?, on day: CivilDate) throws(FolioError) -> WaitingCertification {
         if let code, !school.courses.contains(where: { $0.code == code }) {
             throw FolioError(.badInput, "There is no course \(code) in this school.",
                              hint: "Use a course code from `folio report uncertified`, for example \(school.courses.first?.code ?? "PHY-11A").")
@@ -31,42 +38,50 @@ extension WorkspaceSession {
                   code == nil || c == code, let course = school.course(c, term: item.term) else { return false }
             return course.certifiers.contains(teacher)
         }
-        let day = now.taipeiDay
-        var changes: [StudentChange] = []
+        var open: [(student: String, items: [ItemView])] = []
         var closed: [Term: Int] = [:]
         // The stored manifests say quickly who may have something waiting; the fold of each such student
         // says what, at the version the student last uploaded.
         for number in workspace.studentNumbers()
         where (workspace.storedManifest(number) ?? workspace.view(number, school: school)).items.contains(where: waits) {
             let items = workspace.view(number, school: school).items.filter(waits)
-            let open = items.filter { school.calendar(for: $0.term)?.certify.contains(day) ?? false }
-            for item in items where !open.contains(item) { closed[item.term, default: 0] += 1 }
-            guard !open.isEmpty else { continue }
+            let inWindow = items.filter { school.calendar(for: $0.term)?.certify.contains(day) ?? false }
+            for item in items where !inWindow.contains(item) { closed[item.term, default: 0] += 1 }
+            if !inWindow.isEmpty { open.append((number, inWindow)) }
+        }
+        let outside = closed.sorted { $0.key < $1.key }.map { term, count in
+            (term: term, count: count, window: school.calendar(for: term).map { "\($0.certify)" } ?? "not set")
+        }
+        return WaitingCertification(open: open, outsideWindow: outside)
+    }
+
+    /// Certifies everything `waitingCertification` finds open for `actor` (or for whom a delegate acts), in one
+    /// transaction: all of it or, on any refusal, none. Items of a term whose window is not open today are left
+    /// and counted, so an old term's stragglers do not block this term's work; if nothing else waits, the
+    /// window's refusal is the answer.
+    public func certifyAllWaiting(course code: String?, actor: Actor, now: Instant) throws(FolioError) -> CertifyAllOutcome {
+        let teacher = actor.onBehalfOf ?? actor.id
+        let day = now.taipeiDay
+        let waiting = try waitingCertification(for: teacher, course: code, on: day)
+        if waiting.open.isEmpty, let first = waiting.outsideWindow.first {
+            throw FolioError(.outsideWindow,
+                             "\(waiting.outsideWindow.map(\.count).reduce(0, +)) item(s) wait for \(teacher), but the certification (認證) window for \(first.term) is \(first.window); today is \(day).",
+                             hint: "Certify inside the window; ask the data section (資料組) if it must be reopened.")
+        }
+        var changes: [StudentChange] = []
+        for (number, items) in waiting.open {
             let earlier = workspace.studentEvents(number)
             var events: [StoredEvent] = []
-            for item in open {
+            for item in items {
                 events.append(try sign(actor, .itemCertified, student: number, at: now,
                                        body: ItemDecision(item: item.id, version: item.version, reason: nil), after: earlier))
             }
             changes.append(StudentChange(number: number, events: events))
         }
-        let outside = closed.sorted { $0.key < $1.key }.map { term, count in
-            (term: term, count: count, window: school.calendar(for: term).map { "\($0.certify)" } ?? "not set")
-        }
-        if changes.isEmpty, let first = outside.first {
-            throw FolioError(.outsideWindow,
-                             "\(outside.map(\.count).reduce(0, +)) item(s) wait for \(teacher), but the certification (認證) window for \(first.term) is \(first.window); today is \(day).",
-                             hint: "Certify inside the window; ask the data section (資料組) if it must be reopened.")
-        }
         let views = try appendStudents(changes)
-        var certified: [CertifiedItem] = []
-        for change in changes {
-            for event in change.events {
-                guard let id = (try? event.event.decodeBody(ItemDecision.self))?.item,
-                      let item = views[change.number]?.item(id) else { continue }
-                certified.append(CertifiedItem(student: change.number, item: item))
-            }
+        let certified = waiting.openItems.compactMap { w in
+            views[w.student]?.item(w.item.id).map { CertifiedItem(student: w.student, item: $0) }
         }
-        return CertifyAllOutcome(certified: certified, outsideWindow: outside)
+        return CertifyAllOutcome(certified: certified, outsideWindow: waiting.outsideWindow)
     }
 }

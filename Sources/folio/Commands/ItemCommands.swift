@@ -52,6 +52,8 @@ struct CertifyCommand: FolioCommand {
     @Argument(help: "The item id (or its first characters).") var item: String?
     @Flag(help: "Certify every item waiting for you (or for whom you act with --for), in one step.") var all = false
     @Option(help: "With --all: only this course's items.") var course: String?
+    @Flag(help: "With --all: list what would be certified, with each file's path, and change nothing (needs --as, not --key).")
+    var dryRun = false
 
     func validate() throws {
         if all {
@@ -62,7 +64,7 @@ struct CertifyCommand: FolioCommand {
             guard student != nil, item != nil else {
                 throw ValidationError("Name the student and the item, for example `folio certify 112001 3f2a9c`, or use --all.")
             }
-            guard course == nil else { throw ValidationError("--course goes with --all.") }
+            guard course == nil, !dryRun else { throw ValidationError("--course and --dry-run go with --all.") }
         }
     }
 
@@ -80,7 +82,30 @@ struct CertifyCommand: FolioCommand {
                    + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ". The student may now select it.")
     }
 
+    private func listAll(_ session: WorkspaceSession) throws(FolioError) {
+        guard let me = global.actingAs else {
+            throw FolioError(.badInput, "Say whose waiting items to list.", hint: "Add --as with your id, for example --as T001.")
+        }
+        let teacher = global.onBehalfOf ?? me
+        let waiting = try session.waitingCertification(for: teacher, course: course, on: try global.now().taipeiDay)
+        if global.json { Output.json(waiting.openItems); return }
+        let scope = course.map { " in \($0)" } ?? ""
+        Output.say("\(waiting.openItems.count) item(s) wait for \(teacher)'s certification\(scope); nothing was certified:")
+        for c in waiting.openItems {
+            Output.say("  \(c.student)  \(c.item.id)  \(c.item.term)  \(c.item.course ?? "")  \(c.item.description)")
+            for f in c.item.files { Output.say("      students/\(c.student)/\(f.path)") }
+        }
+        for left in waiting.outsideWindow {
+            Output.say("Also \(left.count) item(s) of \(left.term), whose certification window is \(left.window).")
+        }
+        if !waiting.open.isEmpty {
+            Output.say("To certify them all: folio certify --all\(course.map { " --course \($0)" } ?? "") --as \(me)"
+                       + (global.onBehalfOf.map { " --for \($0)" } ?? "") + " --key YOUR-KEY-FILE")
+        }
+    }
+
     private func certifyAll(_ session: WorkspaceSession) throws(FolioError) {
+        if dryRun { return try listAll(session) }
         let actor = try global.actor()
         let outcome = try session.certifyAllWaiting(course: course, actor: actor, now: try global.now())
         if global.json { Output.json(outcome.certified); return }
