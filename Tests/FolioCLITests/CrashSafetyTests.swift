@@ -10,6 +10,8 @@ import Testing
         var name: String
         var who: String
         var arguments: @Sendable (SampleCopy) -> [String]
+        /// Run on each fresh copy before the command (and before the "old" snapshot).
+        var prepare: @Sendable (SampleCopy) throws -> Void = { _ in }
         var testDescription: String { name }
     }
 
@@ -23,6 +25,13 @@ import Testing
         Scenario(name: "course rename, which rewrites manifests", who: "I01") { _ in
             ["course", "add", "PHY-11A", "--name", "物理（實驗）", "--term", "113-1", "--teacher", "T001"]
         },
+        Scenario(name: "certify --all of three students' items", who: "T001", arguments: { _ in ["certify", "--all"] },
+                 prepare: { ws in
+                     _ = try ws.upload(student: "112002", course: "PHY-11A", description: "斜面運動實驗報告",
+                                       assets: ["physics-lab-report.pdf"], now: now)
+                     _ = try ws.upload(student: "112001", course: "PHY-11A", description: "單擺週期實驗",
+                                       assets: ["math-graph.png"], now: now)
+                 }),
     ]
 
     /// True when `.folio/txn` holds a committed plan that the next writing command will finish.
@@ -60,6 +69,7 @@ import Testing
     /// `stepDelay`, the pause `FOLIO_STEP_DELAY_MS` puts at each durable step).
     private func reference(_ scenario: Scenario, stepDelay: String? = nil) throws -> (before: TreeSnapshot, after: TreeSnapshot, seconds: Double) {
         let ws = try SampleCopy(now: Self.now)
+        try scenario.prepare(ws)
         let before = try ws.snapshot()
         let start = Date()
         var env = ["FOLIO_NOW": Self.now]
@@ -80,6 +90,7 @@ import Testing
         var completed = false
         for n in 1...80 {
             let ws = try SampleCopy(now: Self.now)
+            try scenario.prepare(ws)
             let r = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now, env: ["FOLIO_CRASH_AT": String(n)])
             if r.succeeded {
                 let snap = try ws.snapshot()

@@ -48,8 +48,14 @@ public enum Authority {
             return school.principals[id]?.offices.contains(slot) ?? false
         }
         guard school.isAvailable(author, on: day) else {
-            let why = school.unavailability(author, on: day)?.status == .left ? "has left the school" : "is on leave"
-            return FolioError(.notAuthorised, "\(author) \(why) on \(day) and cannot act.",
+            // Say since when: "left the school on <today>" would read as the day they left.
+            let away = school.unavailability(author, on: day)
+            let why = switch (away?.status, away?.from) {
+            case (.left?, let from?): "left the school on \(from)"
+            case (_, let from?): "has been on leave since \(from)"
+            default: "is not available"
+            }
+            return FolioError(.notAuthorised, "\(author) \(why), so cannot act on \(day).",
                               hint: "A delegate from the duty table (\(duty.title)) acts instead, with --for \(author).")
         }
         guard let principal = event.onBehalfOf else {

@@ -1,72 +1,115 @@
 import FolioCore
 
-/// `folio certify --all`: what one teacher certifies in one step.
+/// `folio certify --all`: one item that waits for a teacher's certification.
 public struct CertifiedItem: Codable, Sendable {
     public var student: String
     public var item: ItemView
 }
 
-/// What `certifyAllWaiting` did, and what it had to leave.
-public struct CertifyAllOutcome: Sendable {
-    /// Items certified now, by student number and then by item id.
-    public var certified: [CertifiedItem]
-    /// Items that wait for the same teacher in a term whose certification window is not open today.
-    public var outsideWindow: [(term: Term, count: Int, window: String)]
+/// An item that waits for the teacher but cannot be certified by this command today, and why, in plain words.
+public struct WaitingItemLeft: Codable, Sendable {
+    public enum Reason: String, Codable, Sendable {
+        /// The term has no certification window, or it is not open today.
+        case window
+        /// A delegate acts for the teacher, but the course has another certifier who is available.
+        case otherCertifierAvailable
+    }
+    public var student: String
+    public var item: ItemView
+    public var reason: Reason
+    public var why: String
+    public var hint: String
 }
 
-/// The course learning outcomes waiting for one teacher's certification, by student.
+/// The course learning outcomes waiting for one teacher's certification.
 public struct WaitingCertification: Sendable {
-    /// Items whose term's certification window is open today, by student number (each list non-empty).
+    /// What can be certified now, by student number (each list non-empty), in the order of the student folders.
     public var open: [(student: String, items: [ItemView])]
-    /// Items of a term whose certification window is not open today.
-    public var outsideWindow: [(term: Term, count: Int, window: String)]
+    /// What waits but cannot be certified now: outside the term's certification window, or, for a delegate,
+    /// in a course with another certifier who is available.
+    public var left: [WaitingItemLeft]
 
     public var openItems: [CertifiedItem] { open.flatMap { s in s.items.map { CertifiedItem(student: s.student, item: $0) } } }
 }
 
+/// What `certifyAllWaiting` did, and what it had to leave.
+public struct CertifyAllOutcome: Codable, Sendable {
+    public var certified: [CertifiedItem]
+    public var left: [WaitingItemLeft]
+}
+
 extension WorkspaceSession {
     /// What waits for `teacher` (as `folio report uncertified` counts it): course learning outcomes in status
-    /// `uploaded` of the courses they certify, optionally in one course, split by whether the term's
-    /// certification window is open on `day`.
-    public func waitingCertification(for teacher: String, course code: String?, on day: CivilDate) throws(FolioError) -> WaitingCertification {
-        if let code, !school.courses.contains(where: { $0.code == code }) {
-            throw FolioError(.badInput, "There is no course \(code) in this school.",
-                             hint: "Use a course code from `folio report uncertified`, for example \(school.courses.first?.code ?? "PHY-11A").")
+    /// `uploaded` of the courses they certify, optionally in one course, of students not sealed. `delegate`
+    /// says the caller acts for `teacher` with `--for`, which a course's other available certifier rules out.
+    public func waitingCertification(for teacher: String, course code: String?, delegate: Bool,
+                                     on day: CivilDate) throws(FolioError) -> WaitingCertification {
+        if let code {
+            let courses = school.courses.filter { $0.code == code }
+            guard !courses.isEmpty else {
+                throw FolioError(.badInput, "There is no course \(code) in this school.",
+                                 hint: "Use a course code from `folio report uncertified`, for example \(school.courses.first?.code ?? "PHY-11A").")
+            }
+            if !courses.contains(where: { $0.certifiers.contains(teacher) }) {
+                let who = Set(courses.flatMap(\.certifiers)).sorted().joined(separator: ", ")
+                throw FolioError(.notAuthorised, "\(teacher) does not certify \(code); \(who.isEmpty ? "nobody is set" : who) does.",
+                                 hint: who.isEmpty ? "Ask the academic affairs office (教務處) to set the course's teachers."
+                                                   : "Ask \(who) to certify \(code); for a joint course (合開課程) that is its reviewer.")
+            }
         }
         func waits(_ item: ItemView) -> Bool {
             guard item.group == .courseOutcome, item.status == .uploaded, let c = item.course,
                   code == nil || c == code, let course = school.course(c, term: item.term) else { return false }
             return course.certifiers.contains(teacher)
         }
+        /// Why an item that waits cannot be certified by this command today, if it cannot.
+        func obstacle(_ item: ItemView) -> (reason: WaitingItemLeft.Reason, why: String, hint: String)? {
+            guard let calendar = school.calendar(for: item.term) else {
+                return (.window, "there is no calendar for \(item.term)", "The data section (資料組) sets it with `folio calendar set`.")
+            }
+            let window = calendar.certify
+            if !window.contains(day) {
+                return (.window, "the certification (認證) window for \(item.term) is \(window); today is \(day)",
+                        day < window.from ? "Try again from \(window.from)." : "Ask the data section (資料組) if it must be reopened.")
+            }
+            if delegate, let course = item.course.flatMap({ school.course($0, term: item.term) }),
+               let other = course.certifiers.sorted().first(where: { $0 != teacher && school.isAvailable($0, on: day) }) {
+                return (.otherCertifierAvailable, "\(other) also certifies \(course.code) and is available, so a delegate may not act for \(teacher) on it",
+                        "Ask \(other) to certify it.")
+            }
+            return nil
+        }
         var open: [(student: String, items: [ItemView])] = []
-        var closed: [Term: Int] = [:]
-        // The stored manifests say quickly who may have something waiting; the fold of each such student
-        // says what, at the version the student last uploaded.
-        for number in workspace.studentNumbers()
-        where (workspace.storedManifest(number) ?? workspace.view(number, school: school)).items.contains(where: waits) {
-            let items = workspace.view(number, school: school).items.filter(waits)
-            let inWindow = items.filter { school.calendar(for: $0.term)?.certify.contains(day) ?? false }
-            for item in items where !inWindow.contains(item) { closed[item.term, default: 0] += 1 }
-            if !inWindow.isEmpty { open.append((number, inWindow)) }
+        var left: [WaitingItemLeft] = []
+        // The stored manifests say quickly who may have something waiting (as the report reads them); the fold
+        // of each such student says what, at the version the student last uploaded. A sealed graduate's folder
+        // can stay on a teacher's replica after a school update, but nothing more is recorded for them.
+        for number in workspace.studentNumbers() where school.archived(number) == nil
+        && (workspace.storedManifest(number) ?? workspace.view(number, school: school)).items.contains(where: waits) {
+            var now: [ItemView] = []
+            for item in workspace.view(number, school: school).items where waits(item) {
+                if let (reason, why, hint) = obstacle(item) {
+                    left.append(WaitingItemLeft(student: number, item: item, reason: reason, why: why, hint: hint))
+                } else {
+                    now.append(item)
+                }
+            }
+            if !now.isEmpty { open.append((number, now)) }
         }
-        let outside = closed.sorted { $0.key < $1.key }.map { term, count in
-            (term: term, count: count, window: school.calendar(for: term).map { "\($0.certify)" } ?? "not set")
-        }
-        return WaitingCertification(open: open, outsideWindow: outside)
+        return WaitingCertification(open: open, left: left)
     }
 
     /// Certifies everything `waitingCertification` finds open for `actor` (or for whom a delegate acts), in one
-    /// transaction: all of it or, on any refusal, none. Items of a term whose window is not open today are left
-    /// and counted, so an old term's stragglers do not block this term's work; if nothing else waits, the
-    /// window's refusal is the answer.
+    /// transaction: all of it or, on any refusal, none. What cannot be certified today is left and returned, so
+    /// an old term's stragglers do not block this term's work; if nothing else waits, the first reason is the
+    /// refusal.
     public func certifyAllWaiting(course code: String?, actor: Actor, now: Instant) throws(FolioError) -> CertifyAllOutcome {
         let teacher = actor.onBehalfOf ?? actor.id
-        let day = now.taipeiDay
-        let waiting = try waitingCertification(for: teacher, course: code, on: day)
-        if waiting.open.isEmpty, let first = waiting.outsideWindow.first {
-            throw FolioError(.outsideWindow,
-                             "\(waiting.outsideWindow.map(\.count).reduce(0, +)) item(s) wait for \(teacher), but the certification (認證) window for \(first.term) is \(first.window); today is \(day).",
-                             hint: "Certify inside the window; ask the data section (資料組) if it must be reopened.")
+        let waiting = try waitingCertification(for: teacher, course: code, delegate: actor.onBehalfOf != nil, on: now.taipeiDay)
+        if waiting.open.isEmpty, let first = waiting.left.first {
+            throw FolioError(first.reason == .window ? .outsideWindow : .delegateNotAllowed,
+                             "\(waiting.left.count) item(s) wait for \(teacher), but none can be certified now: \(first.why).",
+                             hint: first.hint)
         }
         var changes: [StudentChange] = []
         for (number, items) in waiting.open {
@@ -78,10 +121,13 @@ extension WorkspaceSession {
             }
             changes.append(StudentChange(number: number, events: events))
         }
-        let views = try appendStudents(changes)
+        let views: [String: StudentView]
+        do { views = try appendStudents(changes) } catch {
+            throw FolioError(error.code, "Nothing was certified: \(error.message)", hint: error.hint)
+        }
         let certified = waiting.openItems.compactMap { w in
             views[w.student]?.item(w.item.id).map { CertifiedItem(student: w.student, item: $0) }
         }
-        return CertifyAllOutcome(certified: certified, outsideWindow: waiting.outsideWindow)
+        return CertifyAllOutcome(certified: certified, left: waiting.left)
     }
 }

@@ -13,7 +13,8 @@ public enum Reports {
     public static func uncertified(_ ws: Workspace, school: SchoolState, now: Instant) -> Table {
         struct Key: Hashable { var teacher: String; var course: String; var term: Term }
         var pending: [Key: (count: Int, oldest: Instant)] = [:]
-        for number in ws.studentNumbers() {
+        // A sealed graduate's folder can stay on a teacher's replica; nothing more can be recorded for them.
+        for number in ws.studentNumbers() where school.archived(number) == nil {
             let view = ws.storedManifest(number) ?? ws.view(number, school: school)
             for item in view.items where item.group == .courseOutcome && item.status == .uploaded {
                 guard let code = item.course, let course = school.course(code, term: item.term) else { continue }
