@@ -15,4 +15,11 @@ static const unsigned int FOLIO_AE_IFMT = 0170000;
 // with it instead of an fsync per file.
 extern int syncfs(int fd);
 static inline int folio_syncfs(int fd) { return syncfs(fd); }
+
+// sync_file_range(2) with SYNC_FILE_RANGE_WRITE (2), also GNU-only: starts writing a range of a file out
+// without waiting for it, so that the disk works while folio goes on producing the rest.
+extern int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
+static inline int folio_start_writeback(int fd, long long offset, long long nbytes) {
+    return sync_file_range(fd, offset, nbytes, 2);
+}
 #endif

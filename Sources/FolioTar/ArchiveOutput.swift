@@ -25,6 +25,13 @@ final class ArchiveOutput {
     private var pending: UnsafeMutableRawBufferPointer?
     private var filled = 0
     private static let gather = 1 << 20
+    /// Bytes handed to a descriptor so far, and how far their writing out to disk has been started. A
+    /// bundle or sealed archive is flushed (fsync or syncfs) once it is complete; left alone, the kernel
+    /// would write most of it only then, and the flush would wait for all of it. Started every 8 MiB, the
+    /// disk writes while the archive is being produced.
+    private var written: Int64 = 0
+    private var writebackStarted: Int64 = 0
+    private static let writebackStep: Int64 = 8 << 20
 
     init(_ target: Target, hashing: Bool = false) {
         self.target = target
@@ -48,6 +55,7 @@ final class ArchiveOutput {
                 }
                 if buffer.count >= pending.count {
                     try POSIXFile.writeAll(fd, buffer, label: label)
+                    wrote(buffer.count, to: fd)
                 } else {
                     UnsafeMutableRawBufferPointer(rebasing: pending[filled..<(filled + buffer.count)]).copyMemory(from: buffer)
                     filled += buffer.count
@@ -71,11 +79,26 @@ final class ArchiveOutput {
         let n = filled
         filled = 0
         try POSIXFile.writeAll(fd, UnsafeRawBufferPointer(rebasing: pending[0..<n]), label: label)
+        wrote(n, to: fd)
+    }
+
+    private func wrote(_ count: Int, to fd: Int32) {
+        written += Int64(count)
+        if written - writebackStarted >= Self.writebackStep {
+            startWriteback(of: fd, from: writebackStarted, count: written - writebackStarted)
+            writebackStarted = written
+        }
     }
 
     func close() -> Bool {
         if poisoned { return false }
-        do { try flush(); return true } catch {
+        do {
+            try flush()
+            if case .descriptor(let fd, _) = target, written > writebackStarted {
+                startWriteback(of: fd, from: writebackStarted, count: 0)
+            }
+            return true
+        } catch {
             self.error = error
             poisoned = true
             return false

@@ -35,7 +35,7 @@ struct StagedBundle {
     func stagedPath(_ relative: String) -> String { staging + "/" + relative }
 
     /// Deletes the staging folder. After an import it holds the empty folders of every file moved out
-    /// (tens of thousands for a whole school), removed a student at a time on eight threads (see `Parallel.blocking`).
+    /// (tens of thousands for a whole school), removed a student at a time on eight threads (see `Parallel.blocking` and `Transaction.discard`).
     func remove() { Self.remove(staging) }
 
     static func remove(_ staging: String) {

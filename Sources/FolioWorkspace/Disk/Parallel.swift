@@ -17,9 +17,10 @@ enum Parallel {
 
     /// `body(i)` for every i in 0..<count on `threads` threads of its own, for work that waits between bursts
     /// of kernel work: `map` runs no more than the cores at once. Deleting 667 graduates' folders (36,000
-    /// files) on this machine's ext4, mounted with `discard`, is about 2.4 s of kernel CPU with waits in
-    /// between: on two threads it took 3.7 s (the cores idle for 1.2 s of it), on eight 2.4 s (`xargs -P`
-    /// with `/usr/bin/time`, session 11).
+    /// files) on this machine's ext4, mounted with `discard`, frees each file's blocks with a discard request
+    /// that the deleting thread waits for (`perf`: `ext4_free_blocks` → `blkdev_issue_discard` →
+    /// `submit_bio_wait`), so more threads keep more requests in flight: 3.7 s on two threads, 2.2–2.3 s on
+    /// eight, 1.8–1.9 s on 32 or 64 (`xargs -P`, sessions 11 and 12). Callers choose: see `Transaction.discard`.
     static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
         precondition(threads > 0)
         let box = Jobs<Bool>(count)
