@@ -18,7 +18,8 @@ static inline int folio_syncfs(int fd) { return syncfs(fd); }
 
 // sync_file_range(2) with SYNC_FILE_RANGE_WRITE (2), also GNU-only: starts writing a range of a file out
 // without waiting for it, so that the disk works while folio goes on producing the rest.
-extern int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
+// Declared as glibc declares it (off64_t offsets), so that it never conflicts with <fcntl.h> under _GNU_SOURCE.
+extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
 static inline int folio_start_writeback(int fd, long long offset, long long nbytes) {
     return sync_file_range(fd, offset, nbytes, 2);
 }

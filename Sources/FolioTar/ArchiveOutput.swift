@@ -28,7 +28,9 @@ final class ArchiveOutput {
     /// Bytes handed to a descriptor so far, and how far their writing out to disk has been started. A
     /// bundle or sealed archive is flushed (fsync or syncfs) once it is complete; left alone, the kernel
     /// would write most of it only then, and the flush would wait for all of it. Started every 8 MiB, the
-    /// disk writes while the archive is being produced.
+    /// disk writes while the archive is being produced. (Offsets count from where the descriptor stood when
+    /// handed over, which is 0 for every file folio creates; elsewhere the ranges are merely off, and the
+    /// last call, to the end of the file, still covers everything.)
     private var written: Int64 = 0
     private var writebackStarted: Int64 = 0
     private static let writebackStep: Int64 = 8 << 20
@@ -96,6 +98,7 @@ final class ArchiveOutput {
             try flush()
             if case .descriptor(let fd, _) = target, written > writebackStarted {
                 startWriteback(of: fd, from: writebackStarted, count: 0)
+                writebackStarted = written
             }
             return true
         } catch {
