@@ -124,7 +124,7 @@ public enum StudentFolder {
                     return FolioError(.missingField, "A rejection needs a reason the student can act on.",
                                       hint: "Add --reason, for example --reason \"檔案不是本課程的作業\".")
                 }
-                if let error = window(school, item.term, day, \.certify, "certification (認證)") { return error }
+                if let error = CalendarRules.window(school, item.term, day, \.certify, "certification (認證)") { return error }
                 guard let duty = school.dutyTable.duty(Catalog.certificationDuty) else {
                     return FolioError(.notAuthorised, "The duty table has no certification row.",
                                       hint: "Ask the IT section to restore the duty table.")
@@ -267,7 +267,7 @@ public enum StudentFolder {
         guard u.item.count == 10 else {
             throw FolioError(.badInput, "Item id \(u.item) is malformed.", hint: "Upload again.")
         }
-        if let error = window(school, u.term, event.at.taipeiDay, \.upload, "uploads (上傳)") { throw error }
+        if let error = CalendarRules.window(school, u.term, event.at.taipeiDay, \.upload, "uploads (上傳)") { throw error }
         if let error = ItemRules.checkDescription(u.description, settings: school.settings) { throw error }
         if let error = ItemRules.checkFiles(u.files, settings: school.settings) { throw error }
         if let error = requiredFields(category.fields, u.fields, what: category.title) { throw error }
@@ -303,20 +303,6 @@ public enum StudentFolder {
         if p.kind == .device || (p.kind == .student && p.id == view.number) { return nil }
         return FolioError(.notAuthorised, "\(event.author) cannot upload or select for student \(view.number).",
                           hint: "Students do this themselves, at a classroom kiosk or with their own key.")
-    }
-
-    private static func window(_ school: SchoolState, _ term: Term, _ day: CivilDate,
-                               _ which: KeyPath<CalendarTerm, Window>, _ what: String) -> FolioError? {
-        guard let c = school.calendar(for: term) else {
-            return FolioError(.noCalendar, "There is no calendar for \(term), so \(what) cannot be accepted.",
-                              hint: "The data section (資料組) sets it with `folio calendar set`.")
-        }
-        let w = c[keyPath: which]
-        guard w.contains(day) else {
-            return FolioError(.outsideWindow, "The \(what) window for \(term) is \(w); today is \(day).",
-                              hint: day < w.from ? "Try again from \(w.from)." : "The window has closed; ask the data section (資料組) if it must be reopened.")
-        }
-        return nil
     }
 
     static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {

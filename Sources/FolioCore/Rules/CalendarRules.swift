@@ -15,4 +15,20 @@ public enum CalendarRules {
         }
         return nil
     }
+
+    /// Why `what` is refused on `day` for `term`: no calendar, or `which` window not open. The fold applies it to
+    /// every upload and decision; `folio certify --all` asks it first, to leave such items instead of failing.
+    public static func window(_ school: SchoolState, _ term: Term, _ day: CivilDate,
+                              _ which: KeyPath<CalendarTerm, Window>, _ what: String) -> FolioError? {
+        guard let c = school.calendar(for: term) else {
+            return FolioError(.noCalendar, "There is no calendar for \(term), so \(what) cannot be accepted.",
+                              hint: "The data section (資料組) sets it with `folio calendar set`.")
+        }
+        let w = c[keyPath: which]
+        guard w.contains(day) else {
+            return FolioError(.outsideWindow, "The \(what) window for \(term) is \(w); today is \(day).",
+                              hint: day < w.from ? "Try again from \(w.from)." : "The window has closed; ask the data section (資料組) if it must be reopened.")
+        }
+        return nil
+    }
 }

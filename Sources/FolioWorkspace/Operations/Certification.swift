@@ -17,6 +17,7 @@ public struct WaitingItemLeft: Codable, Sendable {
     public var student: String
     public var item: ItemView
     public var reason: Reason
+    /// A sentence, as the fold's own refusal would put it.
     public var why: String
     public var hint: String
 }
@@ -64,17 +65,12 @@ extension WorkspaceSession {
         }
         /// Why an item that waits cannot be certified by this command today, if it cannot.
         func obstacle(_ item: ItemView) -> (reason: WaitingItemLeft.Reason, why: String, hint: String)? {
-            guard let calendar = school.calendar(for: item.term) else {
-                return (.window, "there is no calendar for \(item.term)", "The data section (資料組) sets it with `folio calendar set`.")
-            }
-            let window = calendar.certify
-            if !window.contains(day) {
-                return (.window, "the certification (認證) window for \(item.term) is \(window); today is \(day)",
-                        day < window.from ? "Try again from \(window.from)." : "Ask the data section (資料組) if it must be reopened.")
+            if let refusal = CalendarRules.window(school, item.term, day, \.certify, "certification (認證)") {
+                return (.window, refusal.message, refusal.hint)
             }
             if delegate, let course = item.course.flatMap({ school.course($0, term: item.term) }),
                let other = course.certifiers.sorted().first(where: { $0 != teacher && school.isAvailable($0, on: day) }) {
-                return (.otherCertifierAvailable, "\(other) also certifies \(course.code) and is available, so a delegate may not act for \(teacher) on it",
+                return (.otherCertifierAvailable, "\(other) also certifies \(course.code) and is available, so a delegate may not act for \(teacher) on it.",
                         "Ask \(other) to certify it.")
             }
             return nil
@@ -108,7 +104,7 @@ extension WorkspaceSession {
         let waiting = try waitingCertification(for: teacher, course: code, delegate: actor.onBehalfOf != nil, on: now.taipeiDay)
         if waiting.open.isEmpty, let first = waiting.left.first {
             throw FolioError(first.reason == .window ? .outsideWindow : .delegateNotAllowed,
-                             "\(waiting.left.count) item(s) wait for \(teacher), but none can be certified now: \(first.why).",
+                             "\(waiting.left.count) item(s) wait for \(teacher), but none can be certified now. \(first.why)",
                              hint: first.hint)
         }
         var changes: [StudentChange] = []

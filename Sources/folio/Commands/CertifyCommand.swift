@@ -82,7 +82,7 @@ struct CertifyCommand: FolioCommand {
         Output.say("Certified \(outcome.certified.count) item(s)\(scope)"
                    + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ":")
         for c in outcome.certified {
-            Output.say(line(c.student, c.item) + (c.item.status == .conflict ? "  (another teacher returned it: now a conflict)" : ""))
+            Output.say(line(c.student, c.item))
         }
         Output.say("The students may now select them.")
         sayLeft(outcome.left)
@@ -99,7 +99,7 @@ struct CertifyCommand: FolioCommand {
             if let i = groups.firstIndex(where: { $0.why == l.why }) { groups[i].items.append(l) } else { groups.append((l.why, l.hint, [l])) }
         }
         for g in groups {
-            Output.say("Not certified, \(g.items.count) item(s): \(g.why). \(g.hint)")
+            Output.say("Not certified, \(g.items.count) item(s). \(g.why) \(g.hint)")
             for l in g.items { Output.say(line(l.student, l.item)) }
         }
     }
