@@ -38,6 +38,12 @@ let package = Package(
             name: "folio",
             dependencies: ["FolioWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmarks/run: this machine's Ed25519 checking speed, the floor under a full verify.
+        .executableTarget(
+            name: "signature-rate",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/SignatureRate"
+        ),
         .target(
             name: "FolioTestSupport",
             dependencies: ["FolioWorkspace", "FolioCore", "FolioTar"],

@@ -129,6 +129,31 @@ import Testing
         #expect(sealed.stdout.contains("kept until 2030-07-01"), "five years from sealing, the later day: \(sealed)")
     }
 
+    /// Sealing lands in batches; when the disk fails part way, the message says how many graduates were
+    /// sealed, those stay sealed, the rest stay live, and once the cause is gone sealing again finishes.
+    @Test func aSealStoppedPartWaySaysHowManyAreSealed() throws {
+        let ws = try SampleCopy(now: Self.sealDay)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"]))
+        // A folder where the second graduate's tarball must go: moving the tarball into place fails.
+        let blocker = ws.path("archive/999901-111002.tar")
+        try FileManager.default.createDirectory(atPath: blocker + "/in-the-way", withIntermediateDirectories: true)
+        let r = try ws.folio(as: "R01", ["archive", "seal"], env: ["FOLIO_SEAL_BATCH": "1"])
+        #expect(r.status == 1 && r.stderr.contains("Sealing stopped after 1 of 3 graduates")
+                && r.stderr.contains("archive/999901-111002.tar") && r.stderr.contains("`folio archive seal` again seals the rest"), "\(r)")
+        #expect(FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")))
+        #expect(!FileManager.default.fileExists(atPath: ws.path("students/111001")), "the first batch was not sealed")
+        #expect(FileManager.default.fileExists(atPath: ws.path("students/111016")), "the third batch was sealed after the failure")
+
+        try FileManager.default.removeItem(atPath: blocker)
+        expectSuccess(try ws.folio(as: "R01", ["archive", "seal"], env: ["FOLIO_SEAL_BATCH": "1"]))
+        for n in ["111001", "111002", "111016"] {
+            #expect(!FileManager.default.fileExists(atPath: ws.path("students/\(n)")), "\(n) is still live")
+        }
+        let verify = expectSuccess(try ws.folio(["verify"]))
+        #expect(verify.stdout.contains("(3 sealed)") && verify.stdout.contains("all consistent"), "\(verify)")
+        expectSuccess(try ws.folio(["archive", "verify"]))
+    }
+
     @Test func recordsArrivingAfterSealingAreRefused() throws {
         let ws = try SampleCopy(now: "2025-06-20T09:00")
         let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk")

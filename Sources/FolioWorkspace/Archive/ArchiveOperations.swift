@@ -47,7 +47,9 @@ extension WorkspaceSession {
 
     /// `folio archive seal`: for each graduate (the named ones, or every graduate not yet sealed), writes
     /// `archive/<school>-<student>.tar`, lists it in the register with its SHA-256 and dates, and takes the
-    /// student's folder out of the live workspace — in one step.
+    /// student's folder out of the live workspace. Every graduate is checked before anything is written; then
+    /// they are sealed in batches of `sealBatch`, each one transaction, so that a batch's folders are deleted
+    /// while the next is written. An interrupted seal leaves whole batches sealed; sealing again does the rest.
     public func seal(students named: [String], actor: Actor, now: Instant) throws(FolioError) -> [ArchiveSealed] {
         let (ws, state) = (workspace, school)
         let live = ws.studentNumbers()
@@ -87,37 +89,64 @@ extension WorkspaceSession {
         }
         let staging = workspace.root + "/.folio/incoming/seal-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try FileIO.makeDirectories(staging)
+        // Each batch's folders are deleted while the next batch is written; all of it is gone before seal returns.
+        let removal = DeferredRemoval()
         defer {
+            removal.finish()
             FileIO.removeTree(staging)
             removeIncomingFolder()
         }
-        var events: [StoredEvent] = []
-        var adopt: [(path: String, target: String)] = []
-        var sealed: [ArchiveSealed] = []
         let day = now.taipeiDay
         // Five years from graduation, and never less than five years from the day it is sealed.
         let infos = targets.map { number, graduated in
             Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
                      sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
         }
-        // Each graduate's tar is independent: write them on every core, then record them in order.
+        var sealed: [ArchiveSealed] = []
+        for first in stride(from: 0, to: infos.count, by: Self.sealBatch) {
+            do throws(FolioError) {
+                sealed += try seal(Array(infos[first..<min(first + Self.sealBatch, infos.count)]), staging: staging,
+                                   actor: actor, now: now, cleanup: removal)
+            } catch {
+                // Every check was made before the first batch, so this is the disk (full, or failing): the
+                // batches before it stay sealed, and sealing again picks up the rest.
+                guard !sealed.isEmpty else { throw error }
+                throw FolioError(error.code, "Sealing stopped after \(sealed.count) of \(infos.count) graduates: \(error.message)",
+                                 hint: "Sealed so far: \(sealed.count), listed by `folio archive list`; the rest are untouched. \(error.hint) `folio archive seal` again seals the rest.")
+            }
+        }
+        return sealed
+    }
+
+    /// Graduates sealed per transaction. One batch for a whole cohort would leave all of its deleting until
+    /// after the one commit point; 64 keeps the disk deleting one batch while the next is written.
+    /// `FOLIO_SEAL_BATCH` (a test hook) sets it.
+    static let sealBatch: Int = ProcessInfo.processInfo.environment["FOLIO_SEAL_BATCH"].flatMap(Int.init).map { max($0, 1) } ?? 64
+
+    /// One batch of `seal`: writes the graduates' tarballs on every core, then lands them, their register
+    /// entries and their folders' removal in one transaction.
+    private func seal(_ infos: [Bag.Info], staging: String, actor: Actor, now: Instant,
+                      cleanup: DeferredRemoval) throws(FolioError) -> [ArchiveSealed] {
+        let ws = workspace
         let written = Parallel.map(infos.count) { i -> Result<(size: Int, sha256: String), FolioError> in
             let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
             do throws(FolioError) { return .success(try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i],
                                                to: staging + "/" + name + ".tar")) } catch { return .failure(error) }
         }
-        for (i, (number, graduated)) in targets.enumerated() {
-            let name = Bag.name(school: school.code, student: number)
-            let tar = staging + "/" + name + ".tar"
-            let info = infos[i]
-            let (size, sha) = try written[i].get()
-            let body = ArchiveSealed(student: number, path: "archive/\(name).tar", size: size, sha256: sha, graduated: graduated,
-                                     sealed: day, retainUntil: info.retainUntil)
+        var events: [StoredEvent] = []
+        var adopt: [(path: String, target: String)] = []
+        var sealed: [ArchiveSealed] = []
+        for (info, result) in zip(infos, written) {
+            let name = Bag.name(school: info.schoolCode, student: info.student)
+            let (size, sha) = try result.get()
+            let body = ArchiveSealed(student: info.student, path: "archive/\(name).tar", size: size, sha256: sha,
+                                     graduated: info.graduated, sealed: info.sealed, retainUntil: info.retainUntil)
             events.append(try sign(actor, .archiveSealed, at: now, body: body))
-            adopt.append((tar, body.path))
+            adopt.append((staging + "/" + name + ".tar", body.path))
             sealed.append(body)
         }
-        try appendAll(school: events, students: [:], adopting: adopt, removing: targets.map { "students/\($0.0)" })
+        try appendAll(school: events, students: [:], adopting: adopt, removing: infos.map { "students/\($0.student)" },
+                      cleanup: cleanup)
         return sealed
     }
 

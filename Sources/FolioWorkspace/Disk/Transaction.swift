@@ -85,7 +85,10 @@ final class Transaction {
 
     var isEmpty: Bool { moves.isEmpty }
 
-    func commit() throws(FolioError) {
+    /// With `cleanup`, the transaction's folder (and what it removed) is handed to it to delete once every move
+    /// is done, instead of being deleted before `commit` returns: sealing deletes one batch's folders while
+    /// it writes the next batch's tarballs (see `DeferredRemoval`).
+    func commit(cleanup: DeferredRemoval? = nil) throws(FolioError) {
         // Past the commit point a failed move (a folder made unwritable meanwhile) must not take the plan with
         // it: the next command's recovery finishes the moves.
         defer { if !committed { Self.discard(dir) } }
@@ -98,7 +101,7 @@ final class Transaction {
         committed = true
         FileIO.fsyncDirectory(dir)
         try CrashPoints.reached("committed")
-        try Transaction.apply(root: root, dir: dir, moves: moves)
+        try Transaction.apply(root: root, dir: dir, moves: moves, cleanup: cleanup)
     }
 
     /// The plan as JSON (`[Move]`, read back with `JSONDecoder`), written directly and handed over in
@@ -141,7 +144,7 @@ final class Transaction {
     /// disk: they go on 32 threads, which keep more requests in flight than eight (667 graduates' folders:
     /// 1.8–1.9 s against 2.2–2.3 s by `xargs -P`). An import's staging folders, which hold only empty folders
     /// by then, stay on eight (`StagedBundle.remove`): with 32, three imports by hand were each slower.
-    private static func discard(_ dir: String) {
+    static func discard(_ dir: String) {
         let children = FileIO.list(dir)
         Parallel.blocking(children.count, threads: 32) { i in FileIO.removeTree(dir + "/" + children[i]) }
         FileIO.removeTree(dir)
@@ -152,7 +155,7 @@ final class Transaction {
         return String(counter)
     }
 
-    private static func apply(root: String, dir: String, moves: [Move]) throws(FolioError) {
+    private static func apply(root: String, dir: String, moves: [Move], cleanup: DeferredRemoval? = nil) throws(FolioError) {
         // Folders renamed into, up to a handful (see below).
         var touched = Set<String>()
         var manyTouched = false
@@ -205,7 +208,9 @@ final class Transaction {
         } else {
             try FileIO.flushFileSystem(root)
         }
-        discard(dir)
+        // Every move is done and durable: what is left in the folder is only to be deleted, which the next
+        // command's recovery also does should this process end first.
+        if let cleanup { cleanup.add(dir) } else { discard(dir) }
     }
 
     /// A relative path with no `..` in it.

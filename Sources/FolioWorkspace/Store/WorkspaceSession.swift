@@ -57,6 +57,12 @@ public final class WorkspaceSession {
     /// student's fold reads (sealing a graduate does not).
     public func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]],
                           adopting files: [(path: String, target: String)], removing: [String] = []) throws(FolioError) {
+        try appendAll(school: new, students: students, adopting: files, removing: removing, cleanup: nil)
+    }
+
+    /// `appendAll`, handing the transaction's folder (with what it removed) to `cleanup` to delete.
+    func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]], adopting files: [(path: String, target: String)],
+                   removing: [String], cleanup: DeferredRemoval?) throws(FolioError) {
         let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
         let folded = SchoolFolder.fold(schoolEvents + fresh)
         let ids = Set(fresh.map(\.id))
@@ -76,7 +82,7 @@ public final class WorkspaceSession {
             for e in added { writes.append(("students/\(number)/events/\(e.id).json", try fileBytes(e))) }
             writes.append(("students/\(number)/manifest.json", Workspace.viewBytes(view)))
         }
-        try land(writes) { txn throws(FolioError) in
+        try land(writes, cleanup: cleanup) { txn throws(FolioError) in
             for f in files { try txn.adopt(f.path, to: f.target) }
             for path in removing { txn.remove(path) }
         }
@@ -147,7 +153,7 @@ public final class WorkspaceSession {
 
     /// One transaction: `stage` adds files or removals, then every write whose bytes differ from the file
     /// on disk is staged, and all of it is committed together. On any error nothing lands.
-    private func land(_ writes: [(String, [UInt8])],
+    private func land(_ writes: [(String, [UInt8])], cleanup: DeferredRemoval? = nil,
                       staging stage: (Transaction) throws(FolioError) -> Void) throws(FolioError) {
         let txn = try Transaction(root: workspace.root)
         do {
@@ -155,7 +161,7 @@ public final class WorkspaceSession {
             for (path, bytes) in writes where (try? FileIO.readAll(workspace.root + "/" + path)) != bytes {
                 try txn.write(path, bytes)
             }
-            try txn.commit()
+            try txn.commit(cleanup: cleanup)
         } catch {
             txn.abandon()
             throw error
