@@ -154,6 +154,34 @@ import Testing
         expectSuccess(try ws.folio(["archive", "verify"]))
     }
 
+    /// A file damaged on disk is never sealed as if it were the upload (the bag would be valid and the live
+    /// folder gone): the graduate is refused, and in one batch nothing changes at all.
+    @Test func aDamagedFileIsNotSealed() throws {
+        let ws = try SampleCopy(now: Self.sealDay)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"]))
+        let folder = ws.path("students/111002/files")
+        let file = try #require(FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }
+            .first { path in var dir: ObjCBool = false
+                     return FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &dir) && !dir.boolValue })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: folder + "/" + file))
+        let before = try ws.snapshot()
+
+        let r = try ws.folio(as: "R01", ["archive", "seal"])
+        #expect(r.status == 1 && r.stderr.contains("111002's file files/\(file) is not the file that was uploaded")
+                && r.stderr.contains("Restore that file from a backup"), "\(r)")
+        let after = try ws.snapshot()
+        #expect(after == before, "a refused seal changed the workspace:\n\(after.differences(from: before))")
+
+        // In batches of one, the graduate before it is sealed; it and the one after it stay live.
+        let batched = try ws.folio(as: "R01", ["archive", "seal"], env: ["FOLIO_SEAL_BATCH": "1"])
+        #expect(batched.status == 1 && batched.stderr.contains("Sealing stopped after 1 of 3 graduates: 111002's file"), "\(batched)")
+        #expect(!FileManager.default.fileExists(atPath: ws.path("students/111001")))
+        #expect(FileManager.default.fileExists(atPath: ws.path("students/111002/files/" + file)))
+        #expect(FileManager.default.fileExists(atPath: ws.path("students/111016")))
+    }
+
     @Test func recordsArrivingAfterSealingAreRefused() throws {
         let ws = try SampleCopy(now: "2025-06-20T09:00")
         let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk")

@@ -64,6 +64,12 @@ public enum Bag {
             for p in payload {
                 let entry = try writer.appendFile(root + "/" + p.path, contentsOf: p.source)
                 guard let sha = entry.sha256 else { throw FileIO.ioError("read", p.source) }
+                // Sealing is the last moment the live folder exists: a file damaged on disk must not be sealed
+                // as if it were the upload (the bag would be valid, its bytes wrong, and the folder gone).
+                if let expected = uploadedPrefix(p.path), !sha.hasPrefix(expected) {
+                    throw FolioError(.tampered, "\(info.student)'s file \(p.path.dropFirst("data/".count)) is not the file that was uploaded: its SHA-256 begins \(sha.prefix(12)), the upload's \(expected). Its bytes changed on disk, so \(info.student) was not sealed.",
+                                     hint: "Restore that file from a backup (`folio verify` lists every damaged file), then seal again.")
+                }
                 manifest += "\(sha)  \(p.path)\n"
             }
             var tagManifest = ""
@@ -84,6 +90,17 @@ public enum Bag {
         } catch {
             throw FolioError(.io, "Could not write the archive for \(info.student): \(error)", hint: "Check the disk and try again.")
         }
+    }
+
+    /// The first 12 hex digits of the SHA-256 an uploaded file must have, from its path: uploads are stored
+    /// as `files/<item>/<sha12>/<name>` (under `data/`, and under `data/earlier/<school>-<no>/` for a
+    /// student's earlier school). Nil for any other path.
+    static func uploadedPrefix(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[parts.count - 4] == "files" else { return nil }
+        let sha12 = parts[parts.count - 2]
+        guard sha12.utf8.count == 12, sha12.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return String(sha12)
     }
 
     /// What a bag holds, by path inside the bag ("bagit.txt", "data/manifest.json"): each file's size and
