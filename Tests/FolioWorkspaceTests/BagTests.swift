@@ -8,6 +8,10 @@ import Testing
 /// an extracted folder. Both must find the same problems in the same bag, and a damaged bag must not pass.
 @Suite struct BagTests {
     static let root = "999901-111001"
+    /// An upload's bytes and where they are stored: under the first 12 hex digits of their SHA-256, as uploads
+    /// are (sealing refuses a file that does not hash to its folder's name).
+    static let upload: [UInt8] = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ $0 >> 8) }
+    static let uploadPath = "files/4c1202a5c7/\(SHA256Hex.of(upload).prefix(12))/作品14.pdf"
 
     /// A temporary folder removed when the test ends.
     final class Scratch {
@@ -19,11 +23,10 @@ import Testing
     /// The tar entries (path → bytes) of a bag sealed by `Bag.write` from a small student folder.
     func sealedBag(_ scratch: Scratch) throws -> [String: [UInt8]] {
         let student = scratch.path + "/student"
-        var generator = SystemRandomNumberGenerator()
         let files: [String: [UInt8]] = [
             "manifest.json": Array("{\"student\":\"111001\"}\n".utf8),
             "events/0a.json": Array("{\"event\":{}}".utf8),
-            "files/4c1202a5c7/c15bfbf015ee/作品14.pdf": (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
+            Self.uploadPath: Self.upload,
         ]
         for (path, bytes) in files {
             try FileManager.default.createDirectory(atPath: FileIO.parent(of: student + "/" + path), withIntermediateDirectories: true)
@@ -57,6 +60,27 @@ import Testing
         return (streamed, Bag.validate(folder + "/" + Self.root))
     }
 
+    /// An uploaded file whose bytes no longer hash to its folder's name is not sealed, and no tar is left.
+    @Test func aFileThatNoLongerHashesToItsFolderIsNotSealed() throws {
+        let scratch = try Scratch()
+        let student = scratch.path + "/student", wrong = "files/4c1202a5c7/000000000000/作品14.pdf"
+        try FileManager.default.createDirectory(atPath: FileIO.parent(of: student + "/" + wrong), withIntermediateDirectories: true)
+        try Data(Self.upload).write(to: URL(fileURLWithPath: student + "/" + wrong))
+        let day = try #require(CivilDate(iso: "2025-07-01"))
+        let info = Bag.Info(schoolName: "測試高中", schoolCode: "999901", student: "111001", graduated: day, sealed: day,
+                            retainUntil: day.adding(years: 5))
+        let tarball = scratch.path + "/sealed.tar"
+        #expect {
+            _ = try Bag.write(studentDir: student, info: info, to: tarball)
+        } throws: { error in
+            let e = error as? FolioError
+            return e?.code == .tampered && e?.message.contains("111001's file \(wrong) is not the file that was uploaded") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: tarball), "a refused seal left its tar behind")
+        #expect(Bag.uploadedPrefix("data/earlier/999902-110001/files/4c1202a5c7/0123456789ab/a.pdf") == "0123456789ab")
+        #expect(Bag.uploadedPrefix("data/events/0a.json") == nil && Bag.uploadedPrefix("data/files/x/NOTHEX012345/a") == nil)
+    }
+
     @Test func aSealedBagPassesBothWays() throws {
         let scratch = try Scratch()
         let (streamed, extracted) = try check(try sealedBag(scratch), scratch, "valid")
@@ -65,7 +89,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("a payload file changed", "data/files/4c1202a5c7/c15bfbf015ee/作品14.pdf does not match manifest-sha256.txt"),
+        ("a payload file changed", "data/\(uploadPath) does not match manifest-sha256.txt"),
         ("a file added to the payload", "data/extra.txt is not in manifest-sha256.txt"),
         ("a payload file taken away", "data/manifest.json is missing"),
         ("the bag's dates changed", "bag-info.txt does not match tagmanifest-sha256.txt"),
@@ -77,7 +101,7 @@ import Testing
         let prefix = Self.root + "/"
         switch damage {
         case "a payload file changed":
-            entries[prefix + "data/files/4c1202a5c7/c15bfbf015ee/作品14.pdf"]![40] ^= 1
+            entries[prefix + "data/" + Self.uploadPath]![40] ^= 1
         case "a file added to the payload":
             entries[prefix + "data/extra.txt"] = Array("x".utf8)
         case "a payload file taken away":

@@ -47,9 +47,11 @@ extension WorkspaceSession {
 
     /// `folio archive seal`: for each graduate (the named ones, or every graduate not yet sealed), writes
     /// `archive/<school>-<student>.tar`, lists it in the register with its SHA-256 and dates, and takes the
-    /// student's folder out of the live workspace. Every graduate is checked before anything is written; then
-    /// they are sealed in batches of `sealBatch`, each one transaction, so that a batch's folders are deleted
-    /// while the next is written. An interrupted seal leaves whole batches sealed; sealing again does the rest.
+    /// student's folder out of the live workspace. Every graduate's records are checked (signatures,
+    /// graduation, open receipts) before anything is written; then they are sealed in batches of `sealBatch`,
+    /// each one transaction, so that a batch's folders are deleted while the next is written. A file found
+    /// damaged or unreadable while its batch is written, or a failing disk, stops the seal there; an
+    /// interrupted seal leaves whole batches sealed, and sealing again does the rest.
     public func seal(students named: [String], actor: Actor, now: Instant) throws(FolioError) -> [ArchiveSealed] {
         let (ws, state) = (workspace, school)
         let live = ws.studentNumbers()
@@ -104,15 +106,20 @@ extension WorkspaceSession {
         }
         var sealed: [ArchiveSealed] = []
         for first in stride(from: 0, to: infos.count, by: Self.sealBatch) {
+            let batch = Array(infos[first..<min(first + Self.sealBatch, infos.count)])
             do throws(FolioError) {
-                sealed += try seal(Array(infos[first..<min(first + Self.sealBatch, infos.count)]), staging: staging,
-                                   actor: actor, now: now, cleanup: removal)
+                sealed += try seal(batch, staging: staging, actor: actor, now: now, cleanup: removal)
             } catch {
-                // Every check was made before the first batch, so this is the disk (full, or failing): the
-                // batches before it stay sealed, and sealing again picks up the rest.
-                guard !sealed.isEmpty else { throw error }
+                // The records were checked before the first batch; what stops a later one is found while it is
+                // written (a file damaged or unreadable, the disk full or failing). Earlier batches stay sealed.
+                // Their folders are deleted first, so that a plan still on disk can only be this batch's: a move
+                // that failed after its commit point, which the next command finishes.
+                removal.finish()
+                let committed = Transaction.committedPlanWaits(root: workspace.root)
+                guard !sealed.isEmpty || committed else { throw error }
+                let waiting = committed ? " The next \(batch.count) are recorded and are finished by the next folio command once that is fixed." : ""
                 throw FolioError(error.code, "Sealing stopped after \(sealed.count) of \(infos.count) graduates: \(error.message)",
-                                 hint: "Sealed so far: \(sealed.count), listed by `folio archive list`; the rest are untouched. \(error.hint) `folio archive seal` again seals the rest.")
+                                 hint: "Sealed so far: \(sealed.count), listed by `folio archive list`.\(waiting) The rest are untouched. \(error.hint) `folio archive seal` again seals the rest.")
             }
         }
         return sealed

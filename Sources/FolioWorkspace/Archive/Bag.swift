@@ -68,7 +68,7 @@ public enum Bag {
                 // as if it were the upload (the bag would be valid, its bytes wrong, and the folder gone).
                 if let expected = uploadedPrefix(p.path), !sha.hasPrefix(expected) {
                     throw FolioError(.tampered, "\(info.student)'s file \(p.path.dropFirst("data/".count)) is not the file that was uploaded: its SHA-256 begins \(sha.prefix(12)), the upload's \(expected). Its bytes changed on disk, so \(info.student) was not sealed.",
-                                     hint: "Restore that file from a backup (`folio verify` lists every damaged file), then seal again.")
+                                     hint: "Restore that file from a backup, then seal again.")
                 }
                 manifest += "\(sha)  \(p.path)\n"
             }

@@ -228,6 +228,11 @@ final class Transaction {
         }
     }
 
+    /// Whether a committed transaction waits to be finished (a move failed after its commit point).
+    static func committedPlanWaits(root: String) -> Bool {
+        FileIO.list(root + "/.folio/txn").contains { FileIO.exists(root + "/.folio/txn/" + $0 + "/plan.json") }
+    }
+
     /// Finishes committed transactions and discards uncommitted ones left by a killed process.
     static func recover(root: String) throws(FolioError) {
         // Bundles a killed import was still checking: nothing of them reached the workspace.
