@@ -83,26 +83,41 @@ import Testing
         return (before, after, seconds)
     }
 
+    /// Runs a command on fresh copies with `FOLIO_CRASH_AT=1, 2, …` until it completes (then it must give
+    /// exactly `after`), handing each crashed copy to `crashed`. Returns how many runs crashed.
+    private func crashAtEveryStep(after: TreeSnapshot, fresh: () throws -> SampleCopy,
+                                  run: (SampleCopy, [String: String]) throws -> FolioResult,
+                                  crashed: (SampleCopy, Int) throws -> Void,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        for n in 1...80 {
+            let ws = try fresh()
+            let r = try run(ws, ["FOLIO_CRASH_AT": String(n)])
+            if r.succeeded {
+                let snap = try ws.snapshot()
+                #expect(snap == after, "FOLIO_CRASH_AT=\(n) finished but differs:\n\(snap.differences(from: after))",
+                        sourceLocation: sourceLocation)
+                return n - 1
+            }
+            try #require(!r.signalled && r.status == 99, "FOLIO_CRASH_AT=\(n): expected the crash exit 99: \(r)",
+                         sourceLocation: sourceLocation)
+            try crashed(ws, n)
+        }
+        Issue.record("the command never completed within 80 crash points", sourceLocation: sourceLocation)
+        return 80
+    }
+
     @Test(arguments: scenarios)
     func crashAtEveryDurableStepLeavesTheOldOrTheNewWorkspace(_ scenario: Scenario) throws {
         let (before, after, _) = try reference(scenario)
-        var crashes = 0
-        var completed = false
-        for n in 1...80 {
+        let crashes = try crashAtEveryStep(after: after) {
             let ws = try SampleCopy(now: Self.now)
             try scenario.prepare(ws)
-            let r = try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now, env: ["FOLIO_CRASH_AT": String(n)])
-            if r.succeeded {
-                let snap = try ws.snapshot()
-                #expect(snap == after, "FOLIO_CRASH_AT=\(n) finished but differs:\n\(snap.differences(from: after))")
-                completed = true
-                break
-            }
-            try #require(!r.signalled && r.status == 99, "FOLIO_CRASH_AT=\(n): expected the crash exit 99: \(r)")
-            crashes += 1
+            return ws
+        } run: { ws, env in
+            try ws.folio(as: scenario.who, scenario.arguments(ws), now: Self.now, env: env)
+        } crashed: { ws, n in
             try checkAfterInterruption(ws, scenario, before: before, after: after, "FOLIO_CRASH_AT=\(n)")
         }
-        #expect(completed, "the command never completed within 80 crash points")
         #expect(crashes >= 3, "the crash hook fired only \(crashes) times")
     }
 
@@ -122,18 +137,10 @@ import Testing
         let before = try reference.snapshot()
         expectSuccess(try reference.folio(as: "R01", ["archive", "seal"], env: batch))
         let after = try reference.snapshot()
-        var crashes = 0, partial = 0, completed = false
-        for n in 1...80 {
-            let ws = try graduated()
-            let r = try ws.folio(as: "R01", ["archive", "seal"], env: batch.merging(["FOLIO_CRASH_AT": String(n)]) { $1 })
-            if r.succeeded {
-                let snap = try ws.snapshot()
-                #expect(snap == after, "FOLIO_CRASH_AT=\(n) finished but differs:\n\(snap.differences(from: after))")
-                completed = true
-                break
-            }
-            try #require(!r.signalled && r.status == 99, "FOLIO_CRASH_AT=\(n): expected the crash exit 99: \(r)")
-            crashes += 1
+        var partial = 0
+        let crashes = try crashAtEveryStep(after: after, fresh: graduated) { ws, env in
+            try ws.folio(as: "R01", ["archive", "seal"], env: batch.merging(env) { $1 })
+        } crashed: { ws, n in
             expectSuccess(try ws.folio(["repair"]))
             let now = try ws.snapshot()
             let sealed = graduates.filter { !FileManager.default.fileExists(atPath: ws.path("students/\($0)")) }
@@ -158,7 +165,6 @@ import Testing
             let again = try ws.snapshot()
             #expect(again == after, "FOLIO_CRASH_AT=\(n): sealing again differs:\n\(again.differences(from: after))")
         }
-        #expect(completed, "the seal never completed within 80 crash points")
         #expect(crashes >= 6, "the crash hook fired only \(crashes) times")
         #expect(partial >= 2, "no crash left one or two of the three graduates sealed: the batches are not separate")
     }
