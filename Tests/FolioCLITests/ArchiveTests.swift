@@ -141,7 +141,7 @@ import Testing
         // The second batch was committed when its tarball could not be moved into place: the message says the
         // next command finishes it.
         #expect(r.status == 1 && r.stderr.contains("Sealing stopped after 1 of 3 graduates")
-                && r.stderr.contains("archive/999901-111002.tar") && r.stderr.contains("The next 1 are recorded and are finished by the next folio command")
+                && r.stderr.contains("archive/999901-111002.tar") && r.stderr.contains("The next 1 graduate(s) are recorded as sealed; the next folio command you run")
                 && r.stderr.contains("`folio archive seal` again seals the rest"), "\(r)")
         #expect(FileManager.default.fileExists(atPath: ws.path("archive/999901-111001.tar")))
         #expect(!FileManager.default.fileExists(atPath: ws.path("students/111001")), "the first batch was not sealed")

@@ -117,7 +117,7 @@ extension WorkspaceSession {
                 removal.finish()
                 let committed = Transaction.committedPlanWaits(root: workspace.root)
                 guard !sealed.isEmpty || committed else { throw error }
-                let waiting = committed ? " The next \(batch.count) are recorded and are finished by the next folio command once that is fixed." : ""
+                let waiting = committed ? " The next \(batch.count) graduate(s) are recorded as sealed; the next folio command you run, once the problem above is fixed, moves their files into place." : ""
                 throw FolioError(error.code, "Sealing stopped after \(sealed.count) of \(infos.count) graduates: \(error.message)",
                                  hint: "Sealed so far: \(sealed.count), listed by `folio archive list`.\(waiting) The rest are untouched. \(error.hint) `folio archive seal` again seals the rest.")
             }
