@@ -28,7 +28,8 @@ let package = Package(
         ),
         .target(
             name: "FolioCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .target(
             name: "FolioWorkspace",

@@ -1,3 +1,4 @@
+import FolioCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -67,7 +68,9 @@ private func sendSIGKILL(_ pid: Int32) { _ = kill(pid, SIGKILL) }
 /// Runs the built `folio` executable the way a user would: a separate process, with its own environment.
 public enum FolioRunner {
     /// Environment variables folio reads; none is inherited from the test's own environment.
-    public static let folioVariables = ["FOLIO_KEY", "FOLIO_NOW", "FOLIO_CRASH_AT"]
+    public static let folioVariables = ["FOLIO_KEY", "FOLIO_NOW", "FOLIO_CRASH_AT", "FOLIO_STEP_DELAY_MS", "FOLIO_SEAL_BATCH",
+                                        "FOLIO_BUNDLE_PART_ENTRIES", "FOLIO_BUNDLE_PART_BYTES", "FOLIO_PASSPHRASE",
+                                        "FOLIO_STUDENT_SECRET"]
 
     /// The `folio` binary: `$FOLIO_BIN` if set, else next to the running test bundle (the build products
     /// directory, where `swift build --build-tests` put it because FolioCLITests depends on it). Under
@@ -100,10 +103,12 @@ public enum FolioRunner {
                                 + "Looked in: \(candidates.map(\.path).joined(separator: ", ")).")
     }
 
-    /// The environment for a run: the test's own, minus folio's variables, plus `env`.
+    /// The environment for a run: the test's own, minus folio's variables, plus the demo keys' published
+    /// passphrase, plus `env`.
     static func environment(_ env: [String: String]) -> [String: String] {
         var out = ProcessInfo.processInfo.environment
         for name in folioVariables { out[name] = nil }
+        out["FOLIO_PASSPHRASE"] = DemoKeys.passphrase
         for (k, v) in env { out[k] = v }
         return out
     }
@@ -201,14 +206,22 @@ public final class SampleCopy: @unchecked Sendable {
         try FolioRunner.run(arguments + ["--workspace", root.path], env: ["FOLIO_NOW": now ?? self.now].merging(env) { $1 })
     }
 
-    /// Runs a signed command as `who`, with their demo key.
+    /// Runs a signed command as `who`: staff and devices with their demo key, a student (a student number)
+    /// with their published demo secret, as typed at a kiosk.
     @discardableResult
     public func folio(as who: String, _ arguments: [String], now: String? = nil, env: [String: String] = [:],
                       for delegateFor: String? = nil) throws -> FolioResult {
-        var args = arguments + ["--as", who, "--key", key(who)]
+        let signing = DemoSigner.signing(who, keys: path("keys"))
+        var args = arguments + signing.arguments
         if let delegateFor { args += ["--for", delegateFor] }
-        return try folio(args, now: now, env: env)
+        return try folio(args, now: now, env: signing.env.merging(env) { $1 })
     }
+
+    /// The sample's school root fingerprint, as the IT section gives it on paper.
+    public var rootFingerprint: String { DemoSigner.rootFingerprint(keys: path("keys")) }
+
+    /// A student's published demo secret.
+    public func secret(_ student: String) -> String { DemoSigner.secret(student, keys: path("keys")) ?? "" }
 
     /// The arguments of `folio add` for a kiosk upload.
     public static func addArguments(student: String, category: String = "course-outcome", term: String,
@@ -222,11 +235,12 @@ public final class SampleCopy: @unchecked Sendable {
         return args + ["--json"]
     }
 
-    /// Uploads at the classroom kiosk and returns the new item's id; throws with folio's output if refused.
+    /// The student uploads at the classroom kiosk (with their secret); returns the new item's id, or throws
+    /// with folio's output if refused.
     public func upload(student: String, category: String = "course-outcome", term: String = "113-1",
                        course: String? = nil, description: String, assets: [String], fields: [String: String] = [:],
                        replace: String? = nil, now: String? = nil) throws -> String {
-        let r = try folio(as: "KIOSK1", Self.addArguments(
+        let r = try folio(as: student, Self.addArguments(
             student: student, category: category, term: term, course: course, description: description,
             files: assets.map(asset), fields: fields, replace: replace), now: now)
         guard r.succeeded else { throw FolioHarnessError("upload failed: \(r)") }

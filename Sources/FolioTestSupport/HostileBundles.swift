@@ -69,9 +69,13 @@ public struct SampleHubForgery: Sendable {
         otherPDF = facts.otherPDF
     }
 
-    /// The demo key of `id` (`keys/<id>.key`).
+    /// The demo key of `id` (`keys/<id>.key`), or for a student number the key from their demo secret.
     public func identity(_ id: String) throws -> SigningIdentity {
-        try Actor.load(keyFile: keysDir + "/\(id).key", as: id, onBehalfOf: nil).identity
+        if DemoSigner.isStudent(id) {
+            return try StudentSecret.identity(secret: DemoSigner.secret(id, keys: keysDir) ?? "", school: school,
+                                              student: id, cost: .demo)
+        }
+        return try Actor.load(keyFile: keysDir + "/\(id).key", as: id, onBehalfOf: nil, demo: true, passphrase: { DemoKeys.passphrase }).identity
     }
 
     /// An event signed by `author`'s demo key.
@@ -100,7 +104,7 @@ public struct SampleHubForgery: Sendable {
     /// The item id and the path of the lab report in `uploads()`.
     public var uploadItem: String {
         ItemID.make(school: school, student: Self.uploadStudent, term: Term("113-1")!, category: "course-outcome",
-                    course: "PHY-11A", description: "單擺實驗", author: "KIOSK1", at: Self.eventTime)
+                    course: "PHY-11A", description: "單擺實驗", author: Self.uploadStudent, at: Self.eventTime)
     }
 
     public var uploadFilePath: String {
@@ -117,7 +121,7 @@ public struct SampleHubForgery: Sendable {
                                 sender: BundleParty(replica: Self.kioskReplica, person: "KIOSK1"),
                                 signer: try identity("KIOSK1"), recipient: BundleParty(replica: hubReplica),
                                 created: Self.bundleTime, scope: ["1 students"])
-        try forge.add(try event(.itemUploaded, by: "KIOSK1", student: Self.uploadStudent, body: ItemUploaded(
+        try forge.add(try event(.itemUploaded, by: Self.uploadStudent, student: Self.uploadStudent, body: ItemUploaded(
             item: uploadItem, category: "course-outcome", term: Term("113-1")!, course: "PHY-11A",
             description: "單擺實驗", fields: [:], files: [reportFile])))
         forge.parts[uploadFilePath] = labReport

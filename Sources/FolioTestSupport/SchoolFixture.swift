@@ -1,3 +1,4 @@
+import Crypto
 import FolioCore
 import Foundation
 
@@ -15,7 +16,7 @@ public struct SchoolFixture {
                                   body: SchoolCreated(code: code, name: "測試高中", rootKey: root.publicKeyText)))
     }
 
-    public var school: SchoolState { SchoolFolder.fold(schoolEvents) }
+    public var school: SchoolState { SchoolFolder.fold(schoolEvents, root: keys[SchoolState.rootPrincipal]?.publicKeyText) }
 
     /// Registers a person with a fresh key.
     public mutating func person(_ id: String, _ offices: [String], kind: Principal.Kind = .staff,
@@ -64,9 +65,15 @@ public struct SchoolFixture {
         return f
     }
 
+    /// A student's own signing key in these tests: fixed per student number, without a secret to derive.
+    public static func studentIdentity(_ number: String) -> SigningIdentity {
+        let seed = Data(SHA256Hex.of(Array("fixture-student-\(number)".utf8)).utf8.prefix(32))
+        return SigningIdentity(principal: number, privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: seed))
+    }
+
     public func event(_ kind: EventKind, by author: String, at: String, student: String? = nil,
                       body: some Encodable, for delegate: String? = nil) -> StoredEvent {
-        let identity = keys[author]!
+        let identity = keys[author] ?? Self.studentIdentity(author)
         let e = Event(kind: kind, school: code, author: author, key: identity.publicKeyText, onBehalfOf: delegate,
                       at: Instant(iso: at)!, student: student, body: try! CanonicalJSON.toValue(body))
         return try! StoredEvent(SignedEvent.sign(e, with: identity))
@@ -81,13 +88,24 @@ public struct SchoolFixture {
             className: "201", grade: 11, address: "臺北市虛構區", status: .enrolled))
     }
 
-    /// An upload with one fake PDF entry whose digest is derived from `seed`.
+    /// The student's key, registered by the registration section as when a secret is issued.
+    public func studentKey(_ number: String, at: String = "2024-08-05T09:01",
+                           identity: SigningIdentity? = nil) -> StoredEvent {
+        event(.studentKeySet, by: "R01", at: at, student: number,
+              body: StudentKey(publicKey: (identity ?? Self.studentIdentity(number)).publicKeyText, cost: .demo))
+    }
+
+    /// A registered student with their key: what a student's folder starts with.
+    public func enrolled(_ number: String) -> [StoredEvent] { [enrol(number), studentKey(number)] }
+
+    /// An upload with one fake PDF entry whose digest is derived from `seed`, signed by the student unless
+    /// `by` says otherwise.
     public func upload(_ number: String, item: String, course: String? = "PHY", term: String = "113-1",
                        category: String = "course-outcome", seed: String = "a", at: String = "2024-10-01T09:00",
-                       description: String = "實驗報告", fields: [String: String] = [:], by: String = "K1") -> StoredEvent {
+                       description: String = "實驗報告", fields: [String: String] = [:], by: String? = nil) -> StoredEvent {
         let file = ItemFile(role: .document, name: "report.pdf", size: 1000,
                             sha256: SHA256Hex.of(Array(seed.utf8)), kind: "pdf")
-        return event(.itemUploaded, by: by, at: at, student: number, body: ItemUploaded(
+        return event(.itemUploaded, by: by ?? number, at: at, student: number, body: ItemUploaded(
             item: item, category: category, term: Term(term)!, course: category == "course-outcome" ? course : nil,
             description: description, fields: fields, files: [file]))
     }

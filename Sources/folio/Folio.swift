@@ -8,7 +8,7 @@ struct Folio: ParsableCommand {
         discussion: """
         Every change is a signed record; each student's manifest.json is rebuilt from those records.
         Exit codes: 0 done, 1 refused by a rule or a problem found, 64 wrong command line, 70 internal error.
-        Set FOLIO_NOW (for example 2024-09-10T09:00) to run as if it were another day.
+        In a demo or test school only, FOLIO_NOW (for example 2024-09-10T09:00) runs folio as if it were another day.
         """,
         subcommands: [
             InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
@@ -17,7 +17,7 @@ struct Folio: ParsableCommand {
             ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
             ConflictsCommand.self, ResolveCommand.self, SubmitCommand.self, ReceiptCommand.self, ConfirmationCommand.self,
             ConfirmCommand.self, DisputeCommand.self, AnswerDisputeCommand.self, GraduateCommand.self, ArchiveCommand.self,
-            TransferCommand.self, SampleCommand.self,
+            TransferCommand.self, SampleCommand.self, RootCommand.self, StudentCommand.self,
         ]
     )
 }

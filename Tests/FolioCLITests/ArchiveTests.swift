@@ -191,11 +191,12 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first)
-        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1"], env: ["FOLIO_NOW": ws.now]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1",
+                                           "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": ws.now]))
         // An upload made at the kiosk before graduation, brought to the office after sealing.
         let upload = try FolioRunner.run(SampleCopy.addArguments(student: "111002", category: "works", term: "113-2", description: "畢業作品",
                                                                  files: [ws.asset("art-poster.png")], fields: ["name": "畢業作品"])
-                                         + ["--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": ws.now])
+                                         + ["--workspace", kiosk], env: ["FOLIO_NOW": ws.now, "FOLIO_STUDENT_SECRET": ws.secret("111002")])
         #expect(upload.succeeded, "\(upload)")
         expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "uploads", "--out", usb, "--workspace", kiosk,
                                            "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": ws.now]))

@@ -79,7 +79,7 @@ import Testing
                               now: Self.minute(i))
         }
         let before = try ws.snapshot()
-        let r = try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        let r = try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "MAT-10A", description: "第7份學習成果", files: [ws.asset("math-graph.png")]),
             now: Self.minute(6))
         try expectRefused(r, naming: ["limit", "113-1"], workspace: ws, unchangedFrom: before)
@@ -116,7 +116,7 @@ import Testing
         }
         let before = try ws.snapshot()
         for i in 7...9 {
-            try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+            try expectRefused(try ws.folio(as: "112002", SampleCopy.addArguments(
                 student: "112002", term: "113-1", course: "PHY-11A", description: "同一秒上傳\(i)",
                 files: [ws.asset("history-essay.pdf")])), naming: ["limit"], workspace: ws, unchangedFrom: before)
         }
@@ -142,10 +142,10 @@ import Testing
         expectSuccess(try ws.folio(as: "T001", ["certify", "112002", second], now: "2025-06-20T11:00"))
         items.insert(second, at: 0)
         for (i, id) in items.prefix(6).enumerated() {
-            expectSuccess(try ws.folio(as: "KIOSK1", ["select", "112002", id], now: "2025-06-20T12:0\(i)"))
+            expectSuccess(try ws.folio(as: "112002", ["select", "112002", id], now: "2025-06-20T12:0\(i)"))
         }
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", ["select", "112002", items[6]], now: "2025-06-20T12:06"),
+        try expectRefused(try ws.folio(as: "112002", ["select", "112002", items[6]], now: "2025-06-20T12:06"),
                           naming: ["limit", "course learning outcomes"], workspace: ws, unchangedFrom: before)
         try expectVerifies(ws)
     }
@@ -158,21 +158,21 @@ import Testing
                                        assets: ["art-poster.png"], fields: ["name": "作品集第\(i)號"], now: Self.minute(i)))
         }
         for (i, id) in items.prefix(10).enumerated() {
-            expectSuccess(try ws.folio(as: "KIOSK1", ["select", "112002", id], now: Self.minute(20 + i)))
+            expectSuccess(try ws.folio(as: "112002", ["select", "112002", id], now: Self.minute(20 + i)))
         }
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", ["select", "112002", items[10]], now: Self.minute(30)),
+        try expectRefused(try ws.folio(as: "112002", ["select", "112002", items[10]], now: Self.minute(30)),
                           naming: ["limit", "diverse"], workspace: ws, unchangedFrom: before)
     }
 
     @Test func selectingAnItemThatIsNotCertifiedIsRefused() throws {
         let ws = try SampleCopy()
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", ["select", "112020", try pendingPhysicsItem(ws)]),
+        try expectRefused(try ws.folio(as: "112020", ["select", "112020", try pendingPhysicsItem(ws)]),
                           naming: ["not certified"], workspace: ws, unchangedFrom: before)
         // The sample's returned maths outcome cannot be selected either.
         let rejected = try #require(try ws.items("113001").first { $0.string("status") == "rejected" }?.string("id"))
-        try expectRefused(try ws.folio(as: "KIOSK1", ["select", "113001", rejected]),
+        try expectRefused(try ws.folio(as: "113001", ["select", "113001", rejected]),
                           naming: ["rejected", "not certified"], workspace: ws, unchangedFrom: before)
     }
 
@@ -189,11 +189,11 @@ import Testing
         }
         let big = try pdf("big-report.pdf", size: 4 * 1024 * 1024 + 1)
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        try expectRefused(try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "太大的報告", files: [big])),
                           naming: ["big-report.pdf", "limit", "MB"], workspace: ws, unchangedFrom: before)
         let exact = try pdf("exact-report.pdf", size: 4 * 1024 * 1024)
-        expectSuccess(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        expectSuccess(try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "剛好4MB的報告", files: [exact])))
         try expectVerifies(ws)
     }
@@ -201,7 +201,7 @@ import Testing
     @Test func renamedFileIsRefused() throws {
         let ws = try SampleCopy()
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        try expectRefused(try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "改了副檔名的圖", files: [ws.asset("renamed-png.pdf")])),
                           naming: ["renamed-png.pdf", "really a PNG"], workspace: ws, unchangedFrom: before)
     }
@@ -210,7 +210,7 @@ import Testing
         let ws = try SampleCopy()
         let before = try ws.snapshot()
         let long = String(repeating: "學", count: 101)
-        try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        try expectRefused(try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: long, files: [ws.asset("physics-lab-report.pdf")])),
                           naming: ["description", "101 characters", "100"], workspace: ws, unchangedFrom: before)
         let id = try ws.upload(student: "112002", course: "PHY-11A", description: String(long.dropLast()),
@@ -223,7 +223,7 @@ import Testing
     @Test func uploadAfterTheUploadWindowIsRefused() throws {
         let ws = try SampleCopy()
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+        try expectRefused(try ws.folio(as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "遲交的報告",
             files: [ws.asset("physics-lab-report.pdf")]), now: "2025-02-04T09:00"),
                           naming: ["window", "closed"], workspace: ws, unchangedFrom: before)
@@ -260,9 +260,10 @@ import Testing
     @Test func freshKeyThatIsNotRegisteredIsRefused() throws {
         let ws = try SampleCopy()
         let keyFile = ws.scratch("T001-new.key")
-        expectSuccess(try FolioRunner.run(["key", "new", "--id", "T001", "--out", keyFile]))
+        let passphrase = ["FOLIO_PASSPHRASE": "a long enough passphrase"]
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "T001", "--out", keyFile], env: passphrase))
         let before = try ws.snapshot()
-        let r = try ws.folio(["certify", "112020", try pendingPhysicsItem(ws), "--as", "T001", "--key", keyFile])
+        let r = try ws.folio(["certify", "112020", try pendingPhysicsItem(ws), "--as", "T001", "--key", keyFile], env: passphrase)
         try expectRefused(r, naming: ["key", "does not belong to T001"], workspace: ws, unchangedFrom: before)
     }
 }

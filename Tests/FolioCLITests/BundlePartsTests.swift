@@ -26,10 +26,14 @@ import Testing
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
 
         func folio(_ args: [String], as who: String? = nil, in workspace: String? = nil, env: [String: String] = [:]) throws -> FolioResult {
-            let signing = who.map { ["--as", $0, "--key", hub + "/keys/\($0).key"] } ?? []
-            return try FolioRunner.run(args + signing + ["--workspace", workspace ?? hub],
-                                       env: ["FOLIO_NOW": "2025-07-01T09:00"].merging(env) { $1 })
+            let signing = who.map { DemoSigner.signing($0, keys: hub + "/keys") } ?? (arguments: [], env: [:])
+            var environment = ["FOLIO_NOW": "2025-07-01T09:00"].merging(signing.env) { $1 }
+            environment.merge(env) { $1 }
+            return try FolioRunner.run(args + signing.arguments + ["--workspace", workspace ?? hub], env: environment)
         }
+
+        /// The generated school's root fingerprint, as its IT section would give it.
+        var rootFingerprint: String { DemoSigner.rootFingerprint(keys: hub + "/keys") }
 
         /// Exports every upload for KIOSK1 into `dir`, in parts of at most `entries` entries when given.
         func exportUploads(into dir: String, entries: Int? = nil) throws -> [String: Any] {
@@ -44,7 +48,8 @@ import Testing
         func kiosk(_ name: String) throws -> String {
             let dir = path(name)
             let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("update-") })
-            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", usb + "/" + update, "--as", "KIOSK1"],
+            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", usb + "/" + update, "--as", "KIOSK1",
+                                               "--root-fingerprint", rootFingerprint],
                                               env: ["FOLIO_NOW": "2025-07-01T09:00"]))
             return dir
         }
@@ -140,7 +145,7 @@ import Testing
         let students = try FileManager.default.contentsOfDirectory(atPath: school.hub + "/students").sorted()
         let asset = SampleCopy.sampleURL().appendingPathComponent("assets/physics-lab-report.pdf").path
         let add = SampleCopy.addArguments(student: students[3], term: "113-1", course: "SUB-001", description: "實驗報告", files: [asset])
-        expectSuccess(try school.folio(add, as: "KIOSK1", in: kiosk, env: day))
+        expectSuccess(try school.folio(add, as: students[3], in: kiosk, env: day))
         let back = school.path("back")
         try FileManager.default.createDirectory(atPath: back, withIntermediateDirectories: true)
         expectSuccess(try school.folio(["sync", back], as: "KIOSK1", in: kiosk, env: day))
@@ -149,7 +154,7 @@ import Testing
         // At the hub: one new upload for a student in the middle, and a copy of the last student's first
         // record misfiled in the first student's folder (it travels under its own student, and is held).
         expectSuccess(try school.folio(SampleCopy.addArguments(student: students[6], term: "113-1", course: "SUB-001",
-                                                               description: "新作品", files: [asset]), as: "KIOSK1", env: day))
+                                                               description: "新作品", files: [asset]), as: students[6], env: day))
         let lastEvents = school.hub + "/students/\(students.last!)/events"
         let stray = try #require(try FileManager.default.contentsOfDirectory(atPath: lastEvents).sorted().first)
         try FileManager.default.copyItem(atPath: lastEvents + "/" + stray, toPath: school.hub + "/students/\(students[0])/events/" + stray)
@@ -227,7 +232,7 @@ import Testing
         #expect(parts.count >= 2, "\(report)")
         let laptop = school.path("laptop")
         let middle = try #require(parts[parts.count / 2]["path"] as? String)
-        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", middle], env: window))
+        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", middle, "--root-fingerprint", school.rootFingerprint], env: window))
         let synced = expectSuccess(try FolioRunner.run(["sync", requests, "--workspace", laptop], env: window))
         #expect(synced.stdout.components(separatedBy: "Added").count - 1 == parts.count - 1, "\(synced)")
         let queue = try FolioRunner.run(["report", "uncertified", "--json", "--workspace", laptop], env: window)

@@ -18,7 +18,7 @@ import Testing
     static let now = "2025-01-08T13:00"
 
     static let scenarios = [
-        Scenario(name: "upload with a document and a media file", who: "KIOSK1") { ws in
+        Scenario(name: "upload with a document and a media file", who: "112002") { ws in
             SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A", description: "單擺實驗與錄音",
                                     files: [ws.asset("physics-lab-report.pdf"), ws.asset("tone-a440.mp3")])
         },
@@ -72,10 +72,10 @@ import Testing
         try scenario.prepare(ws)
         let before = try ws.snapshot()
         let start = Date()
-        var env = ["FOLIO_NOW": Self.now]
+        let signing = DemoSigner.signing(scenario.who, keys: ws.path("keys"))
+        var env = ["FOLIO_NOW": Self.now].merging(signing.env) { $1 }
         env["FOLIO_STEP_DELAY_MS"] = stepDelay
-        let r = try FolioRunner.start(scenario.arguments(ws) + ["--as", scenario.who, "--key", ws.key(scenario.who),
-                                                               "--workspace", ws.root.path], env: env).wait()
+        let r = try FolioRunner.start(scenario.arguments(ws) + signing.arguments + ["--workspace", ws.root.path], env: env).wait()
         let seconds = Date().timeIntervalSince(start)
         try #require(r.succeeded, "\(r)")
         let after = try ws.snapshot()

@@ -59,9 +59,18 @@ import Testing
         try expectExportRefused(ws, naming: [damaged, "no longer matches", "verify"])
     }
 
+    /// The first of a student's upload records: the records an uploads bundle carries.
+    func firstUpload(of student: String, _ ws: SampleCopy) throws -> String {
+        let events = "students/\(student)/events"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: ws.path(events)).sorted().first {
+            (try? String(contentsOfFile: ws.path(events + "/" + $0), encoding: .utf8))?.contains("\"kind\":\"item.uploaded\"") == true
+        })
+        return events + "/" + name
+    }
+
     @Test func aRecordChangedAfterItWasSignedStopsTheExport() throws {
         let ws = try SampleCopy()
-        let record = try firstFile(under: "students/112001/events", ws, suffix: ".json")
+        let record = try firstUpload(of: "112001", ws)
         try forgeSignature(ws.path(record))
         try expectExportRefused(ws, naming: [record, "changed after it was signed", "verify"])
     }
@@ -86,7 +95,7 @@ import Testing
     @Test func aRecordInAnotherStudentsFolderTravelsUnderItsOwnStudent() throws {
         let ws = try SampleCopy()
         let usb = try stick(ws)
-        let record = try firstFile(under: "students/112001/events", ws, suffix: ".json")
+        let record = try firstUpload(of: "112001", ws)
         let name = (record as NSString).lastPathComponent
         try FileManager.default.copyItem(atPath: ws.path(record), toPath: ws.path("students/112002/events/" + name))
         let result = try exportUploads(ws, to: usb)

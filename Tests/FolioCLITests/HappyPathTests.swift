@@ -19,14 +19,14 @@ import Testing
         // The teacher names the item by its first characters, as the CLI allows.
         expectSuccess(try ws.folio(as: "T001", ["certify", "112002", String(id.prefix(6))]))
         try expectVerifies(ws, "after the certification")
-        expectSuccess(try ws.folio(as: "KIOSK1", ["select", "112002", id]))
+        expectSuccess(try ws.folio(as: "112002", ["select", "112002", id]))
         try expectVerifies(ws, "after the selection")
 
         let item = try ws.item("112002", id)
         #expect(item.string("status") == "certified")
         #expect(item["selected"] as? Bool == true)
         #expect(item.object("decision")?.string("by") == "T001")
-        #expect(item.string("uploadedBy") == "KIOSK1")
+        #expect(item.string("uploadedBy") == "112002", "the student signs their own upload")
     }
 
     @Test func rejectionWithAReasonShowsRejectedAndTheReason() throws {
@@ -64,7 +64,7 @@ import Testing
         #expect((afterSame["history"] as? [Any])?.count == 3, "the re-upload is still recorded")
         try expectVerifies(ws, "after the identical re-upload")
 
-        expectSuccess(try ws.folio(as: "KIOSK1", ["select", args.student, id], now: "2025-01-08T11:00"))
+        expectSuccess(try ws.folio(as: args.student, ["select", args.student, id], now: "2025-01-08T11:00"))
         #expect(try ws.item(args.student, id)["selected"] as? Bool == true)
 
         // A different file: back to uploaded, no decision, and out of the selection.

@@ -192,7 +192,7 @@ import Testing
     /// T001's key is revoked at 12:00; the bundle signed with it is dated 12:30.
     @Test func keyRevokedBeforeTheBundleWasWritten() throws {
         let hub = try Hub()
-        expectSuccess(try hub.ws.folio(as: "root", ["key", "revoke", "--public-key", hub.ws.key("T001"), "--reason", "laptop stolen"],
+        expectSuccess(try hub.ws.folio(as: "root", ["key", "revoke", "--public-key", hub.ws.key("T001"), "--reason", "laptop stolen", "--yes"],
                                        now: "2025-01-08T12:00"))
         let forge = try hub.forgery.certifications()
         #expect(forge.header.created > Instant(iso: "2025-01-08T12:00")!)
@@ -208,8 +208,8 @@ import Testing
         let hub = try Hub()
         let otherKey = hub.ws.scratch("other-root.key")
         let other = hub.ws.scratch("other-school")
-        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", otherKey]))
-        expectSuccess(try FolioRunner.run(["init", "--dir", other, "--school", "999902", "--name", "別校高中", "--key", otherKey],
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", otherKey, "--demo-only"]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", other, "--school", "999902", "--name", "別校高中", "--key", otherKey, "--demo"],
                                           env: ["FOLIO_NOW": hub.ws.now]))
         expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "school-update", "--out", hub.stick,
                                            "--as", "root", "--key", otherKey, "--workspace", other],

@@ -121,14 +121,14 @@ import Testing
         expectSuccess(try ws.folio(as: "D01", ["confirmation", "open", "--id", "C1", "--from", "2025-08-22", "--to", "2025-08-25",
                                                "--submission", "data-113-1", "--submission", "it-113-1"]))
         let during = "2025-08-23T10:00"
-        expectSuccess(try ws.folio(as: "KIOSK1", ["confirm", "111002"], now: during))
+        expectSuccess(try ws.folio(as: "111002", ["confirm", "111002"], now: during))
         before = try ws.snapshot()
-        try expectRefused(try ws.folio(as: "KIOSK1", ["dispute", "112001", "ffffffff", "--submission", "it-113-1", "--reason", "不對"], now: during),
+        try expectRefused(try ws.folio(as: "112001", ["dispute", "112001", "ffffffff", "--submission", "it-113-1", "--reason", "不對"], now: during),
                           naming: ["not part of submission"], workspace: ws, unchangedFrom: before)
         let item = try #require((try ws.status("112001")["receipts"] as? [[String: Any]])?
             .first { ($0["receipt"] as? [String: Any])?["submission"] as? String == "it-113-1" }
             .flatMap { (($0["receipt"] as? [String: Any])?["lines"] as? [[String: Any]])?.first?["item"] as? String })
-        let disputed = expectSuccess(try ws.folio(as: "KIOSK1", ["dispute", "112001", item, "--submission", "it-113-1",
+        let disputed = expectSuccess(try ws.folio(as: "112001", ["dispute", "112001", item, "--submission", "it-113-1",
                                                                 "--reason", "不是最後上傳的版本"], now: during))
         #expect(disputed.stdout.contains("it office"), "routed to the office that submitted it: \(disputed)")
         // Only the submitting office answers the doubt.
@@ -211,7 +211,7 @@ import Testing
         expectSuccess(try ws.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"]))
         expectSuccess(try ws.folio(as: "D01", ["confirmation", "open", "--id", "C1", "--from", "2025-08-22", "--to", "2025-08-26",
                                                "--submission", "registration-113-1-1"]))
-        let d = expectSuccess(try ws.folio(as: "KIOSK1", ["dispute", "111001", "--reason", "成績登錄錯誤"], now: "2025-08-23T10:00"))
+        let d = expectSuccess(try ws.folio(as: "111001", ["dispute", "111001", "--reason", "成績登錄錯誤"], now: "2025-08-23T10:00"))
         #expect(d.stdout.contains("registration office"), "\(d)")
         // A staff member cannot answer for a student at the kiosk.
         let before = try ws.snapshot()

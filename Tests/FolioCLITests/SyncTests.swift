@@ -9,10 +9,10 @@ import Testing
     /// Runs folio in another workspace (a replica), signing as `who` with the sample's demo key.
     @discardableResult
     func folio(_ ws: SampleCopy, in dir: String, as who: String? = nil, _ args: [String], now: String) throws -> FolioResult {
-        let signing = who.map { ["--as", $0, "--key", ws.key($0)] } ?? []
-        // `init --dir` names the new workspace itself.
-        let workspace = args.first == "init" ? [] : ["--workspace", dir]
-        return try FolioRunner.run(args + signing + workspace, env: ["FOLIO_NOW": now])
+        let signing = who.map { DemoSigner.signing($0, keys: ws.path("keys")) } ?? (arguments: [], env: [:])
+        // `init --dir` names the new workspace itself, and checks the school root fingerprint it is given.
+        let workspace = args.first == "init" ? ["--root-fingerprint", ws.rootFingerprint] : ["--workspace", dir]
+        return try FolioRunner.run(args + signing.arguments + workspace, env: ["FOLIO_NOW": now].merging(signing.env) { $1 })
     }
 
     func listing(_ dir: String) -> [String] {
@@ -91,14 +91,14 @@ import Testing
         let config = try String(contentsOfFile: "\(kiosk)/folio.json", encoding: .utf8)
         #expect(config.contains("\"role\" : \"kiosk\"") && config.contains("\"owner\" : \"KIOSK1\""), "\(config)")
 
-        let added = try folio(ws, in: kiosk, as: "KIOSK1",
+        let added = try folio(ws, in: kiosk, as: "113002",
                               SampleCopy.addArguments(student: "113002", term: "113-1", course: "MAT-10A",
                                                       description: "函數圖形", files: [ws.asset("math-graph.png")]),
                               now: "2025-01-08T15:00")
         expectSuccess(added)
         let id = try #require((try JSONSerialization.jsonObject(with: added.stdoutData) as? [String: Any])?["id"] as? String)
         // A student who left cannot upload at the kiosk either: it knows the registrations.
-        let left = try folio(ws, in: kiosk, as: "KIOSK1",
+        let left = try folio(ws, in: kiosk, as: "111015",
                              SampleCopy.addArguments(student: "111015", term: "113-1", course: "MAT-10A",
                                                      description: "函數圖形", files: [ws.asset("math-graph.png")]),
                              now: "2025-01-08T15:01")
@@ -110,7 +110,7 @@ import Testing
         #expect(preview.stdout.contains("would add 1 record(s) and 1 file(s)"), "\(preview)")
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
         let item = try ws.item("113002", id)
-        #expect(item.string("status") == "uploaded" && item.string("uploadedBy") == "KIOSK1")
+        #expect(item.string("status") == "uploaded" && item.string("uploadedBy") == "113002")
         try expectVerifies(ws, "after importing the kiosk's uploads")
         // The kiosk already holds every school record the office has: no new update is due.
         #expect(listing(usb).filter { $0.hasPrefix("update-") }.count == 1, "\(listing(usb))")
@@ -177,7 +177,7 @@ import Testing
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(listing(usb).first { $0.hasPrefix("update-") })
         expectSuccess(try folio(ws, in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: "2025-08-21T08:00"))
-        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["confirm", "111002", "--submission", "data-113-1"], now: "2025-08-23T10:00"))
+        expectSuccess(try folio(ws, in: kiosk, as: "111002", ["confirm", "111002", "--submission", "data-113-1"], now: "2025-08-23T10:00"))
         expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-08-23T17:00"))
         expectSuccess(try ws.folio(as: "D01", ["sync", usb], now: "2025-08-24T08:00"))
         let receipts = try ws.status("111002")["receipts"] as? [[String: Any]] ?? []

@@ -8,9 +8,10 @@ import Testing
     func secondSchool(_ ws: SampleCopy) throws -> (dir: String, key: String) {
         let dir = ws.scratch("school-b"), root = ws.scratch("rootB.key"), key = ws.scratch("RB1.key")
         let env = ["FOLIO_NOW": ws.now]
-        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", root], env: env))
-        expectSuccess(try FolioRunner.run(["key", "new", "--id", "RB1", "--out", key], env: env))
-        expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--school", "999902", "--name", "範例第二高中", "--key", root], env: env))
+        // Another demo school: its clock follows FOLIO_NOW like the sample's.
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", root, "--demo-only"], env: env))
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "RB1", "--out", key, "--demo-only"], env: env))
+        expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--school", "999902", "--name", "範例第二高中", "--key", root, "--demo"], env: env))
         expectSuccess(try FolioRunner.run(["staff", "add", "RB1", "--name", "註冊組長", "--office", "registration", "--public-key", key,
                                            "--workspace", dir, "--as", "root", "--key", root], env: env))
         let roster = try String(contentsOfFile: ws.path("roster/students.csv"), encoding: .utf8)
@@ -42,7 +43,8 @@ import Testing
         let bundle = try transferBundle(ws)
         let b = try secondSchool(ws)
         let r = expectSuccess(try FolioRunner.run(["transfer", "in", bundle, "--student", "114051", "--workspace", b.dir,
-                                                   "--as", "RB1", "--key", b.key], env: ["FOLIO_NOW": ws.now]))
+                                                   "--root-fingerprint", ws.rootFingerprint, "--as", "RB1", "--key", b.key],
+                                                  env: ["FOLIO_NOW": ws.now]))
         #expect(r.stdout.contains("Took in \(before.count) item(s)"), "\(r)")
         let earlier = try status(b.dir, "114051")["earlier"] as? [[String: Any]] ?? []
         #expect(earlier.count == before.count)
@@ -75,14 +77,15 @@ import Testing
             bytes[offset] ^= 0x20
             let bad = ws.scratch("bad-\(offset).tar")
             try bytes.write(to: URL(fileURLWithPath: bad))
-            let r = try FolioRunner.run(["transfer", "in", bad, "--student", "114051", "--workspace", b.dir, "--as", "RB1", "--key", b.key],
+            let r = try FolioRunner.run(["transfer", "in", bad, "--student", "114051", "--workspace", b.dir,
+                                         "--root-fingerprint", ws.rootFingerprint, "--as", "RB1", "--key", b.key],
                                         env: ["FOLIO_NOW": ws.now])
             #expect(r.status == 1 && r.stderr.contains("bad-\(offset).tar") && r.stderr.localizedCaseInsensitiveContains(words), "\(r)")
             let after = try TreeSnapshot(of: URL(fileURLWithPath: b.dir))
             #expect(after == before, "\(after.differences(from: before))")
         }
         // Taken in by the sending school itself, or as an ordinary bundle: refused.
-        let own = try ws.folio(as: "R01", ["transfer", "in", bundle, "--student", "112001"])
+        let own = try ws.folio(as: "R01", ["transfer", "in", bundle, "--student", "112001", "--root-fingerprint", ws.rootFingerprint])
         #expect(own.status == 1 && own.stderr.contains("this school itself"), "\(own)")
         let plain = try FolioRunner.run(["bundle", "import", bundle, "--workspace", b.dir])
         #expect(plain.status == 1 && plain.stderr.contains("transfer in"), "\(plain)")

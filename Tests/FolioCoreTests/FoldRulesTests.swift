@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func seventhUploadInASemesterIsKeptOut() {
-        var events = [f.enrol("112001")]
+        var events = f.enrolled("112001")
         for n in 0..<7 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
         let view = fold(events)
         #expect(view.items.count == 6)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func diversePerformanceHasNoPerSemesterUploadLimit() {
-        var events = [f.enrol("112001")]
+        var events = f.enrolled("112001")
         for n in 0..<8 {
             events.append(f.upload("112001", item: "div000000\(n)", category: "other", seed: "\(n)",
                                    at: "2024-10-0\(n + 1)T09:00", fields: ["name": "活動\(n)"]))
@@ -43,10 +43,10 @@ import Testing
                                                                  sha256: SHA256Hex.of(Array("a".utf8)), kind: "pdf")]).version
         let byOther = f.event(.itemCertified, by: "T002", at: "2024-10-02T09:00", student: "112001",
                               body: ItemDecision(item: "aaaaaaaaaa", version: version))
-        #expect(problem([f.enrol("112001"), up, byOther]) == .notAuthorised)
+        #expect(problem(f.enrolled("112001") + [up, byOther]) == .notAuthorised)
         let byTeacher = f.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
                                 body: ItemDecision(item: "aaaaaaaaaa", version: version))
-        #expect(fold([f.enrol("112001"), up, byTeacher]).item("aaaaaaaaaa")?.status == .certified)
+        #expect(fold(f.enrolled("112001") + [up, byTeacher]).item("aaaaaaaaaa")?.status == .certified)
     }
 
     @Test func identicalReuploadKeepsCertificationAndChangedFileLosesIt() throws {
@@ -55,13 +55,13 @@ import Testing
         let cert = f.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
                            body: ItemDecision(item: "aaaaaaaaaa", version: version))
         let same = f.upload("112001", item: "aaaaaaaaaa", seed: "a", at: "2024-10-03T09:00", description: "實驗報告（重傳）")
-        #expect(fold([f.enrol("112001"), up, cert, same]).item("aaaaaaaaaa")?.status == .certified)
+        #expect(fold(f.enrolled("112001") + [up, cert, same]).item("aaaaaaaaaa")?.status == .certified)
         let changed = f.upload("112001", item: "aaaaaaaaaa", seed: "b", at: "2024-10-03T09:00")
-        #expect(fold([f.enrol("112001"), up, cert, changed]).item("aaaaaaaaaa")?.status == .uploaded)
+        #expect(fold(f.enrolled("112001") + [up, cert, changed]).item("aaaaaaaaaa")?.status == .uploaded)
         // A certification bound to the old version cannot be replayed onto the new one.
         let late = f.event(.itemCertified, by: "T001", at: "2024-10-04T09:00", student: "112001",
                            body: ItemDecision(item: "aaaaaaaaaa", version: version))
-        #expect(problem([f.enrol("112001"), up, changed, late]) == .versionChanged)
+        #expect(problem(f.enrolled("112001") + [up, changed, late]) == .versionChanged)
     }
 
     @Test func delegatesActOnlyForAnUnavailablePrimaryAndInOrder() throws {
@@ -72,7 +72,7 @@ import Testing
             g.event(.itemCertified, by: by, at: at, student: "112001",
                     body: ItemDecision(item: "aaaaaaaaaa", version: version), for: "T001")
         }
-        let base = [g.enrol("112001"), up]
+        let base = g.enrolled("112001") + [up]
         // T001 is available: no delegate may act.
         #expect(StudentFolder.fold(number: "112001", events: base + [cert("L01", at: "2024-10-05T09:00")],
                                    school: g.school).problems.first?.code == .delegateNotAllowed)
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func selectionLimitsAreSixCourseOutcomesAndTenDiverseItemsAYear() throws {
-        var events = [f.enrol("112001")]
+        var events = f.enrolled("112001")
         // 6 course outcomes in 113-1 and 1 in 113-2, all certified, then 7 selections.
         for n in 0..<7 {
             let term = n < 6 ? "113-1" : "113-2"
@@ -109,11 +109,11 @@ import Testing
                                    at: "2024-11-\(String(format: "%02d", n + 1))T09:00", fields: ["name": "活動"]))
         }
         for n in 0..<7 {
-            events.append(f.event(.itemSelected, by: "K1", at: "2025-06-20T09:0\(n)", student: "112001",
+            events.append(f.event(.itemSelected, by: "112001", at: "2025-06-20T09:0\(n)", student: "112001",
                                   body: ItemSelection(item: "crs000000\(n)", year: AcademicYear(113))))
         }
         for n in 0..<11 {
-            events.append(f.event(.itemSelected, by: "K1", at: "2025-06-21T09:\(String(format: "%02d", n))", student: "112001",
+            events.append(f.event(.itemSelected, by: "112001", at: "2025-06-21T09:\(String(format: "%02d", n))", student: "112001",
                                   body: ItemSelection(item: "div\(String(format: "%07d", n))", year: AcademicYear(113))))
         }
         let view = fold(events)
@@ -123,26 +123,26 @@ import Testing
     }
 
     @Test func uncertifiedCourseOutcomeCannotBeSelected() {
-        let events = [f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa"),
-                      f.event(.itemSelected, by: "K1", at: "2025-01-07T09:00", student: "112001",
+        let events = f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa"),
+                      f.event(.itemSelected, by: "112001", at: "2025-01-07T09:00", student: "112001",
                               body: ItemSelection(item: "aaaaaaaaaa", year: AcademicYear(113)))]
         #expect(problem(events) == .notCertified)
     }
 
     @Test func uploadsOutsideTheWindowAreKeptOut() {
-        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", at: "2025-02-04T09:00")]) == .outsideWindow)
-        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", at: "2024-09-01T09:00")]) == .outsideWindow)
+        #expect(problem(f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa", at: "2025-02-04T09:00")]) == .outsideWindow)
+        #expect(problem(f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa", at: "2024-09-01T09:00")]) == .outsideWindow)
     }
 
     @Test func descriptionOfHundredCharactersIsAcceptedAndHundredOneRefused() {
         let ok = f.upload("112001", item: "aaaaaaaaaa", description: String(repeating: "字", count: 100))
         let long = f.upload("112001", item: "bbbbbbbbbb", description: String(repeating: "字", count: 101))
-        #expect(fold([f.enrol("112001"), ok]).problems.isEmpty)
-        #expect(problem([f.enrol("112001"), long]) == .descriptionLength)
+        #expect(fold(f.enrolled("112001") + [ok]).problems.isEmpty)
+        #expect(problem(f.enrolled("112001") + [long]) == .descriptionLength)
     }
 
     @Test func teacherCannotUploadForAStudent() {
-        #expect(problem([f.enrol("112001"), f.upload("112001", item: "aaaaaaaaaa", by: "T001")]) == .notAuthorised)
+        #expect(problem(f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa", by: "T001")]) == .notAuthorised)
     }
 
     @Test func twoAuthorisedPeopleDisagreeingIsAConflictAndBothAreKept() throws {
@@ -155,20 +155,20 @@ import Testing
                           body: ItemDecision(item: "aaaaaaaaaa", version: version))
         let no = g.event(.itemRejected, by: "T003", at: "2024-10-02T10:00", student: "112001",
                          body: ItemDecision(item: "aaaaaaaaaa", version: version, reason: "不是本課程作業"))
-        let view = StudentFolder.fold(number: "112001", events: [g.enrol("112001"), up, yes, no], school: g.school)
+        let view = StudentFolder.fold(number: "112001", events: g.enrolled("112001") + [up, yes, no], school: g.school)
         #expect(view.item("aaaaaaaaaa")?.status == .conflict)
         #expect(view.conflicts.first?.decisions.count == 2)
     }
 
     @Test func foldIsIndependentOfEventOrder() {
-        var events = [f.enrol("112001")]
+        var events = f.enrolled("112001")
         for n in 0..<5 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
         let expected = fold(events)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20 {
             #expect(fold(events.shuffled(using: &rng)) == expected)
         }
-        #expect(SchoolFolder.fold(f.schoolEvents.shuffled()) == school)
+        #expect(SchoolFolder.fold(f.schoolEvents.shuffled(), root: f.keys["root"]?.publicKeyText) == school)
     }
 
     @Test func revokedKeyIsRefusedFromRevocationOn() throws {
@@ -179,7 +179,7 @@ import Testing
                  body: KeyRevoked(publicKey: g.keys["T001"]!.publicKeyText, reason: "laptop stolen"))
         let cert = g.event(.itemCertified, by: "T001", at: "2024-10-02T09:00", student: "112001",
                            body: ItemDecision(item: "aaaaaaaaaa", version: version))
-        let view = StudentFolder.fold(number: "112001", events: [g.enrol("112001"), up, cert], school: g.school)
+        let view = StudentFolder.fold(number: "112001", events: g.enrolled("112001") + [up, cert], school: g.school)
         #expect(view.problems.first?.code == .wrongKey)
         #expect(view.item("aaaaaaaaaa")?.status == .uploaded)
     }

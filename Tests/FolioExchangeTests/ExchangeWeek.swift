@@ -14,12 +14,12 @@ import Testing
 ///   students), imports that update and uploads two SCI-11A outcomes: 112001's with a PDF and an MP3,
 ///   112020's with a PDF (`kioskUploads`);
 /// - the hub imports both and writes certification requests for T001, T003 and L01;
-/// - on their laptops, T001 certifies 112001's SCI item and 112020's physics item 8bcbc6eed2 (`t001First`)
+/// - on their laptops, T001 certifies 112001's SCI item and 112020's physics item 88c118b327 (`t001First`)
 ///   and later 112020's SCI item too (`t001Second`); T003 rejects 112001's SCI item, so two authorised
 ///   decisions disagree (`t003First`), then certifies 112020's (`t003Second`); each export repeats
 ///   what the earlier one carried;
 /// - L01, the first certification delegate, certifies 113025's art item for T004, who has left (`delegate`);
-/// - finally T003's laptop holds a certification of 8bcbc6eed2, a PHY-11A item, though T003 does not teach
+/// - finally T003's laptop holds a certification of 88c118b327, a PHY-11A item, though T003 does not teach
 ///   PHY-11A: signed with T003's real key but written past the command's checks (as a modified copy of
 ///   folio could), and exported with the rest (`t003Forged`).
 ///
@@ -32,9 +32,9 @@ final class ExchangeWeek: @unchecked Sendable {
 
     static let school = "999901"
     /// 112020's physics (PHY-11A, T001) item in the sample, waiting for certification.
-    static let physicsItem = "8bcbc6eed2"
+    static let physicsItem = "88c118b327"
     /// 113025's art (ART-10A, T004, who has left) item in the sample, waiting for certification.
-    static let artItem = "fe3fb7e648"
+    static let artItem = "2c2cea260c"
     static let rejectReason = "請補上檢測數據"
 
     /// The hub's own timeline; its scratch area holds the replicas and the bundles.
@@ -128,7 +128,7 @@ final class ExchangeWeek: @unchecked Sendable {
         // The command refuses this certification (T003 does not teach PHY-11A), so it is signed here with
         // T003's key and written straight into the laptop's records; the export carries it like the others.
         now = "2025-01-07T16:00"
-        let actor = try Actor.load(keyFile: hub.key("T003"), as: "T003", onBehalfOf: nil)
+        let actor = try Actor.load(keyFile: hub.key("T003"), as: "T003", onBehalfOf: nil, demo: true) { DemoKeys.passphrase }
         let forged = try actor.sign(.itemCertified, school: Self.school, student: "112020", at: Instant(iso: now)!,
                                     body: ItemDecision(item: Self.physicsItem, version: try Self.sampleVersion("112020", Self.physicsItem)))
         forgedEvent = forged.id
@@ -166,22 +166,23 @@ struct Replica: Sendable {
     @discardableResult
     func folio(_ arguments: [String], as who: String? = nil, for principal: String? = nil, now: String) throws -> FolioResult {
         var args = arguments + ["--workspace", root]
-        if let who { args += ["--as", who, "--key", keys.key(who)] }
+        let signing = who.map { DemoSigner.signing($0, keys: keys.path("keys")) } ?? (arguments: [], env: [:])
+        args += signing.arguments
         if let principal { args += ["--for", principal] }
-        return try FolioRunner.run(args, env: ["FOLIO_NOW": now])
+        return try FolioRunner.run(args, env: ["FOLIO_NOW": now].merging(signing.env) { $1 })
     }
 
     /// `folio init --join`.
     func join(_ bundle: String, as who: String? = nil, role: String? = nil, now: String) throws {
-        var args = ["init", "--dir", root, "--join", bundle]
+        var args = ["init", "--dir", root, "--join", bundle, "--root-fingerprint", keys.rootFingerprint]
         if let who { args += ["--as", who] }
         if let role { args += ["--role", role] }
         try must(FolioRunner.run(args, env: ["FOLIO_NOW": now]))
     }
 
-    /// A kiosk upload; returns the new item's id.
+    /// A student's upload at the kiosk (`arguments` from `SampleCopy.addArguments`); returns the new item's id.
     func upload(_ arguments: [String], now: String) throws -> String {
-        let r = try must(folio(arguments, as: "KIOSK1", now: now))
+        let r = try must(folio(arguments, as: arguments[1], now: now))
         guard let object = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any],
               let id = object["id"] as? String else { throw FolioHarnessError("upload printed no item id: \(r)") }
         return id

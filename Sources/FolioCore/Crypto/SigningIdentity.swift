@@ -45,25 +45,118 @@ public enum SignatureCheck {
     }
 }
 
-/// The key file a person holds (mode 0600): JSON with the principal id and both halves of the key.
+/// The key file a person holds (mode 0600, never inside a workspace): the principal id, the public key, and
+/// the private key sealed with a passphrase (scrypt, then ChaCha20-Poly1305). The older `folio-key/1` form
+/// kept the private key in plain text; it is still read, to be sealed with `folio key protect`.
 public struct KeyFile: Codable, Sendable {
-    public var format: String = "folio-key/1"
+    public static let sealedFormat = "folio-key/2"
+    public static let plainFormat = "folio-key/1"
+
+    public var format: String
     public var principal: String
     public var publicKey: String
-    public var privateKey: String
-    /// Set on the sample school's keys: they are published in the repository and protect nothing.
+    /// `folio-key/1` only: the private key in plain text.
+    public var privateKey: String?
+    /// `folio-key/2`: how the passphrase becomes the sealing key, and the salt.
+    public var scrypt: ScryptCost?
+    public var salt: String?
+    /// `folio-key/2`: the private key sealed with ChaCha20-Poly1305 (nonce, ciphertext and tag, base64).
+    public var sealed: String?
+    /// Set on the published demo keys (the sample school's): they protect nothing, and only a demo school
+    /// accepts them.
     public var demoOnly: Bool?
 
-    public init(identity: SigningIdentity, demoOnly: Bool = false) {
-        self.principal = identity.principal
-        self.publicKey = identity.publicKeyText
-        self.privateKey = identity.privateKey.rawRepresentation.base64EncodedString()
+    /// A plain `folio-key/1` file (kept for reading old files and for tests of refusing them).
+    public init(plain identity: SigningIdentity, demoOnly: Bool = false) {
+        format = Self.plainFormat
+        principal = identity.principal
+        publicKey = identity.publicKeyText
+        privateKey = identity.privateKey.rawRepresentation.base64EncodedString()
         self.demoOnly = demoOnly ? true : nil
     }
 
-    public func identity() throws(FolioError) -> SigningIdentity {
-        guard let raw = Data(base64Encoded: privateKey),
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw),
+    /// A key file sealed with `passphrase`.
+    public init(identity: SigningIdentity, passphrase: String, cost: ScryptCost = .keyFile,
+                demoOnly: Bool = false) throws(FolioError) {
+        format = Self.sealedFormat
+        principal = identity.principal
+        publicKey = identity.publicKeyText
+        var saltBytes = [UInt8](repeating: 0, count: 16)
+        for i in saltBytes.indices { saltBytes[i] = UInt8.random(in: 0...255) }
+        // A published demo key protects nothing; a salt fixed by its public key keeps the sample and
+        // generated demo schools byte for byte the same each time they are made.
+        if demoOnly { saltBytes = Array(SHA256.hash(data: Data(("folio-demo-salt\n" + identity.publicKeyText).utf8)).prefix(16)) }
+        let key = try cost.derive(passphrase, salt: saltBytes)
+        do {
+            // The nonce comes from the salt for a demo key (same file every time); it is random otherwise.
+            let nonce = demoOnly ? try ChaChaPoly.Nonce(data: saltBytes.prefix(12)) : ChaChaPoly.Nonce()
+            let box = try ChaChaPoly.seal(identity.privateKey.rawRepresentation, using: key, nonce: nonce,
+                                          authenticating: Array(Self.associated(principal, publicKey).utf8))
+            sealed = box.combined.base64EncodedString()
+        } catch {
+            throw FolioError(.internalError, "Could not seal the key: \(error).", hint: "Report this to the IT section (資訊組).")
+        }
+        scrypt = cost
+        salt = Data(saltBytes).base64EncodedString()
+        self.demoOnly = demoOnly ? true : nil
+    }
+
+    /// The principal and public key are bound to the sealed key, so neither can be swapped in the file.
+    private static func associated(_ principal: String, _ publicKey: String) -> String {
+        "folio-key/2\n" + principal + "\n" + publicKey
+    }
+
+    public var isSealed: Bool { format == Self.sealedFormat }
+
+    /// Reads a key file's JSON, or nil when the bytes are not one.
+    public static func parse(_ bytes: [UInt8]) -> KeyFile? {
+        guard let file = try? JSONDecoder().decode(KeyFile.self, from: Data(bytes)),
+              file.format == sealedFormat || file.format == plainFormat else { return nil }
+        return file
+    }
+
+    /// The public key in a key file (sealed, plain, or the `.pub` JSON `folio key new` writes), or nil.
+    public static func publicKey(in bytes: [UInt8]) -> String? {
+        guard let file = try? JSONDecoder().decode(PublicPart.self, from: Data(bytes)),
+              file.format.hasPrefix("folio-key/") || file.format == "folio-public-key/1",
+              SignatureCheck.isPublicKey(file.publicKey) else { return nil }
+        return file.publicKey
+    }
+
+    private struct PublicPart: Decodable {
+        var format: String
+        var publicKey: String
+    }
+
+    /// The signing key. A sealed file needs its passphrase; a wrong one is told apart from a damaged file
+    /// only as far as cryptography allows (both fail to open).
+    public func identity(passphrase: String?) throws(FolioError) -> SigningIdentity {
+        let raw: Data
+        if isSealed {
+            guard let cost = scrypt, let salt = salt.flatMap({ Data(base64Encoded: $0) }),
+                  let sealedText = sealed, let combined = Data(base64Encoded: sealedText) else {
+                throw FolioError(.badKeyFile, "The key file for \(principal) is damaged.",
+                                 hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+            }
+            guard let passphrase else {
+                throw FolioError(.badKeyFile, "The key file for \(principal) is protected by a passphrase, and none was given.",
+                                 hint: "Type it when folio asks, at a terminal; scripts set FOLIO_PASSPHRASE.")
+            }
+            let key = try cost.derive(passphrase, salt: Array(salt))
+            guard let box = try? ChaChaPoly.SealedBox(combined: combined),
+                  let opened = try? ChaChaPoly.open(box, using: key, authenticating: Array(Self.associated(principal, publicKey).utf8)) else {
+                throw FolioError(.badKeyFile, "The passphrase for \(principal)'s key file is wrong (or the file was changed).",
+                                 hint: "Type the passphrase again, carefully. If it is lost, the IT section (資訊組) revokes this key and gives you a new one.")
+            }
+            raw = opened
+        } else {
+            guard let text = privateKey, let plain = Data(base64Encoded: text) else {
+                throw FolioError(.badKeyFile, "The key file for \(principal) is damaged.",
+                                 hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+            }
+            raw = plain
+        }
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw),
               key.publicKey.rawRepresentation.base64EncodedString() == publicKey else {
             throw FolioError(.badKeyFile, "The key file for \(principal) is damaged: its two halves do not match.",
                              hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")

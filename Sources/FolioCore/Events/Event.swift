@@ -86,6 +86,9 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case archiveSealed = "archive.sealed"
     case archivePurged = "archive.purged"
     case studentTransferredIn = "student.transferred-in"
+    // Trust.
+    case rootReplaced = "root.replaced"
+    case studentKeySet = "student.key"
 
     /// Position within one second; see `StoredEvent.foldOrder`.
     public var rank: Int { EventKind.allCases.firstIndex(of: self)! }
@@ -94,7 +97,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
         switch self {
         case .schoolCreated, .staffSet, .staffAvailability, .keyRevoked, .dutyTable, .calendarTerm, .settings,
              .courseSet, .activityRecorded, .submissionMade, .confirmationOpened, .confirmationClosed, .archiveSealed,
-             .archivePurged:
+             .archivePurged, .rootReplaced:
             return true
         default:
             return false

@@ -7,12 +7,17 @@ public struct SchoolCreated: Codable, Hashable, Sendable {
     public var rootKey: String
     /// Return address of the data section (資料組), printed on letters.
     public var address: String?
+    /// Set for a demo or test school (the sample, `folio sample generate`): only its workspaces accept
+    /// `FOLIO_NOW`, the test hooks and the published demo keys. Signed by the root, so no bundle can turn a
+    /// real school into a demo one.
+    public var demo: Bool?
 
-    public init(code: String, name: String, rootKey: String, address: String? = nil) {
+    public init(code: String, name: String, rootKey: String, address: String? = nil, demo: Bool = false) {
         self.code = code
         self.name = name
         self.rootKey = rootKey
         self.address = address
+        self.demo = demo ? true : nil
     }
 }
 
@@ -23,6 +28,30 @@ public struct KeyRevoked: Codable, Hashable, Sendable {
     public init(publicKey: String, reason: String) {
         self.publicKey = publicKey
         self.reason = reason
+    }
+}
+
+/// The school root key replaced by a new one, signed by the current root (the IT section's ceremony
+/// for a root key that must be retired; see the IT section's page).
+public struct RootReplaced: Codable, Hashable, Sendable {
+    public var newRootKey: String
+    public var reason: String
+
+    public init(newRootKey: String, reason: String) {
+        self.newRootKey = newRootKey
+        self.reason = reason
+    }
+}
+
+/// A student's signing key, registered when the registration section (註冊組) issues (or resets) the
+/// secret printed on the student's slip. The key is derived from that secret with `cost` (`StudentSecret`).
+public struct StudentKey: Codable, Hashable, Sendable {
+    public var publicKey: String
+    public var cost: ScryptCost
+
+    public init(publicKey: String, cost: ScryptCost) {
+        self.publicKey = publicKey
+        self.cost = cost
     }
 }
 

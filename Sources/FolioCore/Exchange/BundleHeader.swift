@@ -34,12 +34,13 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     public func admits(_ kind: EventKind) -> Bool {
         switch self {
         case .certRequest, .transfer: return true
-        // Registrations let a kiosk accept uploads only from enrolled students; receipts let students
-        // confirm them there.
-        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet || kind == .receiptIssued
+        // Registrations let a kiosk accept uploads only from enrolled students, and students' keys let it
+        // check who signs them; receipts let students confirm them there.
+        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet || kind == .studentKeySet || kind == .receiptIssued
         case .certifications: return kind == .itemCertified || kind == .itemRejected
         case .officeRecords:
-            return kind == .recordAdded || kind == .studentSet || kind == .activityRecorded || kind == .disputeAnswered
+            return kind == .recordAdded || kind == .studentSet || kind == .studentKeySet || kind == .activityRecorded
+                || kind == .disputeAnswered
         case .uploads:
             return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected
                 || kind == .receiptConfirmed || kind == .receiptDisputed

@@ -1,20 +1,37 @@
 import Foundation
-/// Folds the school-wide events into a `SchoolState`. The first `school.created` event fixes the school
-/// code and root key; every later event must be signed by a key the state already trusts, checked in
-/// (at, id) order so the result does not depend on arrival order.
+/// Folds the school-wide events into a `SchoolState`. The `school.created` event signed by the pinned
+/// root fixes the school code and root key; every later event must be signed by a key the state already
+/// trusts, checked in (at, id) order so the result does not depend on arrival order.
 public enum SchoolFolder {
-    public static func fold(_ events: [StoredEvent]) -> SchoolState {
+    /// `root`: the school root key this workspace was founded with or joined under (`folio.json`). A
+    /// `school.created` under any other root is held back whatever date it claims, so a stick written by
+    /// someone who founded "the same school" under a key of their own changes nothing. Nil only where
+    /// nothing is pinned yet (a bundle read to start a replica, before its root is confirmed).
+    public static func fold(_ events: [StoredEvent], root: String?) -> SchoolState {
         var state = SchoolState()
         for stored in events.sorted(by: StoredEvent.foldOrder) {
-            if let error = apply(stored, to: &state) {
+            if let error = apply(stored, to: &state, root: root) {
                 state.problems.append(Problem(event: stored.id, error: error))
             }
         }
         return state
     }
 
+    /// The root key of the first validly signed `school.created` among `events`, which is what a workspace
+    /// without a pinned root trusted before roots were pinned, and what a replica pins when it starts.
+    public static func foundingRoot(_ events: [StoredEvent]) -> String? {
+        events.sorted(by: StoredEvent.foldOrder).first { e in
+            e.signatureIsValid && e.event.kind == .schoolCreated && e.event.author == SchoolState.rootPrincipal
+        }.flatMap { try? $0.event.decodeBody(SchoolCreated.self).rootKey }
+    }
+
+    /// Every distinct root key a `school.created` among `events` declares.
+    public static func declaredRoots(_ events: [StoredEvent]) -> Set<String> {
+        Set(events.filter { $0.event.kind == .schoolCreated }.compactMap { try? $0.event.decodeBody(SchoolCreated.self).rootKey })
+    }
+
     /// Applies one event, or returns why it was kept out. `state` is untouched on error.
-    public static func apply(_ stored: StoredEvent, to state: inout SchoolState) -> FolioError? {
+    public static func apply(_ stored: StoredEvent, to state: inout SchoolState, root pinned: String?) -> FolioError? {
         let event = stored.event
         guard stored.signatureIsValid else {
             return FolioError(.tampered, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
@@ -35,9 +52,18 @@ public enum SchoolFolder {
                     return FolioError(.wrongKey, "The school creation record is not signed by the root key it declares.",
                                       hint: "Recreate the workspace with `folio init`.")
                 }
+                if body.demo != true, DemoKeys.isPublished(body.rootKey) {
+                    return FolioError(.wrongKey, "School \(body.code) is founded with a published demo key, which protects nothing.",
+                                      hint: "Found a real school with a root key of its own (`folio key new --id root`), kept offline.")
+                }
+                if let pinned, body.rootKey != pinned {
+                    return FolioError(.wrongKey, "A record founds school \(body.code) under another root key (fingerprint \(RootFingerprint.of(body.rootKey))); this workspace trusts only the root \(RootFingerprint.of(pinned)).",
+                                      hint: "It is refused: whoever wrote it does not hold this school's root key. Give the USB stick it came on to the IT section (資訊組).")
+                }
                 state.code = body.code
                 state.name = body.name
                 state.address = body.address
+                state.demo = body.demo
                 state.rootKey = body.rootKey
                 return nil
             }
@@ -54,6 +80,10 @@ public enum SchoolFolder {
                     return FolioError(.badInput, "A person id may not be empty or `root`.", hint: "Choose another id.")
                 }
                 if let key = p.publicKey {
+                    if state.demo != true, DemoKeys.isPublished(key) {
+                        return FolioError(.wrongKey, "The key given for \(p.id) is a published demo key, which protects nothing.",
+                                          hint: "\(p.id) makes a key of their own with `folio key new`; register that one.")
+                    }
                     guard SignatureCheck.isPublicKey(key) else {
                         return FolioError(.badKeyFile, "The public key for \(p.id) is not an Ed25519 key.",
                                           hint: "Use the .pub or key file written by `folio key new`.")
@@ -75,7 +105,21 @@ public enum SchoolFolder {
             case .keyRevoked:
                 if let error = rootOnly(event, "revoke keys") { return error }
                 let r = try event.decodeBody(KeyRevoked.self)
+                guard r.publicKey != state.rootKey else {
+                    return FolioError(.badInput, "The school root key cannot be revoked: nobody could then register or revoke a key.",
+                                      hint: "Replace the root instead (`folio root replace`, see the IT section's page).")
+                }
                 state.revoked[r.publicKey] = min(state.revoked[r.publicKey] ?? event.at, event.at)
+            case .rootReplaced:
+                if let error = rootOnly(event, "replace the root key") { return error }
+                let r = try event.decodeBody(RootReplaced.self)
+                guard SignatureCheck.isPublicKey(r.newRootKey), r.newRootKey != state.rootKey,
+                      !state.formerRootKeys.contains(r.newRootKey) else {
+                    return FolioError(.badKeyFile, "The new root key is not a new Ed25519 key.",
+                                      hint: "Make a new root key with `folio key new --id root` and replace the root with it.")
+                }
+                state.formerRootKeys.append(state.rootKey)
+                state.rootKey = r.newRootKey
             case .dutyTable:
                 if let error = rootOnly(event, "change the duty table") { return error }
                 state.dutyTable = try event.decodeBody(DutyTable.self)

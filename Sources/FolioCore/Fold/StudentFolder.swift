@@ -60,10 +60,27 @@ public enum StudentFolder {
             return FolioError(.badInput, "Record \(stored.id.prefix(12)) does not belong to student \(view.number).",
                               hint: "Move it to the right student's events folder.")
         }
-        if let error = Authority.checkKey(event, school: school) { return error }
+        if event.author == view.number {
+            if let error = checkStudentKey(event, view: view) { return error }
+        } else if let error = Authority.checkKey(event, school: school) {
+            return error
+        }
         let day = event.at.taipeiDay
         do {
             switch event.kind {
+            case .studentKeySet:
+                let k = try event.decodeBody(StudentKey.self)
+                if let error = duty(event, "enrolment", school) { return error }
+                guard view.student != nil else {
+                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.",
+                                      hint: "Import the roster first with `folio roster import`.")
+                }
+                guard SignatureCheck.isPublicKey(k.publicKey), k.cost.isSane else {
+                    return FolioError(.badKeyFile, "The key registered for \(view.number) is not a student key folio can use.",
+                                      hint: "Issue the student a new secret with `folio student secret \(view.number)`.")
+                }
+                view.signingKey = StudentKeyView(publicKey: k.publicKey, cost: k.cost, issued: event.at, by: event.author,
+                                                 resets: view.signingKey.map { $0.resets + 1 } ?? 0)
             case .studentSet:
                 let r = try event.decodeBody(StudentRecord.self)
                 if let error = duty(event, "enrolment", school) { return error }
@@ -297,12 +314,34 @@ public enum StudentFolder {
         }
     }
 
-    /// Uploads and selections are made by the student (with their own key) or by a classroom kiosk.
+    /// Uploads, selections and answers to receipts are the student's own: signed with the key derived from
+    /// their secret (`checkStudentKey` has checked it is theirs). A kiosk's device key, a teacher's or a
+    /// clerk's cannot make them, so nobody at a kiosk acts for a classmate.
     static func checkActor(_ event: Event, view: StudentView, school: SchoolState) -> FolioError? {
-        guard let p = school.principal(event.author) else { return nil }
-        if p.kind == .device || (p.kind == .student && p.id == view.number) { return nil }
-        return FolioError(.notAuthorised, "\(event.author) cannot upload or select for student \(view.number).",
-                          hint: "Students do this themselves, at a classroom kiosk or with their own key.")
+        if event.author == view.number { return nil }
+        return FolioError(.notAuthorised, "\(event.author) cannot upload, select or answer a receipt for student \(view.number): only the student can, with their own secret.",
+                          hint: "The student signs in at the kiosk with their student number and the secret on their slip from the registration section (註冊組).")
+    }
+
+    /// The kinds of record a student signs themself.
+    static let studentKinds: Set<EventKind> = [.itemUploaded, .itemSelected, .itemUnselected, .receiptConfirmed, .receiptDisputed]
+
+    /// A record the student signed: one of theirs, with the key their current secret gives. A key from an
+    /// earlier secret (reset since) signs nothing after the reset.
+    static func checkStudentKey(_ event: Event, view: StudentView) -> FolioError? {
+        guard studentKinds.contains(event.kind), event.onBehalfOf == nil else {
+            return FolioError(.notAuthorised, "A student cannot sign a \(event.kind.rawValue) record.",
+                              hint: "Students upload, select, unselect and answer receipts; everything else is staff work.")
+        }
+        guard let key = view.signingKey else {
+            return FolioError(.wrongKey, "Student \(view.number) has no secret yet, so nothing can be signed as them.",
+                              hint: "The registration section (註冊組) issues the secret with `folio student secret \(view.number)`.")
+        }
+        guard key.publicKey == event.key else {
+            return FolioError(.wrongKey, "The record is signed for \(view.number) with a key that is not theirs (a wrong secret, or one reset on \(key.issued.taipeiText)).",
+                              hint: "Type the secret on the student's latest slip; a forgotten secret is reset by the registration section (註冊組).")
+        }
+        return nil
     }
 
     static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {

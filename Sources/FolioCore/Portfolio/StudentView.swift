@@ -13,6 +13,9 @@ public struct StudentView: Codable, Hashable, Sendable {
     public var graduated: CivilDate?
     /// Items brought from earlier schools (轉學), tagged with their school, term and course as they were.
     public var earlier: [EarlierItem] = []
+    /// The student's own signing key, derived from the secret the registration section (註冊組) issued on
+    /// a slip: every upload, selection and answer to a receipt is signed with it.
+    public var signingKey: StudentKeyView?
     public var problems: [Problem] = []
     /// Ids of every event folded, in fold order.
     public var events: [String] = []
@@ -132,4 +135,15 @@ public struct DisputeView: Codable, Hashable, Sendable {
     public var office: SubmittingOffice
     public var finding: String?
     public var resubmission: String?
+}
+
+/// The student's current signing key, as the fold found it.
+public struct StudentKeyView: Codable, Hashable, Sendable {
+    public var publicKey: String
+    public var cost: ScryptCost
+    /// When and by whom the secret was issued (the first time) or reset.
+    public var issued: Instant
+    public var by: String
+    /// How many secrets were issued before this one.
+    public var resets: Int
 }

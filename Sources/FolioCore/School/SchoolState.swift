@@ -6,7 +6,12 @@ public struct SchoolState: Codable, Hashable, Sendable {
     public var code: String = ""
     public var name: String = ""
     public var address: String?
+    /// A demo or test school (`SchoolCreated.demo`).
+    public var demo: Bool?
+    /// The current school root key: the founding one, or the last one a `root.replaced` record named.
     public var rootKey: String = ""
+    /// Root keys replaced by a later one, oldest first. Records they signed before the replacement stand.
+    public var formerRootKeys: [String] = []
     public var principals: [String: Principal] = [:]
     /// Every key each principal has held, so events signed before a key change still verify.
     public var keys: [String: [String]] = [:]

@@ -128,7 +128,7 @@ extension WorkspaceSession {
     /// Graduates sealed per transaction. One batch for a whole cohort would leave all of its deleting until
     /// after the one commit point; 64 keeps the disk deleting one batch while the next is written.
     /// `FOLIO_SEAL_BATCH` (a test hook) sets it.
-    static let sealBatch: Int = ProcessInfo.processInfo.environment["FOLIO_SEAL_BATCH"].flatMap(Int.init).map { max($0, 1) } ?? 64
+    static let sealBatch: Int = DemoSchool.hook("FOLIO_SEAL_BATCH").flatMap(Int.init).map { max($0, 1) } ?? 64
 
     /// One batch of `seal`: writes the graduates' tarballs on every core, then lands them, their register
     /// entries and their folders' removal in one transaction.

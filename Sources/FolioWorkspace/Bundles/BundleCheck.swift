@@ -6,24 +6,30 @@ import Foundation
 /// uploads need. Rule checks on each event (who may certify what, limits, windows) are the fold's job:
 /// an event that breaks one is still kept, out of the view, and reported.
 enum BundleCheck {
-    /// `known`: the school events already held. Returns the school state with the bundle's school
-    /// events folded in, which is what the sender's key is judged against.
-    static func check(_ bundle: StagedBundle, config: WorkspaceConfig?, schoolEvents known: [StoredEvent],
+    /// `known`: the school events already held. `root`: the school root the workspace trusts (pinned in
+    /// `folio.json`, or confirmed by the person starting a replica). Returns the school state with the
+    /// bundle's school events folded in, which is what the sender's key is judged against.
+    static func check(_ bundle: StagedBundle, config: WorkspaceConfig?, schoolEvents known: [StoredEvent], root: String,
                       hasFile: (String) -> Bool) throws(FolioError) -> SchoolState {
         let header = bundle.header
         let label = bundle.fileLabel
         if header.kind == .transfer {
             throw FolioError(.badBundle, "\(label) is a transfer from another school, not a bundle of this school's.",
-                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER`.")
+                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER --root-fingerprint FINGERPRINT`.")
+        }
+        if let config, header.school != config.school {
+            throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
+                             hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
+        }
+        // A bundle that founds the school under another root is an attempt to take it over (whatever date it
+        // claims), never a record to hold back quietly.
+        if let foreign = SchoolFolder.declaredRoots(bundle.schoolEvents).subtracting([root]).sorted().first {
+            throw FolioError(.badBundle, "\(label) founds school \(header.school) under another root key (fingerprint \(RootFingerprint.of(foreign))); this workspace trusts only the school root \(RootFingerprint.of(root)).",
+                             hint: "Nothing was imported. The bundle was not written by this school: give the USB stick to the IT section (資訊組).")
         }
         let ids = Set(known.map(\.id))
-        let school = SchoolFolder.fold(known + bundle.schoolEvents.filter { !ids.contains($0.id) })
-        if let config {
-            guard header.school == config.school else {
-                throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
-                                 hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
-            }
-        } else {
+        let school = SchoolFolder.fold(known + bundle.schoolEvents.filter { !ids.contains($0.id) }, root: root)
+        if config == nil {
             guard header.school == school.code, !school.code.isEmpty else {
                 throw FolioError(.badBundle, "\(label) does not carry its school's founding records, so a workspace cannot be started from it.",
                                  hint: "Start a replica from a school update or a certification request written by the office.")

@@ -313,7 +313,7 @@ extension WorkspaceSession {
             // the registrations; a teacher's laptop does not, and gets them only with its requests.
             if let person = recipient.person, school.principal(person)?.kind == .device {
                 for number in workspace.studentNumbers() {
-                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet || e.event.kind == .receiptIssued {
+                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet || e.event.kind == .studentKeySet || e.event.kind == .receiptIssued {
                         try add(e)
                     }
                 }
@@ -349,7 +349,8 @@ extension WorkspaceSession {
                         wanted.insert(id)
                     }
                 }
-                for e in studentEvents where e.event.kind == .studentSet || wanted.contains(e.id) {
+                // The student's key travels with their registration: without it, their uploads cannot be checked.
+                for e in studentEvents where e.event.kind == .studentSet || e.event.kind == .studentKeySet || wanted.contains(e.id) {
                     try add(e)
                     addFiles(e)
                 }

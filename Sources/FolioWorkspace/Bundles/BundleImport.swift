@@ -30,7 +30,7 @@ extension WorkspaceSession {
         let bundle = try StagedBundle.open(file, staging: staging)
         defer { bundle.remove() }
         let known = workspace.schoolEvents()
-        let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
+        let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: try workspace.trustedRoot(known),
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
         let plan = try Plan(bundles: [bundle], workspace: workspace, school: school, before: workspace.school(),
                             held: Set(known.map(\.id)), manifestDir: nil)
@@ -60,10 +60,11 @@ extension WorkspaceSession {
         // can be regular files (anything else is refused); a folder of that name can be there unlisted.
         let brings = { (staging: String, path: String) in FileIO.isRegularFile(staging + "/" + path) }
         var known = workspace.schoolEvents()
+        let root = try workspace.trustedRoot(known)
         for file in files {
             let bundle = try stage(file)
             stagings.append(bundle.staging)
-            _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, hasFile: { path in
+            _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root, hasFile: { path in
                 if FileIO.exists(workspace.root + "/" + path) || checked.contains(where: { brings($0.staging, path) }) { return true }
                 owed.append((bundle.fileLabel, path))
                 return true
@@ -122,9 +123,10 @@ extension WorkspaceSession {
         var school = self.school
         var known = workspace.schoolEvents()
         let held = Set(known.map(\.id))
+        let root = try workspace.trustedRoot(known)
         for bundle in staged {
             // All the staged bundles land in one transaction, so a file any of them carries will be there.
-            school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known,
+            school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root,
                                            hasFile: { path in
                                                FileIO.exists(workspace.root + "/" + path)
                                                    || staged.contains { $0.files[path] != nil } })

@@ -30,10 +30,9 @@ enum BundleParts {
         /// `standard`, unless a test sets `FOLIO_BUNDLE_PART_ENTRIES` / `FOLIO_BUNDLE_PART_BYTES` to see a
         /// small workspace split.
         static var current: Limits {
-            let env = ProcessInfo.processInfo.environment
             var limits = standard
-            if let n = env["FOLIO_BUNDLE_PART_ENTRIES"].flatMap(Int.init), n > 0 { limits.entries = n }
-            if let n = env["FOLIO_BUNDLE_PART_BYTES"].flatMap(Int64.init), n > 0 { limits.bytes = n }
+            if let n = DemoSchool.hook("FOLIO_BUNDLE_PART_ENTRIES").flatMap(Int.init), n > 0 { limits.entries = n }
+            if let n = DemoSchool.hook("FOLIO_BUNDLE_PART_BYTES").flatMap(Int64.init), n > 0 { limits.bytes = n }
             return limits
         }
     }

@@ -6,8 +6,12 @@ extension Workspace {
     /// from a bundle the office wrote. The bundle is checked completely first; the school's root key it
     /// carries becomes this replica's trust anchor, so its fingerprint is shown for the person to compare
     /// with the one the IT section gave them.
-    public static func join(at root: String, bundle file: String, owner: String?,
-                            role: WorkspaceConfig.Role?) throws(FolioError) -> (Workspace, ImportReport) {
+    ///
+    /// `confirmRoot` is asked with the root key the bundle declares, before anything is written: it says
+    /// whether the person starting the replica confirmed that key's fingerprint (typed with
+    /// `--root-fingerprint`, or answered at the terminal). That root is then pinned in `folio.json`.
+    public static func join(at root: String, bundle file: String, owner: String?, role: WorkspaceConfig.Role?,
+                            confirmRoot: (String) -> Bool) throws(FolioError) -> (Workspace, ImportReport) {
         let path = URL(fileURLWithPath: root).standardizedFileURL.path
         if FileIO.exists(path + "/" + configName) {
             throw FolioError(.workspaceExists, "\(path) already holds a folio workspace.",
@@ -17,10 +21,23 @@ extension Workspace {
         try FileIO.makeDirectories(path)
         let scratch = path + "/.folio-join-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let config: WorkspaceConfig
+        var pinned = ""
         do throws(FolioError) {
             let staged = try StagedBundle.open(file, staging: scratch)
             defer { staged.remove() }
-            let school = try BundleCheck.check(staged, config: nil, schoolEvents: [], hasFile: { _ in false })
+            let roots = SchoolFolder.declaredRoots(staged.schoolEvents)
+            guard roots.count == 1, let declared = roots.first else {
+                throw FolioError(.badBundle, roots.isEmpty
+                                     ? "\(staged.fileLabel) does not carry its school's founding records, so a workspace cannot be started from it."
+                                     : "\(staged.fileLabel) carries the founding records of \(roots.count) different school roots; it cannot be trusted.",
+                                 hint: "Start a replica from a school update or a certification request written by your school's office.")
+            }
+            guard confirmRoot(declared) else {
+                throw FolioError(.wrongKey, "The school root key in \(staged.fileLabel) has fingerprint \(RootFingerprint.of(declared)), which was not confirmed.",
+                                 hint: "Compare it with the fingerprint the IT section (資訊組) gave you on paper. If they are the same, run the command again with --root-fingerprint '\(RootFingerprint.of(declared))'; if not, do not use this bundle and give it to the IT section.")
+            }
+            pinned = declared
+            let school = try BundleCheck.check(staged, config: nil, schoolEvents: [], root: declared, hasFile: { _ in false })
             let header = staged.header
             guard header.kind == .schoolUpdate || header.kind == .certRequest, let hub = header.sender.replica else {
                 throw FolioError(.badBundle, "\(staged.fileLabel) is a \(header.kind.title) bundle; a replica starts from a school update or a certification request.",
@@ -40,7 +57,7 @@ extension Workspace {
             }
             let replica = chosen.rawValue + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
             config = WorkspaceConfig(school: school.code, name: school.name, replica: replica, role: chosen,
-                                     owner: who, hub: hub)
+                                     owner: who, hub: hub, root: pinned, demo: school.demo == true)
         } catch {
             FileIO.removeTree(scratch)
             if createdRoot { FileIO.removeTree(path) }
@@ -66,10 +83,5 @@ extension Workspace {
     }
 
     /// The school root key's fingerprint, in groups of four, for reading aloud and comparing.
-    public static func fingerprint(_ key: String) -> String {
-        let hex = SHA256Hex.of(Array(key.utf8))
-        return stride(from: 0, to: 16, by: 4).map { i in
-            String(hex[hex.index(hex.startIndex, offsetBy: i)..<hex.index(hex.startIndex, offsetBy: i + 4)])
-        }.joined(separator: " ")
-    }
+    public static func fingerprint(_ key: String) -> String { RootFingerprint.of(key) }
 }

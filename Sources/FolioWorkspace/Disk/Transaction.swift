@@ -255,10 +255,10 @@ final class Transaction {
 /// can show that a kill at any point leaves the old state or the new one.
 enum CrashPoints {
     nonisolated(unsafe) private static var count = 0
-    private static let limit: Int? = ProcessInfo.processInfo.environment["FOLIO_CRASH_AT"].flatMap(Int.init)
+    private static let limit: Int? = DemoSchool.hook("FOLIO_CRASH_AT").flatMap(Int.init)
     /// Test hook: a pause at every durable step, so that a test's SIGKILL lands in the middle of the
     /// writes however fast the machine is.
-    private static let delay: UInt32? = ProcessInfo.processInfo.environment["FOLIO_STEP_DELAY_MS"].flatMap(UInt32.init)
+    private static let delay: UInt32? = DemoSchool.hook("FOLIO_STEP_DELAY_MS").flatMap(UInt32.init)
 
     static func reached(_ step: String) throws(FolioError) {
         if let delay { usleep(delay * 1000) }

@@ -43,9 +43,11 @@ public struct SampleGenerator {
         let t0 = Instant(iso: "2024-08-01T09:00")!
         let rootKey = identity(SchoolState.rootPrincipal)
         let ws = try Workspace.create(at: root, school: SchoolCreated(code: code, name: "合成測試高級中學", rootKey: rootKey.publicKeyText,
-                                                                      address: "虛構市測試路1號 資料組 收"),
+                                                                      address: "虛構市測試路1號 資料組 收", demo: true),
                                       rootKey: rootKey, now: t0)
         try FileIO.makeDirectories(root + "/keys")
+        let rootFile = try KeyFile(identity: rootKey, passphrase: DemoKeys.passphrase, cost: .demo, demoOnly: true)
+        try FileIO.writeNew(root + "/keys/root.key", Workspace.viewBytes(rootFile), mode: 0o600)
         let session = try WorkspaceSession(ws)
         let teacherCount = max(2, students / 40)
         var staff: [(String, String, Principal.Kind, [String])] = [
@@ -59,7 +61,7 @@ public struct SampleGenerator {
         var school: [StoredEvent] = []
         for (id, name, kind, offices) in staff {
             let key = identity(id)
-            let file = KeyFile(identity: key, demoOnly: true)
+            let file = try KeyFile(identity: key, passphrase: DemoKeys.passphrase, cost: .demo, demoOnly: true)
             try FileIO.writeNew(root + "/keys/\(id).key", Workspace.viewBytes(file), mode: 0o600)
             school.append(try admin.sign(.staffSet, school: code, at: tick(),
                                          body: Principal(id: id, name: name, kind: kind, offices: offices, publicKey: key.publicKeyText)))
@@ -86,7 +88,9 @@ public struct SampleGenerator {
         try FileIO.makeDirectories(staging)
         defer { FileIO.removeTree(staging) }
         var summary = Summary(root: ws.root, students: students, items: 0, files: 0, bytes: 0, pending: 0, teachers: teacherCount)
-        let registrar = Actor(identity: identity("R01")), kiosk = Actor(identity: identity("KIOSK1"))
+        let registrar = Actor(identity: identity("R01"))
+        // Each student signs their own uploads and selections with the key from their published demo secret.
+        var secrets = ""
         let letters = Array("ABCDEFGHJKLMNPQRSTUVXYWZIO")
         var batch: [WorkspaceSession.StudentChange] = []
         for n in 0..<students {
@@ -102,6 +106,11 @@ public struct SampleGenerator {
                                                                  birthDate: d("2008-01-01")!.adding(days: rng.below(1000)),
                                                                  className: "\(grade - 9)\(String(format: "%02d", n % 20 + 1))",
                                                                  grade: grade, address: "虛構市測試路\(n + 1)號", status: .enrolled)))
+            let secret = StudentSecret.demo(school: code, student: number)
+            secrets += number + "\t" + secret + "\n"
+            let student = Actor(identity: try StudentSecret.identity(secret: secret, school: code, student: number, cost: .demo))
+            events.append(try registrar.sign(.studentKeySet, school: code, student: number, at: at.adding(seconds: 1),
+                                             body: StudentKey(publicKey: student.identity.publicKeyText, cost: .demo)))
             let courseItems = min(6, max(0, itemsPerStudent * 3 / 10))
             for i in 0..<itemsPerStudent {
                 at = at.adding(seconds: 3_600)
@@ -116,11 +125,11 @@ public struct SampleGenerator {
                 let f = ItemFile(role: role, name: name, size: bytes.count, sha256: sha, kind: kind.rawValue)
                 let description = isCourse ? "\(course.code) 學習成果 \(i + 1)" : "多元表現作品 \(i + 1)"
                 let item = ItemID.make(school: code, student: number, term: term, category: isCourse ? "course-outcome" : "works",
-                                       course: isCourse ? course.code : nil, description: description, author: "KIOSK1", at: at)
+                                       course: isCourse ? course.code : nil, description: description, author: number, at: at)
                 let upload = ItemUploaded(item: item, category: isCourse ? "course-outcome" : "works", term: term,
                                           course: isCourse ? course.code : nil, description: description,
                                           fields: isCourse ? [:] : ["name": "作品\(i + 1)"], files: [f])
-                events.append(try kiosk.sign(.itemUploaded, school: code, student: number, at: at, body: upload))
+                events.append(try student.sign(.itemUploaded, school: code, student: number, at: at, body: upload))
                 moves.append((tmp, f.path(item: item)))
                 summary.items += 1
                 summary.files += 1
@@ -133,7 +142,7 @@ public struct SampleGenerator {
                             .itemCertified, school: code, student: number, at: decided,
                             body: ItemDecision(item: item, version: upload.version)))
                         if i < 3 {
-                            events.append(try kiosk.sign(.itemSelected, school: code, student: number,
+                            events.append(try student.sign(.itemSelected, school: code, student: number,
                                                          at: Instant(iso: "2025-01-07T10:00")!.adding(seconds: Int64(n * 20 + i)),
                                                          body: ItemSelection(item: item, year: term.year)))
                         }
@@ -141,7 +150,7 @@ public struct SampleGenerator {
                         summary.pending += 1
                     }
                 } else if i < courseItems + 4 {
-                    events.append(try kiosk.sign(.itemSelected, school: code, student: number,
+                    events.append(try student.sign(.itemSelected, school: code, student: number,
                                                  at: Instant(iso: "2025-01-08T10:00")!.adding(seconds: Int64(n * 20 + i)),
                                                  body: ItemSelection(item: item, year: term.year)))
                 }
@@ -155,6 +164,7 @@ public struct SampleGenerator {
                 batch = []
             }
         }
+        try FileIO.writeNew(root + "/keys/student-secrets.tsv", Array(secrets.utf8), mode: 0o600)
         return summary
     }
 

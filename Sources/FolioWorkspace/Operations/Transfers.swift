@@ -45,7 +45,9 @@ extension WorkspaceSession {
     /// `folio transfer in`: checks a transfer bundle completely (every hash, every signature, against the
     /// sending school's own root key), then files the student's earlier records and files under
     /// `students/<number>/earlier/<school>-<old number>/` and records which items came, in one step.
-    public func transferIn(_ file: String, student: String, expectRoot: String?, actor: Actor,
+    /// `expectRoot`: the sending school's root fingerprint, as that school gave it (on paper or by phone):
+    /// without it, anyone could found "a school" of their own and send a portfolio signed under it.
+    public func transferIn(_ file: String, student: String, expectRoot: String, actor: Actor,
                            now: Instant) throws(FolioError) -> TransferReport {
         let bundle: StagedBundle
         do { bundle = try stage(file) } catch {
@@ -61,18 +63,20 @@ extension WorkspaceSession {
         guard header.kind == .transfer else {
             throw FolioError(.badBundle, "\(label) is a \(header.kind.title) bundle, not a transfer.", hint: "Import it with `folio bundle import`.")
         }
-        let theirs = SchoolFolder.fold(bundle.schoolEvents)
+        // Their records are folded under the root whose fingerprint the person typed, and no other.
+        let roots = SchoolFolder.declaredRoots(bundle.schoolEvents)
+        guard let theirRoot = roots.first(where: { RootFingerprint.matches(expectRoot, $0) }) else {
+            let found = roots.sorted().map(RootFingerprint.of).joined(separator: ", ")
+            throw FolioError(.badBundle, "\(label) is signed under school root \(found.isEmpty ? "(none)" : found), not \(expectRoot).",
+                             hint: "Nothing was taken in. The bundle may be forged: check the fingerprint with the sending school by phone or letter.")
+        }
+        let theirs = SchoolFolder.fold(bundle.schoolEvents, root: theirRoot)
         guard theirs.code == header.school, !theirs.code.isEmpty, !theirs.problems.contains(where: { $0.code == .tampered }) else {
             throw FolioError(.badBundle, "\(label) does not carry its school's records intact, so its signatures cannot be checked.",
                              hint: "Ask the sending school to write the transfer again.")
         }
         guard theirs.code != school.code else {
             throw FolioError(.badBundle, "\(label) comes from this school itself.", hint: "Transfers are between two schools.")
-        }
-        if let expectRoot, expectRoot.replacingOccurrences(of: " ", with: "").lowercased()
-            != Workspace.fingerprint(theirs.rootKey).replacingOccurrences(of: " ", with: "") {
-            throw FolioError(.badBundle, "\(label) is signed under root key \(Workspace.fingerprint(theirs.rootKey)), not \(expectRoot).",
-                             hint: "The bundle may be forged; check the fingerprint with the sending school.")
         }
         let person = header.sender.person ?? ""
         guard (theirs.keys[person] ?? []).contains(header.key) || (person == SchoolState.rootPrincipal && header.key == theirs.rootKey) else {

@@ -40,7 +40,7 @@ public enum Verifier {
         let (schoolEvents, damaged) = ws.readEvents(in: ws.schoolEventsDir)
         report.events += schoolEvents.count
         for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
-        let school = SchoolFolder.fold(schoolEvents)
+        let school = ws.fold(schoolEvents)
         var schoolIssues = VerifyCache.Record(school: "")
         note(school.problems, in: "school/events", &schoolIssues)
         report.issues += schoolIssues.issues

@@ -22,18 +22,33 @@ extension Workspace {
                              hint: "Use it as it is, or choose an empty folder.")
         }
         try FileIO.makeDirectories(root + "/.folio")
+        try FileIO.makeDirectories(root + "/students")
         let config = WorkspaceConfig(school: school.code, name: school.name,
                                      replica: "hub-" + String(SHA256Hex.of(Array((school.code + now.description).utf8)).prefix(8)),
-                                     role: .hub)
+                                     role: .hub, root: school.rootKey, demo: school.demo == true)
         let workspace = Workspace(root: URL(fileURLWithPath: root).standardizedFileURL.path, config: config)
-        let actor = Actor(identity: rootKey)
-        let created = try actor.sign(.schoolCreated, school: school.code, at: now, body: school)
-        let session = try WorkspaceSession(workspace)
-        let txn = try Transaction(root: workspace.root)
-        try txn.write(configName, Workspace.viewBytes(config))
-        try txn.commit()
-        try FileIO.makeDirectories(workspace.studentsDir)
-        try session.appendSchool([created])
+        let created = try Actor(identity: rootKey).sign(.schoolCreated, school: school.code, at: now, body: school)
+        let state = SchoolFolder.fold([created], root: school.rootKey)
+        if let problem = state.problems.first { throw problem.error }
+        // One transaction: folio.json, the founding record and the school view appear together or not at
+        // all, so an interrupted `init` leaves nothing that looks like a workspace.
+        let eventBytes: [UInt8]
+        do { eventBytes = try created.signed.fileBytes() } catch {
+            throw FolioError(.internalError, "Could not encode the founding record.", hint: "Report this to the IT section.")
+        }
+        let lock = try WorkspaceLock(path: workspace.root + "/.folio/lock")
+        try withExtendedLifetime(lock) { () throws(FolioError) in
+            let txn = try Transaction(root: workspace.root)
+            do throws(FolioError) {
+                try txn.write(configName, Workspace.viewBytes(config))
+                try txn.write("school/events/\(created.id).json", eventBytes)
+                try txn.write("school/school.json", Workspace.viewBytes(state))
+                try txn.commit()
+            } catch {
+                txn.abandon()
+                throw error
+            }
+        }
         return workspace
     }
 }

@@ -14,15 +14,19 @@ public struct Actor: Sendable {
 
     public var id: String { identity.principal }
 
-    /// Loads a key file and checks it belongs to `principal` (the `--as` person).
-    public static func load(keyFile: String, as principal: String?, onBehalfOf: String?) throws(FolioError) -> Actor {
+    /// Loads a key file and checks it belongs to `principal` (the `--as` person). The file must be readable
+    /// by its owner alone and sealed with a passphrase (`passphrase` is asked only then); a published demo
+    /// key is accepted only by a demo school (`demo`, by default the workspace this process opened).
+    public static func load(keyFile: String, as principal: String?, onBehalfOf: String?,
+                            demo: Bool = DemoSchool.isOpen,
+                            passphrase: () -> String?) throws(FolioError) -> Actor {
         let bytes: [UInt8]
         do { bytes = try FileIO.readAll(keyFile) } catch {
             let why = FileIO.whyUnreadable(keyFile).map { "it " + $0 } ?? "there is no such file"
             throw FolioError(.badKeyFile, "Cannot read the key file \(keyFile): \(why).",
                              hint: "Pass the key file you were given with --key FILE or set FOLIO_KEY.")
         }
-        guard let file = try? JSONDecoder().decode(KeyFile.self, from: Data(bytes)) else {
+        guard let file = KeyFile.parse(bytes) else {
             throw FolioError(.badKeyFile, "\(keyFile) is not a folio key file.",
                              hint: "Use the file written by `folio key new`.")
         }
@@ -30,7 +34,30 @@ public struct Actor: Sendable {
             throw FolioError(.wrongKey, "The key file \(keyFile) belongs to \(file.principal), not \(principal).",
                              hint: "Use \(principal)'s own key file, or act as \(file.principal).")
         }
-        return Actor(identity: try file.identity(), onBehalfOf: onBehalfOf)
+        if file.demoOnly == true || DemoKeys.isPublished(file.publicKey) {
+            guard demo else {
+                throw FolioError(.wrongKey, "\(keyFile) is a published demo key: it protects nothing, and only a demo school accepts it.",
+                                 hint: "Use your own key, made with `folio key new` and registered by the IT section (資訊組).")
+            }
+        } else {
+            // Published demo keys live in a git checkout, which cannot keep mode 0600; they protect nothing.
+            try checkPrivate(keyFile)
+        }
+        guard file.isSealed else {
+            throw FolioError(.badKeyFile, "\(keyFile) keeps the private key in plain text.",
+                             hint: "Protect it with a passphrase first: `folio key protect \(keyFile)`.")
+        }
+        return Actor(identity: try file.identity(passphrase: passphrase()), onBehalfOf: onBehalfOf)
+    }
+
+    /// A key file others can read (or write) is refused: anyone on the machine could have copied it.
+    static func checkPrivate(_ path: String) throws(FolioError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }
+        if st.st_mode & 0o077 != 0 {
+            throw FolioError(.badKeyFile, "The key file \(path) can be read by other users of this computer (mode \(String(st.st_mode & 0o777, radix: 8))).",
+                             hint: "Anyone who copied it could sign as you. Make it private with `chmod 600 \(path)`; if others may have copied it, ask the IT section (資訊組) to revoke it and give you a new key.")
+        }
     }
 
     public func sign(_ kind: EventKind, school: String, student: String? = nil, at: Instant,

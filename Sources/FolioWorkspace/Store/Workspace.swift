@@ -25,6 +25,7 @@ public struct Workspace: Sendable {
                     throw FolioError(.workspaceDamaged, "\(candidate) cannot be read.",
                                      hint: "Restore folio.json from a backup.")
                 }
+                DemoSchool.note(config)
                 return Workspace(root: dir, config: config)
             }
             if root != nil || dir == "/" { break }
@@ -37,6 +38,7 @@ public struct Workspace: Sendable {
     init(root: String, config: WorkspaceConfig) {
         self.root = root
         self.config = config
+        DemoSchool.note(config)
     }
 
     // MARK: paths
@@ -88,7 +90,25 @@ public struct Workspace: Sendable {
     public func schoolEvents() -> [StoredEvent] { readEvents(in: schoolEventsDir).events }
     public func studentEvents(_ number: String) -> [StoredEvent] { readEvents(in: studentEventsDir(number)).events }
 
-    public func school() -> SchoolState { SchoolFolder.fold(schoolEvents()) }
+    public func school() -> SchoolState { fold(schoolEvents()) }
+
+    /// The root this workspace trusts: the one `folio.json` pins, else (a workspace made before roots were
+    /// pinned) the root of its first founding record.
+    public func pinnedRoot(_ schoolEvents: [StoredEvent]) -> String? {
+        config.root ?? SchoolFolder.foundingRoot(schoolEvents)
+    }
+
+    /// `pinnedRoot`, or an error when the workspace has no founding record at all.
+    public func trustedRoot(_ schoolEvents: [StoredEvent]) throws(FolioError) -> String {
+        guard let root = pinnedRoot(schoolEvents) else {
+            throw FolioError(.workspaceDamaged, "This workspace does not say which school root key it trusts, and holds no founding record.",
+                             hint: "Restore folio.json and school/events from a backup.")
+        }
+        return root
+    }
+
+    /// The school state folded from `events` under this workspace's pinned root.
+    public func fold(_ events: [StoredEvent]) -> SchoolState { SchoolFolder.fold(events, root: pinnedRoot(events)) }
 
     public func view(_ number: String, school: SchoolState) -> StudentView {
         StudentFolder.fold(number: number, events: studentEvents(number), school: school)

@@ -15,12 +15,19 @@ public final class WorkspaceSession {
         lock = try WorkspaceLock(path: workspace.root + "/.folio/lock")
         try Transaction.recover(root: workspace.root)
         schoolEvents = workspace.schoolEvents()
-        school = SchoolFolder.fold(schoolEvents)
+        school = workspace.fold(schoolEvents)
     }
+
+    /// How far past the clock a record may be stamped to keep the order of records made in the same
+    /// second (see `sign`), and how far ahead of the clock a record from elsewhere may be dated before it
+    /// counts as dated in the future.
+    public static let clockTolerance: Int64 = 600
 
     /// Signs a new event, stamped no earlier than one second after the latest event it follows (the
     /// school's, or the student's), so that on one replica the fold replays changes in the order they
-    /// were made even when a script makes several in the same second.
+    /// were made even when a script makes several in the same second. Records dated more than
+    /// `clockTolerance` after now (made on a machine whose clock was ahead) are not followed: one record
+    /// from 2030 must not drag every later record to 2030.
     public func sign(_ actor: Actor, _ kind: EventKind, student: String? = nil, at now: Instant,
                      body: some Encodable) throws(FolioError) -> StoredEvent {
         try sign(actor, kind, student: student, at: now, body: body,
@@ -30,10 +37,17 @@ public final class WorkspaceSession {
     /// `sign`, given the records it follows (read once when one command signs several for a student).
     func sign(_ actor: Actor, _ kind: EventKind, student: String?, at now: Instant, body: some Encodable,
               after earlier: [StoredEvent]) throws(FolioError) -> StoredEvent {
+        // A revoked key signs nothing more, whatever the clock says (the fold's date rule alone would let a
+        // clock turned back slip under the revocation).
+        if let since = school.revoked[actor.identity.publicKeyText] {
+            throw FolioError(.wrongKey, "\(actor.id)'s key was revoked on \(since.taipeiText); it can sign nothing more.",
+                             hint: "Ask the IT section (資訊組) for a new key, then act again.")
+        }
         let candidate = try actor.sign(kind, school: school.code, student: student, at: now, body: body)
         // The very same change made again (a command rerun after an interruption) is the same event.
         if earlier.contains(where: { $0.id == candidate.id }) { return candidate }
-        guard let latest = earlier.map(\.event.at).max(), latest >= now else { return candidate }
+        let horizon = now.adding(seconds: Self.clockTolerance)
+        guard let latest = earlier.map(\.event.at).filter({ $0 <= horizon }).max(), latest >= now else { return candidate }
         return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
     }
 
@@ -64,7 +78,7 @@ public final class WorkspaceSession {
     func appendAll(school new: [StoredEvent], students: [String: [StoredEvent]], adopting files: [(path: String, target: String)],
                    removing: [String], cleanup: DeferredRemoval?) throws(FolioError) {
         let fresh = new.filter { e in !schoolEvents.contains { $0.id == e.id } }
-        let folded = SchoolFolder.fold(schoolEvents + fresh)
+        let folded = workspace.fold(schoolEvents + fresh)
         let ids = Set(fresh.map(\.id))
         if let problem = folded.problems.first(where: { ids.contains($0.event) }) { throw problem.error }
         var writes: [(String, [UInt8])] = []

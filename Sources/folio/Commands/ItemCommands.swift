@@ -8,7 +8,8 @@ struct AddCommand: FolioCommand {
         discussion: """
         Files are judged by their content: documents PDF/JPG/PNG up to 4 MB, media MP3/MP4 up to 10 MB.
         Example: folio add 112001 --category course-outcome --term 113-1 --course PHY-11A \\
-                   --description 單擺實驗報告 --file report.pdf --as KIOSK1 --key kiosk1.key
+                   --description 單擺實驗報告 --file report.pdf
+        (folio asks for the student's secret, printed on their slip from the registration section 註冊組)
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,7 +29,7 @@ struct AddCommand: FolioCommand {
         let request = UploadRequest(student: student, category: category, term: try Parse.term(term), course: course,
                                     description: description.precomposedStringWithCanonicalMapping,
                                     fields: try Parse.fields(field), files: file, link: link, replace: replace)
-        let item = try session.upload(request, actor: try global.actor(), now: try global.now())
+        let item = try session.upload(request, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(item); return }
         Output.say("Uploaded item \(item.id) for \(student): \(item.description) [\(item.status.rawValue)].")
         if item.group == .courseOutcome && item.status == .uploaded {
@@ -61,7 +62,7 @@ struct RejectCommand: FolioCommand {
 struct SelectCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "select", abstract: "Select (勾選) an item for submission: at most 6 course outcomes and 10 diverse items a year.",
-        discussion: "Example: folio select 112001 3f2a9c --as KIOSK1 --key kiosk1.key")
+        discussion: "Example: folio select 112001 3f2a9c   (folio asks for the student's secret)")
 
     @OptionGroup var global: GlobalOptions
     @Argument var student: String
@@ -69,7 +70,7 @@ struct SelectCommand: FolioCommand {
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
-        let view = try session.select(student: student, item: item, selected: true, actor: try global.actor(), now: try global.now())
+        let view = try session.select(student: student, item: item, selected: true, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
         Output.say("Selected item \(view.id) of \(student) for academic year \(view.term.year).")
     }
@@ -78,7 +79,7 @@ struct SelectCommand: FolioCommand {
 struct UnselectCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "unselect", abstract: "Take an item out of the year's selection.",
-        discussion: "Example: folio unselect 112001 3f2a9c --as KIOSK1 --key kiosk1.key")
+        discussion: "Example: folio unselect 112001 3f2a9c   (folio asks for the student's secret)")
 
     @OptionGroup var global: GlobalOptions
     @Argument var student: String
@@ -86,7 +87,7 @@ struct UnselectCommand: FolioCommand {
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
-        let view = try session.select(student: student, item: item, selected: false, actor: try global.actor(), now: try global.now())
+        let view = try session.select(student: student, item: item, selected: false, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
         Output.say("Unselected item \(view.id) of \(student).")
     }

@@ -10,7 +10,7 @@ struct InitCommand: FolioCommand {
         discussion: """
         Examples:
         Office:  folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key
-        Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar
+        Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar --root-fingerprint '3f2a 91c0 77de 0b15'
         """)
 
     @Option(help: "The folder to create the workspace in.") var dir: String = "."
@@ -23,6 +23,10 @@ struct InitCommand: FolioCommand {
     @Option(name: .customLong("as"), help: "With --join: whose workspace it is, when the bundle is for everyone.")
     var owner: String?
     @Option(help: "With --join: teacher, kiosk or office (default: from the owner).") var role: String?
+    @Option(help: "With --join: the school root fingerprint the IT section (資訊組) gave you; without it, folio shows the fingerprint and asks.")
+    var rootFingerprint: String?
+    @Flag(help: "Found a demo or test school: FOLIO_NOW and the published demo keys work only there. Never for a real school.")
+    var demo = false
 
     func execute() throws(FolioError) {
         if let join {
@@ -33,9 +37,13 @@ struct InitCommand: FolioCommand {
                 }
                 chosen = r
             }
-            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner, role: chosen)
+            let typed = rootFingerprint
+            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner, role: chosen) { key in
+                if let typed { return RootFingerprint.matches(typed, key) }
+                return Confirm.ask("The school root key fingerprint in this bundle is \(RootFingerprint.of(key)).\nIs it exactly the one the IT section (資訊組) gave you? Type yes to trust it: ")
+            }
             Output.say("Started \(ws.config.role.rawValue) workspace \(ws.config.replica) for \(ws.config.owner ?? "?") of \(ws.config.name) (\(ws.config.school)) in \(ws.root).")
-            Output.say("School root key fingerprint: \(Workspace.fingerprint(ws.school().rootKey)). Check it matches the one the IT section (資訊組) gave you.")
+            Output.say("It trusts the school root with fingerprint \(RootFingerprint.of(ws.config.root ?? "")) and no other.")
             Output.say(BundleText.describe(report, future: false))
             return
         }
@@ -43,75 +51,162 @@ struct InitCommand: FolioCommand {
             throw FolioError(.badInput, "Creating a school's workspace needs --school, --name and --key.",
                              hint: "Or start a replica from the office's bundle with --join FILE.")
         }
-        let actor = try Actor.load(keyFile: key, as: SchoolState.rootPrincipal, onBehalfOf: nil)
+        let actor = try Actor.load(keyFile: key, as: SchoolState.rootPrincipal, onBehalfOf: nil, demo: demo) {
+            Passphrase.ask(for: SchoolState.rootPrincipal)
+        }
         let ws = try Workspace.create(at: dir, school: SchoolCreated(code: school, name: name,
-                                                                    rootKey: actor.identity.publicKeyText, address: address),
-                                      rootKey: actor.identity, now: try Clock.now())
-        Output.say("Created the workspace for \(name) (\(school)) in \(ws.root).")
+                                                                    rootKey: actor.identity.publicKeyText, address: address, demo: demo),
+                                      rootKey: actor.identity, now: try Clock.now(demo: demo))
+        Output.say("Created the workspace for \(name) (\(school)) in \(ws.root)\(demo ? ", a demo school" : "").")
+        Output.say("School root fingerprint: \(RootFingerprint.of(actor.identity.publicKeyText)). Write it down: every replica and every school you transfer students to checks it.")
         Output.say("Next: register staff with `folio staff add`, then import the roster with `folio roster import`.")
     }
 }
 
 struct KeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "Make and revoke signing keys.", subcommands: [KeyNew.self, KeyRevoke.self])
+        commandName: "key", abstract: "Make, protect and revoke signing keys.",
+        subcommands: [KeyNew.self, KeyProtect.self, KeyRevoke.self])
 }
 
 struct KeyNew: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "new", abstract: "Make a new key file for a person or device (kept by them, mode 0600).",
-        discussion: "Example: folio key new --id T001 --out ~/T001.key")
+        commandName: "new", abstract: "Make a new key file for a person or device, sealed with a passphrase (mode 0600).",
+        discussion: """
+        folio asks for the passphrase twice at the terminal (scripts set FOLIO_PASSPHRASE). Beside the key it writes
+        FILE.pub, the public half to give the IT section (資訊組).
+        Example: folio key new --id T001 --out ~/T001.key
+        """)
 
-    @Option(help: "Whose key: a staff id, device id, student number or `root`.") var id: String
+    @Option(help: "Whose key: a staff id, device id or `root`.") var id: String
     @Option(help: "Where to write the key file; it must not exist yet.") var out: String
-    @Flag(help: "Mark the key as a published demo key that protects nothing (sample school only).") var demoOnly = false
+    @Flag(help: "Mark the key as a published demo key that protects nothing (demo schools only).") var demoOnly = false
 
     func execute() throws(FolioError) {
         let identity = SigningIdentity.generate(principal: id)
-        try KeyFiles.write(KeyFile(identity: identity, demoOnly: demoOnly), to: out)
-        Output.say("Wrote \(out) for \(id). Public key: \(identity.publicKeyText)")
-        Output.say("Keep this file private; give the IT section (資訊組) the public key to register it.")
+        let passphrase = try Passphrase.choose(for: id, demo: demoOnly)
+        let file = try KeyFile(identity: identity, passphrase: passphrase, cost: demoOnly ? .demo : .keyFile, demoOnly: demoOnly)
+        try KeyFiles.create(Workspace.viewBytes(file), at: out)
+        try KeyFiles.create(Workspace.viewBytes(PublicKeyFile(principal: id, publicKey: identity.publicKeyText)), at: out + ".pub", mode: 0o644)
+        Output.say("Wrote \(out) for \(id), sealed with your passphrase, and \(out).pub. Public key: \(identity.publicKeyText)")
+        Output.say("Keep the key file and its passphrase to yourself; give the IT section (資訊組) \(out).pub to register it.")
+    }
+}
+
+/// The public half of a key, to hand to the IT section (資訊組).
+struct PublicKeyFile: Codable {
+    var format = "folio-public-key/1"
+    var principal: String
+    var publicKey: String
+}
+
+struct KeyProtect: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protect", abstract: "Seal a key file that keeps its private key in plain text with a passphrase.",
+        discussion: "Example: folio key protect ~/T001.key")
+
+    @Argument(help: "The key file.") var file: String
+
+    func execute() throws(FolioError) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw FolioError(.badKeyFile, "Cannot read the key file \(file).", hint: "Check the path.")
+        }
+        guard let plain = KeyFile.parse(Array(data)) else {
+            throw FolioError(.badKeyFile, "\(file) is not a folio key file.", hint: "Use the file written by `folio key new`.")
+        }
+        guard !plain.isSealed else {
+            Output.say("\(file) is already sealed with a passphrase; nothing to do.")
+            return
+        }
+        let identity = try plain.identity(passphrase: nil)
+        let demo = plain.demoOnly == true
+        let sealed = try KeyFile(identity: identity, passphrase: try Passphrase.choose(for: plain.principal, demo: demo),
+                                 cost: demo ? .demo : .keyFile, demoOnly: demo)
+        try KeyFiles.replace(file, with: Workspace.viewBytes(sealed))
+        Output.say("Sealed \(file) with your passphrase (mode 0600). The key itself is unchanged, so nothing needs registering again.")
     }
 }
 
 struct KeyRevoke: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke", abstract: "Revoke a lost or stolen key (root key only).",
-        discussion: "Example: folio key revoke --public-key BASE64 --reason 'laptop stolen' --as root --key root.key")
+        discussion: """
+        Only a key this school registered can be revoked; folio says whose it is and asks before it revokes.
+        The school root key cannot be revoked: replace it with `folio root replace`.
+        Example: folio key revoke --public-key T001.pub --reason 'laptop stolen' --as root --key root.key
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The public key to revoke (base64), or a key file holding it.") var publicKey: String
     @Option(help: "Why.") var reason: String
+    @Flag(help: "Revoke without asking (for scripts): only after checking whose key it is.") var yes = false
 
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
-        let key = KeyFiles.publicKey(publicKey)
+        let key = try KeyFiles.publicKey(publicKey)
+        let owner = try session.school.revocable(key)
+        let name = session.school.principal(owner)?.name ?? owner
+        if !yes, !Confirm.ask("This key belongs to \(owner) (\(name)). Records it signs from now on will be refused everywhere. Revoke it? Type yes: ") {
+            throw FolioError(.badInput, "Nothing was revoked: the key belongs to \(owner) (\(name)), and revoking it was not confirmed.",
+                             hint: "If that is the key to revoke, run the command again at a terminal and answer yes, or add --yes.")
+        }
         let e = try session.sign(try global.actor(), .keyRevoked, at: try global.now(),
-                                        body: KeyRevoked(publicKey: key, reason: reason))
+                                 body: KeyRevoked(publicKey: key, reason: reason))
         try session.appendSchool([e])
-        Output.say("Revoked the key \(key.prefix(12))…; records it signs from now on are refused.")
+        Output.say("Revoked \(owner)'s (\(name)) key \(key.prefix(12))…: nothing it signs from now on is accepted, whatever date it claims.")
+        Output.say("Next: give \(owner) a new key (`folio key new`, then `folio staff add \(owner) … --public-key`).")
     }
 }
 
-/// Key files: JSON, mode 0600, never overwritten.
+/// Key files: JSON, mode 0600 from their first byte, never overwritten by `key new`.
 enum KeyFiles {
-    static func write(_ file: KeyFile, to path: String) throws(FolioError) {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw FolioError(.badInput, "\(path) already exists; folio never overwrites a key.",
-                             hint: "Choose another file name, or delete the old key if it is really not needed.")
-        }
-        let bytes = Workspace.viewBytes(file)
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+    static func create(_ bytes: [UInt8], at path: String, mode: mode_t = 0o600) throws(FolioError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw FolioError(.badInput, "\(path) already exists; folio never overwrites a key.",
+                                 hint: "Choose another file name, or delete the old key if it is really not needed.")
+            }
             throw FolioError(.io, "Could not write \(path).", hint: "Check that the folder exists and is writable.")
+        }
+        defer { close(fd) }
+        // The mode is given to open(), so the file is never readable by others, whatever the umask
+        // widened; fchmod undoes a umask that narrowed a .pub file.
+        _ = fchmod(fd, mode)
+        let ok = bytes.withUnsafeBytes { buffer in write(fd, buffer.baseAddress, buffer.count) == buffer.count } && fsync(fd) == 0
+        guard ok else {
+            unlink(path)
+            throw FolioError(.io, "Could not write \(path).", hint: "Check that the disk is not full, then try again.")
         }
     }
 
-    /// Accepts a base64 public key or a key file.
-    static func publicKey(_ text: String) -> String {
+    /// Replaces a key file by a new one written beside it (mode 0600) and renamed over it.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(FolioError) {
+        let temporary = path + ".new-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        try create(bytes, at: temporary)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw FolioError(.io, "Could not replace \(path).", hint: "Check that the folder is writable.")
+        }
+    }
+
+    /// Accepts a base64 Ed25519 public key or a key file (private or `.pub`); anything else is refused, so a
+    /// mistyped path is never taken for a key.
+    static func publicKey(_ text: String) throws(FolioError) -> String {
         // Only an ordinary file is read: a pipe by that name would make folio wait for a writer.
         var st = stat()
-        if stat(text, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: text),
-           let file = try? JSONDecoder().decode(KeyFile.self, from: data) { return file.publicKey }
+        if stat(text, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: text),
+                  let key = KeyFile.publicKey(in: Array(data)) else {
+                throw FolioError(.badKeyFile, "\(text) is not a folio key file.",
+                                 hint: "Give the key file (or its .pub) written by `folio key new`, or the public key itself.")
+            }
+            return key
+        }
+        guard SignatureCheck.isPublicKey(text) else {
+            throw FolioError(.badKeyFile, "\(text) is neither a key file nor a public key.",
+                             hint: "Check the path, or give the 44-character public key printed by `folio key new`.")
+        }
         return text
     }
 }
@@ -140,7 +235,7 @@ struct StaffAdd: FolioCommand {
         guard let k = Principal.Kind(rawValue: kind) else {
             throw FolioError(.badInput, "--kind \(kind) is not staff, device or student.", hint: "Use one of those three.")
         }
-        let key = publicKey.map(KeyFiles.publicKey) ?? session.school.principal(id)?.publicKey
+        let key = try publicKey.map { (text: String) throws(FolioError) in try KeyFiles.publicKey(text) } ?? session.school.principal(id)?.publicKey
         let p = Principal(id: id, name: name, kind: k, offices: office, publicKey: key)
         try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
         Output.say("Registered \(id) (\(name))" + (office.isEmpty ? "" : " in \(office.map(Office.label).joined(separator: ", "))") + ".")

@@ -148,7 +148,7 @@ struct ConfirmationClose: FolioCommand {
 struct ConfirmCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "confirm", abstract: "Record that a student confirms their receipt (at the kiosk, or a reply by post).",
-        discussion: "Example: folio confirm 112001 --as KIOSK1 --key kiosk1.key   (a postal reply: --post --as D01 --key D01.key)")
+        discussion: "Example: folio confirm 112001   (the student types their secret; a postal reply: --post --as D01 --key D01.key)")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number.") var student: String
@@ -158,7 +158,8 @@ struct ConfirmCommand: FolioCommand {
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
         let r = try session.answerReceipt(student: student, submission: submission, dispute: nil, byPost: post,
-                                          actor: try global.actor(), now: try global.now())
+                                          actor: post ? try global.actor() : try global.studentActor(student, session: session),
+                                          now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Recorded: \(student) confirms receipt \(r.code) (\(r.receipt.submission))\(post ? ", by post" : "").")
     }
@@ -167,7 +168,7 @@ struct ConfirmCommand: FolioCommand {
 struct DisputeCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispute", abstract: "Record a student's doubt (異議) about a submitted item; it goes to the office that submitted it.",
-        discussion: "Example: folio dispute 112001 3f2a9c --reason 提交的不是我最後上傳的版本 --as KIOSK1 --key kiosk1.key")
+        discussion: "Example: folio dispute 112001 3f2a9c --reason 提交的不是我最後上傳的版本   (the student types their secret)")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number.") var student: String
@@ -180,7 +181,8 @@ struct DisputeCommand: FolioCommand {
     func execute() throws(FolioError) {
         let session = try WorkspaceSession(try global.openWorkspace())
         let r = try session.answerReceipt(student: student, submission: submission, dispute: (item, reason), byPost: post,
-                                          actor: try global.actor(), now: try global.now())
+                                          actor: post ? try global.actor() : try global.studentActor(student, session: session),
+                                          now: try global.now())
         if global.json { Output.json(r); return }
         let office = r.disputes.last?.office
         Output.say("Recorded \(student)'s doubt about \(r.receipt.submission). It goes to the \(office?.rawValue ?? "?") office, which submitted it; it answers with `folio answer-dispute \(student) --finding …`.")

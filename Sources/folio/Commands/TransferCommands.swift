@@ -32,18 +32,23 @@ struct TransferIn: FolioCommand {
         discussion: """
         The student must already be registered here (roster import, with 原就讀學校). Their earlier items keep the
         original school code, terms and courses.
-        Example: folio transfer in /media/usb/transfer-hub-1a2b3c4d-20250901-0001.tar --student 114050 --as R01 --key R01.key
+        Example: folio transfer in /media/usb/transfer-hub-1a2b3c4d-20250901-0001.tar --student 114050 --root-fingerprint '3f2a 91c0 77de 0b15' --as R01 --key R01.key
         """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The transfer bundle.") var file: String
     @Option(help: "The student's number at this school.") var student: String
-    @Option(help: "The sending school's root key fingerprint, as that school publishes it (checked before anything is written).")
-    var expectRoot: String?
+    @Option(name: [.customLong("root-fingerprint"), .customLong("expect-root")],
+            help: "The sending school's root key fingerprint, as that school gave it to you (required; checked before anything is written).")
+    var rootFingerprint: String?
 
     func execute() throws(FolioError) {
+        guard let rootFingerprint else {
+            throw FolioError(.badInput, "A transfer is taken in only with the sending school's root fingerprint.",
+                             hint: "Ask the sending school's IT section (資訊組) for their school root fingerprint (by phone or letter, not on the same USB stick), then add --root-fingerprint 'xxxx xxxx xxxx xxxx'.")
+        }
         let session = try WorkspaceSession(try global.openWorkspace())
-        let r = try session.transferIn(file, student: student, expectRoot: expectRoot, actor: try global.actor(), now: try global.now())
+        let r = try session.transferIn(file, student: student, expectRoot: rootFingerprint, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Took in \(r.items) item(s) and \(r.files) file(s) for \(student) from \(r.fromSchoolName) (\(r.fromSchool)), where they were \(r.fromNumber).")
         Output.say("The sending school's root key fingerprint is \(r.rootKeyFingerprint); compare it with the one that school publishes.")

@@ -28,22 +28,33 @@ struct GlobalOptions: ParsableArguments {
             throw FolioError(.badKeyFile, "This command changes the portfolio, so it must be signed.",
                              hint: "Say who you are with --as ID and --key FILE (or set FOLIO_KEY).")
         }
-        return try Actor.load(keyFile: path, as: actingAs, onBehalfOf: onBehalfOf)
+        let who = actingAs ?? "your"
+        return try Actor.load(keyFile: path, as: actingAs, onBehalfOf: onBehalfOf) { Passphrase.ask(for: who) }
     }
 
-    /// Now, or FOLIO_NOW for demos and tests.
+    /// Who acts for a student's own record (an upload, a selection, an answer to a receipt): the student,
+    /// with the secret on their slip (typed at the terminal, or `FOLIO_STUDENT_SECRET` in a script), unless
+    /// a key file is given (a clerk recording a reply that came by post).
+    func studentActor(_ number: String, session: WorkspaceSession) throws(FolioError) -> Actor {
+        if key != nil || ProcessInfo.processInfo.environment["FOLIO_KEY"] != nil { return try actor() }
+        if let actingAs, actingAs != number {
+            throw FolioError(.badInput, "\(actingAs) cannot act for student \(number) without a key file; a student acts only for themself.",
+                             hint: "Sign in as the student: their number and the secret on their slip.")
+        }
+        let secret = ProcessInfo.processInfo.environment["FOLIO_STUDENT_SECRET"]
+            ?? Passphrase.typedSecret("Secret for \(number) (from your slip): ")
+        guard let secret else {
+            throw FolioError(.badInput, "A student's own record needs the student's secret.",
+                             hint: "At a kiosk the student types the secret on their slip when folio asks; scripts set FOLIO_STUDENT_SECRET.")
+        }
+        return try session.studentActor(number, secret: secret)
+    }
+
+    /// Now, or FOLIO_NOW in a demo or test school.
     func now() throws(FolioError) -> Instant { try Clock.now() }
 }
 
 enum Clock {
-    static func now() throws(FolioError) -> Instant {
-        if let text = ProcessInfo.processInfo.environment["FOLIO_NOW"] {
-            guard let instant = Instant(iso: text) else {
-                throw FolioError(.badDate, "FOLIO_NOW=\(text) is not a date and time.",
-                                 hint: "Use ISO 8601, for example 2024-09-10T09:00 (Taiwan time) or 2024-09-10T01:00:00Z.")
-            }
-            return instant
-        }
-        return Instant(epochSeconds: Int64(Date().timeIntervalSince1970))
-    }
+    /// `FOLIO_NOW` is honoured only in a demo or test school (`DemoSchool`).
+    static func now(demo: Bool? = nil) throws(FolioError) -> Instant { try DemoSchool.now(demo: demo) }
 }

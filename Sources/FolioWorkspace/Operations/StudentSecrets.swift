@@ -1,0 +1,59 @@
+import FolioCore
+import Foundation
+
+/// A secret issued to a student: what the slip says.
+public struct IssuedSecret: Codable, Sendable {
+    public var student: String
+    public var name: String
+    public var secret: String
+    /// True when it replaces an earlier secret (a forgotten or exposed one).
+    public var reset: Bool
+}
+
+extension WorkspaceSession {
+    /// `folio student secret`: the registration section (註冊組) issues each student a new secret and
+    /// registers the key derived from it, in one step for all of them. A reset is the same act: the new key
+    /// replaces the old one, and the record says who did it and when.
+    ///
+    /// In a demo school each student's secret is the published one (`StudentSecret.demo`) and cheap to
+    /// derive, so the sample stays reproducible; elsewhere it is random and costs `ScryptCost.studentSecret`.
+    public func issueSecrets(students: [String], actor: Actor, now: Instant) throws(FolioError) -> [IssuedSecret] {
+        let demo = workspace.config.isDemo
+        let cost: ScryptCost = demo ? .demo : .studentSecret
+        var changes: [StudentChange] = []
+        var issued: [IssuedSecret] = []
+        for number in students {
+            let view = workspace.view(number, school: school)
+            guard workspace.studentNumbers().contains(number), let record = view.student else {
+                throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號); nothing was issued.")
+            }
+            let secret = demo ? StudentSecret.demo(school: school.code, student: number) : StudentSecret.generate()
+            let key = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: cost)
+            let e = try sign(actor, .studentKeySet, student: number, at: now,
+                             body: StudentKey(publicKey: key.publicKeyText, cost: cost))
+            changes.append(StudentChange(number: number, events: [e]))
+            issued.append(IssuedSecret(student: number, name: record.name, secret: secret, reset: view.signingKey != nil))
+        }
+        _ = try appendStudents(changes)
+        return issued
+    }
+
+    /// The student's signing key from the secret they typed, checked against the key registered for them,
+    /// so a mistyped secret, or a classmate's, is refused before anything is signed.
+    public func studentActor(_ number: String, secret: String) throws(FolioError) -> Actor {
+        guard workspace.studentNumbers().contains(number) else {
+            throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號).")
+        }
+        let view = workspace.view(number, school: school)
+        guard let registered = view.signingKey else {
+            throw FolioError(.wrongKey, "Student \(number) has no secret yet.",
+                             hint: "The registration section (註冊組) issues one with `folio student secret \(number)`.")
+        }
+        let identity = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: registered.cost)
+        guard identity.publicKeyText == registered.publicKey else {
+            throw FolioError(.wrongKey, "That secret is not \(number)'s.",
+                             hint: "Type the secret on your own slip, carefully. A forgotten secret is reset by the registration section (註冊組).")
+        }
+        return Actor(identity: identity)
+    }
+}

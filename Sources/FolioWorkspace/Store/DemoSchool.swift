@@ -1,0 +1,42 @@
+import FolioCore
+import Foundation
+import Synchronization
+
+/// Demo and test schools: where a made-up clock (`FOLIO_NOW`), the test hooks and the published demo keys
+/// are allowed. A real school's workspace refuses all three, so nobody can turn its clock back or forward,
+/// or crash it on purpose, by setting a variable.
+public enum DemoSchool {
+    private static let opened = Atomic<Bool>(false)
+
+    /// Called when a workspace is opened: from then on this process serves a demo school, or not.
+    static func note(_ config: WorkspaceConfig) {
+        opened.store(config.isDemo, ordering: .relaxed)
+    }
+
+    /// Whether the workspace this process opened is a demo or test school.
+    public static var isOpen: Bool { opened.load(ordering: .relaxed) }
+
+    /// The value of a test hook (`FOLIO_CRASH_AT`, `FOLIO_STEP_DELAY_MS`, `FOLIO_BUNDLE_PART_*`,
+    /// `FOLIO_SEAL_BATCH`), or nil when it is not set or the workspace is a real school's.
+    public static func hook(_ name: String) -> String? {
+        guard isOpen else { return nil }
+        return ProcessInfo.processInfo.environment[name]
+    }
+
+    /// Now: the system clock, or `FOLIO_NOW` in a demo school. `demo` is for a command that opens no
+    /// workspace but makes one (`folio init --demo`).
+    public static func now(demo: Bool? = nil) throws(FolioError) -> Instant {
+        if let text = ProcessInfo.processInfo.environment["FOLIO_NOW"] {
+            guard demo ?? isOpen else {
+                throw FolioError(.badInput, "FOLIO_NOW is set, but this is a real school's workspace: its records are dated by this computer's clock only.",
+                                 hint: "Unset FOLIO_NOW (`unset FOLIO_NOW`). If the computer's clock is wrong, ask the IT section (資訊組) to set it. FOLIO_NOW works only in a demo or test school.")
+            }
+            guard let instant = Instant(iso: text) else {
+                throw FolioError(.badDate, "FOLIO_NOW=\(text) is not a date and time.",
+                                 hint: "Use ISO 8601, for example 2024-09-10T09:00 (Taiwan time) or 2024-09-10T01:00:00Z.")
+            }
+            return instant
+        }
+        return Instant(epochSeconds: Int64(Date().timeIntervalSince1970))
+    }
+}

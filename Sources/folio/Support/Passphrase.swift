@@ -1,0 +1,44 @@
+import Foundation
+import FolioCore
+
+/// Passphrases for key files: typed at the terminal without echo, or, for scripts, `FOLIO_PASSPHRASE`.
+enum Passphrase {
+    static var fromEnvironment: String? { ProcessInfo.processInfo.environment["FOLIO_PASSPHRASE"] }
+
+    /// The passphrase of an existing key file.
+    static func ask(for who: String) -> String? {
+        if let text = fromEnvironment { return text }
+        return typed("Passphrase for \(who)'s key: ")
+    }
+
+    /// A new passphrase, typed twice at the terminal (or `FOLIO_PASSPHRASE`).
+    /// `demo`: a published demo key, whose passphrase is the published one.
+    static func choose(for who: String, demo: Bool) throws(FolioError) -> String {
+        if demo { return DemoKeys.passphrase }
+        if let text = fromEnvironment { return try checked(text) }
+        guard let first = typed("New passphrase for \(who)'s key (at least 8 characters): ") else {
+            throw FolioError(.badInput, "A key file is protected by a passphrase, and none was typed.",
+                             hint: "Run the command at a terminal and type a passphrase, or set FOLIO_PASSPHRASE in a script.")
+        }
+        guard typed("Type it again: ") == first else {
+            throw FolioError(.badInput, "The two passphrases differ; nothing was written.", hint: "Run the command again.")
+        }
+        return try checked(first)
+    }
+
+    private static func checked(_ text: String) throws(FolioError) -> String {
+        guard text.count >= 8 else {
+            throw FolioError(.badInput, "A passphrase needs at least 8 characters.",
+                             hint: "Choose a longer one: a short sentence is easy to remember and hard to guess.")
+        }
+        return text
+    }
+
+    /// A student's secret, typed at the terminal without echo.
+    static func typedSecret(_ prompt: String) -> String? { typed(prompt) }
+
+    private static func typed(_ prompt: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1, let p = getpass(prompt) else { return nil }
+        return String(cString: p)
+    }
+}
