@@ -18,7 +18,8 @@ extension Workspace {
         let scratch = path + "/.folio-join-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let config: WorkspaceConfig
         do throws(FolioError) {
-            let staged = try StagedBundle.open(file, staging: scratch)
+            let staged = try StagedBundle.open(file, staging: scratch, screen: BundleCheck.screen(
+                config: nil, schoolEvents: [], label: FileIO.lastComponent(of: file)))
             defer { staged.remove() }
             let school = try BundleCheck.check(staged, config: nil, schoolEvents: [], hasFile: { _ in false })
             let header = staged.header
