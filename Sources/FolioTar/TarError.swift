@@ -60,4 +60,7 @@ public enum TarError: Error, Sendable, Equatable {
     case sourceChanged(path: String)
     /// The writer was used after `finish()` or after an earlier error left its output incomplete.
     case writerUnusable
+    /// The caller of an extraction judged the entry at `path` (or one before it) and asked the reader to go
+    /// no further; the caller holds the reason and reports it.
+    case stoppedByCaller(path: String)
 }

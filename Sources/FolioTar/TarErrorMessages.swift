@@ -11,7 +11,8 @@ extension TarError: CustomStringConvertible, LocalizedError {
         switch self {
         case .absolutePath(let p), .parentComponent(let p), .emptyOrDotComponent(let p),
             .nameNotUTF8(let p), .nameNotNFC(let p), .duplicateName(let p),
-            .stagingDirectoryExists(let p), .sourceNotRegularFile(let p), .sourceChanged(let p), .notAnOrdinaryFile(let p):
+            .stagingDirectoryExists(let p), .sourceNotRegularFile(let p), .sourceChanged(let p), .notAnOrdinaryFile(let p),
+            .stoppedByCaller(let p):
             return p
         case .forbiddenCharacter(let p, _), .nameTooLong(let p, _, _), .symbolicLink(let p, _),
             .hardLink(let p, _), .specialFile(let p, _), .entryTooLarge(let p, _, _),
@@ -82,6 +83,8 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return "\(q(p)) changed while it was being copied into the bundle."
         case .writerUnusable:
             return "Internal error: the bundle writer was used after it finished or failed."
+        case .stoppedByCaller(let p):
+            return "Reading stopped at \(q(p)), which was refused."
         }
     }
 
@@ -90,7 +93,7 @@ extension TarError: CustomStringConvertible, LocalizedError {
         switch self {
         case .absolutePath, .parentComponent, .emptyOrDotComponent, .nameNotUTF8, .nameNotNFC,
             .forbiddenCharacter, .nameTooLong, .duplicateName, .symbolicLink, .hardLink, .specialFile,
-            .entryTooLarge, .tooManyEntries, .totalTooLarge, .damagedHeader, .libarchive:
+            .entryTooLarge, .tooManyEntries, .totalTooLarge, .damagedHeader, .libarchive, .stoppedByCaller:
             return "Do not use this bundle. Ask the sender to export the bundle again with folio."
         case .notATarArchive, .notAnOrdinaryFile:
             return "Check that you picked the right file (folio bundles end in `.tar`), or ask the sender to export it again."

@@ -73,17 +73,30 @@ public struct TarReader: Sendable {
     /// rest is still being extracted, and a 100,000-entry archive is not held in memory as a list.
     public func extract(_ source: TarSource, intoNewDirectory stagingPath: String,
                         each: @escaping (TarEntry) -> Void) throws(TarError) {
-        _ = try extract(source, intoNewDirectory: stagingPath, expectedEntryCount: nil, extracted: each)
+        _ = try extract(source, intoNewDirectory: stagingPath, expectedEntryCount: nil, admit: nil,
+                        extracted: { each($0); return true })
+    }
+
+    /// The same, with the caller judging as it goes and able to stop the read at once, so that nothing after
+    /// an entry it refuses is written. `admit` sees each entry as its tar header announces it (name, kind and
+    /// size; no SHA-256 yet), after the reader's own rules and before any of its data is written; `each` sees
+    /// it once it is complete. Either returning false stops the read with `TarError.stoppedByCaller` and
+    /// removes the folder, as any other error does; the caller knows why it stopped.
+    public func extract(_ source: TarSource, intoNewDirectory stagingPath: String,
+                        admitting admit: @escaping (TarEntry) -> Bool,
+                        each: @escaping (TarEntry) -> Bool) throws(TarError) {
+        _ = try extract(source, intoNewDirectory: stagingPath, expectedEntryCount: nil, admit: admit, extracted: each)
     }
 
     private func extract(
         _ source: TarSource, intoNewDirectory stagingPath: String, expectedEntryCount: Int?,
-        extracted: ((TarEntry) -> Void)?
+        admit: ((TarEntry) -> Bool)? = nil, extracted: ((TarEntry) -> Bool)?
     ) throws(TarError) -> [TarEntry] {
         try LibarchiveLocale.ensure()
         let staging = try StagingDirectory.create(at: stagingPath)
         do throws(TarError) {
-            let entries = try read(source, into: staging, expectedEntryCount: expectedEntryCount, extracted: extracted)
+            let entries = try read(source, into: staging, expectedEntryCount: expectedEntryCount, admit: admit,
+                                   extracted: extracted)
             staging.closeRoot()
             return entries
         } catch {
@@ -96,7 +109,7 @@ public struct TarReader: Sendable {
 
     private func read(
         _ source: TarSource, into staging: StagingDirectory?, expectedEntryCount: Int?,
-        extracted: ((TarEntry) -> Void)? = nil, scanned: Scanned? = nil
+        admit: ((TarEntry) -> Bool)? = nil, extracted: ((TarEntry) -> Bool)? = nil, scanned: Scanned? = nil
     ) throws(TarError) -> [TarEntry] {
         try LibarchiveLocale.ensure()
         guard let archive = archive_read_new() else { throw .libarchive(path: nil, detail: "out of memory") }
@@ -106,6 +119,7 @@ public struct TarReader: Sendable {
             throw .libarchive(path: nil, detail: TarWriter.lastError(archive))
         }
         var session = ReadSession(archive: archive, limits: limits, staging: staging)
+        session.admit = admit
         session.extracted = extracted
         session.scanned = scanned
         let entries: [TarEntry]
@@ -181,7 +195,9 @@ private struct ReadSession {
     /// Entries read so far and the last one's path (`entries` stays empty when they go to `extracted`).
     var count = 0
     var lastPath: String?
-    var extracted: ((TarEntry) -> Void)?
+    /// The caller's judgement of an entry before its data is written, and once it is complete: false stops.
+    var admit: ((TarEntry) -> Bool)?
+    var extracted: ((TarEntry) -> Bool)?
     var scanned: TarReader.Scanned?
 
     // File-type bits as libarchive reports them (POSIX values; the C macros don't import into Swift).
@@ -277,8 +293,9 @@ private struct ReadSession {
 
         switch kind {
         case .directory:
+            if let admit, !admit(TarEntry(path: path, kind: .directory, size: 0, sha256: nil)) { throw .stoppedByCaller(path: path) }
             try staging?.makeDirectory(path)
-            record(TarEntry(path: path, kind: .directory, size: 0, sha256: nil), content: nil)
+            try record(TarEntry(path: path, kind: .directory, size: 0, sha256: nil), content: nil)
         case .file:
             guard archive_entry_size_is_set(header) != 0 else {
                 throw .libarchive(path: path, detail: "the header gives no size")
@@ -293,25 +310,32 @@ private struct ReadSession {
                 throw .totalTooLarge(path: path, total: total, limit: limits.maxTotalBytes)
             }
             totalBytes = total
+            if let admit, !admit(TarEntry(path: path, kind: .file, size: size, sha256: nil)) { throw .stoppedByCaller(path: path) }
             var content: [UInt8]? = scanned.map { size <= $0.limit && $0.keep(path) } == true ? [] : nil
             if content == nil, scanned?.stopAfter != nil {
                 // Only the first entries were asked for, and not these bytes: skip them unread, unhashed.
                 guard archive_read_data_skip(archive) == ARCHIVE_OK else {
                     throw .libarchive(path: path, detail: TarWriter.lastError(archive))
                 }
-                record(TarEntry(path: path, kind: .file, size: size, sha256: nil), content: nil)
+                try record(TarEntry(path: path, kind: .file, size: size, sha256: nil), content: nil)
                 return
             }
             let digest = try copyData(path: path, size: size, buffer: buffer, content: &content)
-            record(TarEntry(path: path, kind: .file, size: size, sha256: digest), content: content)
+            try record(TarEntry(path: path, kind: .file, size: size, sha256: digest), content: content)
         }
     }
 
     /// Kept in the list, or handed to the caller's `extracted` or `scanned` instead.
-    private mutating func record(_ entry: TarEntry, content: [UInt8]?) {
+    private mutating func record(_ entry: TarEntry, content: [UInt8]?) throws(TarError) {
         count += 1
         lastPath = entry.path
-        if let scanned { scanned.each(entry, content) } else if let extracted { extracted(entry) } else { entries.append(entry) }
+        if let scanned {
+            scanned.each(entry, content)
+        } else if let extracted {
+            guard extracted(entry) else { throw .stoppedByCaller(path: entry.path) }
+        } else {
+            entries.append(entry)
+        }
     }
 
     /// Streams one entry's data through the fixed buffer, hashing it and (when extracting) writing it, and

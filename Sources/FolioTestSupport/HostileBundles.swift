@@ -15,6 +15,7 @@ public struct SampleHubForgery: Sendable {
         let pendingVersion: String
         let labReport: [UInt8]
         let otherPDF: [UInt8]
+        let poster: [UInt8]
 
         init(sample: URL) throws {
             let ws = try Workspace.open(sample.path)
@@ -27,6 +28,7 @@ public struct SampleHubForgery: Sendable {
             let assets = sample.appendingPathComponent("assets")
             labReport = [UInt8](try Data(contentsOf: assets.appendingPathComponent(SampleHubForgery.reportName)))
             otherPDF = [UInt8](try Data(contentsOf: assets.appendingPathComponent("history-essay.pdf")))
+            poster = [UInt8](try Data(contentsOf: assets.appendingPathComponent("art-poster.png")))
         }
     }
 
@@ -45,6 +47,8 @@ public struct SampleHubForgery: Sendable {
     public let pendingVersion: String
     let labReport: [UInt8]
     let otherPDF: [UInt8]
+    /// A real PNG image (the sample's art poster).
+    let poster: [UInt8]
 
     /// The replicas the forged bundles claim to come from.
     public static let teacherReplica = "teacher-5eed0001"
@@ -67,6 +71,7 @@ public struct SampleHubForgery: Sendable {
         pendingVersion = facts.pendingVersion
         labReport = facts.labReport
         otherPDF = facts.otherPDF
+        poster = facts.poster
     }
 
     /// The demo key of `id` (`keys/<id>.key`), or for a student number the key from their demo secret.
@@ -111,20 +116,28 @@ public struct SampleHubForgery: Sendable {
         "students/\(Self.uploadStudent)/" + reportFile.path(item: uploadItem)
     }
 
-    var reportFile: ItemFile {
-        ItemFile(role: .document, name: Self.reportName, size: labReport.count, sha256: SHA256Hex.of(labReport), kind: "pdf")
+    var reportFile: ItemFile { reportFile(labReport) }
+
+    /// `report.pdf` as an upload record declares it (a PDF document), whatever `bytes` really are.
+    func reportFile(_ bytes: [UInt8]) -> ItemFile {
+        ItemFile(role: .document, name: Self.reportName, size: bytes.count, sha256: SHA256Hex.of(bytes), kind: "pdf")
     }
 
     /// A valid bundle from the classroom kiosk: one upload for 112002 with its lab report.
-    public func uploads() throws -> BundleForge {
+    public func uploads() throws -> BundleForge { try uploads(item: uploadItem, report: labReport, carried: true) }
+
+    /// The kiosk's upload bundle, its record signed for real, naming `item` and declaring `report` as the lab
+    /// report PDF; the bytes travel in the bundle when `carried`.
+    func uploads(item: String, report: [UInt8], carried: Bool) throws -> BundleForge {
         var forge = BundleForge(kind: .uploads, school: school,
                                 sender: BundleParty(replica: Self.kioskReplica, person: "KIOSK1"),
                                 signer: try identity("KIOSK1"), recipient: BundleParty(replica: hubReplica),
                                 created: Self.bundleTime, scope: ["1 students"])
+        let file = reportFile(report)
         try forge.add(try event(.itemUploaded, by: Self.uploadStudent, student: Self.uploadStudent, body: ItemUploaded(
-            item: uploadItem, category: "course-outcome", term: Term("113-1")!, course: "PHY-11A",
-            description: "單擺實驗", fields: [:], files: [reportFile])))
-        forge.parts[uploadFilePath] = labReport
+            item: item, category: "course-outcome", term: Term("113-1")!, course: "PHY-11A",
+            description: "單擺實驗", fields: [:], files: [file])))
+        if carried { forge.parts["students/\(Self.uploadStudent)/" + file.path(item: item)] = report }
         forge.seal()
         return forge
     }
@@ -176,6 +189,18 @@ public enum HostileBundle: String, CaseIterable, Sendable {
     case forgedRecord
     case recordUnderWrongName
     case uploadFileMissing
+    // Item ids become paths: an upload record naming anything but ten lowercase hex digits.
+    case itemIDClimbsOut
+    case itemIDWithSlash
+    // Files judged by their content, as a local upload is, whatever the upload record calls them.
+    case pdfThatIsAPNG
+    case pdfThatIsText
+    // A bad entry, or a header refused on its own, followed by an entry over the size cap: had extraction
+    // gone on past the first problem, the refusal would be about the huge entry.
+    case unlistedEntryThenHugeEntry
+    case wrongSignatureThenHugeEntry
+    case unknownSenderThenHugeEntry
+    case otherRecipientThenHugeEntry
 
     /// The file name to give the forged bundle: the name export would use, tagged with the case so a
     /// message naming "the bundle" cannot match by accident.
@@ -188,6 +213,11 @@ public enum HostileBundle: String, CaseIterable, Sendable {
         switch self {
         case .cutMidEntry, .cutAtEntryBoundary, .flippedByteInFile, .fileUnlikeItsUpload, .uploadFileMissing:
             return try hub.uploads()
+        case .itemIDClimbsOut: return try hub.uploads(item: "../../../x", report: hub.labReport, carried: false)
+        case .itemIDWithSlash: return try hub.uploads(item: "a/b", report: hub.labReport, carried: false)
+        case .pdfThatIsAPNG: return try hub.uploads(item: hub.uploadItem, report: hub.poster, carried: true)
+        case .pdfThatIsText:
+            return try hub.uploads(item: hub.uploadItem, report: Array("Lab report: see the notebook.\n".utf8), carried: true)
         default:
             return try hub.certifications()
         }
@@ -369,6 +399,24 @@ public enum HostileBundle: String, CaseIterable, Sendable {
             forge.parts[hub.uploadFilePath] = nil
             forge.seal()
             return try forge.archive()
+        case .itemIDClimbsOut, .itemIDWithSlash, .pdfThatIsAPNG, .pdfThatIsText:
+            return try forge.archive()
+        case .unlistedEntryThenHugeEntry:
+            return Self.withHugeEntry(try HostileBundle.unlistedEntry.bytes(hub))
+        case .wrongSignatureThenHugeEntry:
+            return Self.withHugeEntry(try HostileBundle.wrongSignature.bytes(hub))
+        case .unknownSenderThenHugeEntry:
+            return Self.withHugeEntry(try HostileBundle.unknownSender.bytes(hub))
+        case .otherRecipientThenHugeEntry:
+            return Self.withHugeEntry(try HostileBundle.otherRecipientWorkspace.bytes(hub))
         }
+    }
+
+    /// `tar` with one more entry at the end: a tar header declaring a byte over the per-entry cap, with no
+    /// data behind it. The reader refuses it from its header (`entryOverSizeCap`), so a refusal that names
+    /// anything else shows that extraction stopped before reaching it.
+    static func withHugeEntry(_ tar: [UInt8]) -> [UInt8] {
+        TarSurgery.appending(RawEntries.header("students/112020/files/zzzzzzzzzz/000000000000/huge.pdf",
+                                               declaring: TarLimits.default.maxEntryBytes + 1), to: tar)
     }
 }

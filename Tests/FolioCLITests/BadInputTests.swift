@@ -176,6 +176,23 @@ import Testing
                           naming: ["rejected", "not certified"], workspace: ws, unchangedFrom: before)
     }
 
+    // MARK: item ids
+
+    /// What is typed for an item is looked up only if it is the start of an item id as `folio status` shows
+    /// it (four to ten of 0-9 and lowercase a-f); anything else is refused for what it is, naming the rule.
+    @Test(arguments: ["../../../x", "a/b", "UPPERCASE"])
+    func typedItemIDThatIsNotLowercaseHexIsRefusedAsNoItemID(typed: String) throws {
+        let ws = try SampleCopy()
+        // The pending item's own first characters in capitals: a real item, but not as an id is written.
+        let id = typed == "UPPERCASE" ? String(try pendingPhysicsItem(ws).prefix(6)).uppercased() : typed
+        let before = try ws.snapshot()
+        try expectRefused(try ws.folio(as: "T001", ["certify", "112020", id]),
+                          naming: ["not an item id", "0-9", "a-f"], workspace: ws, unchangedFrom: before)
+        try expectRefused(try ws.folio(as: "KIOSK1", SampleCopy.addArguments(
+            student: "112020", term: "113-1", course: "PHY-11A", description: "重傳", files: [ws.asset("physics-lab-report.pdf")],
+            replace: id)), naming: ["not an item id"], workspace: ws, unchangedFrom: before)
+    }
+
     // MARK: files and descriptions
 
     @Test func documentOverFourMegabytesIsRefusedButExactlyFourIsAccepted() throws {

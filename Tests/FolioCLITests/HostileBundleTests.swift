@@ -79,6 +79,14 @@ import Testing
         case .forgedRecord: return ["signature on the record"]
         case .recordUnderWrongName: return ["does not match its name"]
         case .uploadFileMissing: return ["lacks the file", SampleHubForgery.reportName]
+        case .itemIDClimbsOut: return ["not an item id", "../../../x"]
+        case .itemIDWithSlash: return ["not an item id", "\"a/b\""]
+        case .pdfThatIsAPNG: return [SampleHubForgery.reportName, "upload record", "really a PNG"]
+        case .pdfThatIsText: return [SampleHubForgery.reportName, "upload record", "not a readable PDF"]
+        case .unlistedEntryThenHugeEntry: return ["does not list"]
+        case .wrongSignatureThenHugeEntry: return ["signature", "does not match"]
+        case .unknownSenderThenHugeEntry: return ["T999", "not a registered person"]
+        case .otherRecipientThenHugeEntry: return ["meant for", "hub-0000beef", hub.hubReplica]
         }
     }
 
@@ -87,7 +95,7 @@ import Testing
     static func hintWords(_ c: HostileBundle) -> [String] {
         switch c {
         case .cutMidEntry, .cutAtEntryBoundary: return ["copy"]
-        case .unknownKey, .unknownSender: return ["`folio staff add`"]
+        case .unknownKey, .unknownSender, .unknownSenderThenHugeEntry: return ["`folio staff add`"]
         case .zipFile, .randomBytes, .emptyFile: return [".tar"]
         case .unknownFormat: return ["Update folio"]
         default: return []
@@ -98,7 +106,8 @@ import Testing
     static let representative: [HostileBundle] = [
         .pathTraversal, .symbolicLink, .fifo, .entryOverSizeCap, .cutAtEntryBoundary, .flippedByteInFile,
         .flippedByteInHeader, .signatureRemoved, .unknownKey, .otherSchool, .randomBytes, .eventKindNotAllowed,
-        .uploadFileMissing,
+        .uploadFileMissing, .itemIDClimbsOut, .itemIDWithSlash, .pdfThatIsAPNG, .unlistedEntryThenHugeEntry,
+        .unknownSenderThenHugeEntry,
     ]
 
     /// The refusal every command owes: exit 1 (not a crash), an `error:` line naming the file and the
@@ -152,7 +161,8 @@ import Testing
 
     /// Sync is the one place a bundle for someone else is not an error: it is left on the stick for them.
     /// It is passed over on its header alone, so a copy cut short after the header is skipped the same way
-    /// (its owner's sync will find the damage) rather than extracted and refused here.
+    /// (its owner's sync will find the damage) rather than extracted and refused here. `bundle verify` refuses
+    /// it on its header too, before it reaches the damage.
     @Test func syncLeavesABundleForAnotherWorkspaceAlone() throws {
         let hub = try Hub()
         let bytes = try HostileBundle.otherRecipientWorkspace.bytes(hub.forgery)
@@ -163,7 +173,7 @@ import Testing
         let cut = try hub.put(Array(bytes.prefix(end + 1)), as: "cut-" + (file as NSString).lastPathComponent)
         let before = try hub.snapshot()
         let checked = try hub.ws.folio(["bundle", "verify", cut])
-        #expect(!checked.succeeded && !checked.stderr.contains("meant for"), "the cut copy should be refused as damaged: \(checked)")
+        #expect(!checked.succeeded && checked.stderr.contains("meant for"), "the cut copy should be refused from its header: \(checked)")
         let r = try hub.ws.folio(["sync", hub.stick])
         #expect(r.succeeded, "\(r)")
         for name in [file, cut].map({ ($0 as NSString).lastPathComponent }) {
@@ -174,15 +184,15 @@ import Testing
     }
 
     /// Someone's own tar archive on the stick is refused by sync from its first entry, without being
-    /// extracted: cut short further on, it is refused as not a bundle, where the full check (which extracts
-    /// it all) stops at the cut.
+    /// extracted: cut short further on, it is refused as not a bundle, and so it is by the full check, which
+    /// stops at the first entry too instead of reading on to the cut.
     @Test func syncRefusesAnotherTarByItsFirstEntry() throws {
         let hub = try Hub()
         let bytes = [UInt8](try SampleArchives.standard())
         let file = try hub.put(Array(bytes.prefix(bytes.count / 2)), as: "backup.tar")
         let before = try hub.snapshot()
         let full = try hub.ws.folio(["bundle", "verify", file])
-        #expect(full.status == 1 && full.stderr.contains("cut short") && !full.stderr.contains("not a folio bundle"), "\(full)")
+        #expect(full.status == 1 && full.stderr.contains("not a folio bundle") && !full.stderr.contains("cut short"), "\(full)")
         try expectRefused(try hub.ws.folio(["sync", hub.stick]), file: file, naming: Self.words(.plainTar, hub.forgery),
                           hub: hub, before: before)
     }

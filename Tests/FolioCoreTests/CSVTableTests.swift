@@ -125,7 +125,7 @@ import Testing
         let rows = [
             ["110001", "許志豪", "comma, inside", ""],
             ["110002", "陳\"小\"華", "two\r\nlines", " padded "],
-            ["110003", "林碁", "lf\nonly", "\ttab"],
+            ["110003", "林碁", "lf\nonly", "tab\t"],
         ]
         let parsed = try CSVTable.parse(CSVTable.write(header: header, rows: rows))
         #expect(parsed == CSVTable(header: header, rows: rows))
@@ -133,6 +133,33 @@ import Testing
         // A one-column table whose value is empty must not come back as a blank line.
         let single = try CSVTable.parse(CSVTable.write(header: ["x"], rows: [[""], ["1"]]))
         #expect(single.rows == [[""], ["1"]])
+    }
+
+    @Test(arguments: ["=", "+", "-", "@", "\t", "\r"])
+    func cellStartingWithAFormulaTriggerGetsAQuoteAndDoubleQuotes(trigger: String) throws {
+        let cell = trigger + "HYPERLINK(\"http://x\",\"y\")"
+        let written = String(decoding: CSVCell.encode(cell), as: UTF8.self)
+        let doubled = cell.replacingOccurrences(of: "\"", with: "\"\"")
+        #expect(written == "\"'" + doubled + "\"")
+        // Read back, the cell is the text with the quote in front: a spreadsheet shows it and runs nothing.
+        let table = try CSVTable.parse(CSVTable.write(header: ["簡述"], rows: [[cell]]))
+        #expect(table.rows == [["'" + cell]])
+    }
+
+    @Test func triggerOnlyCountsAtTheStartOfACell() {
+        #expect(CSVCell.encode("a=1+2") == Array("a=1+2".utf8))
+        #expect(CSVCell.encode("x-y@z") == Array("x-y@z".utf8))
+        #expect(CSVCell.encode("") == [])
+    }
+
+    @Test func negativeDecimalNumberStaysANumberButAnythingMoreIsNeutralised() {
+        #expect(CSVCell.encode("-3") == Array("-3".utf8))
+        #expect(CSVCell.encode("-12.5") == Array("-12.5".utf8))
+        for text in ["-", "-1+1", "-12.", "-.5", "-1e3", "-1.2.3", "--1", "-1,2"] {
+            #expect(CSVCell.encode(text).starts(with: Array("\"'-".utf8)), "\(text)")
+        }
+        // A leading plus is a formula to Excel even on a number, so it is always neutralised.
+        #expect(CSVCell.encode("+3") == Array("\"'+3\"".utf8))
     }
 
     @Test func errorsHaveMessagesAndHints() {

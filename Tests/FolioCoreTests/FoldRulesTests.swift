@@ -21,7 +21,7 @@ import Testing
 
     @Test func seventhUploadInASemesterIsKeptOut() {
         var events = f.enrolled("112001")
-        for n in 0..<7 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
+        for n in 0..<7 { events.append(f.upload("112001", item: "a00000000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
         let view = fold(events)
         #expect(view.items.count == 6)
         #expect(view.problems.map(\.code) == [.uploadLimit])
@@ -30,7 +30,7 @@ import Testing
     @Test func diversePerformanceHasNoPerSemesterUploadLimit() {
         var events = f.enrolled("112001")
         for n in 0..<8 {
-            events.append(f.upload("112001", item: "div000000\(n)", category: "other", seed: "\(n)",
+            events.append(f.upload("112001", item: "d00000000\(n)", category: "other", seed: "\(n)",
                                    at: "2024-10-0\(n + 1)T09:00", fields: ["name": "活動\(n)"]))
         }
         #expect(fold(events).items.count == 8)
@@ -98,23 +98,23 @@ import Testing
         for n in 0..<7 {
             let term = n < 6 ? "113-1" : "113-2"
             let at = n < 6 ? "2024-10-0\(n + 1)T09:00" : "2025-03-01T09:00"
-            let up = f.upload("112001", item: "crs000000\(n)", course: n < 6 ? "PHY" : "PHY2", term: term, seed: "c\(n)", at: at)
+            let up = f.upload("112001", item: "c00000000\(n)", course: n < 6 ? "PHY" : "PHY2", term: term, seed: "c\(n)", at: at)
             events.append(up)
             events.append(f.event(.itemCertified, by: "T001", at: n < 6 ? "2024-12-01T09:00" : "2025-03-02T09:00",
                                   student: "112001",
-                                  body: ItemDecision(item: "crs000000\(n)", version: try up.event.decodeBody(ItemUploaded.self).version)))
+                                  body: ItemDecision(item: "c00000000\(n)", version: try up.event.decodeBody(ItemUploaded.self).version)))
         }
         for n in 0..<11 {
-            events.append(f.upload("112001", item: "div\(String(format: "%07d", n))", category: "other", seed: "d\(n)",
+            events.append(f.upload("112001", item: "d\(String(format: "%09d", n))", category: "other", seed: "d\(n)",
                                    at: "2024-11-\(String(format: "%02d", n + 1))T09:00", fields: ["name": "活動"]))
         }
         for n in 0..<7 {
             events.append(f.event(.itemSelected, by: "112001", at: "2025-06-20T09:0\(n)", student: "112001",
-                                  body: ItemSelection(item: "crs000000\(n)", year: AcademicYear(113))))
+                                  body: ItemSelection(item: "c00000000\(n)", year: AcademicYear(113))))
         }
         for n in 0..<11 {
             events.append(f.event(.itemSelected, by: "112001", at: "2025-06-21T09:\(String(format: "%02d", n))", student: "112001",
-                                  body: ItemSelection(item: "div\(String(format: "%07d", n))", year: AcademicYear(113))))
+                                  body: ItemSelection(item: "d\(String(format: "%09d", n))", year: AcademicYear(113))))
         }
         let view = fold(events)
         #expect(view.selected(in: AcademicYear(113), group: .courseOutcome).count == 6)
@@ -162,7 +162,7 @@ import Testing
 
     @Test func foldIsIndependentOfEventOrder() {
         var events = f.enrolled("112001")
-        for n in 0..<5 { events.append(f.upload("112001", item: "item00000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
+        for n in 0..<5 { events.append(f.upload("112001", item: "a00000000\(n)", seed: "\(n)", at: "2024-10-0\(n + 1)T09:00")) }
         let expected = fold(events)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20 {

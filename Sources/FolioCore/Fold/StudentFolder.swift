@@ -127,6 +127,7 @@ public enum StudentFolder {
             case .itemCertified, .itemRejected:
                 let d = try event.decodeBody(ItemDecision.self)
                 let certified = event.kind == .itemCertified
+                guard ItemID.isValid(d.item) else { return ItemID.malformed(d.item) }
                 guard let index = view.items.firstIndex(where: { $0.id == d.item }) else { throw unknownItem(d.item, view) }
                 var item = view.items[index]
                 guard item.group == .courseOutcome, let code = item.course, let course = school.course(code, term: item.term) else {
@@ -177,6 +178,7 @@ public enum StudentFolder {
                 view.items[index] = item
             case .itemSelected, .itemUnselected:
                 let s = try event.decodeBody(ItemSelection.self)
+                guard ItemID.isValid(s.item) else { return ItemID.malformed(s.item) }
                 guard let index = view.items.firstIndex(where: { $0.id == s.item }) else { throw unknownItem(s.item, view) }
                 if let error = checkActor(event, view: view, school: school) { return error }
                 var item = view.items[index]
@@ -239,6 +241,7 @@ public enum StudentFolder {
             case .studentTransferredIn:
                 let t = try event.decodeBody(TransferredIn.self)
                 if let error = duty(event, "enrolment", school) { return error }
+                if let bad = t.items.first(where: { !ItemID.isValid($0.item) }) { return ItemID.malformed(bad.item) }
                 guard t.fromSchool != school.code else {
                     return FolioError(.badInput, "A transfer must come from another school.", hint: "Nothing to do.")
                 }
@@ -268,6 +271,8 @@ public enum StudentFolder {
 
     private static func checkUpload(_ u: ItemUploaded, event: Event, view: StudentView,
                                     school: SchoolState) throws(FolioError) {
+        // First: the id becomes the folder of the item's files.
+        guard ItemID.isValid(u.item) else { throw ItemID.malformed(u.item) }
         if let error = checkActor(event, view: view, school: school) { throw error }
         guard let student = view.student else {
             throw FolioError(.unknownStudent, "Student \(view.number) is not registered.",
@@ -280,9 +285,6 @@ public enum StudentFolder {
         guard let category = Catalog.category(u.category) else {
             throw FolioError(.unknownCategory, "\(u.category) is not an item category.",
                              hint: "Use one of: \(Catalog.categories.map(\.code).joined(separator: ", ")).")
-        }
-        guard u.item.count == 10 else {
-            throw FolioError(.badInput, "Item id \(u.item) is malformed.", hint: "Upload again.")
         }
         if let error = CalendarRules.window(school, u.term, event.at.taipeiDay, \.upload, "uploads (上傳)") { throw error }
         if let error = ItemRules.checkDescription(u.description, settings: school.settings) { throw error }

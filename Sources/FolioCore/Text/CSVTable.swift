@@ -174,6 +174,7 @@ public struct CSVTable: Hashable, Sendable {
 
     /// Encodes a table the way Excel opens it without asking: UTF-8 with a byte-order mark (without it, Excel
     /// on Windows reads Chinese as Big5 and garbles it), CRLF line ends, and quotes only where a field needs them.
+    /// Each cell is spelled by `CSVCell`, which also keeps spreadsheets from running a cell as a formula.
     public static func write(header: [String], rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         for record in [header] + rows {
@@ -182,29 +183,11 @@ public struct CSVTable: Hashable, Sendable {
             } else {
                 for (index, field) in record.enumerated() {
                     if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: encode(field))
+                    out.append(contentsOf: CSVCell.encode(field))
                 }
             }
             out.append(contentsOf: [0x0D, 0x0A])
         }
-        return out
-    }
-
-    /// Quotes a field that holds a comma, quote or line break, or starts or ends with a space or tab (which
-    /// reading would otherwise trim). `write` also quotes the single empty field of a one-column row, so that it
-    /// is not read back as a blank line.
-    private static func encode(_ field: String) -> [UInt8] {
-        let bytes = Array(field.utf8)
-        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
-            || bytes.first.map { $0 == 0x20 || $0 == 0x09 } == true
-            || bytes.last.map { $0 == 0x20 || $0 == 0x09 } == true
-        guard needsQuotes else { return bytes }
-        var out: [UInt8] = [0x22]
-        for b in bytes {
-            out.append(b)
-            if b == 0x22 { out.append(0x22) }
-        }
-        out.append(0x22)
         return out
     }
 }

@@ -13,28 +13,11 @@ enum BundleCheck {
                       hasFile: (String) -> Bool) throws(FolioError) -> SchoolState {
         let header = bundle.header
         let label = bundle.fileLabel
-        if header.kind == .transfer {
-            throw FolioError(.badBundle, "\(label) is a transfer from another school, not a bundle of this school's.",
-                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER --root-fingerprint FINGERPRINT`.")
-        }
-        if let config, header.school != config.school {
-            throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
-                             hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
-        }
-        // A bundle that founds the school under another root is an attempt to take it over (whatever date it
-        // claims), never a record to hold back quietly.
-        if let foreign = SchoolFolder.declaredRoots(bundle.schoolEvents).subtracting([root]).sorted().first {
-            throw FolioError(.badBundle, "\(label) founds school \(header.school) under another root key (fingerprint \(RootFingerprint.of(foreign))); this workspace trusts only the school root \(RootFingerprint.of(root)).",
-                             hint: "Nothing was imported. The bundle was not written by this school: give the USB stick to the IT section (資訊組).")
-        }
-        let ids = Set(known.map(\.id))
-        let school = SchoolFolder.fold(known + bundle.schoolEvents.filter { !ids.contains($0.id) }, root: root)
-        if config == nil {
-            guard header.school == school.code, !school.code.isEmpty else {
-                throw FolioError(.badBundle, "\(label) does not carry its school's founding records, so a workspace cannot be started from it.",
-                                 hint: "Start a replica from a school update or a certification request written by the office.")
-            }
-        }
+        try checkKind(header, label: label)
+        if let config { try checkSchool(header, config: config, label: label) }
+        try checkRoot(bundle.schoolEvents, root: root, header: header, label: label)
+        let school = fold(known, with: bundle.schoolEvents, root: root)
+        if config == nil { try checkFounding(header, school: school, label: label) }
         try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
         for number in bundle.studentRecords.keys.sorted() {
             if let sealed = school.archived(number) {
@@ -48,6 +31,73 @@ enum BundleCheck {
                              hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
         }
         return school
+    }
+
+    /// The checks above that need no more than the signed header and the school records, run while the
+    /// bundle is extracted (`StagedBundle.open`), so that a bundle from another school, for another
+    /// workspace or from a stranger is refused before its students' records and files are written to disk.
+    /// `check` runs them all again on the whole bundle.
+    ///
+    /// Who signed is judged on the header alone when the bundle's kind cannot carry records that register
+    /// people or keys (certifications, uploads, office records: what this workspace holds is all there is
+    /// to judge by); otherwise, once the school records the bundle carries are in, since a school update
+    /// may bring the very record that registered its signer's new key.
+    ///
+    /// `root`: the pinned root; nil only while a replica is being started, whose root is confirmed once the
+    /// school records are in (`Workspace.join`).
+    static func screen(config: WorkspaceConfig?, schoolEvents known: [StoredEvent], root: String?, label: String) -> BundleScreen {
+        let onHub = config?.role == .hub
+        let onHeader = { (header: BundleHeader) -> Bool in config != nil && !header.kind.admits(.staffSet) }
+        return BundleScreen(header: { (header: BundleHeader) throws(FolioError) in
+            try checkKind(header, label: label)
+            guard let config else { return }
+            try checkSchool(header, config: config, label: label)
+            try checkRecipient(header, config: config, label: label)
+            if onHeader(header) { try checkSender(header, school: SchoolFolder.fold(known, root: root), label: label, onHub: onHub) }
+        }, signer: { (header: BundleHeader, carried: [StoredEvent]) throws(FolioError) in
+            if let root { try checkRoot(carried, root: root, header: header, label: label) }
+            if onHeader(header) { return }
+            let school = fold(known, with: carried, root: root)
+            if config == nil { try checkFounding(header, school: school, label: label) }
+            try checkSender(header, school: school, label: label, onHub: onHub)
+        }, fileLimits: { carried in FileLimits(fold(known, with: carried, root: root).settings) })
+    }
+
+    /// The school as the workspace's records and the bundle's own fold it.
+    private static func fold(_ known: [StoredEvent], with carried: [StoredEvent], root: String?) -> SchoolState {
+        let ids = Set(known.map(\.id))
+        return SchoolFolder.fold(known + carried.filter { !ids.contains($0.id) }, root: root)
+    }
+
+    /// A bundle that founds the school under another root is an attempt to take it over (whatever date it
+    /// claims), never a record to hold back quietly.
+    private static func checkRoot(_ carried: [StoredEvent], root: String, header: BundleHeader, label: String) throws(FolioError) {
+        if let foreign = SchoolFolder.declaredRoots(carried).subtracting([root]).sorted().first {
+            throw FolioError(.badBundle, "\(label) founds school \(header.school) under another root key (fingerprint \(RootFingerprint.of(foreign))); this workspace trusts only the school root \(RootFingerprint.of(root)).",
+                             hint: "Nothing was imported. The bundle was not written by this school: give the USB stick to the IT section (資訊組).")
+        }
+    }
+
+    private static func checkKind(_ header: BundleHeader, label: String) throws(FolioError) {
+        if header.kind == .transfer {
+            throw FolioError(.badBundle, "\(label) is a transfer from another school, not a bundle of this school's.",
+                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER --root-fingerprint FINGERPRINT`.")
+        }
+    }
+
+    private static func checkSchool(_ header: BundleHeader, config: WorkspaceConfig, label: String) throws(FolioError) {
+        guard header.school == config.school else {
+            throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
+                             hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
+        }
+    }
+
+    /// A workspace started from a bundle takes the school from the records the bundle carries.
+    private static func checkFounding(_ header: BundleHeader, school: SchoolState, label: String) throws(FolioError) {
+        guard header.school == school.code, !school.code.isEmpty else {
+            throw FolioError(.badBundle, "\(label) does not carry its school's founding records, so a workspace cannot be started from it.",
+                             hint: "Start a replica from a school update or a certification request written by the office.")
+        }
     }
 
     /// `onHub`: the office's own workspace, where people and keys are registered rather than imported.

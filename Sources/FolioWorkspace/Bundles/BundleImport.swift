@@ -27,10 +27,12 @@ extension WorkspaceSession {
     /// Staging happens in the system's temporary folder.
     public static func preview(_ file: String, workspace: Workspace) throws(FolioError) -> ImportReport {
         let staging = NSTemporaryDirectory() + "folio-verify-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let bundle = try StagedBundle.open(file, staging: staging)
-        defer { bundle.remove() }
         let known = workspace.schoolEvents()
-        let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: try workspace.trustedRoot(known),
+        let root = try workspace.trustedRoot(known)
+        let bundle = try StagedBundle.open(file, staging: staging, screen: BundleCheck.screen(
+            config: workspace.config, schoolEvents: known, root: root, label: FileIO.lastComponent(of: file)))
+        defer { bundle.remove() }
+        let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root,
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
         let plan = try Plan(bundles: [bundle], workspace: workspace, school: school, before: workspace.school(),
                             held: Set(known.map(\.id)), manifestDir: nil)
@@ -49,7 +51,7 @@ extension WorkspaceSession {
             removeIncomingFolder()
         }
         if files.count == 1 {
-            let bundle = try stage(files[0])
+            let bundle = try stage(files[0], screenedAgainst: workspace.schoolEvents())
             stagings.append(bundle.staging)
             return try importStaged([bundle])
         }
@@ -62,7 +64,7 @@ extension WorkspaceSession {
         var known = workspace.schoolEvents()
         let root = try workspace.trustedRoot(known)
         for file in files {
-            let bundle = try stage(file)
+            let bundle = try stage(file, screenedAgainst: known)
             stagings.append(bundle.staging)
             _ = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root, hasFile: { path in
                 if FileIO.exists(workspace.root + "/" + path) || checked.contains(where: { brings($0.staging, path) }) { return true }
@@ -106,9 +108,15 @@ extension WorkspaceSession {
 
     /// Extracts and self-checks one bundle under `.folio/incoming/` (same file system, so its files can
     /// later be renamed into place). The caller removes it, then calls `removeIncomingFolder()`.
-    func stage(_ file: String) throws(FolioError) -> StagedBundle {
+    /// `screenedAgainst`: the school records the bundle is to be judged with; given, a bundle this workspace
+    /// would refuse on its header (school, recipient, signer) stops being extracted as soon as that is known.
+    /// A transfer from another school, checked against that school's records instead, passes nil.
+    func stage(_ file: String, screenedAgainst known: [StoredEvent]?) throws(FolioError) -> StagedBundle {
         try FileIO.makeDirectories(incomingFolder)
-        return try StagedBundle.open(file, staging: incomingFolder + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16))
+        let screen = known.map { BundleCheck.screen(config: workspace.config, schoolEvents: $0, root: workspace.pinnedRoot($0),
+                                                    label: FileIO.lastComponent(of: file)) }
+        return try StagedBundle.open(file, staging: incomingFolder + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16),
+                                     screen: screen)
     }
 
     private var incomingFolder: String { workspace.root + "/.folio/incoming" }

@@ -6,21 +6,24 @@ import Foundation
 /// header, signed and readable; every file after it must be one the header lists, with the size and
 /// SHA-256 it promises; and at the end nothing it promises may be missing.
 ///
-/// Checking each entry as it comes means the archive's 100,000 entries are never held as a list. The
-/// first problem found is kept and reported by `finish`, after extraction: an archive that is also
-/// broken further on is reported as broken, as it was when the checks came after extraction.
+/// Checking each entry as it comes means the archive's 100,000 entries are never held as a list. Each entry
+/// is judged twice: by name, kind and size as its tar header announces it (`admit`), before any of its data
+/// is written, and by SHA-256 once it is complete (`see`). The first problem stops extraction there: an
+/// entry the signed header does not list, or of another size, is never written at all, and nothing after a
+/// bad entry is read. The problem is kept and reported by `finish`.
 final class ContentsCheck {
     private let staging: String
     private let refuse: (String, String) -> FolioError
     private let again = "Ask the sender to export the bundle again and bring a fresh copy."
     private var entries = 0
+    private var announced = 0
     /// The signed header, once read, with the index of every path it promises.
     private(set) var listing: Listing?
     private var id = ""
     /// Which of the promised paths have been found.
     private var found: [Bool] = []
     private var foundCount = 0
-    private var refusal: FolioError?
+    private(set) var refusal: FolioError?
 
     init(staging: String, refuse: @escaping (String, String) -> FolioError) {
         self.staging = staging
@@ -36,6 +39,39 @@ final class ContentsCheck {
 
     /// Whether a problem has been found already.
     var refused: Bool { refusal != nil }
+
+    /// Stops the bundle for a reason found outside this check (a record, the receiving workspace's screen);
+    /// the first reason found is the one reported.
+    func stop(_ error: FolioError) {
+        if refusal == nil { refusal = error }
+    }
+
+    /// One entry as its tar header announces it (no SHA-256 yet), before its data is written: whether it may
+    /// be written. The first must be the header; every later file must be one the signed header lists, by
+    /// the same name and size. False once a problem has been found.
+    func admit(_ head: TarEntry) -> Bool {
+        announced += 1
+        guard refusal == nil else { return false }
+        if announced == 1 {
+            guard Self.isHeader(head) else {
+                refusal = Self.notABundle(refuse)
+                return false
+            }
+            return true
+        }
+        // `see` has read the header by now, or refused the bundle.
+        guard let listing else { return false }
+        guard head.kind == .file else { return true }
+        guard let i = listing.index[head.path], listing.header.entries[i].path.utf8.elementsEqual(head.path.utf8) else {
+            refusal = unlisted(head.path)
+            return false
+        }
+        guard head.size == listing.header.entries[i].size else {
+            refusal = differs(head.path)
+            return false
+        }
+        return true
+    }
 
     /// One entry, complete in the staging folder. Returns where a file that matches the header is in the
     /// header's list; nil for anything else, and for everything once a problem has been found.
@@ -148,16 +184,22 @@ final class ContentsCheck {
         guard let listing, entry.kind == .file else { return nil }
         // Names are compared byte for byte: libarchive may normalise a pax name, the signed header is the truth.
         guard let i = listing.index[entry.path], listing.header.entries[i].path.utf8.elementsEqual(entry.path.utf8) else {
-            throw refuse("it holds \(entry.path), which its signed header does not list.", again)
+            throw unlisted(entry.path)
         }
         let expected = listing.header.entries[i]
-        guard entry.size == expected.size, entry.sha256 == expected.sha256 else {
-            throw refuse("the file \(entry.path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
-        }
+        guard entry.size == expected.size, entry.sha256 == expected.sha256 else { throw differs(entry.path) }
         if !found[i] {
             found[i] = true
             foundCount += 1
         }
         return i
+    }
+
+    private func unlisted(_ path: String) -> FolioError {
+        refuse("it holds \(path), which its signed header does not list.", again)
+    }
+
+    private func differs(_ path: String) -> FolioError {
+        refuse("the file \(path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
     }
 }

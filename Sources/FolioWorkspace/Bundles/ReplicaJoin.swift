@@ -23,7 +23,8 @@ extension Workspace {
         let config: WorkspaceConfig
         var pinned = ""
         do throws(FolioError) {
-            let staged = try StagedBundle.open(file, staging: scratch)
+            let staged = try StagedBundle.open(file, staging: scratch, screen: BundleCheck.screen(
+                config: nil, schoolEvents: [], root: nil, label: FileIO.lastComponent(of: file)))
             defer { staged.remove() }
             let roots = SchoolFolder.declaredRoots(staged.schoolEvents)
             guard roots.count == 1, let declared = roots.first else {

@@ -105,15 +105,19 @@ struct StagedBundle {
 
     /// Extracts `file` into `staging` (which must not exist) and checks it against its header. On any
     /// problem the staging folder is removed and a `badBundle` error names the file and the problem.
-    static func open(_ file: String, staging: String) throws(FolioError) -> StagedBundle {
+    /// `screen`: what the receiving workspace refuses on the header and school records alone, judged before
+    /// anything more is extracted (`BundleCheck.screen`).
+    static func open(_ file: String, staging: String, screen: BundleScreen? = nil) throws(FolioError) -> StagedBundle {
         let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
             throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
         }
+        // The limits files are judged by: the receiving school's, or for a transfer the sending school's.
+        let limits = screen?.fileLimits ?? { FileLimits(SchoolFolder.fold($0, root: SchoolFolder.foundingRoot($0)).settings) }
         do {
-            var (bundle, listing, read) = try extract(file: file, label: label, staging: staging, refuse: refuse)
-            try bundle.readEntries(&read, listing: listing, refuse: refuse)
+            var (bundle, listing, read) = try extract(file: file, label: label, staging: staging, screen: screen, refuse: refuse)
+            try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
             return bundle
         } catch {
             FileIO.removeTree(staging)
@@ -126,32 +130,98 @@ struct StagedBundle {
     /// as soon as it is extracted: extraction keeps one core busy, and a whole school's 50,000 Ed25519
     /// checks fit beside it. Returns the bundle, its header's list with an index, and the records read, in
     /// the order of that list.
-    private static func extract(file: String, label: String, staging: String, refuse: @escaping (String, String) -> FolioError)
+    ///
+    /// Extraction stops at the first problem, so nothing after a bad entry is written: an entry the header
+    /// does not list or sizes otherwise (before its data), one whose SHA-256 differs, a school record that
+    /// is not valid or not of the bundle's kind, and whatever `screen` refuses. School records are few and
+    /// come first (they sort right after the header), so they are read here, in order, for the screen to
+    /// judge the signer by before the first student's entry is written.
+    private static func extract(file: String, label: String, staging: String, screen: BundleScreen?,
+                                refuse: @escaping (String, String) -> FolioError)
         throws(FolioError) -> (StagedBundle, ContentsCheck.Listing, [RecordRead]) {
         let contents = ContentsCheck(staging: staging, refuse: refuse)
-        // Started at the first record, when the header has been read: a record is queued as its place in
-        // the header's list, so no path is held twice for 50,000 records.
+        // Started at the first student record: a record is queued as its place in the header's list, so no
+        // path is held twice for 50,000 records.
         var records: BackgroundQueue<Int, RecordRead>?
         defer { records?.stop() }
-        do {
-            try TarReader().extract(.file(path: file), intoNewDirectory: staging) { entry in
-                // Once the bundle is refused (`see` gives nil), its records are not worth checking.
-                guard let i = contents.see(entry), recordOwner(entry.path) != nil, let listing = contents.listing else { return }
-                if records == nil {
-                    records = BackgroundQueue { i in
-                        readRecord(listing.header.entries[i].path, staging: staging, label: label, listing: listing)
-                            .map { RecordRead(entry: Int32(i), result: $0) }
-                    }
-                }
-                records?.add(i)
+        var schoolRecords: [RecordRead] = []
+        var schoolEvents: [StoredEvent] = []
+        var headerScreened = false
+        var signerScreened = false
+        /// Runs one of the screen's judgements; false (and the bundle stopped) if it refuses.
+        let judge = { (check: () throws(FolioError) -> Void) -> Bool in
+            do throws(FolioError) { try check() } catch {
+                contents.stop(error)
+                return false
             }
+            return true
+        }
+        let judgeSigner = { () -> Bool in
+            signerScreened = true
+            guard let screen, let header = contents.listing?.header else { return true }
+            return judge { () throws(FolioError) in try screen.signer(header, schoolEvents) }
+        }
+        do {
+            try TarReader().extract(.file(path: file), intoNewDirectory: staging, admitting: { head in
+                guard contents.admit(head) else { return false }
+                // The first file past the header and the school records: the signer is judged before it is written.
+                if !signerScreened, contents.listing != nil, head.kind == .file, recordOwner(head.path) != .some(nil) {
+                    return judgeSigner()
+                }
+                return true
+            }, each: { entry in
+                let place = contents.see(entry)
+                guard !contents.refused, let listing = contents.listing else { return false }
+                if !headerScreened {
+                    headerScreened = true
+                    if let screen, !judge({ () throws(FolioError) in try screen.header(listing.header) }) { return false }
+                }
+                guard let i = place, let owner = recordOwner(entry.path) else { return true }
+                guard owner == nil else {
+                    if records == nil {
+                        records = BackgroundQueue { i in
+                            readRecord(listing.header.entries[i].path, staging: staging, label: label, listing: listing)
+                                .map { RecordRead(entry: Int32(i), result: $0) }
+                        }
+                    }
+                    records?.add(i)
+                    return true
+                }
+                guard let result = readRecord(entry.path, staging: staging, label: label, listing: listing) else { return true }
+                switch result {
+                case .failure(let error):
+                    contents.stop(error)
+                    return false
+                case .success(.school(let e)):
+                    guard listing.header.kind.admits(e.event.kind) else {
+                        contents.stop(notAdmitted(e.event.kind, listing.header, entry.path, refuse: refuse))
+                        return false
+                    }
+                    schoolEvents.append(e)
+                case .success(.student):
+                    break
+                }
+                schoolRecords.append(RecordRead(entry: Int32(i), result: result))
+                return true
+            })
         } catch {
+            // A stop asked for by the checks above carries their reason; any other is the tar layer's own.
+            if let refusal = contents.refusal { throw refusal }
             throw refuse(error.message, error.hint)
         }
+        // A bundle of nothing but school records: the signer is judged now, before it is used.
+        if !signerScreened, !judgeSigner(), let refusal = contents.refusal { throw refusal }
         let (listing, id) = try contents.finish()
-        var read = records?.finish() ?? []
+        var read = (records?.finish() ?? []) + schoolRecords
         read.sort { $0.entry < $1.entry }
         return (StagedBundle(file: file, id: id, header: listing.header, staging: staging), listing, read)
+    }
+
+    /// The refusal of a record the bundle's kind may not carry.
+    static func notAdmitted(_ kind: EventKind, _ header: BundleHeader, _ path: String,
+                            refuse: (String, String) -> FolioError) -> FolioError {
+        refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(path)).",
+               "Ask the sender to export the bundle again and bring a fresh copy.")
     }
 
     /// One record read and checked: its place in the header's list, and what is kept of it.
@@ -172,19 +242,23 @@ struct StagedBundle {
     /// in the header's list, and whether the entry's size and SHA-256 are the ones the upload gives (the
     /// header's were checked against the file itself). Otherwise its workspace path.
     enum Declared: Sendable {
-        case carried(Int32, agrees: Bool)
+        /// `kind`: the kind the upload declares for it (nil when that is no kind folio knows), against which
+        /// the file's content is judged once it is extracted.
+        case carried(Int32, agrees: Bool, kind: FileKind?)
         case elsewhere(String)
     }
 
     /// Sorts the entries into events and files, refusing anything else. `read`: the records read while the
     /// bundle was extracted, in the order of the header's list; any the header lists that are not there are
     /// read here. It is emptied at the end.
-    private mutating func readEntries(_ read: inout [RecordRead], listing: ContentsCheck.Listing,
+    private mutating func readEntries(_ read: inout [RecordRead], listing: ContentsCheck.Listing, limits: FileLimits,
                                       refuse: (String, String) -> FolioError) throws(FolioError) {
         let again = "Ask the sender to export the bundle again and bring a fresh copy."
         // What the uploads say of each entry: 0 nothing, 1 declared with this size and hash, 2 declared otherwise.
         // The first upload to declare a file counts.
         var declared = [UInt8](repeating: 0, count: header.entries.count)
+        // The kind that upload declares for it.
+        var kinds = [FileKind?](repeating: nil, count: header.entries.count)
         var fileEntries: [Int] = []
         var next = 0
         for (i, entry) in header.entries.enumerated() {
@@ -200,18 +274,18 @@ struct StagedBundle {
             if let result {
                 switch try result.get() {
                 case .school(let e):
-                    guard header.kind.admits(e.event.kind) else {
-                        throw refuse("a \(header.kind.title) bundle may not carry a \(e.event.kind.rawValue) record (\(entry.path)).", again)
-                    }
+                    guard header.kind.admits(e.event.kind) else { throw Self.notAdmitted(e.event.kind, header, entry.path, refuse: refuse) }
                     schoolEvents.append(e)
                 case .student(let number, let id, let kind, let declares):
-                    guard header.kind.admits(kind) else {
-                        throw refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(entry.path)).", again)
-                    }
+                    guard header.kind.admits(kind) else { throw Self.notAdmitted(kind, header, entry.path, refuse: refuse) }
                     studentRecords[number, default: []].append(Record(entry: entry, id: id))
                     for d in declares {
                         switch d {
-                        case .carried(let j, let agrees): if declared[Int(j)] == 0 { declared[Int(j)] = agrees ? 1 : 2 }
+                        case .carried(let j, let agrees, let kind):
+                            if declared[Int(j)] == 0 {
+                                declared[Int(j)] = agrees ? 1 : 2
+                                kinds[Int(j)] = kind
+                            }
                         case .elsewhere(let path): declaredElsewhere.insert(path)
                         }
                     }
@@ -237,6 +311,38 @@ struct StagedBundle {
                 throw refuse("the file \(path) is not the one its upload record describes (size or SHA-256 differ).", again)
             }
         }
+        try judgeContents(fileEntries, kinds: kinds, limits: limits, refuse: refuse)
+    }
+
+    /// Judges every file the bundle brings by its content, with the rules a local upload is judged by
+    /// (`FileCheck`: its first bytes and size, within `limits`), and against the kind its upload record
+    /// declares. The header and the records are signed, but a signature only says who sent the bytes: a kiosk
+    /// that is not folio, or a forged one, could label a PNG or a text file "pdf", and the central platform
+    /// refuses a file that is not what it says. Files are read on every core, 16 bytes each.
+    private func judgeContents(_ fileEntries: [Int], kinds: [FileKind?], limits: FileLimits,
+                               refuse: (String, String) -> FolioError) throws(FolioError) {
+        let staging = self.staging, entries = header.entries
+        let problems = Parallel.map(fileEntries.count) { n -> String? in
+            let entry = entries[fileEntries[n]]
+            let name = FileIO.lastComponent(of: entry.path)
+            let declared = kinds[fileEntries[n]]
+            guard let prefix = try? FileIO.prefix(staging + "/" + entry.path, count: FileKind.sniffLength) else {
+                return "the file \(entry.path) cannot be read."
+            }
+            let actual: FileKind
+            do throws(FileRuleError) {
+                actual = try FileCheck.check(name: name, prefix: prefix, size: Int(entry.size), limits: limits)
+            } catch {
+                return "the file \(entry.path) is not what its upload record says it is: \(error.message)"
+            }
+            guard actual == declared else {
+                return "the file \(entry.path) is a \(actual.displayName), but its upload record says it is \(declared.map { "a " + $0.displayName } ?? "a kind folio does not accept")."
+            }
+            return nil
+        }
+        if let first = problems.lazy.compactMap({ $0 }).first {
+            throw refuse(first, "Nothing was imported. Ask the sender to check that file and export the bundle again; a student's upload at a folio kiosk is judged by the same rules.")
+        }
     }
 
     /// For a record's path, whose record it is: `.some(nil)` for `school/events/<id>.json`, the student number
@@ -257,6 +363,9 @@ struct StagedBundle {
             guard let number = student else { return .success(.school(e)) }
             var declares: [Declared] = []
             if e.event.kind == .itemUploaded, let u = try? e.event.decodeBody(ItemUploaded.self) {
+                // Its item id, file names and hashes become paths below: anything but their one form is refused
+                // before a path is built from it.
+                try checkPathParts(u, path, refuse: refuser(label))
                 // A name listed twice in one upload: the last one counts, as everywhere else.
                 var last: [String: Int] = [:]
                 for (i, f) in u.files.enumerated() { last[f.path(item: u.item)] = i }
@@ -264,7 +373,8 @@ struct StagedBundle {
                     let path = "students/\(number)/" + f.path(item: u.item)
                     if let j = listing.index[path] {
                         let entry = listing.header.entries[j]
-                        declares.append(.carried(Int32(j), agrees: entry.size == Int64(f.size) && entry.sha256 == f.sha256))
+                        declares.append(.carried(Int32(j), agrees: entry.size == Int64(f.size) && entry.sha256 == f.sha256,
+                                                 kind: FileKind(rawValue: f.kind)))
                     } else {
                         declares.append(.elsewhere(path))
                     }
@@ -272,6 +382,19 @@ struct StagedBundle {
             }
             return .success(.student(number, id: e.id, kind: e.event.kind, declares: declares))
         } catch { return .failure(error) }
+    }
+
+    /// Refuses an upload whose item id, file name or SHA-256 is not in the one form a workspace path is
+    /// made of (`files/<item>/<sha12>/<name>`), so that `../../../x` can never become a path.
+    private static func checkPathParts(_ u: ItemUploaded, _ path: String,
+                                       refuse: (String, String) -> FolioError) throws(FolioError) {
+        let again = "Ask the sender to export the bundle again; a record like this is not made by folio as it stands."
+        guard ItemID.isValid(u.item) else {
+            throw refuse("the upload record \(path) names item \"\(ItemID.printable(u.item))\", which is not an item id (\(ItemID.length) characters, the digits 0-9 and the letters a-f).", again)
+        }
+        for f in u.files where !SHA256Hex.isValid(f.sha256) || !FileNames.isSafe(f.name) {
+            throw refuse("the upload record \(path) describes a file whose name or SHA-256 cannot be a file in a workspace (\"\(ItemID.printable(f.name))\").", again)
+        }
     }
 
     private static func event(_ path: String, staging: String, student: String?,

@@ -63,7 +63,7 @@ extension WorkspaceSession {
                 break
             }
             do {
-                let bundle = try stage(file)
+                let bundle = try stage(file, screenedAgainst: workspace.schoolEvents())
                 var landed = false
                 defer { if landed { imported.append(bundle.staging) } else { bundle.remove() } }
                 if let why = passOver(bundle.header, id: bundle.id, known: known) {

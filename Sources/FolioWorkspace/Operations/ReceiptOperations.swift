@@ -116,6 +116,7 @@ extension WorkspaceSession {
         }
         var item = dispute?.item
         if let prefix = item {
+            try Workspace.checkItemPrefix(prefix, student: student)
             let ids = Set(receipt.receipt.lines.compactMap(\.item)).filter { $0.hasPrefix(prefix) }
             item = ids.count == 1 ? ids.first : prefix
         }

@@ -50,7 +50,7 @@ extension WorkspaceSession {
     public func transferIn(_ file: String, student: String, expectRoot: String, actor: Actor,
                            now: Instant) throws(FolioError) -> TransferReport {
         let bundle: StagedBundle
-        do { bundle = try stage(file) } catch {
+        do { bundle = try stage(file, screenedAgainst: nil) } catch {
             removeIncomingFolder()
             throw error
         }

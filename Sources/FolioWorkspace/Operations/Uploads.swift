@@ -31,7 +31,7 @@ public struct UploadRequest: Sendable {
 extension WorkspaceSession {
     /// Checks the files by content and size, then records the upload and copies the files in, atomically.
     public func upload(_ request: UploadRequest, actor: Actor, now: Instant) throws(FolioError) -> ItemView {
-        let limits = FileLimits(documentBytes: school.settings.documentLimitBytes, mediaBytes: school.settings.mediaLimitBytes)
+        let limits = FileLimits(school.settings)
         var files: [ItemFile] = []
         var sources: [(source: String, target: String)] = []
         for path in request.files {
