@@ -114,11 +114,17 @@ public enum FolioRunner {
     }
 
     /// Starts folio without waiting for it. Output goes to temporary files, so no pipe can fill up.
+    /// `wrapper`: a program that runs folio, with its own arguments first (`["faketime", "2031-01-01"]`).
     public static func start(_ arguments: [String], env: [String: String] = [:],
-                             directory: URL? = nil) throws -> FolioProcess {
+                             directory: URL? = nil, wrapper: [String] = []) throws -> FolioProcess {
         let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [tool] + wrapper.dropFirst() + [try binary().path] + arguments
+        } else {
+            process.executableURL = try binary()
+            process.arguments = arguments
+        }
         process.environment = environment(env)
         if let directory { process.currentDirectoryURL = directory }
         let tmp = FileManager.default.temporaryDirectory
@@ -144,8 +150,9 @@ public enum FolioRunner {
 
     /// Runs folio to the end.
     @discardableResult
-    public static func run(_ arguments: [String], env: [String: String] = [:], directory: URL? = nil) throws -> FolioResult {
-        try start(arguments, env: env, directory: directory).wait()
+    public static func run(_ arguments: [String], env: [String: String] = [:], directory: URL? = nil,
+                           wrapper: [String] = []) throws -> FolioResult {
+        try start(arguments, env: env, directory: directory, wrapper: wrapper).wait()
     }
 }
 

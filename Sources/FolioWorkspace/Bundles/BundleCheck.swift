@@ -116,9 +116,10 @@ enum BundleCheck {
                                  ? "The bundle may be forged. If \(person) really has a new key, the IT section (資訊組) registers it here with `folio staff add`; then import the bundle again."
                                  : "The bundle may be forged, or \(person) has a new key: import the office's latest school update first.")
         }
-        if let since = school.revoked[header.key], header.created >= since {
-            throw FolioError(.badBundle, "\(label) is signed with \(person)'s key, which was revoked on \(since.taipeiText).",
-                             hint: "\(person) needs a new key from the IT section (資訊組) and must export the bundle again.")
+        // Whatever date the bundle claims: whoever holds a stolen key can write any date.
+        if let since = school.revoked[header.key] {
+            throw FolioError(.badBundle, "\(label) is signed with \(person)'s key, which was revoked on \(since.taipeiText); a revoked key's bundles are refused whatever date they claim (this one says \(header.created.taipeiText)).",
+                             hint: "Nothing was imported. \(person) needs a new key from the IT section (資訊組) and must export the bundle again.")
         }
     }
 

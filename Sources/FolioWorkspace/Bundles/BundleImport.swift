@@ -35,7 +35,7 @@ extension WorkspaceSession {
         let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root,
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
         let plan = try Plan(bundles: [bundle], workspace: workspace, school: school, before: workspace.school(),
-                            held: Set(known.map(\.id)), manifestDir: nil)
+                            held: Set(known.map(\.id)), manifestDir: nil, gate: ImportGate(workspace, now: try DemoSchool.now()))
         return plan.report(for: bundle, index: 0, book: PeerBook.load(workspace))
     }
 
@@ -144,18 +144,19 @@ extension WorkspaceSession {
         try FileIO.makeDirectories(manifests)
         defer { FileIO.removeTree(manifests) }
         let plan = try Plan(bundles: staged, workspace: workspace, school: school, before: self.school, held: held,
-                            manifestDir: manifests)
+                            manifestDir: manifests, gate: ImportGate(workspace, now: try DemoSchool.now()))
         var book = PeerBook.load(workspace)
         let reports = staged.indices.map { plan.report(for: staged[$0], index: $0, book: book) }
         try plan.apply(workspace: workspace)
         adoptSchool(known, school)
         // Bookkeeping for smaller bundles next time; losing it is harmless (see PeerBook).
-        for bundle in staged { try remember(bundle, in: &book) }
+        for bundle in staged { try remember(bundle, in: &book, except: plan.heldOffPaths) }
         try book.save(workspace)
         return reports
     }
 
-    private func remember(_ bundle: StagedBundle, in book: inout PeerBook) throws(FolioError) {
+    /// `except`: paths the import held back (dated in the future): the sender must send them again.
+    private func remember(_ bundle: StagedBundle, in book: inout PeerBook, except heldOff: Set<String>) throws(FolioError) {
         let header = bundle.header
         guard let replica = header.sender.replica else { return }
         var peer = book.peers[replica] ?? PeerBook.Peer()
@@ -172,7 +173,7 @@ extension WorkspaceSession {
         if !peer.imported.contains(bundle.id) { peer.imported.append(bundle.id) }
         if peer.sequences[String(header.sequence)] == nil { peer.sequences[String(header.sequence)] = bundle.id }
         book.peers[replica] = peer
-        var held = header.entries.map(\.path)
+        var held = header.entries.map(\.path).filter { !heldOff.contains($0) }
         for id in header.holds { held += PeerBook.sentPaths(workspace, bundle: id) ?? [] }
         try PeerBook.addHeld(workspace, replica: replica, held)
     }
@@ -194,25 +195,32 @@ private struct Plan {
     /// Each re-folded student's new manifest and what the report needs from their view.
     var folded: [String: Folded] = [:]
     var schoolChanged = false
+    /// Records not taken in because they are dated in the future (`ImportGate`), by bundle.
+    var heldOff: [Int: [Problem]] = [:]
+    /// Their paths, and those of the files their uploads bring.
+    var heldOffPaths: Set<String> = []
 
     struct Folded: Sendable {
         /// The new manifest, written under `manifestDir`; nil when unchanged or only previewing.
         var manifest: String?
         var problems: [Problem]
         var conflicts: [String]
+        /// Records left out by the gate: the bundle they came in, their path, and why.
+        var heldOff: [(bundle: Int, path: String, files: [String], problem: Problem)] = []
     }
 
     /// `knownSchool`: ids of the school records the workspace already holds. `before`: the school state
     /// the workspace's manifests were folded with. `manifestDir`: where changed manifests are written
     /// (on the workspace's file system, to be renamed into place); nil for a preview.
     init(bundles: [StagedBundle], workspace: Workspace, school: SchoolState, before: SchoolState,
-         held knownSchool: Set<String>, manifestDir: String?) throws(FolioError) {
+         held knownSchool: Set<String>, manifestDir: String?, gate: ImportGate) throws(FolioError) {
         self.school = school
         stagings = bundles.map(\.staging)
         // Which bundle brings each new student record (the first that carries it).
         var sources: [String: [(bundle: Int, record: StagedBundle.Record)]] = [:]
         for (index, bundle) in bundles.enumerated() {
             for e in bundle.schoolEvents where !knownSchool.contains(e.id) {
+                try gate.admitSchool(e, school: school, label: bundle.fileLabel)
                 let path = "school/events/\(e.id).json"
                 if eventFiles[path] == nil {
                     eventFiles[path] = index
@@ -240,8 +248,16 @@ private struct Plan {
         let results = Parallel.map(numbers.count) { i -> Result<Folded, FolioError> in
             let number = numbers[i]
             var incoming: [StoredEvent] = []
+            var heldOff: [(bundle: Int, path: String, files: [String], problem: Problem)] = []
             for (index, record) in bySource[number] ?? [] {
-                do throws(FolioError) { incoming.append(try bundles[index].event(record)) } catch { return .failure(error) }
+                do throws(FolioError) {
+                    let e = try bundles[index].event(record)
+                    if let problem = try gate.admit(e, school: school, label: bundles[index].fileLabel) {
+                        heldOff.append((index, record.path, ImportGate.declaredFiles(e, student: number), problem))
+                    } else {
+                        incoming.append(e)
+                    }
+                } catch { return .failure(error) }
             }
             let view = StudentFolder.fold(number: number, events: workspace.studentEvents(number) + incoming, school: school)
             var manifest: String?
@@ -253,9 +269,20 @@ private struct Plan {
                 }
             }
             return .success(Folded(manifest: manifest, problems: view.problems,
-                                   conflicts: view.conflicts.map { "\(number) \($0.item)" }))
+                                   conflicts: view.conflicts.map { "\(number) \($0.item)" }, heldOff: heldOff))
         }
         for (number, result) in zip(numbers, results) { folded[number] = try result.get() }
+        // What the gate left out does not land: not the record, and not the files its upload brings.
+        for (number, view) in folded {
+            for held in view.heldOff {
+                eventFiles[held.path] = nil
+                newStudentIDs[number]?.remove(held.problem.event)
+                for path in held.files where files[path] == held.bundle { files[path] = nil }
+                heldOff[held.bundle, default: []].append(held.problem)
+                heldOffPaths.insert(held.path)
+                heldOffPaths.formUnion(held.files)
+            }
+        }
     }
 
     /// `index`: the bundle's place in the list the plan was made from.
@@ -265,7 +292,7 @@ private struct Plan {
         let touched = bundle.studentRecords.keys.filter { number in
             bundle.studentRecords[number]!.contains { newIDs.contains($0.id) }
         }.sorted()
-        var problems = school.problems.filter { newIDs.contains($0.event) }
+        var problems = school.problems.filter { newIDs.contains($0.event) } + (heldOff[index] ?? [])
         var conflicts: [String] = []
         for number in touched {
             guard let view = folded[number] else { continue }

@@ -41,6 +41,15 @@ public enum Verifier {
         report.events += schoolEvents.count
         for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
         let school = ws.fold(schoolEvents)
+        // A founding record under another root is held out of the fold like any broken record, but it is the
+        // trace of an attempt to take the school over, not a rule broken by mistake: verify fails on it.
+        if let pinned = ws.pinnedRoot(schoolEvents) {
+            for e in schoolEvents where e.event.kind == .schoolCreated {
+                guard let declared = try? e.event.decodeBody(SchoolCreated.self).rootKey, declared != pinned else { continue }
+                report.issues.append(VerifyIssue(path: "school/events/\(e.id).json",
+                                                 message: "founds the school under another root key (fingerprint \(RootFingerprint.of(declared))), not the one this workspace trusts; it is not this school's record: give it to the IT section (資訊組) and delete it"))
+            }
+        }
         var schoolIssues = VerifyCache.Record(school: "")
         note(school.problems, in: "school/events", &schoolIssues)
         report.issues += schoolIssues.issues
