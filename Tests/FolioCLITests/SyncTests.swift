@@ -106,7 +106,7 @@ import Testing
 
         let verify = expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-08T17:00"))
         let uploads = try #require(listing(usb).first { $0.hasPrefix("uploads-kiosk-") }, "\(verify)")
-        let preview = expectSuccess(try ws.folio(["bundle", "verify", "\(usb)/\(uploads)"]))
+        let preview = expectSuccess(try ws.folio(["bundle", "verify", "\(usb)/\(uploads)"], now: "2025-01-09T08:00"))
         #expect(preview.stdout.contains("would add 1 record(s) and 1 file(s)"), "\(preview)")
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
         let item = try ws.item("113002", id)
@@ -153,6 +153,8 @@ import Testing
         expectSuccess(try folio(ws, in: laptop, as: "T001", ["certify", "112001", id], now: "2025-01-09T20:05"))
         expectSuccess(try folio(ws, in: laptop, as: "T001", ["bundle", "export", "--kind", "certifications", "--out", usb], now: "2025-01-09T20:10"))
         let certs = "\(usb)/" + (try #require(listing(usb).first { $0.hasPrefix("certs-") }))
+        // Back at school the next morning: the office's clock is past the laptop's records.
+        ws.now = "2025-01-10T08:00"
 
         let before = try ws.snapshot()
         let preview = expectSuccess(try ws.folio(["bundle", "verify", certs]))

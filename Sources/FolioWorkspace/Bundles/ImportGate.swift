@@ -7,8 +7,8 @@ import FolioCore
 ///   is ahead. It is held back, not taken in (nor the files its upload brings), and said so in the import's
 ///   report; it arrives with a later bundle once its date has come. So one machine with a clock set to 2030
 ///   cannot date records everyone else must follow.
-/// - On the hub, a record signed with a revoked key that the hub did not already hold is refused, with the
-///   whole bundle, whatever date it claims: whoever holds a stolen key can date records before the
+/// - On the hub, a record signed with a revoked key (or a replaced root key) that the hub did not already hold
+///   is refused, with the whole bundle, whatever date it claims: whoever holds a stolen key can date records before the
 ///   revocation, but cannot make the school have held them before it. Replicas take such records only as the
 ///   hub passes them on (records it held before the revocation).
 struct ImportGate {
@@ -39,6 +39,12 @@ struct ImportGate {
     /// bundle (the school's own state would otherwise be folded without it and again with it).
     func admitSchool(_ e: StoredEvent, school: SchoolState, label: String) throws(FolioError) {
         if hub, let since = school.revoked[e.event.key] { throw revoked(e, since: since, label: label) }
+        // A root replaced since signs nothing new: whoever kept or stole it could otherwise date a replacement
+        // of their own before the school's and take its place.
+        if hub, e.event.author == SchoolState.rootPrincipal, school.formerRootKeys.contains(e.event.key) {
+            throw FolioError(.badBundle, "\(label) carries a school record signed with a school root key that has since been replaced; the office never held it before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
+                             hint: "Nothing was imported. Give the USB stick to the IT section (資訊組): the old root key may be in someone else's hands.")
+        }
         guard e.event.at <= horizon else {
             throw FolioError(.badBundle, "\(label) carries a school record dated \(e.event.at.taipeiText), after this computer's clock (\(now.taipeiText)).",
                              hint: "Nothing was imported. The clock of the machine that wrote it is ahead: set it right there, then export the bundle again.")
