@@ -23,13 +23,15 @@ public final class RealSchool: @unchecked Sendable {
         root = base.appendingPathComponent("school").path
         keys = base.appendingPathComponent("keys").path
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
-        for id in ["root", "R01", "T001", "D01", "I01"] {
+        for id in ["root", "R01", "T001", "D01", "I01", "IT1", "KIOSK1"] {
             try must(["key", "new", "--id", id, "--out", key(id)], env: ["FOLIO_KEY_COST": String(Self.keyCost)])
         }
         try must(["init", "--dir", root, "--school", Self.code, "--name", "實測高級中學", "--key", key("root")], workspace: false)
-        for (id, office) in [("R01", "registration"), ("T001", "course-teacher"), ("D01", "data"), ("I01", "instruction")] {
+        for (id, office) in [("R01", "registration"), ("T001", "course-teacher"), ("D01", "data"), ("I01", "instruction"), ("IT1", "it")] {
             try must(["staff", "add", id, "--name", id, "--office", office, "--public-key", key(id) + ".pub"], as: "root")
         }
+        try must(["staff", "add", "KIOSK1", "--name", "101教室資訊站", "--kind", "device", "--office", "device",
+                  "--public-key", key("KIOSK1") + ".pub"], as: "root")
         let today = Date()
         func day(_ offset: Int) -> String {
             let f = DateFormatter()

@@ -92,7 +92,7 @@ public struct SchoolFixture {
     public func studentKey(_ number: String, at: String = "2024-08-05T09:01",
                            identity: SigningIdentity? = nil) -> StoredEvent {
         event(.studentKeySet, by: "R01", at: at, student: number,
-              body: StudentKey(publicKey: (identity ?? Self.studentIdentity(number)).publicKeyText, cost: .demo))
+              body: StudentKey(publicKey: (identity ?? Self.studentIdentity(number)).publicKeyText, cost: .studentSecret))
     }
 
     /// A registered student with their key: what a student's folder starts with.

@@ -68,6 +68,40 @@ import Testing
         #expect(verify.status == 1 && verify.stdout.contains("another root"), "\(verify)")
     }
 
+    /// Someone who kept the old root key, after the school replaced it, signs a replacement of their own
+    /// dated before the school's: neither the office nor a kiosk that already follows the new root takes it.
+    @Test func anOldRootCannotTakeTheSchoolBackAfterItWasReplaced() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let thief = try ws.sibling()
+        let stick = ws.scratch("stick"), kiosk = ws.scratch("kiosk"), theirs = ws.scratch("theirs")
+        try mkdir(stick)
+        try mkdir(theirs)
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1",
+                                           "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": "2025-01-08T13:00"]))
+        try FileManager.default.removeItem(atPath: try only(stick))
+        let newRoot = ws.scratch("new-root.key"), theirRoot = ws.scratch("their-root.key")
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", newRoot, "--demo-only"]))
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", theirRoot, "--demo-only"]))
+        expectSuccess(try ws.folio(as: "root", ["root", "replace", "--new-public-key", newRoot + ".pub", "--reason", "更換", "--yes"],
+                                   now: "2025-01-08T14:00"))
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick], now: "2025-01-08T14:00"))
+        expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-01-08T14:05"]))
+        // The thief's copy: a replacement of their own, dated half an hour before the school's.
+        expectSuccess(try thief.folio(as: "root", ["root", "replace", "--new-public-key", theirRoot + ".pub", "--reason", "偽造", "--yes"],
+                                      now: "2025-01-08T13:30"))
+        expectSuccess(try thief.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", theirs],
+                                      now: "2025-01-08T13:30"))
+        let forged = try only(theirs)
+        let kioskBefore = try TreeSnapshot(of: URL(fileURLWithPath: kiosk))
+        let r = try FolioRunner.run(["bundle", "import", forged, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-01-08T15:00"])
+        expectRefused(r, naming: ["move the school root away"], before: kioskBefore, after: try TreeSnapshot(of: URL(fileURLWithPath: kiosk)))
+        // The kiosk still follows the school's new root.
+        let pub = try #require(KeyFile.publicKey(in: Array(try Data(contentsOf: URL(fileURLWithPath: newRoot + ".pub")))))
+        let shown = try FolioRunner.run(["root", "show", "--workspace", kiosk])
+        #expect(shown.stdout.contains("Current school root") && shown.stdout.contains(RootFingerprint.of(pub)), "\(shown)")
+    }
+
     // MARK: time a signer cannot forge
 
     /// After the revocation, T001's key signs nothing on the office machine, whatever date the clock claims.
@@ -103,6 +137,31 @@ import Testing
         #expect(try ws.item("112020", "88c118b327").string("status") == "uploaded")
     }
 
+    /// A laptop whose clock is turned back into the certification window (it closed on 2025-02-10): the
+    /// office judges the window on when it received the record, with two weeks' grace, so a certification
+    /// dated 02-09 is taken in on 02-20 and held back on 03-01.
+    @Test func aCertificationBackdatedIntoAClosedWindowIsJudgedOnItsArrival() throws {
+        let ws = try SampleCopy(now: "2025-01-08T12:00")
+        let stick = ws.scratch("stick"), laptop = ws.scratch("laptop")
+        try mkdir(stick)
+        expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", stick]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", try only(stick), "--root-fingerprint", ws.rootFingerprint],
+                                          env: ["FOLIO_NOW": "2025-01-08T12:00"]))
+        let onLaptop = ["FOLIO_NOW": "2025-02-09T20:00"]
+        expectSuccess(try FolioRunner.run(["certify", "112020", "88c118b327", "--workspace", laptop, "--as", "T001", "--key", ws.key("T001")], env: onLaptop))
+        expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", laptop, "--as", "T001", "--key", ws.key("T001")], env: onLaptop))
+        // The same office, as a second copy: once on time, once too late.
+        let late = try ws.sibling()
+        // On time (11 days later): taken in.
+        expectSuccess(try ws.folio(["sync", stick], now: "2025-02-20T09:00"))
+        #expect(try ws.item("112020", "88c118b327").string("status") == "certified")
+        // Too late (20 days later, long after the window closed): held back, said why, and nothing of it landed.
+        let r = expectSuccess(try late.folio(["sync", stick], now: "2025-03-01T09:00"))
+        #expect(r.stdout.contains("reached the office only on"), "\(r)")
+        #expect(try late.item("112020", "88c118b327").string("status") == "uploaded")
+        try expectVerifies(late, "after holding a late record back")
+    }
+
     /// A grade recorded on a machine whose clock said 2030 no longer drags the student's next records to
     /// 2030: the upload made today is dated today, and accepted.
     @Test func aRecordFrom2030DoesNotDragTheNextRecordsThere() throws {
@@ -132,6 +191,72 @@ import Testing
         #expect(r.stdout.contains("after this computer's clock"), "\(r)")
         #expect(try ws.items("112002").allSatisfy { $0.string("description") != "未來的報告" })
         try expectVerifies(ws, "after holding a record back")
+    }
+
+    /// In a real school, a clock turned back before the signer's own newest record, or run half a year past
+    /// the school's newest record, signs nothing: no record silently takes another date, and none is dated
+    /// in 2030 for everyone after it to follow.
+    @Test func aRealSchoolsClockTurnedBackOrFarAheadSignsNothing() throws {
+        let school = try RealSchool()
+        expectSuccess(try school.folio(["student", "secret", RealSchool.student], as: "R01"))
+        let before = try school.snapshot()
+        expectRefused(try school.folio(["student", "secret", RealSchool.student], as: "R01", faketime: ["-f", "-30d"]),
+                      naming: ["turned back"], before: before, after: try school.snapshot())
+        expectRefused(try school.folio(["course", "add", "CHE-A", "--name", "化學", "--term", "115-1", "--teacher", "T001"], as: "I01",
+                                       faketime: ["-f", "+400d"]),
+                      naming: ["newest record the school holds"], before: before, after: try school.snapshot())
+    }
+
+    /// A clock turned back a couple of days, in a real school, cannot sign behind the school's own records: a
+    /// seal or graduation dated years back would end a five-year retention years early.
+    @Test func aRealSchoolsClockBehindItsRecordsSignsNothing() throws {
+        let school = try RealSchool()
+        let before = try school.snapshot()
+        // IT1 has signed nothing yet, so only the school's other records show the clock is wrong.
+        expectRefused(try school.folio(["staff", "away", "T001", "--status", "on-leave", "--from", "2026-01-05"], as: "IT1",
+                                       faketime: ["-f", "-2d"]),
+                      naming: ["clock is behind"], before: before, after: try school.snapshot())
+    }
+
+    /// `"demo": true` typed into a real school's folio.json changes nothing: FOLIO_NOW is still refused and
+    /// students' secrets are still random and dear, because the school's signed founding record says it is
+    /// not a demo school.
+    @Test func aDemoMarkWrittenIntoFolioJsonChangesNothing() throws {
+        let school = try RealSchool()
+        let config = school.root + "/folio.json"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "{\n", with: "{\n  \"demo\" : true,\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let before = try school.snapshot()
+        expectRefused(try school.folio(["status"], env: ["FOLIO_NOW": "2030-01-01T09:00"]), naming: ["FOLIO_NOW", "real school"],
+                      before: before, after: try school.snapshot())
+        let issued = expectSuccess(try school.folio(["student", "secret", RealSchool.student, "--json"], as: "R01"))
+        let secret = try #require((try JSONSerialization.jsonObject(with: issued.stdoutData) as? [[String: Any]])?.first?["secret"] as? String)
+        #expect(secret != StudentSecret.demo(school: RealSchool.code, student: RealSchool.student))
+        let events = try FileManager.default.contentsOfDirectory(atPath: school.root + "/students/\(RealSchool.student)/events")
+        let keys = try events.map { try String(contentsOfFile: school.root + "/students/\(RealSchool.student)/events/" + $0, encoding: .utf8) }
+            .filter { $0.contains("\"student.key\"") }
+        #expect(keys.count == 1 && keys[0].contains("\"logN\":16"), "\(keys)")
+    }
+
+    /// A kiosk that has not yet heard of a reset still takes the old secret; the office does not.
+    @Test func aRecordSignedWithAResetSecretIsRefusedAtTheOffice() throws {
+        let school = try RealSchool()
+        let stick = school.path("stick"), kiosk = school.path("kiosk")
+        try mkdir(stick)
+        func secret(_ r: FolioResult) throws -> String {
+            try #require((try JSONSerialization.jsonObject(with: r.stdoutData) as? [[String: Any]])?.first?["secret"] as? String)
+        }
+        let old = try secret(expectSuccess(try school.folio(["student", "secret", RealSchool.student, "--json"], as: "R01")))
+        expectSuccess(try school.folio(["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick], as: "IT1"))
+        expectSuccess(try school.folio(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1",
+                                        "--root-fingerprint", try school.rootFingerprint()], workspace: false))
+        _ = try secret(expectSuccess(try school.folio(["student", "secret", RealSchool.student, "--json"], as: "R01")))
+        let add = SampleCopy.addArguments(student: RealSchool.student, term: "115-1", course: "PHY-A", description: "舊密碼的報告",
+                                          files: [SampleCopy.sampleURL().appendingPathComponent("assets/physics-lab-report.pdf").path])
+        expectSuccess(try school.folio(add + ["--workspace", kiosk], env: ["FOLIO_STUDENT_SECRET": old], workspace: false))
+        expectSuccess(try school.folio(["sync", stick, "--workspace", kiosk, "--as", "KIOSK1", "--key", school.key("KIOSK1")], workspace: false))
+        let before = try school.snapshot()
+        expectRefused(try school.folio(["sync", stick]), naming: ["reset"], before: before, after: try school.snapshot())
     }
 
     // MARK: revocation
@@ -281,6 +406,27 @@ import Testing
     }
 
     // MARK: transfers
+
+    /// A transfer rewritten with a second school's founding record (and a person registered under it) is
+    /// refused whole, even under the sending school's right fingerprint.
+    @Test func aTransferCarryingTwoFoundingRecordsIsRefused() throws {
+        let ws = try SampleCopy(now: "2025-08-20T09:00")
+        let usb = ws.scratch("usb"), forgedDir = ws.scratch("forged")
+        try mkdir(usb)
+        try mkdir(forgedDir)
+        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb]))
+        let clerk = try SampleHubForgery(ws).identity("R01")
+        let bytes = try TransferForgery.withSecondFounding(transfer: try only(usb), school: "999901",
+                                                           sender: BundleParty(replica: "hub-d3668f7e", person: "R01"), signer: clerk,
+                                                           at: Instant(iso: "2025-08-20T09:00")!)
+        let forged = forgedDir + "/transfer-hub-d3668f7e-20250820-0009.tar"
+        try Data(bytes).write(to: URL(fileURLWithPath: forged))
+        let school = try RealSchool()
+        let before = try school.snapshot()
+        expectRefused(try school.folio(["transfer", "in", forged, "--student", RealSchool.student, "--root-fingerprint", ws.rootFingerprint],
+                                       as: "R01"),
+                      naming: ["different school roots"], before: before, after: try school.snapshot())
+    }
 
     /// A portfolio from another school is taken in only under the root fingerprint that school gave.
     @Test func aTransferUnderAnUnknownRootIsRefused() throws {

@@ -145,6 +145,24 @@ import Testing
         #expect(problem(f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa", by: "T001")]) == .notAuthorised)
     }
 
+    /// Only the student signs their own records: not a device, not a key from before a reset, and not a key
+    /// derived too cheaply for a real school.
+    @Test func studentsRecordsAreSignedWithTheirOwnCurrentKey() {
+        #expect(problem(f.enrolled("112001") + [f.upload("112001", item: "aaaaaaaaaa", by: "K1")]) == .notAuthorised)
+        let old = SchoolFixture.studentIdentity("old-112001")
+        let reset = [f.enrol("112001"), f.studentKey("112001", identity: old), f.studentKey("112001", at: "2024-09-01T09:00")]
+        let oldUpload = f.event(.itemUploaded, by: "112001", at: "2024-10-01T09:00", student: "112001", body: ItemUploaded(
+            item: "aaaaaaaaaa", category: "course-outcome", term: Term("113-1")!, course: "PHY", description: "舊密碼",
+            fields: [:], files: [ItemFile(role: .document, name: "r.pdf", size: 10, sha256: String(repeating: "a", count: 64), kind: "pdf")]))
+        // `event` signs with the fixture's key for "112001"; re-sign with the old key to stand for the old secret.
+        var e = oldUpload.event
+        e.key = old.publicKeyText
+        let signed = try! StoredEvent(SignedEvent.sign(e, with: old))
+        #expect(problem(reset + [signed]) == .wrongKey)
+        #expect(problem([f.enrol("112001"), f.event(.studentKeySet, by: "R01", at: "2024-08-05T09:01", student: "112001",
+                                                    body: StudentKey(publicKey: old.publicKeyText, cost: .demo))]) == .badKeyFile)
+    }
+
     @Test func twoAuthorisedPeopleDisagreeingIsAConflictAndBothAreKept() throws {
         var g = f
         g.school(.courseSet, by: "I01", at: "2024-08-04T09:00",

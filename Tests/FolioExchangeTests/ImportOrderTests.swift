@@ -62,7 +62,8 @@ import Testing
         let pristine = try SampleCopy().snapshot()
         // The reference: every bundle in one call of the library's import.
         let referenceWS = try SampleCopy(now: "2025-01-08T09:00")
-        let referenceReports = try WorkspaceSession(Workspace.open(referenceWS.root.path)).importBundles(Bundle.allCases.map(week.file))
+        let referenceReports = try WorkspaceSession(Workspace.open(referenceWS.root.path))
+            .importBundles(Bundle.allCases.map(week.file), now: Instant(iso: referenceWS.now)!)
         let reference = try referenceWS.snapshot()
         try #require(reference != pristine)
         try checkTheWeekLanded(referenceWS, week, referenceReports)

@@ -27,7 +27,7 @@ public struct ScryptCost: Codable, Hashable, Sendable {
 
     /// Whether folio accepts this cost from a file: not so weak that it protects nothing unnoticed (a demo
     /// key says so separately), not so large that reading a file could exhaust memory.
-    var isSane: Bool { (10...20).contains(logN) && (1...16).contains(r) && (1...4).contains(p) }
+    public var isSane: Bool { (10...20).contains(logN) && (1...16).contains(r) && (1...4).contains(p) }
 
     public func derive(_ secret: String, salt: [UInt8]) throws(FolioError) -> SymmetricKey {
         guard isSane else {

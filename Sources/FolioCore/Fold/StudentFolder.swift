@@ -79,6 +79,11 @@ public enum StudentFolder {
                     return FolioError(.badKeyFile, "The key registered for \(view.number) is not a student key folio can use.",
                                       hint: "Issue the student a new secret with `folio student secret \(view.number)`.")
                 }
+                // A cheap derivation is for published demo secrets; in a real school it would make a guess cheap.
+                guard school.demo == true || k.cost.logN >= ScryptCost.studentSecret.logN else {
+                    return FolioError(.badKeyFile, "The key registered for \(view.number) is derived too cheaply (scrypt 2^\(k.cost.logN)) for a real school.",
+                                      hint: "Issue the student a new secret with `folio student secret \(view.number)` on the office's own machine.")
+                }
                 view.signingKey = StudentKeyView(publicKey: k.publicKey, cost: k.cost, issued: event.at, by: event.author,
                                                  resets: view.signingKey.map { $0.resets + 1 } ?? 0)
             case .studentSet:

@@ -159,11 +159,6 @@ extension WorkspaceSession {
 
     /// `folio archive purge`: deletes archives whose retention has ended and leaves a signed tombstone for
     /// each. Naming a student still under retention is refused. With `dryRun`, only lists them.
-    /// How far this computer's clock may run ahead of the newest school record before a purge is refused.
-    /// A school records its calendar, submissions and activities every term, so half a year covers the
-    /// longest quiet spell.
-    static let purgeClockSlack: Int64 = 183 * 86_400
-
     public func purge(students named: [String], dryRun: Bool, actor: Actor?, now: Instant) throws(FolioError) -> [ArchiveEntry] {
         try checkPurgeClock(now, actor: actor)
         let day = now.taipeiDay
@@ -195,13 +190,14 @@ extension WorkspaceSession {
 extension WorkspaceSession {
     /// Five years are judged on time the school's own records vouch for, not the clock alone: a real
     /// school's clock set years ahead (by hand, or by a tool that fakes it) cannot purge an archive early.
-    /// The newest school record signed by someone else must be within `purgeClockSlack` of now. A demo
-    /// school's clock is moved on purpose (`FOLIO_NOW`), so it is not held to this.
+    /// The newest school record signed by someone else must be within `clockSlack` of now. A demo school's
+    /// clock is moved on purpose (`FOLIO_NOW`), so it is not held to this. (Signing checks the same, but a
+    /// dry run signs nothing and must not list archives as due on a wrong clock.)
     func checkPurgeClock(_ now: Instant, actor: Actor?) throws(FolioError) {
-        guard !workspace.config.isDemo else { return }
+        guard !workspace.isDemo else { return }
         let others = workspace.schoolEvents().filter { $0.event.author != actor?.id && $0.event.at <= now }
         guard let newest = others.map(\.event.at).max() else { return }
-        if now.epochSeconds - newest.epochSeconds > Self.purgeClockSlack {
+        if now.epochSeconds - newest.epochSeconds > Self.clockSlack {
             throw FolioError(.outsideWindow, "This computer's clock says \(now.taipeiText), but the newest record the school holds is from \(newest.taipeiText); archives are purged on the school's records, not on the clock alone. Nothing was deleted.",
                              hint: "Check the computer's date and time with the IT section (資訊組). If the school really has been quiet for half a year, record this term's calendar first (`folio calendar set`).")
         }

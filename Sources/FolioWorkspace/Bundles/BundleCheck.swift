@@ -18,6 +18,7 @@ enum BundleCheck {
         try checkRoot(bundle.schoolEvents, root: root, header: header, label: label)
         let school = fold(known, with: bundle.schoolEvents, root: root)
         if config == nil { try checkFounding(header, school: school, label: label) }
+        try checkRootChain(held: SchoolFolder.fold(known, root: root), school, label: label)
         try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
         for number in bundle.studentRecords.keys.sorted() {
             if let sealed = school.archived(number) {
@@ -67,6 +68,17 @@ enum BundleCheck {
     private static func fold(_ known: [StoredEvent], with carried: [StoredEvent], root: String?) -> SchoolState {
         let ids = Set(known.map(\.id))
         return SchoolFolder.fold(known + carried.filter { !ids.contains($0.id) }, root: root)
+    }
+
+    /// The school root this workspace follows may move on (a `root.replaced` signed by it), never back: a
+    /// replacement the old root signs after it was replaced, dated before the school's own so that the fold
+    /// would take it first, is refused on every workspace that already follows the new root.
+    private static func checkRootChain(held: SchoolState, _ school: SchoolState, label: String) throws(FolioError) {
+        guard !held.rootKey.isEmpty, !held.formerRootKeys.isEmpty else { return }
+        guard school.rootKey == held.rootKey || school.formerRootKeys.contains(held.rootKey) else {
+            throw FolioError(.badBundle, "\(label) would move the school root away from the one this workspace follows (fingerprint \(RootFingerprint.of(held.rootKey))) to \(RootFingerprint.of(school.rootKey)).",
+                             hint: "Nothing was imported. Someone may hold the school's old root key: give the USB stick to the IT section (資訊組).")
+        }
     }
 
     /// A bundle that founds the school under another root is an attempt to take it over (whatever date it

@@ -44,7 +44,13 @@ extension WorkspaceSession {
     /// its own step, read again from staging (`StagedBundle.reopen`): only one is ever in memory, so the
     /// ten parts of a whole school's export take what one part takes. Only a failure while landing (a full
     /// disk) can leave the first ones imported, and the error says which.
-    public func importBundles(_ files: [String]) throws(FolioError) -> [ImportReport] {
+    ///
+    /// `now`: the importer's clock, which judges records dated in its future and, on the hub, records that
+    /// arrive late (`ImportGate`); by default the system clock, or `FOLIO_NOW` in a demo school.
+    public func importBundles(_ files: [String], now: Instant? = nil) throws(FolioError) -> [ImportReport] {
+        let clock: Instant
+        if let now { clock = now } else { clock = try DemoSchool.now() }
+        let now = clock
         var stagings: [String] = []
         defer {
             for staging in stagings { StagedBundle.remove(staging) }
@@ -53,7 +59,7 @@ extension WorkspaceSession {
         if files.count == 1 {
             let bundle = try stage(files[0], screenedAgainst: workspace.schoolEvents())
             stagings.append(bundle.staging)
-            return try importStaged([bundle])
+            return try importStaged([bundle], now: now)
         }
         var checked: [(file: String, staging: String, id: String)] = []
         // Files an upload needs that neither the workspace nor the bundles checked before it hold.
@@ -87,12 +93,12 @@ extension WorkspaceSession {
         if together {
             var all: [StagedBundle] = []
             for c in checked { all.append(try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)) }
-            return try importStaged(all)
+            return try importStaged(all, now: now)
         }
         var reports: [ImportReport] = []
         for (n, c) in checked.enumerated() {
             do {
-                reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)])
+                reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)], now: now)
             } catch where n > 0 {
                 // The failing bundle's own change is undone, or finished by the next command if it had been
                 // committed; either way, importing the same bundles again completes the job.
@@ -127,7 +133,7 @@ extension WorkspaceSession {
         _ = rmdir(incomingFolder)
     }
 
-    func importStaged(_ staged: [StagedBundle]) throws(FolioError) -> [ImportReport] {
+    func importStaged(_ staged: [StagedBundle], now: Instant) throws(FolioError) -> [ImportReport] {
         var school = self.school
         var known = workspace.schoolEvents()
         let held = Set(known.map(\.id))
@@ -144,7 +150,7 @@ extension WorkspaceSession {
         try FileIO.makeDirectories(manifests)
         defer { FileIO.removeTree(manifests) }
         let plan = try Plan(bundles: staged, workspace: workspace, school: school, before: self.school, held: held,
-                            manifestDir: manifests, gate: ImportGate(workspace, now: try DemoSchool.now()))
+                            manifestDir: manifests, gate: ImportGate(workspace, now: now))
         var book = PeerBook.load(workspace)
         let reports = staged.indices.map { plan.report(for: staged[$0], index: $0, book: book) }
         try plan.apply(workspace: workspace)
@@ -259,7 +265,19 @@ private struct Plan {
                     }
                 } catch { return .failure(error) }
             }
-            let view = StudentFolder.fold(number: number, events: workspace.studentEvents(number) + incoming, school: school)
+            let existing = workspace.studentEvents(number)
+            for problem in gate.late(incoming, existing: existing, number: number, school: school) {
+                guard let at = incoming.firstIndex(where: { $0.id == problem.event }) else { continue }
+                let e = incoming.remove(at: at)
+                let index = bySource[number]!.first { $0.record.id == e.id }!
+                heldOff.append((index.bundle, index.record.path, ImportGate.declaredFiles(e, student: number), problem))
+            }
+            let view = StudentFolder.fold(number: number, events: existing + incoming, school: school)
+            do throws(FolioError) {
+                try gate.checkStudentKey(incoming, number: number, current: view.signingKey?.publicKey) { e in
+                    bundles[bySource[number]!.first { $0.record.id == e.id }!.bundle].fileLabel
+                }
+            } catch { return .failure(error) }
             var manifest: String?
             if let manifestDir {
                 let bytes = Workspace.viewBytes(view)

@@ -11,9 +11,17 @@ import FolioCore
 ///   is refused, with the whole bundle, whatever date it claims: whoever holds a stolen key can date records before the
 ///   revocation, but cannot make the school have held them before it. Replicas take such records only as the
 ///   hub passes them on (records it held before the revocation).
+/// - On the hub, the windows (uploads, certification, selection, answers to receipts) are judged on when the
+///   school first held a record, with `offlineGrace` for offline work: a record that reaches the hub more
+///   than the grace after its date is judged as if made the grace before it arrived, and held back if a window
+///   had closed by then. A teacher who certifies at home on the window's last day has two weeks to bring the
+///   stick; a laptop whose clock was turned back into a closed window gains nothing.
 struct ImportGate {
     let now: Instant
     let hub: Bool
+
+    /// Two weeks: a stick carried home over a weekend, a holiday, a teacher off sick.
+    static let offlineGrace: Int64 = 14 * 86_400
 
     init(_ workspace: Workspace, now: Instant) {
         self.now = now
@@ -54,6 +62,45 @@ struct ImportGate {
     private func revoked(_ e: StoredEvent, since: Instant, label: String) -> FolioError {
         FolioError(.badBundle, "\(label) carries a record signed with \(e.event.author)'s key, which was revoked on \(since.taipeiText); the office never held that record before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
                    hint: "Nothing was imported. If the key was stolen, keep the USB stick for the IT section (資訊組). \(e.event.author) makes the change again with a new key.")
+    }
+
+    /// On the hub: the records among `incoming` that reached it more than `offlineGrace` after their date and
+    /// that a window, judged on their arrival less the grace, keeps out, though their own date lets them in.
+    /// The fold decides, on a copy of each such record dated at that moment (its id and signature unchanged):
+    /// the same rules, with the school's time instead of the signer's.
+    func late(_ incoming: [StoredEvent], existing: [StoredEvent], number: String, school: SchoolState) -> [Problem] {
+        guard hub else { return [] }
+        let vouched = now.adding(seconds: -Self.offlineGrace)
+        let late = Set(incoming.filter { $0.event.at < vouched }.map(\.id))
+        guard !late.isEmpty else { return [] }
+        let redated = incoming.map { e -> StoredEvent in
+            guard late.contains(e.id) else { return e }
+            var event = e.event
+            event.at = vouched
+            return StoredEvent(id: e.id, signed: SignedEvent(event: event, signature: e.signed.signature),
+                               signatureIsValid: e.signatureIsValid)
+        }
+        let asDated = Set(StudentFolder.fold(number: number, events: existing + incoming, school: school).problems.map(\.event))
+        let asReceived = StudentFolder.fold(number: number, events: existing + redated, school: school).problems
+        return asReceived.filter { late.contains($0.event) && $0.code == .outsideWindow && !asDated.contains($0.event) }.map { p in
+            let dated = incoming.first { $0.id == p.event }!.event
+            return Problem(event: p.event, error: FolioError(
+                .outsideWindow,
+                "Record \(p.event.prefix(12)) (\(dated.kind.rawValue), by \(dated.author)) is dated \(dated.at.taipeiText) but reached the office only on \(now.taipeiText); records are judged on when the office receives them, with two weeks' grace, and by then its window had closed (\(p.message)). It was not taken in.",
+                hint: "Bring sticks to the office within two weeks of the work on them. If the date is right and the delay had a reason, the office (教學組 or 資料組) decides what to do; if the computer's clock was wrong, the IT section (資訊組) sets it right."))
+        }
+    }
+
+    /// On the hub: a student's record that the hub did not hold, signed with a key the student no longer has
+    /// (a secret reset since) refuses the bundle, whatever date it claims, as a revoked key's would: a kiosk
+    /// that had not heard of the reset, or a thief with the old secret, gets nothing in. `current`: the
+    /// student's key after folding everything held and brought.
+    func checkStudentKey(_ incoming: [StoredEvent], number: String, current: String?, label: (StoredEvent) -> String) throws(FolioError) {
+        guard hub else { return }
+        for e in incoming where e.event.author == number && e.event.key != current {
+            throw FolioError(.badBundle, "\(label(e)) carries a record of \(number)'s signed with a secret that has since been reset; the office never held it before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
+                             hint: "Nothing was imported. The student does it again at a kiosk with the secret on their new slip, once the kiosk has the office's latest school update.")
+        }
     }
 
     /// The workspace paths of the files an upload record brings (none for any other record).

@@ -65,7 +65,7 @@ extension Workspace {
             throw error
         }
         FileIO.removeTree(scratch)
-        let workspace = Workspace(root: path, config: config)
+        let workspace = Workspace(root: path, config: config, demo: config.isDemo)
         do throws(FolioError) {
             try FileIO.makeDirectories(path + "/.folio")
             try FileIO.makeDirectories(workspace.studentsDir)

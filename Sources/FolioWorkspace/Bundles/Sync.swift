@@ -70,7 +70,7 @@ extension WorkspaceSession {
                     if let why { report.skipped.append(.init(file: name, why: why)) }
                     continue
                 }
-                report.imported += try importStaged([bundle])
+                report.imported += try importStaged([bundle], now: now)
                 landed = true
             } catch {
                 report.refused.append(.init(file: name, message: error.message, hint: error.hint))

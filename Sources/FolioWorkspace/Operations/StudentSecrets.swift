@@ -18,7 +18,7 @@ extension WorkspaceSession {
     /// In a demo school each student's secret is the published one (`StudentSecret.demo`) and cheap to
     /// derive, so the sample stays reproducible; elsewhere it is random and costs `ScryptCost.studentSecret`.
     public func issueSecrets(students: [String], actor: Actor, now: Instant) throws(FolioError) -> [IssuedSecret] {
-        let demo = workspace.config.isDemo
+        let demo = workspace.isDemo
         let cost: ScryptCost = demo ? .demo : .studentSecret
         var changes: [StudentChange] = []
         var issued: [IssuedSecret] = []

@@ -65,6 +65,10 @@ extension WorkspaceSession {
         }
         // Their records are folded under the root whose fingerprint the person typed, and no other.
         let roots = SchoolFolder.declaredRoots(bundle.schoolEvents)
+        guard roots.count <= 1 else {
+            throw FolioError(.badBundle, "\(label) carries the founding records of \(roots.count) different school roots; it cannot be trusted.",
+                             hint: "Nothing was taken in. Ask the sending school for a new transfer bundle, and check its fingerprint with them by phone or letter.")
+        }
         guard let theirRoot = roots.first(where: { RootFingerprint.matches(expectRoot, $0) }) else {
             let found = roots.sorted().map(RootFingerprint.of).joined(separator: ", ")
             throw FolioError(.badBundle, "\(label) is signed under school root \(found.isEmpty ? "(none)" : found), not \(expectRoot).",

@@ -26,7 +26,7 @@ extension Workspace {
         let config = WorkspaceConfig(school: school.code, name: school.name,
                                      replica: "hub-" + String(SHA256Hex.of(Array((school.code + now.description).utf8)).prefix(8)),
                                      role: .hub, root: school.rootKey, demo: school.demo == true)
-        let workspace = Workspace(root: URL(fileURLWithPath: root).standardizedFileURL.path, config: config)
+        let workspace = Workspace(root: URL(fileURLWithPath: root).standardizedFileURL.path, config: config, demo: school.demo == true)
         let created = try Actor(identity: rootKey).sign(.schoolCreated, school: school.code, at: now, body: school)
         let state = SchoolFolder.fold([created], root: school.rootKey)
         if let problem = state.problems.first { throw problem.error }

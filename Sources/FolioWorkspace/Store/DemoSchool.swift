@@ -8,9 +8,10 @@ import Synchronization
 public enum DemoSchool {
     private static let opened = Atomic<Bool>(false)
 
-    /// Called when a workspace is opened: from then on this process serves a demo school, or not.
-    static func note(_ config: WorkspaceConfig) {
-        opened.store(config.isDemo, ordering: .relaxed)
+    /// Called when a workspace is opened: from then on this process serves a demo school, or not
+    /// (`Workspace.isDemo`: `folio.json` and the signed founding record both say so).
+    static func note(_ demo: Bool) {
+        opened.store(demo, ordering: .relaxed)
     }
 
     /// Whether the workspace this process opened is a demo or test school.

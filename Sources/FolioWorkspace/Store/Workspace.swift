@@ -10,6 +10,9 @@ import Foundation
 public struct Workspace: Sendable {
     public let root: String
     public let config: WorkspaceConfig
+    /// A demo or test school: `folio.json` says so *and* the signed founding record under the pinned root
+    /// does. `folio.json` alone is a file anyone at the machine can edit; a school's founding record is not.
+    public let isDemo: Bool
 
     public static let configName = "folio.json"
 
@@ -25,7 +28,6 @@ public struct Workspace: Sendable {
                     throw FolioError(.workspaceDamaged, "\(candidate) cannot be read.",
                                      hint: "Restore folio.json from a backup.")
                 }
-                DemoSchool.note(config)
                 return Workspace(root: dir, config: config)
             }
             if root != nil || dir == "/" { break }
@@ -35,10 +37,34 @@ public struct Workspace: Sendable {
                          hint: "Pass --workspace DIR, change into the workspace folder, or create one with `folio init`.")
     }
 
-    init(root: String, config: WorkspaceConfig) {
+    /// `demo`: whether the school's founding record says it is a demo school, when the caller knows (a
+    /// workspace being made); otherwise it is read from `school/events`, and only when `folio.json` claims it.
+    init(root: String, config: WorkspaceConfig, demo: Bool? = nil) {
         self.root = root
         self.config = config
-        DemoSchool.note(config)
+        if let demo {
+            isDemo = config.isDemo && demo
+        } else if config.isDemo {
+            let events = Self.readFounding(root + "/school/events")
+            let pinned = config.root ?? SchoolFolder.foundingRoot(events)
+            isDemo = events.contains { e in
+                guard e.signatureIsValid, e.event.author == SchoolState.rootPrincipal,
+                      let body = try? e.event.decodeBody(SchoolCreated.self) else { return false }
+                return body.rootKey == pinned && e.event.key == pinned && body.demo == true
+            }
+        } else {
+            isDemo = false
+        }
+        DemoSchool.note(isDemo)
+    }
+
+    /// The founding records among a school's records (read whole: there are a few hundred school records).
+    private static func readFounding(_ dir: String) -> [StoredEvent] {
+        FileIO.list(dir).compactMap { name in
+            guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(dir + "/" + name),
+                  let e = SignedEvent.readStored(bytes), e.event.kind == .schoolCreated else { return nil }
+            return e
+        }
     }
 
     // MARK: paths

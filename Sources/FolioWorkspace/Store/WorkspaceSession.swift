@@ -47,8 +47,40 @@ public final class WorkspaceSession {
         // The very same change made again (a command rerun after an interruption) is the same event.
         if earlier.contains(where: { $0.id == candidate.id }) { return candidate }
         let horizon = now.adding(seconds: Self.clockTolerance)
+        if !workspace.isDemo { try checkClock(now, actor: actor, earlier: earlier) }
         guard let latest = earlier.map(\.event.at).filter({ $0 <= horizon }).max(), latest >= now else { return candidate }
         return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
+    }
+
+    /// How far a real school's clock may run past the newest school record signed by someone else before
+    /// folio takes it to be wrong. A school records its calendar, submissions and activities every term, so
+    /// half a year covers the longest quiet spell (a summer without a sync included).
+    public static let clockSlack: Int64 = 183 * 86_400
+
+    /// A real school's records are dated by the computer's clock, and a clock set wrong would date them
+    /// wrong for good, so before signing: a clock turned back before this signer's own newest record in the
+    /// same folder is refused (a record never silently takes another date), and so is a clock more than
+    /// `clockSlack` past the newest school record signed by someone else (a record from 2030 is never made).
+    /// A demo school moves its clock on purpose (`FOLIO_NOW`) and is not held to this.
+    func checkClock(_ now: Instant, actor: Actor, earlier: [StoredEvent]) throws(FolioError) {
+        let key = actor.identity.publicKeyText
+        if let mine = earlier.filter({ $0.event.key == key }).map(\.event.at).max(),
+           mine.epochSeconds > now.epochSeconds + Self.clockTolerance {
+            throw FolioError(.badDate, "\(actor.id)'s newest record here is dated \(mine.taipeiText), later than this computer's clock (\(now.taipeiText)): the clock has been turned back. Nothing was signed.",
+                             hint: "Set the computer's date and time right (the IT section, 資訊組, can help), then try again.")
+        }
+        // Behind the school: records dated a day after this clock (the office holds back anything dated past
+        // its own clock, so the school's records are not ahead of a right one). A seal or a graduation dated
+        // years back would start a retention that ends years early.
+        if let ahead = (schoolEvents + earlier).map(\.event.at).max(), ahead.epochSeconds > now.epochSeconds + 86_400 {
+            throw FolioError(.badDate, "This computer's clock says \(now.taipeiText), but the school already holds a record dated \(ahead.taipeiText): the clock is behind. Nothing was signed.",
+                             hint: "Set the computer's date and time right (the IT section, 資訊組, can help), then try again.")
+        }
+        let others = schoolEvents.filter { $0.event.key != key && $0.event.at <= now }.map(\.event.at)
+        if let newest = others.max(), now.epochSeconds - newest.epochSeconds > Self.clockSlack {
+            throw FolioError(.badDate, "This computer's clock says \(now.taipeiText), but the newest record the school holds is from \(newest.taipeiText). Nothing was signed.",
+                             hint: "Check the computer's date and time with the IT section (資訊組). On a replica that has not been synced for half a year, sync it with the office first.")
+        }
     }
 
     /// Adds school-wide events: `appendAll` with no student records. Each must pass the fold's rules; if
