@@ -320,6 +320,20 @@ import Testing
                       before: before, after: try school.snapshot())
     }
 
+    /// In the demo school too, a reset issues another secret (published, like the first) and the first stops working.
+    @Test func aResetInTheDemoSchoolIssuesANewSecret() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let published = ws.secret("112001")
+        let r = expectSuccess(try ws.folio(as: "R01", ["student", "secret", "112001", "--json"]))
+        let fresh = try #require((try JSONSerialization.jsonObject(with: r.stdoutData) as? [[String: Any]])?.first?["secret"] as? String)
+        #expect(fresh != published && fresh == StudentSecret.demo(school: "999901", student: "112001", issue: 1))
+        let before = try ws.snapshot()
+        let add = SampleCopy.addArguments(student: "112001", term: "113-1", course: "PHY-11A", description: "舊密碼",
+                                          files: [ws.asset("physics-lab-report.pdf")])
+        expectRefused(try ws.folio(add, env: ["FOLIO_STUDENT_SECRET": published]), naming: ["not 112001's"], before: before,
+                      after: try ws.snapshot())
+    }
+
     // MARK: keys at rest, demo keys, FOLIO_NOW and test hooks
 
     @Test func aKeyFileOthersCanReadIsRefused() throws {

@@ -50,10 +50,12 @@ public enum StudentSecret {
 }
 
 extension StudentSecret {
-    /// A demo school's published secret for a student, derived from the school code and number so the
-    /// sample is the same every time it is rebuilt. It protects nothing, like the demo keys.
-    public static func demo(school: String, student: String) -> String {
-        let digest = Array(SHA256.hash(data: Data("folio-demo-secret\n\(school)\n\(student)".utf8)))
+    /// A demo school's published secret for a student, derived from the school code and number (and, after
+    /// a reset, how many came before) so the sample is the same every time it is rebuilt. It protects nothing,
+    /// like the demo keys.
+    public static func demo(school: String, student: String, issue: Int = 0) -> String {
+        let text = "folio-demo-secret\n\(school)\n\(student)" + (issue > 0 ? "\n\(issue)" : "")
+        let digest = Array(SHA256.hash(data: Data(text.utf8)))
         let chars = (0..<10).map { alphabet[Int(digest[$0]) % alphabet.count] }
         return String(chars[0..<5]) + "-" + String(chars[5..<10])
     }

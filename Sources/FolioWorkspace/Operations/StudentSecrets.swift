@@ -27,7 +27,8 @@ extension WorkspaceSession {
             guard workspace.studentNumbers().contains(number), let record = view.student else {
                 throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號); nothing was issued.")
             }
-            let secret = demo ? StudentSecret.demo(school: school.code, student: number) : StudentSecret.generate()
+            let issue = view.signingKey.map { $0.resets + 1 } ?? 0
+            let secret = demo ? StudentSecret.demo(school: school.code, student: number, issue: issue) : StudentSecret.generate()
             let key = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: cost)
             let e = try sign(actor, .studentKeySet, student: number, at: now,
                              body: StudentKey(publicKey: key.publicKeyText, cost: cost))
