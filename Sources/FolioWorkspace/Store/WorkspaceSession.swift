@@ -47,7 +47,10 @@ public final class WorkspaceSession {
         // The very same change made again (a command rerun after an interruption) is the same event.
         if earlier.contains(where: { $0.id == candidate.id }) { return candidate }
         let horizon = now.adding(seconds: Self.clockTolerance)
-        if !workspace.isDemo { try checkClock(now, actor: actor, earlier: earlier) }
+        if !workspace.isDemo {
+            try checkClock(now, actor: actor, earlier: earlier)
+            SignerMark.note(now, key: actor.identity.publicKeyText, in: workspace)
+        }
         guard let latest = earlier.map(\.event.at).filter({ $0 <= horizon }).max(), latest >= now else { return candidate }
         return try actor.sign(kind, school: school.code, student: student, at: latest.adding(seconds: 1), body: body)
     }
@@ -64,7 +67,8 @@ public final class WorkspaceSession {
     /// A demo school moves its clock on purpose (`FOLIO_NOW`) and is not held to this.
     func checkClock(_ now: Instant, actor: Actor, earlier: [StoredEvent]) throws(FolioError) {
         let key = actor.identity.publicKeyText
-        if let mine = earlier.filter({ $0.event.key == key }).map(\.event.at).max(),
+        let signedHere = SignerMark.newest(key: key, in: workspace).map { Instant(epochSeconds: $0) }
+        if let mine = (earlier.filter({ $0.event.key == key }).map(\.event.at) + (signedHere.map { [$0] } ?? [])).max(),
            mine.epochSeconds > now.epochSeconds + Self.clockTolerance {
             throw FolioError(.badDate, "\(actor.id)'s newest record here is dated \(mine.taipeiText), later than this computer's clock (\(now.taipeiText)): the clock has been turned back. Nothing was signed.",
                              hint: "Set the computer's date and time right (the IT section, 資訊組, can help), then try again.")
