@@ -61,9 +61,10 @@ public final class WorkspaceSession {
     public static let clockSlack: Int64 = 183 * 86_400
 
     /// A real school's records are dated by the computer's clock, and a clock set wrong would date them
-    /// wrong for good, so before signing: a clock turned back before this signer's own newest record in the
-    /// same folder is refused (a record never silently takes another date), and so is a clock more than
-    /// `clockSlack` past the newest school record signed by someone else (a record from 2030 is never made).
+    /// wrong for good, so before signing: a clock turned back before this signer's own newest record (in the
+    /// same folder, or anywhere on this machine: `SignerMark`) is refused, so a record never silently takes
+    /// another date; so is a clock a day behind the school's records, and a clock more than `clockSlack` past
+    /// the newest school record signed by someone else (a record from 2030 is never made).
     /// A demo school moves its clock on purpose (`FOLIO_NOW`) and is not held to this.
     func checkClock(_ now: Instant, actor: Actor, earlier: [StoredEvent]) throws(FolioError) {
         let key = actor.identity.publicKeyText
