@@ -33,6 +33,8 @@ final class ArchiveOutput {
     /// last call, to the end of the file, still covers everything.)
     private var written: Int64 = 0
     private var writebackStarted: Int64 = 0
+    /// Bytes written out, plus any still gathered: what the archive holds so far.
+    var bytesWritten: Int64 { written + Int64(filled) }
     private static let writebackStep: Int64 = 8 << 20
 
     init(_ target: Target, hashing: Bool = false) {

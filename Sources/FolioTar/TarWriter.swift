@@ -50,9 +50,9 @@ public final class TarWriter {
         }
     }
 
-    /// Writes to a descriptor the caller opened and will close.
-    public convenience init(fileDescriptor: Int32) throws(TarError) {
-        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: "fd \(fileDescriptor)")), ownedFile: nil)
+    /// Writes to a descriptor the caller opened and will close. `name`: what errors call it (the file's path).
+    public convenience init(fileDescriptor: Int32, name: String? = nil) throws(TarError) {
+        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)")), ownedFile: nil)
     }
 
     /// Hands the archive's bytes to `output` in 10,240-byte blocks. An error thrown by `output` stops
@@ -175,6 +175,9 @@ public final class TarWriter {
 
     /// Lower-case hex SHA-256 of every byte of the archive, for a writer made with `hashingOutput` that
     /// has finished; nil otherwise.
+    /// Every byte handed to the output so far (all of the archive, once `finish` has returned).
+    public var bytesWritten: Int64 { output.bytesWritten }
+
     public var outputSHA256: String? {
         guard state == .finished, let hasher = output.hasher else { return nil }
         return hasher.finalize().lowercaseHex
@@ -184,7 +187,10 @@ public final class TarWriter {
     public func finish() throws(TarError) {
         try checkUsable()
         guard let archive else { throw .writerUnusable }
-        if archive_write_close(archive) != ARCHIVE_OK {
+        // libarchive 3.6 passes on the write of its last block, made in the close callback, without saying
+        // it failed: on a full stick the archive "closed" with its end missing. So the output's own error is
+        // checked as well as libarchive's answer.
+        if archive_write_close(archive) != ARCHIVE_OK || output.poisoned || output.error != nil {
             state = .failed
             output.poisoned = true
             throw output.error ?? .libarchive(path: nil, detail: Self.lastError(archive))

@@ -171,6 +171,7 @@ extension WorkspaceSession {
         let root = workspace.root + "/"
         var damaged: String?
         var forged: [String] = []
+        var length: Int64 = 0
         // Records read without their signature checked are checked meanwhile, on the other core: read
         // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
         // hash, so what travels is what was checked) and be validly signed. The bundle is finished only
@@ -183,7 +184,7 @@ extension WorkspaceSession {
         defer { checks.stop() }
         for e in events where e.checkLater { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
-            let writer = try TarWriter(fileDescriptor: fd)
+            let writer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path))
             // `bundle.json` sorts before `school/` and `students/`: it goes first.
             try writer.appendFile(BundleHeader.entryName, bytes: header)
             header = []
@@ -203,6 +204,7 @@ extension WorkspaceSession {
             forged = checks.finish()
             if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
+            length = writer.bytesWritten
         } catch {
             // Every check is finished before the error is chosen: a record changed after it was signed is
             // reported whatever else went wrong first, as when records were checked before writing.
@@ -212,10 +214,23 @@ extension WorkspaceSession {
                 throw FolioError(.workspaceDamaged, "The file \(damaged) in this workspace no longer matches its record, so no bundle was written.",
                                  hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
             }
-            throw FolioError(.io, "Could not write the bundle \(path): \(error.message)", hint: error.hint)
+            throw Self.notWritten(path, error.message)
         }
-        guard fsync(fd) == 0 else { throw FileIO.ioError("flush", path) }
+        guard fsync(fd) == 0 else { throw Self.notWritten(path, String(cString: strerror(errno))) }
+        // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must
+        // never be reported as written (nor recorded as sent).
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int64(st.st_size) == length else {
+            throw Self.notWritten(path, "the stick holds \(st.st_size) of its \(length) bytes")
+        }
         ok = true
+    }
+
+    /// The bundle could not be written whole: nothing was recorded as sent, and no file is left under its name.
+    static func notWritten(_ path: String, _ why: String) -> FolioError {
+        let target = path.hasSuffix(".partial") ? String(path.dropLast(".partial".count)) : path
+        return FolioError(.io, "Could not write the bundle \(target): \(why) Nothing was recorded as sent, and no part of it is left on the stick.",
+                   hint: "The stick may be full or may have been pulled out: free some space on it (or use another stick), then export or sync again.")
     }
 
     // MARK: choosing the contents
