@@ -109,7 +109,8 @@ public struct SampleHubForgery: Sendable {
     /// The item id and the path of the lab report in `uploads()`.
     public var uploadItem: String {
         ItemID.make(school: school, student: Self.uploadStudent, term: Term("113-1")!, category: "course-outcome",
-                    course: "PHY-11A", description: "單擺實驗", author: Self.uploadStudent, at: Self.eventTime)
+                    course: "PHY-11A", description: "單擺實驗", author: Self.uploadStudent, at: Self.eventTime,
+                    files: [SHA256Hex.of(labReport)])
     }
 
     public var uploadFilePath: String {

@@ -35,4 +35,50 @@ import Testing
         let verify = try ws.folio(["bundle", "verify", stick + "/" + written[0]])
         #expect(verify.stdout.contains("complete and correctly signed") || verify.stderr.contains("written by this workspace itself"), "\(verify)")
     }
+
+}
+
+/// Item ids cannot collide, whatever the clock: many uploads for one student in the same second each become
+/// their own item, on one machine and from two kiosks.
+@Suite struct SameSecondUploadTests {
+    @Test func uploadsInTheSameSecondAreSeparateItems() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        var ids: Set<String> = []
+        // The same description, different files: three items. The same file again is this very upload again
+        // (as when a command is run again after an interruption): it stays the same item.
+        for asset in ["physics-lab-report.pdf", "history-essay.pdf", "art-poster.png", "physics-lab-report.pdf"] {
+            ids.insert(try ws.upload(student: "112002", course: "PHY-11A", description: "同一秒的報告", assets: [asset]))
+        }
+        #expect(ids.count == 3, "\(ids)")
+        #expect(try ws.items("112002").filter { $0.string("description") == "同一秒的報告" }.count == 3)
+        try expectVerifies(ws, "after four uploads in one second")
+    }
+
+    @Test func twoKiosksInTheSameSecondMakeTwoItems() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let stick = ws.scratch("stick")
+        try FileManager.default.createDirectory(atPath: stick, withIntermediateDirectories: true)
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick]))
+        let update = try #require(try FileManager.default.contentsOfDirectory(atPath: stick).first)
+        var kiosks: [String] = []
+        for name in ["kiosk-a", "kiosk-b"] {
+            let dir = ws.scratch(name)
+            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", stick + "/" + update, "--as", "KIOSK1", "--role", "kiosk",
+                                               "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": ws.now]))
+            kiosks.append(dir)
+        }
+        for (dir, asset) in zip(kiosks, ["physics-lab-report.pdf", "history-essay.pdf"]) {
+            let add = SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A", description: "兩台資訊站",
+                                              files: [ws.asset(asset)])
+            expectSuccess(try FolioRunner.run(add + ["--workspace", dir],
+                                              env: ["FOLIO_NOW": "2025-01-08T13:30", "FOLIO_STUDENT_SECRET": ws.secret("112002")]))
+            let out = ws.scratch("out-" + (dir as NSString).lastPathComponent)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "uploads", "--out", out, "--workspace", dir,
+                                               "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": "2025-01-08T13:30"]))
+            let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first)
+            expectSuccess(try ws.folio(["bundle", "import", out + "/" + bundle], now: "2025-01-08T14:00"))
+        }
+        #expect(try ws.items("112002").filter { $0.string("description") == "兩台資訊站" }.count == 2)
+    }
 }

@@ -14,12 +14,12 @@ import Testing
 ///   students), imports that update and uploads two SCI-11A outcomes: 112001's with a PDF and an MP3,
 ///   112020's with a PDF (`kioskUploads`);
 /// - the hub imports both and writes certification requests for T001, T003 and L01;
-/// - on their laptops, T001 certifies 112001's SCI item and 112020's physics item 88c118b327 (`t001First`)
+/// - on their laptops, T001 certifies 112001's SCI item and 112020's physics item abf0f468ae (`t001First`)
 ///   and later 112020's SCI item too (`t001Second`); T003 rejects 112001's SCI item, so two authorised
 ///   decisions disagree (`t003First`), then certifies 112020's (`t003Second`); each export repeats
 ///   what the earlier one carried;
 /// - L01, the first certification delegate, certifies 113025's art item for T004, who has left (`delegate`);
-/// - finally T003's laptop holds a certification of 88c118b327, a PHY-11A item, though T003 does not teach
+/// - finally T003's laptop holds a certification of abf0f468ae, a PHY-11A item, though T003 does not teach
 ///   PHY-11A: signed with T003's real key but written past the command's checks (as a modified copy of
 ///   folio could), and exported with the rest (`t003Forged`).
 ///
@@ -32,9 +32,9 @@ final class ExchangeWeek: @unchecked Sendable {
 
     static let school = "999901"
     /// 112020's physics (PHY-11A, T001) item in the sample, waiting for certification.
-    static let physicsItem = "88c118b327"
+    static let physicsItem = "abf0f468ae"
     /// 113025's art (ART-10A, T004, who has left) item in the sample, waiting for certification.
-    static let artItem = "2c2cea260c"
+    static let artItem = "7a9b14390b"
     static let rejectReason = "請補上檢測數據"
 
     /// The hub's own timeline; its scratch area holds the replicas and the bundles.

@@ -1,5 +1,6 @@
-/// Item ids are the first ten hex digits of a digest over what identifies the upload, so two kiosks
-/// never mint the same id and the same upload replayed gets the same id.
+/// Item ids are the first ten hex digits of a digest over what identifies the upload, its files' SHA-256s
+/// included, so two uploads of different files never share an id whatever the clock (two kiosks in the same
+/// second, a script), and the same upload replayed gets the same id.
 ///
 /// An item id becomes part of a path (`students/<no>/files/<item>/…`), so it has exactly one form and is
 /// checked wherever it arrives: in the fold (an upload, decision or selection naming anything else is held
@@ -11,11 +12,15 @@ public enum ItemID {
     /// The fewest characters of an id a person may type to name an item.
     public static let shortestPrefix = 4
 
+    /// `files`: the SHA-256s of the upload's files; `attempt`: 0, or how many ids this student already had
+    /// that the first tries gave (`Uploads` counts up until the id is new for the student).
     public static func make(school: String, student: String, term: Term, category: String, course: String?,
-                            description: String, author: String, at: Instant) -> String {
-        let text = ["item", school, student, term.description, category, course ?? "", description, author,
-                    at.description].joined(separator: "\n")
-        return String(SHA256Hex.of(Array(text.utf8)).prefix(length))
+                            description: String, author: String, at: Instant, files: [String] = [], link: String? = nil,
+                            attempt: Int = 0) -> String {
+        var parts = ["item", school, student, term.description, category, course ?? "", description, author, at.description]
+        if !files.isEmpty || link != nil { parts += ["files"] + files.sorted() + [link ?? ""] }
+        if attempt > 0 { parts.append("attempt \(attempt)") }
+        return String(SHA256Hex.of(Array(parts.joined(separator: "\n").utf8)).prefix(length))
     }
 
     /// Exactly ten characters, each `0`–`9` or `a`–`f`.

@@ -125,7 +125,8 @@ public struct SampleGenerator {
                 let f = ItemFile(role: role, name: name, size: bytes.count, sha256: sha, kind: kind.rawValue)
                 let description = isCourse ? "\(course.code) 學習成果 \(i + 1)" : "多元表現作品 \(i + 1)"
                 let item = ItemID.make(school: code, student: number, term: term, category: isCourse ? "course-outcome" : "works",
-                                       course: isCourse ? course.code : nil, description: description, author: number, at: at)
+                                       course: isCourse ? course.code : nil, description: description, author: number, at: at,
+                                       files: [sha])
                 let upload = ItemUploaded(item: item, category: isCourse ? "course-outcome" : "works", term: term,
                                           course: isCourse ? course.code : nil, description: description,
                                           fields: isCourse ? [:] : ["name": "作品\(i + 1)"], files: [f])

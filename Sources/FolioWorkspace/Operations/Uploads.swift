@@ -55,11 +55,22 @@ extension WorkspaceSession {
             files.append(ItemFile(role: kind.isDocument ? .document : .media, name: name, size: size, sha256: sha,
                                   kind: kind.rawValue))
         }
-        var itemID = ItemID.make(school: school.code, student: request.student, term: request.term,
-                                 category: request.category, course: request.course,
-                                 description: request.description, author: actor.id, at: now)
+        var itemID: String
         if let replace = request.replace {
             itemID = try workspace.item(request.student, replace, school: school).id
+        } else {
+            // A new item gets an id the student does not have yet, unless it is this very upload again (a
+            // command run again after an interruption, the same files in the same second): that stays one item.
+            let view = workspace.view(request.student, school: school)
+            let version = ItemUploaded(item: "", category: request.category, term: request.term, course: request.course,
+                                       description: request.description, fields: request.fields, files: files, link: request.link).version
+            var attempt = 0
+            repeat {
+                itemID = ItemID.make(school: school.code, student: request.student, term: request.term,
+                                     category: request.category, course: request.course, description: request.description,
+                                     author: actor.id, at: now, files: files.map(\.sha256), link: request.link, attempt: attempt)
+                attempt += 1
+            } while view.item(itemID).map { $0.version != version } ?? false
         }
         for f in files { sources.append((sourcePath(request.files, f), f.path(item: itemID))) }
         let body = ItemUploaded(item: itemID, category: request.category, term: request.term, course: request.course,
