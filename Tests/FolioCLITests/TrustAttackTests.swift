@@ -113,16 +113,23 @@ import Testing
         expectRefused(r, naming: ["revoked", "T001"], before: before, after: try ws.snapshot())
     }
 
-    /// A laptop stolen with T001's key: the thief certifies on it with its clock before the revocation and
-    /// brings the stick to the office. The office never held those records before the revocation, so the
-    /// bundle is refused, by import and by sync.
-    @Test func aBackdatedBundleFromARevokedKeyIsRefusedAtTheOffice() throws {
+    /// The sample office at 2025-01-08 12:00, and T001's laptop started from the certification request it
+    /// wrote on the stick.
+    func t001sLaptop() throws -> (office: SampleCopy, stick: String, laptop: String) {
         let ws = try SampleCopy(now: "2025-01-08T12:00")
         let stick = ws.scratch("stick"), laptop = ws.scratch("laptop")
         try mkdir(stick)
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", stick]))
         expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", try only(stick), "--root-fingerprint", ws.rootFingerprint],
                                           env: ["FOLIO_NOW": "2025-01-08T12:00"]))
+        return (ws, stick, laptop)
+    }
+
+    /// A laptop stolen with T001's key: the thief certifies on it with its clock before the revocation and
+    /// brings the stick to the office. The office never held those records before the revocation, so the
+    /// bundle is refused, by import and by sync.
+    @Test func aBackdatedBundleFromARevokedKeyIsRefusedAtTheOffice() throws {
+        let (ws, stick, laptop) = try t001sLaptop()
         expectSuccess(try ws.folio(as: "root", ["key", "revoke", "--public-key", ws.key("T001"), "--reason", "筆電被竊", "--yes"],
                                    now: "2025-01-08T13:00"))
         let thief = ["FOLIO_NOW": "2025-01-08T12:30"]
@@ -141,12 +148,7 @@ import Testing
     /// office judges the window on when it received the record, with two weeks' grace, so a certification
     /// dated 02-09 is taken in on 02-20 and held back on 03-01.
     @Test func aCertificationBackdatedIntoAClosedWindowIsJudgedOnItsArrival() throws {
-        let ws = try SampleCopy(now: "2025-01-08T12:00")
-        let stick = ws.scratch("stick"), laptop = ws.scratch("laptop")
-        try mkdir(stick)
-        expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", stick]))
-        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", try only(stick), "--root-fingerprint", ws.rootFingerprint],
-                                          env: ["FOLIO_NOW": "2025-01-08T12:00"]))
+        let (ws, stick, laptop) = try t001sLaptop()
         let onLaptop = ["FOLIO_NOW": "2025-02-09T20:00"]
         expectSuccess(try FolioRunner.run(["certify", "112020", "abf0f468ae", "--workspace", laptop, "--as", "T001", "--key", ws.key("T001")], env: onLaptop))
         expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", laptop, "--as", "T001", "--key", ws.key("T001")], env: onLaptop))
