@@ -7,6 +7,11 @@ public enum ItemRules {
             return FolioError(.descriptionLength, "Every item needs a short description (簡述); this one is empty.",
                               hint: "Add a description of at most \(settings.descriptionLimit) characters with --description.")
         }
+        // One line: a line break or tab would break every table and printout the description appears in.
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return FolioError(.badInput, "The description must be one line; it holds a line break or another control character.",
+                              hint: "Write it on one line (at most \(settings.descriptionLimit) characters) and try again.")
+        }
         if text.count > settings.descriptionLimit {
             return FolioError(.descriptionLength,
                               "The description has \(text.count) characters; at most \(settings.descriptionLimit) are allowed.",
@@ -54,8 +59,25 @@ public enum ItemRules {
 
 /// File names kept as the student gave them, as long as they are safe on every disk and in tar.
 public enum FileNames {
+    /// The longest name kept, in UTF-8 bytes (a Chinese character is three).
+    public static let maxBytes = 200
+
+    /// Why a file name cannot be kept as it is, or nil when it can: the length and the characters get their
+    /// own reasons, so the person fixes the right thing.
+    public static func problem(_ name: String) -> FolioError? {
+        if name.utf8.count > maxBytes {
+            return FolioError(.badInput, "The file name \"\(name.prefix(40))…\" is too long: \(name.utf8.count) bytes, at most \(maxBytes) (about 66 Chinese characters).",
+                              hint: "Give the file a shorter name, then upload again.")
+        }
+        guard isSafe(name) else {
+            return FolioError(.badInput, "The file name \"\(name)\" cannot be kept as it is.",
+                              hint: "Rename the file using letters, digits, spaces, - and _ only, then upload again.")
+        }
+        return nil
+    }
+
     public static func isSafe(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 200, name != ".", name != "..", !name.hasPrefix("."),
+        guard !name.isEmpty, name.utf8.count <= maxBytes, name != ".", name != "..", !name.hasPrefix("."),
               name == name.precomposedStringWithCanonicalMapping else { return false }
         return !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || "/\\%:*?\"<>|".unicodeScalars.contains($0) }
     }

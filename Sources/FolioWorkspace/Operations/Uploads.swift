@@ -36,21 +36,34 @@ extension WorkspaceSession {
         var sources: [(source: String, target: String)] = []
         for path in request.files {
             let name = (path as NSString).lastPathComponent.precomposedStringWithCanonicalMapping
-            guard FileIO.exists(path), !FileIO.isDirectory(path) else {
+            // What the path is, said as it is: a folder or a pipe is not "no file".
+            var st = stat()
+            guard stat(path, &st) == 0 else {
                 throw FolioError(.io, "There is no file \(path).", hint: "Check the file name and folder.")
             }
-            let (size, sha) = try FileIO.hashFile(path)
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR:
+                throw FolioError(.badInput, "\(path) is a folder, not a file.", hint: "Give one file inside it with --file, once per file.")
+            default:
+                throw FolioError(.badInput, "\(path) is not an ordinary file (a pipe or a device stands there).",
+                                 hint: "Save what you want to upload as a file first, then give that file.")
+            }
+            if let problem = FileNames.problem(name) { throw problem }
+            // Kind and size are judged before the file is read whole: a 2 GB file is refused at once, not after
+            // it has been hashed.
             let prefix = try FileIO.prefix(path, count: FileKind.sniffLength)
             let kind: FileKind
             do {
-                kind = try FileCheck.check(name: name, prefix: prefix, size: size, limits: limits)
+                kind = try FileCheck.check(name: name, prefix: prefix, size: Int(st.st_size), limits: limits)
             } catch {
                 let code: FolioError.Code = if case .tooLarge = error { .fileTooLarge } else { .fileType }
                 throw FolioError(code, error.message, hint: error.hint)
             }
-            guard FileNames.isSafe(name) else {
-                throw FolioError(.badInput, "The file name \"\(name)\" cannot be kept as it is.",
-                                 hint: "Rename the file using letters, digits, spaces, - and _ only, then upload again.")
+            let (size, sha) = try FileIO.hashFile(path)
+            guard size == Int(st.st_size) else {
+                throw FolioError(.io, "\(name) changed while it was being read.",
+                                 hint: "Close any program that is editing the file, then upload again.")
             }
             files.append(ItemFile(role: kind.isDocument ? .document : .media, name: name, size: size, sha256: sha,
                                   kind: kind.rawValue))
