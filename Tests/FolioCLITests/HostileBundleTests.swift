@@ -4,7 +4,7 @@ import FolioTestSupport
 import Foundation
 import Testing
 
-/// Issue 3, "Bad input": every hostile or damaged bundle is refused by the built `folio` binary with an
+/// Bad input: every hostile or damaged bundle is refused by the built `folio` binary with an
 /// `error:` line naming the bundle's file and the problem, a `hint:` line, and not one byte of the hub
 /// changed, its bookkeeping in `.folio/` included. Each bundle is forged from a valid one
 /// (`SampleHubForgery`) with exactly one thing broken, and the valid ones are shown to import.

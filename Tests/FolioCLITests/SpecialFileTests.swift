@@ -4,7 +4,7 @@ import Testing
 
 /// A named pipe (FIFO) left where a record or an artifact file belongs. Reading one waits for a writer
 /// that never comes, so a command that opened it would hang: each must name it, or pass over it, and
-/// finish. Before session 9 `folio verify` waited forever on a pipe named like a record.
+/// finish. Once, `folio verify` waited forever on a pipe named like a record.
 @Suite struct SpecialFileTests {
     /// Runs folio on the workspace and kills it if it has not finished within a minute, so that a hang
     /// fails the test instead of stopping the suite.
