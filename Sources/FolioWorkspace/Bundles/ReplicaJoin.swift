@@ -82,7 +82,4 @@ extension Workspace {
             throw error
         }
     }
-
-    /// The school root key's fingerprint, in groups of four, for reading aloud and comparing.
-    public static func fingerprint(_ key: String) -> String { RootFingerprint.of(key) }
 }

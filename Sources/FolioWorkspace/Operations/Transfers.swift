@@ -123,6 +123,6 @@ extension WorkspaceSession {
         }
         try appendAll(school: [], students: [student: [event]], adopting: adopt)
         return TransferReport(student: student, fromSchool: theirs.code, fromSchoolName: theirs.name, fromNumber: old,
-                              items: items.count, files: bundle.files.count, rootKeyFingerprint: Workspace.fingerprint(theirs.rootKey))
+                              items: items.count, files: bundle.files.count, rootKeyFingerprint: RootFingerprint.of(theirs.rootKey))
     }
 }
