@@ -14,7 +14,7 @@ struct GraduateCommand: FolioCommand {
     @Option(help: "The graduation day.") var date: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let done = try session.graduate(students: students, grade: grade, date: try Parse.date(date),
                                         actor: try global.actor(), now: try global.now())
         if global.json { Output.json(done); return }
@@ -38,7 +38,7 @@ struct ArchiveSeal: FolioCommand {
     @Argument(help: "Student numbers (default: every graduate not yet sealed).") var students: [String] = []
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let sealed = try session.seal(students: students, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(sealed); return }
         for s in sealed {
@@ -128,7 +128,7 @@ struct ArchivePurge: FolioCommand {
     @Flag(help: "Only list what would be deleted.") var dryRun = false
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let actor = dryRun ? nil : try global.actor()
         let due = try session.purge(students: students, dryRun: dryRun, actor: actor, now: try global.now())
         if global.json { Output.json(due); return }

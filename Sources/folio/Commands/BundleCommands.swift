@@ -31,7 +31,7 @@ struct BundleExport: FolioCommand {
     @Option(help: "The folder to write the bundle into.") var out: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let report = try session.exportBundle(kind: kind, to: to, actor: try global.actor(), now: try global.now(), outDir: out)
         if global.json { Output.json(report); return }
         Output.say(BundleText.exported(report))
@@ -69,7 +69,7 @@ struct BundleImport: FolioCommand {
     @Argument(help: "The bundle files.") var files: [String]
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let reports = try session.importBundles(files)
         if global.json { Output.json(reports); return }
         for report in reports { Output.say(BundleText.describe(report, future: false)) }
@@ -92,7 +92,7 @@ struct SyncCommand: FolioCommand {
     @Argument(help: "The folder: a mounted USB stick or a shared folder.") var dir: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let hasKey = global.key != nil || ProcessInfo.processInfo.environment["FOLIO_KEY"] != nil
         let report = try session.sync(dir: dir, actor: hasKey ? try global.actor() : nil, now: try global.now())
         if global.json {
@@ -155,7 +155,7 @@ struct ResolveCommand: FolioCommand {
         guard certify != reject else {
             throw FolioError(.badInput, "Say how the conflict is settled.", hint: "Add either --certify or --reject --reason TEXT.")
         }
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let view = try session.resolve(student: student, item: item, certify: certify, reason: reason,
                                        actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }

@@ -32,7 +32,7 @@ struct CertifyCommand: FolioCommand {
     }
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         guard let student, let item else { return try certifyAll(session) }
         let view = try session.decide(student: student, item: item, certify: true, reason: nil,
                                       actor: try global.actor(), now: try global.now())

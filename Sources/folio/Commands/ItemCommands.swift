@@ -25,7 +25,7 @@ struct AddCommand: FolioCommand {
     @Option(help: "Replace the files of this existing item instead of adding a new one.") var replace: String?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let request = UploadRequest(student: student, category: category, term: try Parse.term(term), course: course,
                                     description: description.precomposedStringWithCanonicalMapping,
                                     fields: try Parse.fields(field), files: file, link: link, replace: replace)
@@ -51,7 +51,7 @@ struct RejectCommand: FolioCommand {
     @Option(help: "Why, in words for the student.") var reason: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let view = try session.decide(student: student, item: item, certify: false, reason: reason,
                                       actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
@@ -69,7 +69,7 @@ struct SelectCommand: FolioCommand {
     @Argument var item: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let view = try session.select(student: student, item: item, selected: true, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
         Output.say("Selected item \(view.id) of \(student) for academic year \(view.term.year).")
@@ -86,7 +86,7 @@ struct UnselectCommand: FolioCommand {
     @Argument var item: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let view = try session.select(student: student, item: item, selected: false, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
         Output.say("Unselected item \(view.id) of \(student).")
@@ -114,7 +114,7 @@ struct RecordCommand: FolioCommand {
             throw FolioError(.unknownCategory, "\(kind) is not a kind of office record.",
                              hint: "Use one of: \(Catalog.recordKinds.map(\.code).joined(separator: ", ")).")
         }
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let actor = try global.actor()
         let now = try global.now()
         var rows: [(String, RecordAdded)] = []

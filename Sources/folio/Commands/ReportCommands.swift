@@ -163,7 +163,7 @@ struct RepairCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let n = try session.rebuildViews()
         Output.say("Rebuilt \(n) manifest(s). Run `folio verify` to check the files themselves.")
     }

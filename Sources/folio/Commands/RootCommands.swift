@@ -43,7 +43,7 @@ struct RootReplace: FolioCommand {
     @Flag(help: "Replace without asking (for scripts).") var yes = false
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let key = try KeyFiles.publicKey(newPublicKey)
         if !yes, !Confirm.ask("The new school root fingerprint will be \(RootFingerprint.of(key)). Every replica and partner school must be told it. Replace the root? Type yes: ") {
             throw FolioError(.badInput, "Nothing was replaced: replacing the root was not confirmed.",

@@ -23,7 +23,7 @@ struct CalendarSet: FolioCommand {
     @Option(help: "Selection window FROM:TO.") var select: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let c = CalendarTerm(term: try Parse.term(term), start: try Parse.date(start), end: try Parse.date(end),
                              closingCeremony: try Parse.date(closing), upload: try Parse.window(upload),
                              certify: try Parse.window(certify), select: try Parse.window(select))
@@ -51,7 +51,7 @@ struct CourseAdd: FolioCommand {
     @Option(help: "The reviewer (審核老師) of a joint course (合開課程).") var reviewer: String?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let c = Course(code: code, name: name, term: try Parse.term(term), teachers: teacher, reviewer: reviewer)
         try session.appendSchool([try session.sign(try global.actor(), .courseSet, at: try global.now(), body: c)])
         Output.say("Course \(code) \(name) (\(term)) is certified by \(c.certifiers.joined(separator: ", ")).")
@@ -75,7 +75,7 @@ struct ActivityAdd: FolioCommand {
     @Option var title: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         guard let k = ActivityRecorded.Kind(rawValue: kind) else {
             throw FolioError(.badInput, "--kind \(kind) is not known.", hint: "Use briefing, teacher-training, student-training or workshop.")
         }
@@ -107,7 +107,7 @@ struct RosterImportCommand: FolioCommand {
     @Argument var file: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let actor = try global.actor()
         let now = try global.now()
         switch kind {
@@ -161,7 +161,7 @@ struct SettingsSet: FolioCommand {
     @Option(help: "Years a graduate's portfolio stays sealed (at least 5).") var retentionYears: Int?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         var s = session.school.settings
         if let uploadLimit { s.uploadLimitPerTerm = uploadLimit }
         if let courseSelectionLimit { s.courseSelectionLimit = courseSelectionLimit }

@@ -154,7 +154,7 @@ struct KeyRevoke: FolioCommand {
     @Flag(help: "Revoke without asking (for scripts): only after checking whose key it is.") var yes = false
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let key = try KeyFiles.publicKey(publicKey)
         let owner = try session.school.revocable(key)
         let name = session.school.principal(owner)?.name ?? owner
@@ -243,7 +243,7 @@ struct StaffAdd: FolioCommand {
     @Option(help: "The public key (base64) or the person's key file.") var publicKey: String?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         guard let k = Principal.Kind(rawValue: kind) else {
             throw FolioError(.badInput, "--kind \(kind) is not staff, device or student.", hint: "Use one of those three.")
         }
@@ -266,7 +266,7 @@ struct StaffAway: FolioCommand {
     @Option(help: "Last day of leave (YYYY-MM-DD).") var until: String?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         guard let s = AvailabilityStatus(rawValue: status) else {
             throw FolioError(.badInput, "--status \(status) is not left, on-leave or available.", hint: "Use one of those.")
         }
@@ -306,7 +306,7 @@ struct StaffDuty: FolioCommand {
     @Option(help: "A delegate office, or staff:ID, in order of precedence (repeatable).") var delegate: [String] = []
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         var table = session.school.dutyTable
         guard let index = table.duties.firstIndex(where: { $0.id == duty }) else {
             throw FolioError(.badInput, "The duty table has no row \(duty).",

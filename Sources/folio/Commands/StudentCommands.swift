@@ -26,7 +26,7 @@ struct StudentSecretCommand: FolioCommand {
         guard !students.isEmpty else {
             throw FolioError(.badInput, "Say which students get a secret.", hint: "For example: folio student secret 112001 112002.")
         }
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let issued = try session.issueSecrets(students: students, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(issued); return }
         let slips = issued.map { s in

@@ -21,7 +21,7 @@ struct SubmitCommand: FolioCommand {
     @Option(help: "The term (113-1) or academic year (113).") var period: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let r = try session.submit(office: office, period: period, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Submission \(r.submission.id) (\(office.title), \(period)): \(r.submission.students) student(s), \(r.submission.lines) line(s)\(r.gradeTwelveOnly ? ", grade 12 only (the period has not ended)" : "").")
@@ -121,7 +121,7 @@ struct ConfirmationOpen: FolioCommand {
     @Option(help: "A submission the period covers (repeatable).") var submission: [String]
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let c = try session.openConfirmation(id: id, from: try Parse.date(from), to: try Parse.date(to), submissions: submission,
                                              actor: try global.actor(), now: try global.now())
         if global.json { Output.json(c); return }
@@ -138,7 +138,7 @@ struct ConfirmationClose: FolioCommand {
     @Argument(help: "The period's id.") var id: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let deemed = try session.closeConfirmation(id: id, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(deemed); return }
         Output.say("Closed \(id). \(deemed.count) student(s) neither confirmed nor raised a doubt and are deemed to have confirmed\(deemed.isEmpty ? "" : ": " + deemed.joined(separator: ", ")).")
@@ -156,7 +156,7 @@ struct ConfirmCommand: FolioCommand {
     @Flag(help: "The answer came back by post; the data section records it.") var post = false
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let r = try session.answerReceipt(student: student, submission: submission, dispute: nil, byPost: post,
                                           actor: post ? try global.actor() : try global.studentActor(student, session: session),
                                           now: try global.now())
@@ -179,7 +179,7 @@ struct DisputeCommand: FolioCommand {
     @Flag(help: "The doubt came by post; the data section records it.") var post = false
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let r = try session.answerReceipt(student: student, submission: submission, dispute: (item, reason), byPost: post,
                                           actor: post ? try global.actor() : try global.studentActor(student, session: session),
                                           now: try global.now())
@@ -201,7 +201,7 @@ struct AnswerDisputeCommand: FolioCommand {
     @Option(help: "The corrected resubmission's id, if one was made.") var resubmission: String?
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let d = try session.answerDispute(student: student, submission: submission, finding: finding, resubmission: resubmission,
                                           actor: try global.actor(), now: try global.now())
         if global.json { Output.json(d); return }
@@ -234,7 +234,7 @@ struct ReceiptImport: FolioCommand {
     @Option(help: "The submission they answer, like it-113-1.") var submission: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let c = try session.importReceived(file, submission: submission)
         if global.json { Output.json(c) } else {
             for d in c.differences { Output.say("\(d.kind.rawValue): \(d.student) \(d.file): \(d.detail)") }

@@ -19,7 +19,7 @@ struct TransferOut: FolioCommand {
     @Option(help: "The folder to write the bundle into.") var out: String
 
     func execute() throws(FolioError) {
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let r = try session.transferOut(student: student, actor: try global.actor(), now: try global.now(), outDir: out)
         if global.json { Output.json(r); return }
         Output.say("Wrote \(r.path ?? "?"): \(student)'s portfolio, \(r.events) record(s) and \(r.files) file(s). Give it to the new school's registration section (註冊組).")
@@ -47,7 +47,7 @@ struct TransferIn: FolioCommand {
             throw FolioError(.badInput, "A transfer is taken in only with the sending school's root fingerprint.",
                              hint: "Ask the sending school's IT section (資訊組) for their school root fingerprint (by phone or letter, not on the same USB stick), then add --root-fingerprint 'xxxx xxxx xxxx xxxx'.")
         }
-        let session = try WorkspaceSession(try global.openWorkspace())
+        let session = try global.session()
         let r = try session.transferIn(file, student: student, expectRoot: rootFingerprint, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Took in \(r.items) item(s) and \(r.files) file(s) for \(student) from \(r.fromSchoolName) (\(r.fromSchool)), where they were \(r.fromNumber).")

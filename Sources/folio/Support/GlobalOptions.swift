@@ -22,6 +22,9 @@ struct GlobalOptions: ParsableArguments {
 
     func openWorkspace() throws(FolioError) -> Workspace { try Workspace.open(workspace) }
 
+    /// A writing session on the workspace: its lock, with any interrupted command's work finished first.
+    func session() throws(FolioError) -> WorkspaceSession { try WorkspaceSession(try Workspace.open(workspace)) }
+
     /// The acting person's key, checked against --as.
     func actor() throws(FolioError) -> Actor {
         guard let path = key ?? ProcessInfo.processInfo.environment["FOLIO_KEY"] else {
