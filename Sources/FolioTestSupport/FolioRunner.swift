@@ -46,6 +46,7 @@ public final class FolioProcess: @unchecked Sendable {
     }
 
     public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
     /// Sends SIGKILL: the process gets no chance to clean up.
     public func kill() { sendSIGKILL(process.processIdentifier) }

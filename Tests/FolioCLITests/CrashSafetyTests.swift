@@ -9,6 +9,8 @@ import Testing
     struct Scenario: Sendable, CustomTestStringConvertible {
         var name: String
         var who: String
+        /// The command's words, as readers name it when it was interrupted.
+        var command: String
         var arguments: @Sendable (SampleCopy) -> [String]
         /// Run on each fresh copy before the command (and before the "old" snapshot).
         var prepare: @Sendable (SampleCopy) throws -> Void = { _ in }
@@ -18,14 +20,14 @@ import Testing
     static let now = "2025-01-08T13:00"
 
     static let scenarios = [
-        Scenario(name: "upload with a document and a media file", who: "112002") { ws in
+        Scenario(name: "upload with a document and a media file", who: "112002", command: "add") { ws in
             SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A", description: "單擺實驗與錄音",
                                     files: [ws.asset("physics-lab-report.pdf"), ws.asset("tone-a440.mp3")])
         },
-        Scenario(name: "course rename, which rewrites manifests", who: "I01") { _ in
+        Scenario(name: "course rename, which rewrites manifests", who: "I01", command: "course add") { _ in
             ["course", "add", "PHY-11A", "--name", "物理（實驗）", "--term", "113-1", "--teacher", "T001"]
         },
-        Scenario(name: "certify --all of three students' items", who: "T001", arguments: { _ in ["certify", "--all"] },
+        Scenario(name: "certify --all of three students' items", who: "T001", command: "certify", arguments: { _ in ["certify", "--all"] },
                  prepare: { ws in
                      _ = try ws.upload(student: "112002", course: "PHY-11A", description: "斜面運動實驗報告",
                                        assets: ["physics-lab-report.pdf"], now: now)
@@ -50,8 +52,14 @@ import Testing
         #expect(raw == before || raw == after || committedPlanWaits(ws),
                 "\(what): neither old nor new, and no committed plan to finish:\n\(raw.differences(from: before))",
                 sourceLocation: sourceLocation)
+        // Until then the readers say what was interrupted and what finishes it, and never point at a backup.
+        let waits = committedPlanWaits(ws)
+        let complaints = try ReaderCheck.complaints(ws, interrupted: waits, command: scenario.command)
+        #expect(complaints.isEmpty, "\(what): \(complaints.joined(separator: "\n"))", sourceLocation: sourceLocation)
         let repair = try ws.folio(["repair"], now: Self.now)
         #expect(repair.succeeded, "\(what): \(repair)", sourceLocation: sourceLocation)
+        #expect(repair.stderr.contains("interrupted `folio \(scenario.command)`") == waits,
+                "\(what): repair does not say it finished the interrupted command: \(repair)", sourceLocation: sourceLocation)
         let recovered = try ws.snapshot()
         #expect(recovered == before || recovered == after,
                 "\(what): after recovery neither old nor new:\n\(recovered.differences(from: before))",
@@ -141,6 +149,8 @@ import Testing
         let crashes = try crashAtEveryStep(after: after, fresh: graduated) { ws, env in
             try ws.folio(as: "R01", ["archive", "seal"], env: batch.merging(env) { $1 })
         } crashed: { ws, n in
+            let complaints = try ReaderCheck.complaints(ws, interrupted: committedPlanWaits(ws), command: "archive seal")
+            #expect(complaints.isEmpty, "FOLIO_CRASH_AT=\(n): \(complaints.joined(separator: "\n"))")
             expectSuccess(try ws.folio(["repair"]))
             let now = try ws.snapshot()
             let sealed = graduates.filter { !FileManager.default.fileExists(atPath: ws.path("students/\($0)")) }
@@ -170,7 +180,7 @@ import Testing
     }
 
     @Test func sigkillDuringARosterImportLeavesTheOldOrTheNewWorkspace() throws {
-        let scenario = Scenario(name: "roster import", who: "R01") { ws in
+        let scenario = Scenario(name: "roster import", who: "R01", command: "roster import") { ws in
             ["roster", "import", "students", ws.path("roster/students.csv")]
         }
         let (before, after, seconds) = try reference(scenario, stepDelay: "20")

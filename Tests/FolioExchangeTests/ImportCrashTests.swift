@@ -34,6 +34,9 @@ import Testing
         #expect(states.contains(raw) || committedPlanWaits(ws),
                 "\(what): not whole bundles, and no committed plan to finish:\n\(raw.differences(from: before))",
                 sourceLocation: sourceLocation)
+        // Until then the readers say what was interrupted and what finishes it, and never point at a backup.
+        let complaints = try ReaderCheck.complaints(ws, interrupted: committedPlanWaits(ws), command: "bundle import")
+        #expect(complaints.isEmpty, "\(what): \(complaints.joined(separator: "\n"))", sourceLocation: sourceLocation)
         let emptyStick = ws.scratch("empty-stick")
         try FileManager.default.createDirectory(atPath: emptyStick, withIntermediateDirectories: true)
         let recovery = try ws.folio(["sync", emptyStick], now: Self.now)

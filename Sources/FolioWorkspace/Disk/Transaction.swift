@@ -34,7 +34,12 @@ final class Transaction {
         try FileIO.makeDirectories(dir)
         folder = Self.openFolder(dir)
         guard folder >= 0 else { throw FileIO.ioError("open", dir) }
+        // Which command this is, for a reader that finds the transaction interrupted (`Interruption`).
+        if let label = RunningCommand.label { try? FileIO.writeNew(dir + "/" + Self.commandName, Array(label.utf8), flush: false) }
     }
+
+    /// The file in a transaction's folder that names the command which made it.
+    static let commandName = "command"
 
     deinit { if folder >= 0 { close(folder) } }
 
@@ -229,25 +234,34 @@ final class Transaction {
     }
 
     /// Whether a committed transaction waits to be finished (a move failed after its commit point).
-    static func committedPlanWaits(root: String) -> Bool {
-        FileIO.list(root + "/.folio/txn").contains { FileIO.exists(root + "/.folio/txn/" + $0 + "/plan.json") }
+    static func committedPlanWaits(root: String) -> Bool { !committedPlans(root: root).isEmpty }
+
+    /// The folders of committed transactions not yet finished.
+    static func committedPlans(root: String) -> [String] {
+        FileIO.list(root + "/.folio/txn").map { root + "/.folio/txn/" + $0 }.filter { FileIO.exists($0 + "/plan.json") }
     }
 
     /// Finishes committed transactions and discards uncommitted ones left by a killed process.
-    static func recover(root: String) throws(FolioError) {
+    /// Returns, for each committed plan it finished, the command that had made it (nil when it did not say).
+    @discardableResult
+    static func recover(root: String) throws(FolioError) -> [String?] {
         // Bundles a killed import was still checking: nothing of them reached the workspace.
         for name in FileIO.list(root + "/.folio/incoming") { FileIO.removeTree(root + "/.folio/incoming/" + name) }
         let base = root + "/.folio/txn"
+        var finished: [String?] = []
         for name in FileIO.list(base) {
             let dir = base + "/" + name
             let planPath = dir + "/plan.json"
             if FileIO.exists(planPath),
                let moves = try? JSONDecoder().decode([Move].self, from: Data(try FileIO.readAll(planPath))) {
+                let label = (try? FileIO.readAll(dir + "/" + commandName)).map { String(decoding: $0, as: UTF8.self) }
                 try apply(root: root, dir: dir, moves: moves)
+                finished.append(label)
             } else {
                 FileIO.removeTree(dir)
             }
         }
+        return finished
     }
 }
 

@@ -4,23 +4,92 @@ import Foundation
 import Glibc
 #endif
 
-/// An exclusive lock on `.folio/lock` held for the whole of a writing command. `flock` is released by the
-/// kernel when the process dies, so a killed folio never leaves a stale lock behind.
-final class WorkspaceLock {
+/// The lock on `.folio/lock`: exclusive for the whole of a writing command, shared for a reading one, so
+/// that a reader never sees a writer's work half done and a writer never changes files under a reader.
+///
+/// POSIX record locks (`fcntl`), because the kernel can then name the process that holds the lock, which
+/// a waiting command reports; the kernel drops them when that process dies, so a killed folio never leaves
+/// a stale lock. They belong to the process: this file is opened nowhere else in folio (closing any other
+/// descriptor of it would release the lock).
+public final class WorkspaceLock: @unchecked Sendable {
+    public enum Mode: Sendable { case shared, exclusive }
+
     private let fd: Int32
 
-    init(path: String) throws(FolioError) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// How long a command waits for another to finish before giving up: `FOLIO_LOCK_WAIT` seconds, or two
+    /// minutes (an import of a whole school's bundle takes well under one).
+    public static var patience: Int {
+        ProcessInfo.processInfo.environment["FOLIO_LOCK_WAIT"].flatMap(Int.init).map { max(0, $0) } ?? 120
+    }
+
+    /// Told once, when a command starts to wait, what it is waiting for (the CLI prints it).
+    nonisolated(unsafe) public static var onWait: (@Sendable (String) -> Void)?
+    /// The command words in a holder's arguments ("bundle import"), as the front end names its commands.
+    nonisolated(unsafe) public static var commandWords: (@Sendable ([String]) -> String?)?
+
+    public convenience init(path: String, mode: Mode, wait seconds: Int = WorkspaceLock.patience) throws(FolioError) {
+        let fd = open(path, (mode == .shared ? O_RDONLY : O_RDWR) | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.ioError("open the lock file", path) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw FolioError(.workspaceBusy, "Another folio command is working on this workspace right now.",
-                             hint: "Wait for it to finish, then try again.")
+        try self.init(fd: fd, mode: mode, wait: seconds)
+    }
+
+    /// A reader's lock, or nil where none can be taken because the workspace cannot be written at all (a
+    /// copy on read-only media, where no writer can run either).
+    public static func forReading(path: String) throws(FolioError) -> WorkspaceLock? {
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            if [EROFS, EACCES, ENOENT].contains(errno) { return nil }
+            throw FileIO.ioError("open the lock file", path)
+        }
+        return try WorkspaceLock(fd: fd, mode: .shared, wait: patience)
+    }
+
+    private init(fd: Int32, mode: Mode, wait seconds: Int) throws(FolioError) {
+        self.fd = fd
+        let deadline = Date().addingTimeInterval(Double(seconds))
+        var told = false
+        while !Self.take(fd, mode) {
+            let holder = Self.holder(fd, mode)
+            if Date() >= deadline {
+                close(fd)
+                throw FolioError(.workspaceBusy, "\(holder ?? "Another folio command") is still working on this workspace; waited \(Self.duration(seconds)) for it.",
+                                 hint: "Let it finish (a large import or seal can take a few minutes), then try again.")
+            }
+            if !told {
+                told = true
+                Self.onWait?("Waiting for \(holder ?? "another folio command") to finish (at most \(Self.duration(seconds)))…")
+            }
+            usleep(100_000)
         }
     }
 
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+    deinit { close(fd) }   // closing the descriptor releases the lock
+
+    private static func take(_ fd: Int32, _ mode: Mode) -> Bool {
+        var request = flock()
+        request.l_type = Int16(mode == .shared ? F_RDLCK : F_WRLCK)
+        request.l_whence = Int16(SEEK_SET)
+        return fcntl(fd, F_SETLK, &request) == 0
+    }
+
+    /// The command holding the lock against `mode`, as the user would recognise it: "`folio sync` (process
+    /// 4242)", from the process's command line.
+    private static func holder(_ fd: Int32, _ mode: Mode) -> String? {
+        var query = flock()
+        query.l_type = Int16(mode == .shared ? F_RDLCK : F_WRLCK)
+        query.l_whence = Int16(SEEK_SET)
+        guard fcntl(fd, F_GETLK, &query) == 0, query.l_type != Int16(F_UNLCK), query.l_pid > 0 else { return nil }
+        let pid = query.l_pid
+        guard let raw = try? FileIO.readAll("/proc/\(pid)/cmdline") else { return "process \(pid)" }
+        let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard let program = words.first else { return "process \(pid)" }
+        // The program and its command words; arguments, options and their values are left out.
+        let name = (program as NSString).lastPathComponent
+        let command = commandWords?(Array(words.dropFirst())).map { name + " " + $0 } ?? name
+        return "`\(command)` (process \(pid))"
+    }
+
+    private static func duration(_ seconds: Int) -> String {
+        seconds >= 120 ? "\(seconds / 60) minutes" : seconds == 1 ? "1 second" : "\(seconds) seconds"
     }
 }

@@ -36,7 +36,7 @@ extension Workspace {
         do { eventBytes = try created.signed.fileBytes() } catch {
             throw FolioError(.internalError, "Could not encode the founding record.", hint: "Report this to the IT section.")
         }
-        let lock = try WorkspaceLock(path: workspace.root + "/.folio/lock")
+        let lock = try WorkspaceLock(path: workspace.root + "/.folio/lock", mode: .exclusive, wait: 0)
         try withExtendedLifetime(lock) { () throws(FolioError) in
             let txn = try Transaction(root: workspace.root)
             do throws(FolioError) {

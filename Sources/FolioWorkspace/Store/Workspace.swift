@@ -78,6 +78,11 @@ public struct Workspace: Sendable {
 
     // MARK: reading
 
+    /// A reading command's shared lock on the workspace (see `WorkspaceLock`).
+    public func lockForReading() throws(FolioError) -> WorkspaceLock? {
+        try WorkspaceLock.forReading(path: root + "/.folio/lock")
+    }
+
     public func studentNumbers() -> [String] { FileIO.list(studentsDir).filter { FileIO.isDirectory(studentDir($0)) } }
 
     /// Reads every event file in a folder. A file that cannot be parsed, or whose name is not its id, is

@@ -8,12 +8,14 @@ public final class WorkspaceSession {
     private let lock: WorkspaceLock
     public private(set) var school: SchoolState
     private var schoolEvents: [StoredEvent]
+    /// Interrupted commands whose changes this session finished before doing anything else.
+    public let finished: [Interruption]
 
     public init(_ workspace: Workspace) throws(FolioError) {
         self.workspace = workspace
         try FileIO.makeDirectories(workspace.root + "/.folio")
-        lock = try WorkspaceLock(path: workspace.root + "/.folio/lock")
-        try Transaction.recover(root: workspace.root)
+        lock = try WorkspaceLock(path: workspace.root + "/.folio/lock", mode: .exclusive)
+        finished = try Transaction.recover(root: workspace.root).map { Interruption(command: $0) }
         schoolEvents = workspace.schoolEvents()
         school = workspace.fold(schoolEvents)
     }

@@ -141,7 +141,7 @@ struct VerifyCommand: FolioCommand {
     var full = false
 
     func execute() throws(FolioError) {
-        let report = Verifier.run(try global.openWorkspace(), full: full)
+        let report = Verifier.run(try global.openWorkspace(refusingInterrupted: true), full: full)
         if global.json { Output.json(report) } else {
             for i in report.issues { Output.say("PROBLEM \(i.path): \(i.message)") }
             for i in report.heldBack { Output.say("held back \(i.path): \(i.message)") }
@@ -149,8 +149,13 @@ struct VerifyCommand: FolioCommand {
                        + (report.isClean ? "all consistent." : "\(report.issues.count) problem(s)."))
         }
         if !report.isClean {
+            // Manifests and school.json are derived from the records: when only they differ, nothing is lost
+            // and no backup is needed.
+            let derivedOnly = report.issues.allSatisfy { $0.path.hasSuffix("manifest.json") || $0.path.hasSuffix("school.json") }
             throw FolioError(.verificationFailed, "The workspace does not match its records.",
-                             hint: "Restore the files named above from a backup; derived files are rebuilt with `folio repair`.")
+                             hint: derivedOnly
+                                ? "Only derived files (manifest.json, school.json) differ: run `folio repair` to rebuild them, then `folio verify` again. Nothing needs restoring from a backup."
+                                : "Restore the records and files named above from a backup; derived files (manifest.json, school.json) are rebuilt with `folio repair`.")
         }
     }
 }

@@ -20,10 +20,25 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("for"), help: "Act as delegate (代理人) for this unavailable person.")
     var onBehalfOf: String?
 
-    func openWorkspace() throws(FolioError) -> Workspace { try Workspace.open(workspace) }
+    /// The workspace, for a command that only reads it: under a shared lock (waiting for a writer to finish),
+    /// and with a warning at the top when an interrupted command left its changes half applied. With
+    /// `refusingInterrupted` (verify) such changes are an error: until they are finished nothing can be judged.
+    func openWorkspace(refusingInterrupted: Bool = false) throws(FolioError) -> Workspace {
+        let ws = try Workspace.open(workspace)
+        ReaderLock.held = try ws.lockForReading()
+        if let interruption = Interruption.find(in: ws) {
+            if refusingInterrupted { throw interruption.error }
+            Output.warn(interruption.warning)
+        }
+        return ws
+    }
 
     /// A writing session on the workspace: its lock, with any interrupted command's work finished first.
-    func session() throws(FolioError) -> WorkspaceSession { try WorkspaceSession(try Workspace.open(workspace)) }
+    func session() throws(FolioError) -> WorkspaceSession {
+        let session = try WorkspaceSession(try Workspace.open(workspace))
+        for interruption in session.finished { Output.note(interruption.finishedNote) }
+        return session
+    }
 
     /// The acting person's key, checked against --as.
     func actor() throws(FolioError) -> Actor {
@@ -60,4 +75,9 @@ struct GlobalOptions: ParsableArguments {
 enum Clock {
     /// `FOLIO_NOW` is honoured only in a demo or test school (`DemoSchool`).
     static func now(demo: Bool? = nil) throws(FolioError) -> Instant { try DemoSchool.now(demo: demo) }
+}
+
+/// The reading command's lock, held until the process ends (one command per process).
+enum ReaderLock {
+    nonisolated(unsafe) static var held: WorkspaceLock?
 }

@@ -11,6 +11,16 @@ enum Output {
         print(String(decoding: Workspace.viewBytes(value), as: UTF8.self), terminator: "")
     }
 
+    /// A line on standard error ahead of the output, for what the user must know before reading it.
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+    }
+
+    /// A line on standard error about something done on the side, kept out of the command's own output.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+    }
+
     static func fail(_ error: FolioError) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error.message)\nhint: \(error.hint)\n".utf8))
         return ExitCode(error.code == .internalError ? 70 : 1)
@@ -39,6 +49,23 @@ protocol FolioCommand: ParsableCommand {
 
 extension FolioCommand {
     func run() throws {
+        RunningCommand.label = Folio.commandWords(CommandLine.arguments.dropFirst())
+        WorkspaceLock.onWait = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        WorkspaceLock.commandWords = { Folio.commandWords($0[...]) }
         do { try execute() } catch { throw Output.fail(error) }
+    }
+}
+
+extension Folio {
+    /// The subcommand words at the start of `arguments` ("bundle import"), as named in the command tree.
+    static func commandWords(_ arguments: ArraySlice<String>) -> String? {
+        var words: [String] = []
+        var level: [ParsableCommand.Type] = configuration.subcommands
+        for word in arguments {
+            guard let next = level.first(where: { $0._commandName == word }) else { break }
+            words.append(word)
+            level = next.configuration.subcommands
+        }
+        return words.isEmpty ? nil : words.joined(separator: " ")
     }
 }

@@ -1,0 +1,42 @@
+import FolioCore
+import Foundation
+
+/// The command this process is running, as its user typed it ("bundle import"), set by the front end and
+/// written into each transaction, so that whoever finds the transaction interrupted can name it.
+public enum RunningCommand {
+    nonisolated(unsafe) public static var label: String?
+}
+
+/// A writing command that was cut short after its commit point: its changes are decided but only partly
+/// in place until a writing command (`folio repair`, or any other) finishes them. What a reader sees
+/// meanwhile is incomplete, not damaged, and nothing should be restored from a backup.
+public struct Interruption: Sendable {
+    /// The interrupted command ("bundle import"), when it said.
+    public let command: String?
+
+    /// The interruption waiting in `workspace`, if any. Readers look under their shared lock, so no writer
+    /// is part way through a transaction of its own.
+    public static func find(in workspace: Workspace) -> Interruption? {
+        guard let dir = Transaction.committedPlans(root: workspace.root).first else { return nil }
+        let label = (try? FileIO.readAll(dir + "/" + Transaction.commandName)).map { String(decoding: $0, as: UTF8.self) }
+        return Interruption(command: label.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    private var who: String { command.map { "An interrupted `folio \($0)`" } ?? "An interrupted folio command" }
+
+    /// Said by a writing command that finished the changes before its own work.
+    public var finishedNote: String {
+        "Finished first the half-applied changes of \(command.map { "an interrupted `folio \($0)`" } ?? "an interrupted folio command")."
+    }
+
+    /// One line for the top of a reader's output.
+    public var warning: String {
+        "\(who) left its changes half applied: run `folio repair` to finish them. Until then what is shown here may be incomplete; nothing needs restoring from a backup."
+    }
+
+    /// For `verify`, which cannot judge the workspace until the changes are finished.
+    public var error: FolioError {
+        FolioError(.workspaceDamaged, "\(who) left its changes half applied, so the workspace cannot be checked yet.",
+                   hint: "Run `folio repair` to finish them (any command that changes the workspace also does), then `folio verify` again. Do not restore anything from a backup.")
+    }
+}
