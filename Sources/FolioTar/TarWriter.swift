@@ -51,8 +51,10 @@ public final class TarWriter {
     }
 
     /// Writes to a descriptor the caller opened and will close. `name`: what errors call it (the file's path).
-    public convenience init(fileDescriptor: Int32, name: String? = nil) throws(TarError) {
-        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)")), ownedFile: nil)
+    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished.
+    public convenience init(fileDescriptor: Int32, name: String? = nil, hashingOutput: Bool = false) throws(TarError) {
+        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)"), hashing: hashingOutput),
+                      ownedFile: nil)
     }
 
     /// Hands the archive's bytes to `output` in 10,240-byte blocks. An error thrown by `output` stops

@@ -16,6 +16,27 @@ import Testing
         #expect(FileIO.lastComponent(of: "name") == "name")
     }
 
+    /// A read-back compares what the disk holds with what was written: a stick that kept fewer bytes, or
+    /// other ones, is caught. (The bytes are changed here through a second descriptor, as a failing device
+    /// would change them under folio.)
+    @Test func readBackCatchesBytesThatAreNotWhatWasWritten() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("folio-readback-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        let bytes = Array((0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDWR)
+        defer { close(fd) }
+        let sha = "\(SHA256Hex.of(bytes))"
+        #expect(FileIO.readBack(fd, size: Int64(bytes.count), sha256: sha) == nil)
+        #expect(FileIO.readBack(fd, size: Int64(bytes.count) + 10, sha256: sha) == "it holds 300000 of its 300010 bytes")
+        // One byte changed in the second megabyte block's range: the size matches, the hash does not.
+        let other = open(path, O_WRONLY)
+        var flipped: UInt8 = ~bytes[200_000]
+        _ = pwrite(other, &flipped, 1, 200_000)
+        close(other)
+        #expect(FileIO.readBack(fd, size: Int64(bytes.count), sha256: sha) == "reading it back gave other bytes than were written")
+    }
+
     /// `removeTree` replaced FileManager's removal: it must take everything below a folder, a file or a link
     /// on its own, and never follow a link out of the tree.
     @Test func removeTreeIsRmRfAndStaysInside() throws {

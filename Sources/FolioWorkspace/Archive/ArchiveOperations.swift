@@ -140,6 +140,23 @@ extension WorkspaceSession {
             do throws(FolioError) { return .success(try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i],
                                                to: staging + "/" + name + ".tar")) } catch { return .failure(error) }
         }
+        // Flushed and read back from the disk before anything records them as sealed: a tarball is the only
+        // copy once its graduate's folder is deleted. (The transaction's own flush then finds nothing to do.)
+        if written.allSatisfy({ (try? $0.get()) != nil }) {
+            try FileIO.flushFileSystem(staging)
+            let checked = Parallel.map(infos.count) { i -> String? in
+                let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
+                guard case .success(let w) = written[i] else { return nil }
+                let fd = open(staging + "/" + name + ".tar", O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { return "\(name).tar cannot be read back" }
+                defer { close(fd) }
+                return FileIO.readBack(fd, size: Int64(w.size), sha256: w.sha256).map { "\(name).tar: \($0)" }
+            }
+            if let why = checked.compactMap({ $0 }).first {
+                throw FolioError(.io, "A sealed archive is not what was written (\(why)), so this batch was not sealed.",
+                                 hint: "The disk may be failing: ask the IT section (資訊組) to check it before sealing again.")
+            }
+        }
         var events: [StoredEvent] = []
         var adopt: [(path: String, target: String)] = []
         var sealed: [ArchiveSealed] = []

@@ -157,7 +157,8 @@ extension WorkspaceSession {
     /// Writes the bundle file: `header` (given up once written: a whole-school header is 19 MB), then every
     /// record and file in byte order of their paths.
     private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile]) throws(FolioError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // Read as well as written: the finished bundle is read back from the stick.
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.ioError("create", path) }
         var ok = false
         defer {
@@ -172,6 +173,7 @@ extension WorkspaceSession {
         var damaged: String?
         var forged: [String] = []
         var length: Int64 = 0
+        var sha256 = ""
         // Records read without their signature checked are checked meanwhile, on the other core: read
         // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
         // hash, so what travels is what was checked) and be validly signed. The bundle is finished only
@@ -184,7 +186,7 @@ extension WorkspaceSession {
         defer { checks.stop() }
         for e in events where e.checkLater { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
-            let writer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path))
+            let writer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), hashingOutput: true)
             // `bundle.json` sorts before `school/` and `students/`: it goes first.
             try writer.appendFile(BundleHeader.entryName, bytes: header)
             header = []
@@ -205,6 +207,7 @@ extension WorkspaceSession {
             if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
             length = writer.bytesWritten
+            sha256 = writer.outputSHA256 ?? ""
         } catch {
             // Every check is finished before the error is chosen: a record changed after it was signed is
             // reported whatever else went wrong first, as when records were checked before writing.
@@ -219,9 +222,8 @@ extension WorkspaceSession {
         guard fsync(fd) == 0 else { throw Self.notWritten(path, String(cString: strerror(errno))) }
         // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must
         // never be reported as written (nor recorded as sent).
-        var st = stat()
-        guard fstat(fd, &st) == 0, Int64(st.st_size) == length else {
-            throw Self.notWritten(path, "the stick holds \(st.st_size) of its \(length) bytes")
+        if let why = FileIO.readBack(fd, size: length, sha256: sha256) {
+            throw Self.notWritten(path, "read back from the stick, \(why).")
         }
         ok = true
     }

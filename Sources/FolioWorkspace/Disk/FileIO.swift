@@ -96,6 +96,60 @@ enum FileIO {
         if flush { guard fsync(fd) == 0 else { throw ioError("flush", path) } }
     }
 
+    /// Reads back a file that was just written and flushed, from the disk rather than from memory: its cached
+    /// pages are dropped first (they are clean after the flush), so a stick that lost or mangled the bytes,
+    /// or a fake-capacity stick that wraps around, shows it here. Returns why the file is not what was written,
+    /// or nil when its size and SHA-256 match.
+    static func readBack(_ fd: Int32, size: Int64, sha256: String) -> String? {
+        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return "it cannot be read back (\(String(cString: strerror(errno))))" }
+        guard Int64(st.st_size) == size else { return "it holds \(st.st_size) of its \(size) bytes" }
+        var hasher = SHA256()
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { block.deallocate() }
+        var offset: Int64 = 0
+        while offset < size {
+            let n = pread(fd, block.baseAddress!, block.count, off_t(offset))
+            if n < 0 {
+                if errno == EINTR { continue }
+                return "it cannot be read back (\(String(cString: strerror(errno))))"
+            }
+            if n == 0 { return "it holds \(offset) of its \(size) bytes" }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: block[0..<n]))
+            offset += Int64(n)
+        }
+        guard SHA256Hex.hex(hasher.finalize()) == sha256 else { return "reading it back gave other bytes than were written" }
+        return nil
+    }
+
+    /// Writes a new file outside the workspace (a printed receipt) under a temporary name, flushes it, reads
+    /// it back, and only then gives it its name: what is there under that name is what folio wrote.
+    static func writeChecked(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
+        let temporary = path + ".partial"
+        removeTree(temporary)
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw ioError("create", temporary) }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { unlink(temporary) }
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; throw ioError("write", path) }
+            offset += n
+        }
+        guard fsync(fd) == 0 else { throw ioError("write", path) }
+        if let why = readBack(fd, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)) {
+            throw FolioError(.io, "Could not write \(path): \(why). It was not kept.",
+                             hint: "The disk or stick may be full or failing: free some space (or use another), then run the command again.")
+        }
+        guard rename(temporary, path) == 0 else { throw ioError("write", path) }
+        ok = true
+    }
+
     /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it unless
     /// the caller flushes the file system itself (`flush: false`).
     static func copyHashing(_ source: String, to target: String, flush: Bool = true) throws(FolioError) -> (size: Int, sha256: String) {

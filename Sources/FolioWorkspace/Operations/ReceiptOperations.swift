@@ -175,10 +175,9 @@ extension Workspace {
         return written
     }
 
+    /// Each printed page is read back before it takes its name: a full or failing stick is said, not printed.
     private func replace(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
-        FileIO.removeTree(path + ".tmp")
-        try FileIO.writeNew(path + ".tmp", bytes)
-        guard rename(path + ".tmp", path) == 0 else { throw FileIO.ioError("write", path) }
+        try FileIO.writeChecked(path, bytes)
     }
 }
 
