@@ -49,10 +49,11 @@ public final class WorkspaceLock: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(Double(seconds))
         var told = false
         while !Self.take(fd, mode) {
-            let holder = Self.holder(fd, mode)
+            let holder: String? = Self.holder(fd, mode)
             if Date() >= deadline {
                 close(fd)
-                throw FolioError(.workspaceBusy, "\(holder ?? "Another folio command") is still working on this workspace; waited \(Self.duration(seconds)) for it.",
+                let who = holder ?? "another folio command"
+                throw FolioError(.workspaceBusy, "\(who.prefix(1).uppercased() + who.dropFirst()) is still working on this workspace; waited \(Self.duration(seconds)) for it.",
                                  hint: "Let it finish (a large import or seal can take a few minutes), then try again.")
             }
             if !told {
@@ -65,11 +66,17 @@ public final class WorkspaceLock: @unchecked Sendable {
 
     deinit { close(fd) }   // closing the descriptor releases the lock
 
+    /// Takes the record lock, and the `flock` lock too: the two are separate on Linux, and a backup script
+    /// holds the workspace still with `flock --shared .folio/lock …` (Docs/workflows/it.md).
     private static func take(_ fd: Int32, _ mode: Mode) -> Bool {
         var request = flock()
         request.l_type = Int16(mode == .shared ? F_RDLCK : F_WRLCK)
         request.l_whence = Int16(SEEK_SET)
-        return fcntl(fd, F_SETLK, &request) == 0
+        guard fcntl(fd, F_SETLK, &request) == 0 else { return false }
+        if flock(fd, (mode == .shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 { return true }
+        request.l_type = Int16(F_UNLCK)
+        _ = fcntl(fd, F_SETLK, &request)
+        return false
     }
 
     /// The command holding the lock against `mode`, as the user would recognise it: "`folio sync` (process
@@ -78,7 +85,9 @@ public final class WorkspaceLock: @unchecked Sendable {
         var query = flock()
         query.l_type = Int16(mode == .shared ? F_RDLCK : F_WRLCK)
         query.l_whence = Int16(SEEK_SET)
-        guard fcntl(fd, F_GETLK, &query) == 0, query.l_type != Int16(F_UNLCK), query.l_pid > 0 else { return nil }
+        guard fcntl(fd, F_GETLK, &query) == 0, query.l_type != Int16(F_UNLCK), query.l_pid > 0 else {
+            return "another program holding .folio/lock (a backup, perhaps)"
+        }
         let pid = query.l_pid
         guard let raw = try? FileIO.readAll("/proc/\(pid)/cmdline") else { return "process \(pid)" }
         let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
