@@ -24,7 +24,7 @@ import Testing
             let r = try ws.folio(arguments)
             #expect(r.status == 1, "\(r)")
             #expect(r.stdout.contains("students/112001/files/\(relative)") && r.stdout.contains("has changed"), "\(r)")
-            #expect(r.stderr.contains("Restore the files named above"), "\(r)")
+            #expect(r.stderr.contains("Restore the records and files named above from a backup"), "\(r)")
         }
     }
 }

@@ -34,9 +34,8 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     public func admits(_ kind: EventKind) -> Bool {
         switch self {
         case .certRequest, .transfer: return true
-        // Registrations let a kiosk accept uploads only from enrolled students, and students' keys let it
-        // check who signs them; receipts let students confirm them there.
-        case .schoolUpdate: return kind.isSchoolWide || kind == .studentSet || kind == .studentKeySet || kind == .receiptIssued
+        // To a classroom kiosk, each student's portfolio as it stands (see `kioskKinds`); files stay at the office.
+        case .schoolUpdate: return kind.isSchoolWide || Self.kioskKinds.contains(kind) || Self.officeKinds.contains(kind)
         case .certifications: return kind == .itemCertified || kind == .itemRejected
         case .officeRecords:
             return kind == .recordAdded || kind == .studentSet || kind == .studentKeySet || kind == .activityRecorded
@@ -46,6 +45,28 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
                 || kind == .receiptConfirmed || kind == .receiptDisputed
         }
     }
+
+    /// The student records a classroom kiosk holds: registrations, so it takes uploads only from enrolled
+    /// students; their keys, so it can check who signs; every item's uploads, decisions and selections, so a
+    /// student sees status, return reasons and counts and can select there; receipts and their answers, so
+    /// students confirm them there; graduation, so it stops taking uploads.
+    public static let kioskKinds: Set<EventKind> = [
+        .studentSet, .studentKeySet, .itemUploaded, .itemCertified, .itemRejected, .itemSelected, .itemUnselected,
+        .receiptIssued, .receiptConfirmed, .receiptDisputed, .disputeAnswered, .studentGraduated,
+    ]
+
+    /// The student records an office's own machine holds (a clerk of 註冊組, 教學組, 訓育組 or 資料組 working on a
+    /// replica): registrations and keys, so it records for enrolled students; office records (grades, cadre
+    /// posts, enrolment changes), which its reports list; graduation; receipts and their answers, which the
+    /// data section follows up. Not items: those are the kiosks' and teachers'.
+    public static let officeKinds: Set<EventKind> = [
+        .studentSet, .studentKeySet, .recordAdded, .studentGraduated, .receiptIssued, .receiptConfirmed,
+        .receiptDisputed, .disputeAnswered,
+    ]
+
+    /// Whether a bundle of this kind brings the files of the uploads it carries. A school update does not:
+    /// a kiosk shows each item's state, and the files stay with the sender, which holds them.
+    public var carriesFiles: Bool { self != .schoolUpdate }
 
     /// In words for a clerk.
     public var title: String {

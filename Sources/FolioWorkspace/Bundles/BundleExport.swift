@@ -326,15 +326,19 @@ extension WorkspaceSession {
         case .schoolUpdate:
             for e in workspace.schoolEvents() { try add(e) }
             scope = ["school \(school.code)"]
-            // A classroom kiosk checks that the student is enrolled before taking an upload, so it needs
-            // the registrations; a teacher's laptop does not, and gets them only with its requests.
-            if let person = recipient.person, school.principal(person)?.kind == .device {
-                for number in workspace.studentNumbers() {
-                    for e in workspace.studentEvents(number) where e.event.kind == .studentSet || e.event.kind == .studentKeySet || e.event.kind == .receiptIssued {
-                        try add(e)
-                    }
+            // A classroom kiosk holds every student's portfolio as it stands, without the files (they stay
+            // here): `BundleKind.kioskKinds`. A teacher's laptop gets students' records only with its requests.
+            // An office's own machine holds what its office records and reports need: `officeKinds`.
+            let principal = recipient.person.flatMap { school.principal($0) }
+            let kinds: Set<EventKind>? = principal?.kind == .device ? BundleKind.kioskKinds
+                : principal.map { !Set($0.offices).subtracting(Self.teachingRoles).isEmpty } == true ? BundleKind.officeKinds : nil
+            if let kinds {
+                let numbers = workspace.studentNumbers()
+                for number in numbers {
+                    for e in workspace.studentEvents(number) where kinds.contains(e.event.kind) { try add(e) }
                 }
-                scope.append("registrations of \(workspace.studentNumbers().count) students")
+                scope.append(kinds == BundleKind.kioskKinds ? "portfolios of \(numbers.count) students, without their files"
+                             : "registrations and office records of \(numbers.count) students")
             }
         case .certRequest:
             guard let person = recipient.person, school.principal(person)?.kind == .staff else {
@@ -344,6 +348,19 @@ extension WorkspaceSession {
             for e in workspace.schoolEvents() { try add(e) }
             let day = now.taipeiDay
             var courses = Set<String>()
+            // The student records the teacher's laptop already holds: news of those items goes with the
+            // request (a co-teacher decided, a newer upload replaced the one waiting), so the teacher never
+            // decides on a stale version.
+            // (What earlier requests to this teacher carried counts too: a laptop that has sent nothing yet is
+            // not known by its workspace id.)
+            let book = PeerBook.load(workspace)
+            var onLaptop = Set<String>()
+            for replica in Set(book.replicas(of: person) + (recipient.replica.map { [$0] } ?? [])) {
+                onLaptop.formUnion(PeerBook.held(workspace, replica: replica) { $0.hasPrefix("students/") })
+            }
+            for w in book.written.values where w.kind == .certRequest && w.recipient.person == person {
+                onLaptop.formUnion((PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []).filter { $0.hasPrefix("students/") })
+            }
             for number in workspace.studentNumbers() {
                 // The manifest says what waits (as the office reports do); records are read only for those students.
                 let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
@@ -352,7 +369,11 @@ extension WorkspaceSession {
                           let course = school.course(code, term: item.term) else { return false }
                     return mayCertify(person, course: course, on: day)
                 }
-                guard !pending.isEmpty else { continue }
+                let pendingIDs = Set(pending.map(\.id))
+                let news = view.items.filter { item in
+                    !pendingIDs.contains(item.id) && item.history.contains { onLaptop.contains("students/\(number)/events/\($0).json") }
+                }
+                guard !pending.isEmpty || !news.isEmpty else { continue }
                 let studentEvents = workspace.studentEvents(number)
                 // The item as it stands: its latest upload (with its files) and the decisions on that
                 // version. Older versions stay at the office; the teacher decides on this one.
@@ -363,6 +384,14 @@ extension WorkspaceSession {
                     for id in item.history {
                         guard let e = byID[id], e.event.kind == .itemCertified || e.event.kind == .itemRejected,
                               (try? e.event.decodeBody(ItemDecision.self))?.version == item.version else { continue }
+                        wanted.insert(id)
+                    }
+                }
+                // An item the laptop has seen and that no longer waits for this teacher: where it stands now,
+                // its latest upload and every decision (what the laptop holds already is left out below).
+                for item in news {
+                    if let upload = item.history.last(where: { byID[$0]?.event.kind == .itemUploaded }) { wanted.insert(upload) }
+                    for id in item.history where byID[id]?.event.kind == .itemCertified || byID[id]?.event.kind == .itemRejected {
                         wanted.insert(id)
                     }
                 }
@@ -401,6 +430,9 @@ extension WorkspaceSession {
         files = files.filter { seen.insert($0.path).inserted }
         return .lists(events: events, files: files, scope: scope)
     }
+
+    /// Roles that are not an office: a school update to someone holding only these carries no student records.
+    static let teachingRoles: Set<String> = ["course-teacher", "consultation-teacher", "homeroom-teacher", "device"]
 
     /// A teacher of the course, or a delegate while every certifier is away.
     private func mayCertify(_ person: String, course: Course, on day: CivilDate) -> Bool {

@@ -156,13 +156,17 @@ extension WorkspaceSession {
         try plan.apply(workspace: workspace)
         adoptSchool(known, school)
         // Bookkeeping for smaller bundles next time; losing it is harmless (see PeerBook).
-        for bundle in staged { try remember(bundle, in: &book, except: plan.heldOffPaths) }
+        for (index, bundle) in staged.enumerated() {
+            try remember(bundle, in: &book, except: plan.heldOffPaths, keptBySender: plan.keptBySender[index] ?? [])
+        }
         try book.save(workspace)
         return reports
     }
 
     /// `except`: paths the import held back (dated in the future): the sender must send them again.
-    private func remember(_ bundle: StagedBundle, in book: inout PeerBook, except heldOff: Set<String>) throws(FolioError) {
+    /// `keptBySender`: files of the bundle's uploads that it did not carry (a school update), which its sender holds.
+    private func remember(_ bundle: StagedBundle, in book: inout PeerBook, except heldOff: Set<String>,
+                          keptBySender: [String]) throws(FolioError) {
         let header = bundle.header
         guard let replica = header.sender.replica else { return }
         var peer = book.peers[replica] ?? PeerBook.Peer()
@@ -180,6 +184,7 @@ extension WorkspaceSession {
         if peer.sequences[String(header.sequence)] == nil { peer.sequences[String(header.sequence)] = bundle.id }
         book.peers[replica] = peer
         var held = header.entries.map(\.path).filter { !heldOff.contains($0) }
+        held += keptBySender
         for id in header.holds { held += PeerBook.sentPaths(workspace, bundle: id) ?? [] }
         try PeerBook.addHeld(workspace, replica: replica, held)
     }
@@ -213,7 +218,12 @@ private struct Plan {
         var conflicts: [String]
         /// Records left out by the gate: the bundle they came in, their path, and why.
         var heldOff: [(bundle: Int, path: String, files: [String], problem: Problem)] = []
+        /// Files of new uploads that came without them (a school update): the bundle's sender keeps them.
+        var keptBySender: [(bundle: Int, path: String)] = []
     }
+
+    /// For each bundle (by index), the files its sender keeps: see `Folded.keptBySender`.
+    var keptBySender: [Int: [String]] = [:]
 
     /// `knownSchool`: ids of the school records the workspace already holds. `before`: the school state
     /// the workspace's manifests were folded with. `manifestDir`: where changed manifests are written
@@ -272,6 +282,14 @@ private struct Plan {
                 let index = bySource[number]!.first { $0.record.id == e.id }!
                 heldOff.append((index.bundle, index.record.path, ImportGate.declaredFiles(e, student: number), problem))
             }
+            var kept: [(bundle: Int, path: String)] = []
+            for e in incoming where e.event.kind == .itemUploaded {
+                guard let index = bySource[number]?.first(where: { $0.record.id == e.id })?.bundle,
+                      !bundles[index].header.kind.carriesFiles else { continue }
+                for path in ImportGate.declaredFiles(e, student: number) where bundles[index].files[path] == nil {
+                    kept.append((index, path))
+                }
+            }
             let view = StudentFolder.fold(number: number, events: existing + incoming, school: school)
             do throws(FolioError) {
                 try gate.checkStudentKey(incoming, number: number, current: view.signingKey?.publicKey) { e in
@@ -287,9 +305,10 @@ private struct Plan {
                 }
             }
             return .success(Folded(manifest: manifest, problems: view.problems,
-                                   conflicts: view.conflicts.map { "\(number) \($0.item)" }, heldOff: heldOff))
+                                   conflicts: view.conflicts.map { "\(number) \($0.item)" }, heldOff: heldOff, keptBySender: kept))
         }
         for (number, result) in zip(numbers, results) { folded[number] = try result.get() }
+        for view in folded.values { for k in view.keptBySender { keptBySender[k.bundle, default: []].append(k.path) } }
         // What the gate left out does not land: not the record, and not the files its upload brings.
         for (number, view) in folded {
             for held in view.heldOff {

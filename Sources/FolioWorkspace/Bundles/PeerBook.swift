@@ -143,6 +143,25 @@ struct PeerBook: Codable {
         }
     }
 
+    /// The files of uploads this replica was sent without them (a kiosk's school updates), which its hub
+    /// keeps: the upload files the hub is known to hold. Empty on the hub itself.
+    static func keptAtHub(_ workspace: Workspace) -> Set<String> {
+        guard workspace.config.role != .hub, let hub = workspace.config.hub else { return [] }
+        return held(workspace, replica: hub) { $0.contains("/files/") }
+    }
+
+    /// The paths `replica` is known to hold that pass `wanted`, as a set (for a replica's few thousand; the
+    /// export goes through a whole list with `HeldCursor` instead).
+    static func held(_ workspace: Workspace, replica: String, _ wanted: (String) -> Bool) -> Set<String> {
+        guard let bytes = try? FileIO.readAll(heldPath(workspace, replica)) else { return [] }
+        var paths = Set<String>()
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let path = String(decoding: line, as: UTF8.self)
+            if wanted(path) { paths.insert(path) }
+        }
+        return paths
+    }
+
     static func sentPaths(_ workspace: Workspace, bundle id: String) -> [String]? {
         guard SHA256Hex.isValid(id), let bytes = try? FileIO.readAll(dir(workspace) + "/sent/" + id) else { return nil }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)

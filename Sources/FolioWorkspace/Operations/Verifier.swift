@@ -61,8 +61,9 @@ public enum Verifier {
         let cache = VerifyCache(ws)
         let now = clock ?? VerifyCache.now()
         let numbers = ws.studentNumbers()
+        let atHub = PeerBook.keptAtHub(ws)
         let found = Parallel.map(numbers.count) { i in
-            checkStudent(numbers[i], ws, school: school, schoolDigest: schoolDigest, cache: cache, full: full, now: now)
+            checkStudent(numbers[i], ws, school: school, schoolDigest: schoolDigest, cache: cache, full: full, now: now, atHub: atHub)
         }
         for r in found {
             report.students += 1
@@ -79,8 +80,9 @@ public enum Verifier {
 
     /// One student: reused from the cache when nothing changed, otherwise read, folded and re-hashed
     /// (files whose stamp is unchanged keep their cached SHA-256).
+    /// `atHub`: on a replica, the upload files its hub keeps for it (`PeerBook.keptAtHub`).
     private static func checkStudent(_ number: String, _ ws: Workspace, school: SchoolState, schoolDigest: String,
-                                     cache: VerifyCache, full: Bool, now: Int64) -> VerifyCache.Record {
+                                     cache: VerifyCache, full: Bool, now: Int64, atHub: Set<String>) -> VerifyCache.Record {
         let base = ws.studentDir(number)
         if !full, let unchanged = cache.unchanged(number, base: base, school: schoolDigest) { return unchanged }
         let old = full ? nil : cache.read(number)
@@ -106,7 +108,7 @@ public enum Verifier {
         let view = StudentFolder.fold(number: number, events: events, school: school)
         note(view.problems, in: "students/\(number)/events", &r)
         compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &r.issues)
-        checkFiles(number, events: events, view: view, ws, folder: folder, listing: listing, known: known, &r)
+        checkFiles(number, events: events, view: view, ws, folder: folder, listing: listing, known: known, atHub: atHub, &r)
         if VerifyCache.isSettled(listing, now: now) { cache.write(number, r) }
         r.forget()
         return r
@@ -202,7 +204,8 @@ public enum Verifier {
     /// `listing` is what is in the student's folder now (`VerifyCache.listing`); strays are found in it
     /// rather than by walking the folder a second time.
     private static func checkFiles(_ number: String, events: [StoredEvent], view: StudentView, _ ws: Workspace, folder: Int32,
-                                   listing: [(path: String, stamp: FileStamp)], known: Hashes, _ r: inout VerifyCache.Record) {
+                                   listing: [(path: String, stamp: FileStamp)], known: Hashes, atHub: Set<String>,
+                                   _ r: inout VerifyCache.Record) {
         // Every version of every file ever uploaded is kept, so all uploads' files must be present.
         var expected: [String: ItemFile] = [:]
         for e in events where e.event.kind == .itemUploaded {
@@ -216,7 +219,10 @@ public enum Verifier {
         // path written with a leading slash inside the folder, as the whole path did.
         let base = folder >= 0 ? "./" : ws.studentDir(number) + "/"
         let folder = folder >= 0 ? folder : AT_FDCWD
+        let present = Set(listing.map(\.path))
         for (path, file) in expected.sorted(by: { $0.key < $1.key }) {
+            // A kiosk holds the records of uploads made elsewhere, not their files: the hub keeps those.
+            if !present.contains(path) && atHub.contains("students/\(number)/\(path)") { continue }
             rehash(base + path, in: folder, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,
                    sha256: file.sha256, &r, missing: "is missing", changed: { size, sha in
                        "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"
