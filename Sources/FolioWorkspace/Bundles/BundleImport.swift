@@ -171,8 +171,10 @@ extension WorkspaceSession {
         guard let replica = header.sender.replica else { return }
         var peer = book.peers[replica] ?? PeerBook.Peer()
         // A workspace id belongs to the person who first signed for it; another person claiming it gets
-        // their records imported (they were checked) but changes nothing in the bookkeeping.
-        if let person = peer.person, person != header.sender.person { return }
+        // their records imported (they were checked) but changes nothing in the bookkeeping. The office's
+        // workspace is the exception: its clerks all sign for it (the IT section one update, the registration
+        // section the next).
+        if let person = peer.person, person != header.sender.person, replica != workspace.config.hub { return }
         peer.person = header.sender.person
         switch header.kind {
         case .certifications: peer.role = "teacher"
