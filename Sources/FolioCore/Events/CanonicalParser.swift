@@ -71,14 +71,16 @@ public struct CanonicalParser {
         while true {
             let keyStart = at
             guard let key = string() else { return nil }
-            // Keys must rise strictly in byte order, which also rules out duplicates.
+            // Keys must rise strictly in byte order, which also rules out duplicates of the same bytes.
             let raw = (keyStart + 1)..<(at - 1)
             if let previous, !Self.before(previous, (raw, key), in: bytes) { return nil }
             previous = (raw, key)
             guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return nil }
             at += 1
             guard let v = value(depth: depth + 1) else { return nil }
-            members[key] = v
+            // Two keys can rise in byte order and still be one `String` (é precomposed and decomposed compare
+            // equal): no dictionary holds both, so no canonical text does.
+            guard members.updateValue(v, forKey: key) == nil else { return nil }
             guard at < bytes.count else { return nil }
             if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
             if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(members) }

@@ -45,8 +45,15 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
                 return nil
             }
         }
+        // Stored, an instant is its date and time in UTC (`description`), which must read back: a day or a
+        // local time at the very start of year 1 or the end of year 9999 can lie outside those years in UTC.
+        guard (Self.earliest...Self.latest).contains(seconds - offset) else { return nil }
         self.epochSeconds = seconds - offset
     }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the first and last instants whose stored form reads back.
+    private static let earliest: Int64 = -62_135_596_800
+    private static let latest: Int64 = 253_402_300_799
 
     public var taipeiDay: CivilDate { CivilDate(taipeiDayOf: epochSeconds) }
 
