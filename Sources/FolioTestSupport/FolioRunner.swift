@@ -225,6 +225,21 @@ public final class SampleCopy: @unchecked Sendable {
         return try folio(args, now: now, env: signing.env.merging(env) { $1 })
     }
 
+    /// Runs folio in another workspace of this school (a replica in the scratch area), signing as `who` with
+    /// the sample's demo keys or a student's secret. `init --dir` names its new workspace itself and is given
+    /// the school root fingerprint, as the IT section gives it on paper.
+    @discardableResult
+    public func folio(in dir: String, as who: String? = nil, _ args: [String], now: String) throws -> FolioResult {
+        let signing = who.map { DemoSigner.signing($0, keys: path("keys")) } ?? (arguments: [], env: [:])
+        let workspace = args.first == "init" ? ["--root-fingerprint", rootFingerprint] : ["--workspace", dir]
+        return try FolioRunner.run(args + signing.arguments + workspace, env: ["FOLIO_NOW": now].merging(signing.env) { $1 })
+    }
+
+    /// The names in a folder (a stick), sorted; none when it does not exist.
+    public static func listing(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
     /// The sample's school root fingerprint, as the IT section gives it on paper.
     public var rootFingerprint: String { DemoSigner.rootFingerprint(keys: path("keys")) }
 

@@ -7,20 +7,8 @@ import Testing
 /// elsewhere) without their files, and a teacher's laptop hears of its items decided elsewhere. Separate
 /// workspaces joined only by a folder standing for the stick, driven through the built binary.
 @Suite struct ReplicaStateTests {
-    /// Runs folio in a replica's workspace, signing as `who` (a staff or device key, or a student's secret).
-    @discardableResult
-    func folio(_ ws: SampleCopy, in dir: String, as who: String? = nil, _ args: [String], now: String) throws -> FolioResult {
-        let signing = who.map { DemoSigner.signing($0, keys: ws.path("keys")) } ?? (arguments: [], env: [:])
-        let workspace = args.first == "init" ? ["--root-fingerprint", ws.rootFingerprint] : ["--workspace", dir]
-        return try FolioRunner.run(args + signing.arguments + workspace, env: ["FOLIO_NOW": now].merging(signing.env) { $1 })
-    }
-
-    func listing(_ dir: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-    }
-
     func status(_ ws: SampleCopy, in dir: String, _ student: String, now: String) throws -> [[String: Any]] {
-        let r = expectSuccess(try folio(ws, in: dir, ["status", student, "--json"], now: now))
+        let r = expectSuccess(try ws.folio(in: dir, ["status", student, "--json"], now: now))
         return ((try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])?["items"] as? [[String: Any]]) ?? []
     }
 
@@ -30,8 +18,8 @@ import Testing
         let kiosk = ws.scratch("kiosk")
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
-        let update = try #require(listing(usb).first { $0.hasPrefix("update-") })
-        expectSuccess(try folio(ws, in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: ws.now))
+        let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
+        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: ws.now))
         return kiosk
     }
 
@@ -43,41 +31,41 @@ import Testing
         let atOffice = try #require(try status(ws, in: kiosk, "112020", now: "2025-01-08T13:00").first { $0["id"] as? String == "abf0f468ae" })
         #expect(atOffice["status"] as? String == "uploaded")
         #expect(!FileManager.default.fileExists(atPath: "\(kiosk)/students/112020/files"), "the kiosk holds files it does not need")
-        expectSuccess(try folio(ws, in: kiosk, ["verify"], now: "2025-01-08T13:00"))
+        expectSuccess(try ws.folio(in: kiosk, ["verify"], now: "2025-01-08T13:00"))
 
         // A student uploads at the kiosk; the evening sync takes it to the office.
-        let added = try folio(ws, in: kiosk, as: "112002", SampleCopy.addArguments(
+        let added = try ws.folio(in: kiosk, as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "擺錘實驗", files: [ws.asset("physics-lab-report.pdf")]),
             now: "2025-01-08T13:10")
         expectSuccess(added)
         let id = try #require((try JSONSerialization.jsonObject(with: added.stdoutData) as? [String: Any])?["id"] as? String)
-        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-08T17:00"))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-08T17:00"))
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-08T18:00"))
         // The teacher certifies it at the office and returns another; the office returns a third with a reason.
         expectSuccess(try ws.folio(as: "T001", ["certify", "112002", id], now: "2025-01-09T10:00"))
         expectSuccess(try ws.folio(as: "T001", ["reject", "112020", "abf0f468ae", "--reason", "請補上實驗數據表"], now: "2025-01-09T10:05"))
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T18:00"))
         // Next morning the kiosk takes the update: the item is certified there, and the return reason shows.
-        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T08:00"))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T08:00"))
         let mine = try #require(try status(ws, in: kiosk, "112002", now: "2025-01-10T08:00").first { $0["id"] as? String == id })
         #expect(mine["status"] as? String == "certified", "\(mine)")
         let returned = try #require(try status(ws, in: kiosk, "112020", now: "2025-01-10T08:00").first { $0["id"] as? String == "abf0f468ae" })
         #expect(returned["status"] as? String == "rejected" && "\(returned)".contains("請補上實驗數據表"), "\(returned)")
-        let selected = try folio(ws, in: kiosk, as: "112002", ["select", "112002", id], now: "2025-01-10T08:05")
+        let selected = try ws.folio(in: kiosk, as: "112002", ["select", "112002", id], now: "2025-01-10T08:05")
         #expect(selected.succeeded && selected.stdout.contains("Selected item \(id)"), "\(selected)")
-        expectSuccess(try folio(ws, in: kiosk, ["verify"], now: "2025-01-10T08:05"))
+        expectSuccess(try ws.folio(in: kiosk, ["verify"], now: "2025-01-10T08:05"))
 
         // The selection reaches the office; the kiosk's bundle carries only the selection, nothing it was sent.
-        let before = listing(usb)
-        expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T17:00"))
-        let uploads = try #require(Set(listing(usb)).subtracting(before).first, "the kiosk wrote no bundle")
+        let before = SampleCopy.listing(usb)
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T17:00"))
+        let uploads = try #require(Set(SampleCopy.listing(usb)).subtracting(before).first, "the kiosk wrote no bundle")
         let contents = try ToolRunner.run("bsdtar", ["-tf", "\(usb)/\(uploads)"], mergingErrors: true).output
         #expect(contents.split(separator: "\n").filter { $0.hasPrefix("students/") }.count == 1, "\(contents)")
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T18:00"))
         #expect(try ws.item("112002", id)["selected"] as? Bool == true)
         try expectVerifies(ws, "after the kiosk's selection")
         // And nothing more moves: both sides hold everything, and every bundle on the stick counts as imported.
-        let quiet = expectSuccess(try folio(ws, in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-11T08:00"))
+        let quiet = expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-11T08:00"))
         #expect(quiet.stdout.contains("Nothing new") && !quiet.stdout.contains("already holds all of it"), "\(quiet)")
         let office = expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-11T18:00"))
         #expect(office.stdout.contains("Nothing new"), "\(office)")
@@ -89,20 +77,20 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         let a = try ws.upload(student: "112001", course: "PHY-11A", description: "光學實驗紀錄", assets: ["math-graph.png"])
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
-        let request = try #require(listing(usb).first { $0.hasPrefix("request-") })
-        expectSuccess(try folio(ws, in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
+        let request = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("request-") })
+        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
         #expect(try status(ws, in: laptop, "112001", now: "2025-01-08T20:00").first { $0["id"] as? String == a }?["status"] as? String == "uploaded")
         // At the office the same item is returned (the teacher was there) and another is certified.
         expectSuccess(try ws.folio(as: "T001", ["reject", "112001", a, "--reason", "圖表缺少單位"], now: "2025-01-09T10:00"))
         expectSuccess(try ws.folio(as: "T001", ["certify", "112020", "abf0f468ae"], now: "2025-01-09T10:01"))
         // The next request carries the news; the laptop shows both decided and waits for nothing.
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb], now: "2025-01-09T12:00"))
-        expectSuccess(try folio(ws, in: laptop, ["sync", usb], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, ["sync", usb], now: "2025-01-09T20:00"))
         let items = try status(ws, in: laptop, "112001", now: "2025-01-09T20:00")
         #expect(items.first { $0["id"] as? String == a }?["status"] as? String == "rejected", "\(items)")
         #expect(try status(ws, in: laptop, "112020", now: "2025-01-09T20:00").first { $0["id"] as? String == "abf0f468ae" }?["status"] as? String == "certified")
-        let school = expectSuccess(try folio(ws, in: laptop, ["status"], now: "2025-01-09T20:05"))
+        let school = expectSuccess(try ws.folio(in: laptop, ["status"], now: "2025-01-09T20:05"))
         #expect(school.stdout.contains("0 item(s) wait for certification"), "\(school)")
-        expectSuccess(try folio(ws, in: laptop, ["verify"], now: "2025-01-09T20:05"))
+        expectSuccess(try ws.folio(in: laptop, ["verify"], now: "2025-01-09T20:05"))
     }
 }
