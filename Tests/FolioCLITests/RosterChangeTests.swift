@@ -13,7 +13,7 @@ import Testing
     static let newID = "A123456001"
     static let correctedID = "F227184512"
 
-    /// The sample's own roster (学生名冊 it was built from), as rows without the header.
+    /// The rows of the sample's own roster (學生名冊), the one it was built from, without the header.
     private func sampleRows(_ ws: SampleCopy) throws -> [String] {
         let text = try String(contentsOfFile: ws.path("roster/students.csv"), encoding: .utf8)
         return Array(text.split(whereSeparator: \.isNewline).map(String.init).dropFirst())
@@ -80,7 +80,7 @@ import Testing
         let ws = try SampleCopy()
         let csv = try changedRoster(ws)
         let r = expectSuccess(try roster(ws, csv, apply: true))
-        #expect(r.stdout.contains("Done: registered 1 new student and 3 changed, in one step."), "\(r.stdout)")
+        #expect(r.stdout.contains("Done, in one step: 1 new student registered and 3 students changed."), "\(r.stdout)")
         #expect(try ws.status("112001").object("student")?.string("name") == "吳柏瀚")
         #expect(try ws.status("112002").object("student")?.string("nationalID") == "F22****512")
         #expect(try ws.status("113001").object("student")?.string("className") == "102")
@@ -100,11 +100,13 @@ import Testing
         let rows = try sampleRows(ws).filter { !$0.hasPrefix("113025,") && !$0.hasPrefix("113026,") }
         let csv = try writeCSV(ws, "students-short.csv", rows)
         let before = try ws.snapshot()
-        let r = expectSuccess(try roster(ws, csv, apply: true))
-        #expect(r.stdout.contains("Enrolled students missing from the file (2), only reported: they stay enrolled (在學).\n"
-                                  + "  113025  許志明  class 102, grade 10\n  113026  李安娜  class 102, grade 10"), "\(r.stdout)")
-        #expect(r.stdout.contains("No changes: all 10 students"), "\(r.stdout)")
-        #expect(try ws.snapshot() == before, "students left out of a roster are not withdrawn")
+        for apply in [false, true] {
+            let r = expectSuccess(try roster(ws, csv, apply: apply))
+            #expect(r.stdout.contains("Enrolled students missing from the file (2), only reported: they stay enrolled (在學).\n"
+                                      + "  113025  許志明  class 102, grade 10\n  113026  李安娜  class 102, grade 10"), "\(r.stdout)")
+            #expect(r.stdout.contains("No changes: all 10 students"), "\(r.stdout)")
+            #expect(try ws.snapshot() == before, "students left out of a roster are not withdrawn")
+        }
         #expect(try ws.status("113026").object("student")?.string("status") == "enrolled")
     }
 
@@ -151,8 +153,11 @@ import Testing
         var swapped = rows
         (swapped[0][2], swapped[1][2]) = (rows[1][2], rows[0][2])
         let csv = try writeCSV(ws, "students-swapped.csv", swapped.map { $0.joined(separator: ",") })
-        let r = expectSuccess(try roster(ws, csv, apply: true))
-        #expect(r.stdout.contains("Changed national IDs (身分證號) (2):"), "\(r.stdout)")
+        let before = try ws.snapshot()
+        let dry = expectSuccess(try roster(ws, csv))
+        #expect(dry.stdout.contains("Changed national IDs (身分證號) (2):"), "\(dry.stdout)")
+        #expect(try ws.snapshot() == before)
+        expectSuccess(try roster(ws, csv, apply: true))
         #expect(try ws.status("113001").object("student")?.string("nationalID") == (try NationalID(rows[1][2])).masked)
         try expectVerifies(ws, "after the swap")
     }
@@ -185,10 +190,12 @@ import Testing
         let csv = ws.scratch("students-eudc.csv")
         try Data(bytes).write(to: URL(fileURLWithPath: csv))
         let before = try ws.snapshot()
-        let r = try roster(ws, csv, apply: true)
-        try expectRefused(r, naming: ["Line 6, column 9", "the bytes FA 40", "user-defined character (造字)", "Big5",
-                                      "Nothing was imported", "Replace that character"],
-                          workspace: ws, unchangedFrom: before)
+        for apply in [false, true] {
+            try expectRefused(try roster(ws, csv, apply: apply),
+                              naming: ["Line 6, column 9", "the bytes FA 40", "user-defined character (造字)", "Big5",
+                                       "Nothing was imported", "Replace that character"],
+                              workspace: ws, unchangedFrom: before)
+        }
     }
 
     // MARK: staff and courses
@@ -206,7 +213,7 @@ import Testing
         #expect(dry.stdout.contains("Unchanged: 18.") && dry.stdout.contains("--apply"), "\(dry.stdout)")
         #expect(try ws.snapshot() == before)
         let applied = expectSuccess(try ws.folio(as: "root", ["roster", "import", "staff", csv, "--apply"]))
-        #expect(applied.stdout.contains("Done: recorded 0 new and 1 changed, in one step."), "\(applied.stdout)")
+        #expect(applied.stdout.contains("Done, in one step: 0 new, 1 changed."), "\(applied.stdout)")
         #expect(try offices(ws, "T005") == ["course-teacher", "homeroom-teacher"])
         let courses = expectSuccess(try ws.folio(as: "I01", ["roster", "import", "courses", ws.path("roster/courses.csv"), "--apply"]))
         #expect(courses.stdout.contains("No changes"), "\(courses.stdout)")

@@ -110,8 +110,7 @@ enum RosterReport {
                              missing: r.missing.map { .init(line: nil, id: $0.number, name: $0.name, changes: nil) }))
             return
         }
-        let count = r.rows == 1 ? "1 student" : "\(r.rows) students"
-        Output.say("Read \(r.file) (\(r.encoding.rawValue)): \(count).")
+        Output.say("Read \(r.file) (\(r.encoding.rawValue)): \(studentCount(r.rows)).")
         func section(_ title: String, _ lines: [String]) {
             guard !lines.isEmpty else { return }
             Output.say("\(title) (\(lines.count)):")
@@ -129,23 +128,32 @@ enum RosterReport {
         section("Other changes", r.changed.filter { !Set($0.fields).isDisjoint(with: others) }.map {
             "line \($0.line)  \($0.new.number)  \($0.new.name)  " + change($0, others).joined(separator: "; ")
         })
-        if !r.missing.isEmpty {
+        if r.missing.count > r.rows {
+            // Fewer rows than students left out: a file of changes, not the whole roster. Listing every other
+            // student would hide what the file does.
+            Output.say("\(studentCount(r.missing.count)) enrolled (在學) \(r.missing.count == 1 ? "is" : "are") not in the file, which lists fewer students than it leaves out (a file of changes): only reported, they stay enrolled. `--json` lists them.")
+        } else if !r.missing.isEmpty {
             Output.say("Enrolled students missing from the file (\(r.missing.count)), only reported: they stay enrolled (在學).")
             for s in r.missing { Output.say("  \(s.number)  \(s.name)  \(place(s))") }
             Output.say("  To record that a student left, give them a status (狀態) such as 離校, 畢業 or 轉出 in the file.")
         }
         if r.changesNothing {
             Output.say("No changes: \(r.unchanged == 1 ? "the student" : "all \(r.unchanged) students") in \(r.file) \(r.unchanged == 1 ? "is" : "are") registered exactly as the file says. Nothing was written.")
+            return
+        }
+        Output.say("Unchanged: \(r.unchanged).")
+        let new = "\(r.added.count) new \(r.added.count == 1 ? "student" : "students")"
+        let changed = "\(studentCount(r.changed.count)) changed"
+        if applied {
+            let done = [r.added.isEmpty ? nil : new + " registered", r.changed.isEmpty ? nil : changed].compactMap { $0 }
+            Output.say("Done, in one step: " + done.joined(separator: " and ") + ".")
         } else {
-            Output.say("Unchanged: \(r.unchanged).")
-            let what = "\(r.added.count) new student\(r.added.count == 1 ? "" : "s") and \(r.changed.count) changed"
-            if applied {
-                Output.say("Done: registered \(what), in one step.")
-            } else {
-                Output.say("Nothing was written (a dry run): \(what). To make these changes, run the same command again with --apply.")
-            }
+            let todo = [r.added.isEmpty ? nil : "register " + new, r.changed.isEmpty ? nil : "change " + studentCount(r.changed.count)].compactMap { $0 }
+            Output.say("Nothing was written (a dry run). To " + todo.joined(separator: " and ") + ", run the same command again with --apply.")
         }
     }
+
+    private static func studentCount(_ n: Int) -> String { n == 1 ? "1 student" : "\(n) students" }
 
     static func entries<Value>(_ r: RosterChanges<Value>, kind: String, noun: (one: String, many: String), applied: Bool, json: Bool,
                                describe: (Value) -> String) {
@@ -167,15 +175,14 @@ enum RosterReport {
             for e in r.changed { Output.say("  line \(e.line)  \(e.id)  \(e.title)  " + e.changes.joined(separator: "; ")) }
         }
         if r.changesNothing {
-            Output.say("No changes: the school already holds \(r.file) exactly as it is. Nothing was written.")
+            Output.say("No changes: every \(noun.one) in \(r.file) is recorded exactly as the file gives it. Nothing was written.")
+            return
+        }
+        Output.say("Unchanged: \(r.unchanged).")
+        if applied {
+            Output.say("Done, in one step: \(r.added.count) new, \(r.changed.count) changed.")
         } else {
-            Output.say("Unchanged: \(r.unchanged).")
-            let what = "\(r.added.count) new and \(r.changed.count) changed"
-            if applied {
-                Output.say("Done: recorded \(what), in one step.")
-            } else {
-                Output.say("Nothing was written (a dry run): \(what). To make these changes, run the same command again with --apply.")
-            }
+            Output.say("Nothing was written (a dry run): \(r.added.count) new, \(r.changed.count) changed. To record them, run the same command again with --apply.")
         }
     }
 }
