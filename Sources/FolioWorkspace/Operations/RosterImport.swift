@@ -77,10 +77,10 @@ public enum RosterImport {
             out.rows += 1
             let id = cell("id")
             guard !id.isEmpty, id != SchoolState.rootPrincipal, id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-                throw lineError(file, line, "staff id \"\(id)\" is empty or not plain letters and digits", hint: "Fix the 職員編號 column.")
+                throw lineError(file, line, "staff id (職員編號) \"\(id)\" is empty or not plain letters and digits", hint: "Fix the 職員編號 column.")
             }
             if let earlier = seen[id] {
-                throw lineError(file, line, "staff id \(id) is also on line \(earlier)",
+                throw lineError(file, line, "staff id (職員編號) \(id) is also on line \(earlier)",
                                 hint: "A person is listed once: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
             }
             seen[id] = line
@@ -142,7 +142,7 @@ public enum RosterImport {
             }
             let key = "\(cell("code")) \(term)"
             if let earlier = seen[key] {
-                throw lineError(file, line, "course \(key) is also on line \(earlier)",
+                throw lineError(file, line, "course (課程代碼) \(key) is also on line \(earlier)",
                                 hint: "A course is listed once a term: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
             }
             seen[key] = line

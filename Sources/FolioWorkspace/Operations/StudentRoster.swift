@@ -132,16 +132,19 @@ public struct StudentRoster: Sendable {
             }
         })
         // A national ID held by another student of the workspace is a second person with one ID, unless the
-        // file gives that student another ID (two IDs swapped back to the right students).
-        for (line, record) in plan.added.map({ ($0.line, $0.record) }) + plan.changed.map({ ($0.line, $0.new) }) {
-            if let holder = registered.holders[record.nationalID], holder != record.number, lineOfNumber[holder] == nil {
-                let name = registered.records[holder]?.name ?? ""
-                throw RosterImport.lineError(file, line, "the national ID (身分證號) \(Self.masked(record.nationalID)) of student \(record.number) already belongs to student \(holder) (\(name)) in this workspace",
-                                             hint: "A person has one student number: if this row is \(holder), write \(holder) on line \(line); if the ID is mistyped, correct it. Save the file, then import it again.")
+        // file gives that student another ID (two IDs swapped back to the right students). Rows were kept in the
+        // file's order, so the first such row of either list, by line, is the first in the file.
+        func conflict(_ line: Int, _ record: StudentRecord) -> FolioError? {
+            guard let holder = registered.holders[record.nationalID], holder != record.number, lineOfNumber[holder] == nil else {
+                return nil
             }
+            let name = registered.records[holder]?.name ?? ""
+            return RosterImport.lineError(file, line, "the national ID (身分證號) \(Self.masked(record.nationalID)) of student \(record.number) already belongs to student \(holder) (\(name)) in this workspace",
+                                          hint: "A person has one student number: if this row is \(holder), write \(holder) on line \(line); if the ID is mistyped, correct it. Save the file, then import it again.")
         }
-        plan.added.sort { $0.line < $1.line }
-        plan.changed.sort { $0.line < $1.line }
+        let firstNew = plan.added.lazy.compactMap { n in conflict(n.line, n.record).map { (n.line, $0) } }.first
+        let firstChanged = plan.changed.lazy.compactMap { c in conflict(c.line, c.new).map { (c.line, $0) } }.first
+        if let first = [firstNew, firstChanged].compactMap({ $0 }).min(by: { $0.0 < $1.0 }) { throw first.1 }
         plan.missing = registered.records.values.filter { $0.status == .enrolled && lineOfNumber[$0.number] == nil }
             .sorted { $0.number < $1.number }
         return plan
