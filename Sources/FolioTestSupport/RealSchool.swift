@@ -47,7 +47,7 @@ public final class RealSchool: @unchecked Sendable {
         // A fictional national ID whose check digit is right (the domain's own example).
         try "學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態\n\(Self.student),測試生,A123456789,0980101,101,10,臺北市虛構區,在學\n"
             .write(toFile: roster, atomically: true, encoding: .utf8)
-        try must(["roster", "import", "students", roster], as: "R01")
+        try must(["roster", "import", "students", roster, "--apply"], as: "R01")
     }
 
     deinit { try? FileManager.default.removeItem(at: base) }

@@ -180,13 +180,23 @@ import Testing
     }
 
     @Test func sigkillDuringARosterImportLeavesTheOldOrTheNewWorkspace() throws {
-        let scenario = Scenario(name: "roster import", who: "R01", command: "roster import") { ws in
-            ["roster", "import", "students", ws.path("roster/students.csv")]
-        }
+        // The sample's roster with every student's address changed, so that every student gets a new record.
+        let scenario = Scenario(name: "roster import", who: "R01", command: "roster import", arguments: { ws in
+            ["roster", "import", "students", ws.scratch("students-moved.csv"), "--apply"]
+        }, prepare: { ws in
+            let roster = try String(contentsOfFile: ws.path("roster/students.csv"), encoding: .utf8)
+            let moved = roster.split(whereSeparator: \.isNewline).enumerated().map { n, line in
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if n > 0 { cells[6] += "之1" }
+                return cells.joined(separator: ",")
+            }
+            try (moved.joined(separator: "\r\n") + "\r\n").write(toFile: ws.scratch("students-moved.csv"), atomically: true, encoding: .utf8)
+        })
         let (before, after, seconds) = try reference(scenario, stepDelay: "20")
         var killed = 0
         for attempt in 1...8 {
             let ws = try SampleCopy(now: Self.now)
+            try scenario.prepare(ws)
             // Each durable step pauses 20 ms, so the writes take long enough for the kill to land among them.
             let process = try FolioRunner.start(
                 scenario.arguments(ws) + ["--as", "R01", "--key", ws.key("R01"), "--workspace", ws.root.path],

@@ -20,7 +20,7 @@ import Testing
         let csv = ws.scratch("roster-b.csv")
         try ("學號,姓名,身分證號,出生日期,班級,年級,原就讀學校\n114051,\(fields[1]),\(fields[2]),\(fields[3]),201,11,999901\n")
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        expectSuccess(try FolioRunner.run(["roster", "import", "students", csv, "--workspace", dir, "--as", "RB1", "--key", key], env: env))
+        expectSuccess(try FolioRunner.run(["roster", "import", "students", csv, "--apply", "--workspace", dir, "--as", "RB1", "--key", key], env: env))
         return (dir, key)
     }
 

@@ -216,7 +216,7 @@ import Testing
         let roster = school.path("more.csv")
         try "學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態\n115002,另一生,F131104093,0980202,101,10,臺北市虛構區,在學\n"
             .write(toFile: roster, atomically: true, encoding: .utf8)
-        expectSuccess(try school.folio(["roster", "import", "students", roster], as: "R01", faketime: ["-f", "+3h"]))
+        expectSuccess(try school.folio(["roster", "import", "students", roster, "--apply"], as: "R01", faketime: ["-f", "+3h"]))
         let before = try school.snapshot()
         // Now, three hours earlier than R01's last record, in 115001's folder where R01's newest is older.
         expectRefused(try school.folio(["student", "secret", RealSchool.student], as: "R01"), naming: ["turned back"],

@@ -37,14 +37,34 @@ import Testing
         #expect(table.rows == [["碁"]])
     }
 
-    @Test func undecodableBytesNameTheLine() {
+    @Test func unreadableBytesNameTheLineColumnAndBytes() {
         // 0xFF never starts a character in UTF-8 or CP950.
-        #expect(throws: CSVError.undecodableBytes(line: 2)) {
+        #expect(throws: CSVError.unreadableCharacter(line: 2, column: 3, bytes: [0xff], encoding: .big5, userDefined: false)) {
             try CSVTable.parse(self.bytes("a,b\n") + [0x31, 0x2c, 0xff, 0xff, 0x0a])
         }
         // After a BOM the file has declared itself UTF-8; broken bytes are not retried as Big5.
-        #expect(throws: CSVError.undecodableBytes(line: 3)) {
+        #expect(throws: CSVError.unreadableCharacter(line: 3, column: 3, bytes: [0xa4], encoding: .utf8, userDefined: false)) {
             try CSVTable.parse(self.bom + self.bytes("a,b\n1,2\n") + [0x31, 0x2c, 0xa4, 0x70, 0x0a])
+        }
+        // Without a BOM too, a file whose Chinese lines are UTF-8 is UTF-8, and its broken line is named as such.
+        #expect(throws: CSVError.unreadableCharacter(line: 3, column: 3, bytes: [0xe9], encoding: .utf8, userDefined: false)) {
+            try CSVTable.parse(self.bytes("姓名,班級\n王小\u{660E},101\n") + self.bytes("陳小") + [0xe9, 0x2c, 0x31, 0x0a])
+        }
+    }
+
+    /// A user-defined character (造字) is named by its line, column (in characters) and bytes, whether iconv
+    /// refuses it (lead bytes 0x81–0xA0, 0xFA–0xFE) or turns it into the private use area (0xC6A1–0xC8FE).
+    @Test func userDefinedBig5CharactersAreRefusedByLineColumnAndBytes() {
+        // 王 is A4 FD in Big5, 陳 B3 AF.
+        let header = bytes("name,class\n")
+        for eudc: [UInt8] in [[0xfa, 0x40], [0x8e, 0x40], [0xc6, 0xa1]] {
+            #expect(throws: CSVError.unreadableCharacter(line: 3, column: 2, bytes: eudc, encoding: .big5, userDefined: true)) {
+                try CSVTable.parse(header + [0xa4, 0xfd, 0x2c, 0x31, 0x0a] + [0xb3, 0xaf] + eudc + [0x2c, 0x31, 0x0a])
+            }
+        }
+        // Unicode's private use area in a UTF-8 file is a user-defined character too.
+        #expect(throws: CSVError.unreadableCharacter(line: 2, column: 2, bytes: [0xee, 0x80, 0x80], encoding: .utf8, userDefined: true)) {
+            try CSVTable.parse(self.bytes("name,class\n陳\u{E000},1\n"))
         }
     }
 
@@ -164,7 +184,9 @@ import Testing
 
     @Test func errorsHaveMessagesAndHints() {
         let errors: [CSVError] = [.empty, .unterminatedQuote(line: 2), .textAfterClosingQuote(line: 2),
-                                  .wrongFieldCount(line: 2, expected: 3, found: 1), .undecodableBytes(line: 5)]
+                                  .wrongFieldCount(line: 2, expected: 3, found: 1),
+                                  .unreadableCharacter(line: 5, column: 2, bytes: [0xfa, 0x40], encoding: .big5, userDefined: true),
+                                  .unreadableCharacter(line: 5, column: 2, bytes: [0xff], encoding: .utf8, userDefined: false)]
         for error in errors {
             #expect(!error.message.isEmpty && !error.hint.isEmpty)
             if let line = error.line { #expect(error.message.contains("Line \(line)")) }

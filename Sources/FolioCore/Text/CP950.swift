@@ -53,6 +53,45 @@ enum CP950 {
         return .success(Array(output[0..<produced]))
     }
 
+    /// The first character of `bytes` that cannot be read as a character everyone can show: bytes that are
+    /// no CP950 character, or a user-defined character (造字). Big5 keeps areas for characters a school's own
+    /// system adds to its font (lead bytes 0x81–0xA0 and 0xFA–0xFE, and 0xC6A1–0xC8FE); iconv refuses the
+    /// first two and turns the third into Unicode's private use area, which no other computer shows either.
+    /// `column` counts characters from 1. Walks the bytes one character at a time, so it is called only for
+    /// bytes already known to hold such a character.
+    static func firstUnreadable(_ bytes: ArraySlice<UInt8>) -> (column: Int, bytes: [UInt8], userDefined: Bool)? {
+        var i = bytes.startIndex
+        var column = 1
+        while i < bytes.endIndex {
+            let lead = bytes[i]
+            let width = lead < 0x81 || lead == 0xFF || i + 1 == bytes.endIndex ? 1 : 2
+            let unit = Array(bytes[i..<i + width])
+            if lead >= 0x80 {
+                let leadUserDefined = (0x81...0xA0).contains(lead) || (0xFA...0xFE).contains(lead)
+                switch decode(unit) {
+                case .success(let utf8):
+                    if leadUserDefined || String(decoding: utf8, as: UTF8.self).unicodeScalars.contains(where: \.isPrivateUse) {
+                        return (column, unit, true)
+                    }
+                case .failure:
+                    return (column, unit, leadUserDefined && width == 2 && isTrailByte(unit[1]))
+                }
+            }
+            i += width
+            column += 1
+        }
+        return nil
+    }
+
+    /// A byte that may follow a lead byte in Big5.
+    private static func isTrailByte(_ b: UInt8) -> Bool { (0x40...0x7E).contains(b) || (0xA1...0xFE).contains(b) }
+
     /// The value iconv_open returns on failure, `(iconv_t)-1`.
     private static var invalidDescriptor: iconv_t? { iconv_t(bitPattern: -1) }
+}
+
+extension Unicode.Scalar {
+    /// In one of Unicode's private use areas, where user-defined characters (造字) end up: U+E000–U+F8FF and
+    /// planes 15 and 16.
+    var isPrivateUse: Bool { (0xE000...0xF8FF).contains(value) || value >= 0xF0000 }
 }

@@ -27,73 +27,42 @@ public struct CSVTable: Hashable, Sendable {
 
     /// Decodes and parses a whole CSV file. The first record is the header; every later record must have
     /// exactly as many fields. Blank lines are skipped: they carry no data, and exports often end with one or more.
+    /// The file is read as `CSVReader` reads one from disk, a line at a time.
     public static func parse(_ bytes: [UInt8]) throws(CSVError) -> CSVTable {
-        let text = try decode(bytes)
-        let records = try parseRecords(text)
-        guard let first = records.first else { throw .empty }
-        let header = first.fields
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        // A final line feed ends the last line; it does not start another.
+        let body = bytes.last == 0x0A ? lines.dropLast() : lines[...]
+        var check = CSVReader.EncodingCheck()
+        for line in body { check.add(line) }
+        var reader = CSVReader(encoding: check.encoding)
+        var header: [String]?
         var rows: [[String]] = []
-        rows.reserveCapacity(records.count - 1)
-        for record in records.dropFirst() {
-            guard record.fields.count == header.count else {
-                throw .wrongFieldCount(line: record.line, expected: header.count, found: record.fields.count)
+        func take(_ records: [CSVReader.Record]) throws(CSVError) {
+            for record in records {
+                guard let header else {
+                    header = record.fields
+                    continue
+                }
+                guard record.fields.count == header.count else {
+                    throw .wrongFieldCount(line: record.line, expected: header.count, found: record.fields.count)
+                }
+                rows.append(record.fields)
             }
-            rows.append(record.fields)
         }
+        for line in body { try take(try reader.add(line)) }
+        try take(try reader.finish())
+        guard let header else { throw .empty }
         return CSVTable(header: header, rows: rows)
     }
 
-    /// UTF-8 (with the BOM removed) if the bytes are valid UTF-8, otherwise CP950. The test is sound because
-    /// Big5 text with any Chinese in it is practically never valid UTF-8, and pure ASCII reads the same either way.
-    private static func decode(_ bytes: [UInt8]) throws(CSVError) -> [UInt8] {
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let hasBOM = bytes.starts(with: bom)
-        let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
-        guard let badOffset = firstInvalidUTF8Offset(body) else { return body }
-        // A BOM is an explicit claim of UTF-8, so broken bytes after one are an error, not Big5.
-        if hasBOM { throw .undecodableBytes(line: lineNumber(at: badOffset, in: body)) }
-        switch CP950.decode(body) {
-        case .success(let utf8):
-            return utf8
-        case .failure(.invalidByte(let offset)):
-            throw .undecodableBytes(line: lineNumber(at: offset, in: body))
-        case .failure(.unavailable):
-            throw .undecodableBytes(line: lineNumber(at: badOffset, in: body))
-        }
-    }
-
-    private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
-    }
-
-    /// The 1-based line on which byte `offset` lies. ASCII line feeds mean the same in UTF-8 and Big5 (Big5's
-    /// second bytes are never below 0x40), so counting them in the raw bytes is safe.
-    private static func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
-        1 + bytes[..<min(offset, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-    }
-
-    private struct Record {
-        var line: Int
-        var fields: [String]
-    }
-
-    /// Splits UTF-8 text into records. Working on bytes is safe because every delimiter is ASCII, and UTF-8
-    /// never uses ASCII values inside a multi-byte character.
-    private static func parseRecords(_ b: [UInt8]) throws(CSVError) -> [Record] {
+    /// Splits UTF-8 text into records, the first starting on line `firstLine`. Working on bytes is safe
+    /// because every delimiter is ASCII, and UTF-8 never uses ASCII values inside a multi-byte character.
+    static func parseRecords(_ b: [UInt8], firstLine: Int = 1) throws(CSVError) -> [CSVReader.Record] {
         let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var records: [Record] = []
+        var records: [CSVReader.Record] = []
         var fields: [String] = []
-        var line = 1
-        var recordLine = 1
+        var line = firstLine
+        var recordLine = firstLine
         var i = 0
         var recordHasQuotedField = false
 
@@ -113,7 +82,7 @@ public struct CSVTable: Hashable, Sendable {
         func endRecord() {
             // A blank line parses as one empty unquoted field; it is skipped rather than reported.
             let blank = fields.count == 1 && fields[0].isEmpty && !recordHasQuotedField
-            if !blank { records.append(Record(line: recordLine, fields: fields)) }
+            if !blank { records.append(CSVReader.Record(line: recordLine, fields: fields)) }
             fields = []
             recordHasQuotedField = false
             recordLine = line

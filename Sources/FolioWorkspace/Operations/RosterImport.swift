@@ -13,137 +13,156 @@ public enum RosterImport {
         }
     }
 
+    /// A file that cannot be read as CSV: nothing of it is imported.
+    static func fileError(_ file: String, _ error: CSVError) -> FolioError {
+        FolioError(.badCSV, "\(file): \(error.message) Nothing was imported.", hint: error.hint)
+    }
+
     static func columns(_ t: CSVTable, _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
+        try columns(t.header, file, wanted)
+    }
+
+    static func columns(_ header: [String], _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
+        let t = CSVTable(header: header, rows: [])
         var out: [String: Int] = [:]
         for (key, aliases, required) in wanted {
             if let i = t.column(named: aliases) { out[key] = i } else if required {
-                throw FolioError(.badCSV, "\(file) has no column \(aliases[0]) (\(key)).",
+                throw FolioError(.badCSV, "\(file) has no column \(aliases[0]) (\(key)). Nothing was imported.",
                                  hint: "The first line must name the columns: \(wanted.filter(\.2).map { $0.1[0] }.joined(separator: ", ")).")
             }
         }
         return out
     }
 
+    /// A refused row of a table read whole: `row` counts from the first row after the header.
     static func rowError(_ file: String, _ row: Int, _ what: String, hint: String) -> FolioError {
-        FolioError(.badCSV, "\(file), line \(row + 2): \(what.hasSuffix(".") ? String(what.dropLast()) : what). Nothing was imported.", hint: hint)
+        lineError(file, row + 2, what, hint: hint)
+    }
+
+    /// A refused line of a file: the whole file is refused.
+    static func lineError(_ file: String, _ line: Int, _ what: String, hint: String) -> FolioError {
+        FolioError(.badCSV, "\(file), line \(line): \(what.hasSuffix(".") ? String(what.dropLast()) : what). Nothing was imported.", hint: hint)
     }
 
     static func date(_ text: String) -> CivilDate? { CivilDate(iso: text) ?? ROCDate(text)?.date }
 
-    /// Students (學生名冊): one `student.set` event per row, made by the registration section.
-    public static func students(_ path: String) throws(FolioError) -> [StudentRecord] {
-        let file = (path as NSString).lastPathComponent
-        let t = try table(path)
-        let c = try columns(t, file, [
-            ("number", ["學號", "number", "student_no"], true), ("name", ["姓名", "name"], true),
-            ("id", ["身分證號", "身分證統一編號", "national_id"], true), ("birth", ["出生日期", "birth_date"], true),
-            ("class", ["班級", "class"], true), ("grade", ["年級", "grade"], true),
-            ("address", ["通訊地址", "address"], false), ("status", ["狀態", "status"], false),
-            ("previous", ["原就讀學校", "previous_school"], false),
-        ])
-        var seen = Set<String>()
-        var out: [StudentRecord] = []
-        for (i, row) in t.rows.enumerated() {
-            func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
-            let number = cell("number")
-            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw rowError(file, i, "student number \"\(number)\" is not letters and digits", hint: "Fix the 學號 column.")
-            }
-            guard seen.insert(number).inserted else {
-                throw rowError(file, i, "student \(number) appears twice", hint: "Remove the duplicate row.")
-            }
-            do { _ = try NationalID(cell("id")) } catch {
-                throw rowError(file, i, "\(error.message)", hint: error.hint)
-            }
-            guard let birth = date(cell("birth")) else {
-                throw rowError(file, i, "birth date \"\(cell("birth"))\" is not a date",
-                               hint: "Write dates as 2008-03-14 or as ROC dates like 0970314.")
-            }
-            guard let grade = Int(cell("grade")), (10...12).contains(grade) else {
-                throw rowError(file, i, "grade \"\(cell("grade"))\" is not 10, 11 or 12", hint: "Fix the 年級 column.")
-            }
-            let statusText = cell("status")
-            let statuses: [String: StudentStatus] = ["": .enrolled, "在學": .enrolled, "enrolled": .enrolled,
-                                                     "離校": .left, "休學": .left, "left": .left,
-                                                     "畢業": .graduated, "graduated": .graduated,
-                                                     "轉出": .transferred, "transferred": .transferred]
-            guard let status = statuses[statusText] else {
-                throw rowError(file, i, "status \"\(statusText)\" is not known", hint: "Use 在學, 離校, 畢業 or 轉出.")
-            }
-            let name = cell("name")
-            guard !name.isEmpty else { throw rowError(file, i, "the name is empty", hint: "Fill in 姓名.") }
-            let previous = cell("previous")
-            out.append(StudentRecord(number: number, name: name, nationalID: cell("id"), birthDate: birth,
-                                     className: cell("class"), grade: grade, address: cell("address"), status: status,
-                                     previousSchool: previous.isEmpty ? nil : previous))
+    /// A student number that can be a folder name and belongs to no sealed graduate, or the line's refusal.
+    static func checkNumber(_ number: String, file: String, line: Int, school: SchoolState) throws(FolioError) {
+        do { try WorkspaceSession.checkStudentNumber(number) } catch {
+            throw lineError(file, line, error.message, hint: error.hint)
         }
-        return out
+        if let sealed = school.archived(number) {
+            throw lineError(file, line, "student \(number) graduated and was sealed on \(sealed.sealed.sealed), so their registration can no longer change",
+                            hint: "Take the row for \(number) out of the file, save it, then import it again.")
+        }
     }
 
-    /// Staff (教職員名冊): people and their offices. Keys are registered separately with `folio staff add`.
-    public static func staff(_ path: String, existing: SchoolState) throws(FolioError) -> [(Principal, AvailabilityStatus)] {
+    /// Staff (教職員名冊): people, their offices and whether they are away. Keys are registered separately with
+    /// `folio staff add`; a person's key stays as it is.
+    public static func staff(_ path: String, existing: SchoolState, today: CivilDate) throws(FolioError) -> RosterChanges<StaffRow> {
         let file = (path as NSString).lastPathComponent
-        let t = try table(path)
-        let c = try columns(t, file, [
-            ("id", ["職員編號", "id", "staff_id"], true), ("name", ["姓名", "name"], true),
-            ("offices", ["處室", "offices", "office"], true), ("status", ["狀態", "status"], false),
-        ])
+        var out = RosterChanges<StaffRow>(file: file)
+        var c: [String: Int] = [:]
         let byChinese = Dictionary(Office.names.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var out: [(Principal, AvailabilityStatus)] = []
-        var seen = Set<String>()
-        for (i, row) in t.rows.enumerated() {
+        var seen: [String: Int] = [:]
+        let statuses: [String: AvailabilityStatus] = ["": .available, "在職": .available, "available": .available,
+                                                      "請假": .onLeave, "on-leave": .onLeave, "離職": .left, "left": .left]
+        try CSVFile.read(path, describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+            c = try columns(header, file, [
+                ("id", ["職員編號", "id", "staff_id"], true), ("name", ["姓名", "name"], true),
+                ("offices", ["處室", "offices", "office"], true), ("status", ["狀態", "status"], false),
+            ])
+        }, row: { (line: Int, row: [String]) throws(FolioError) in
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
+            out.rows += 1
             let id = cell("id")
-            guard !id.isEmpty, id != SchoolState.rootPrincipal, id.allSatisfy({ $0.isASCII && !$0.isWhitespace }),
-                  seen.insert(id).inserted else {
-                throw rowError(file, i, "staff id \"\(id)\" is empty, repeated or not plain letters and digits",
-                               hint: "Fix the 職員編號 column.")
+            guard !id.isEmpty, id != SchoolState.rootPrincipal, id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw lineError(file, line, "staff id (職員編號) \"\(id)\" is empty or not plain letters and digits", hint: "Fix the 職員編號 column.")
             }
+            if let earlier = seen[id] {
+                throw lineError(file, line, "staff id (職員編號) \(id) is also on line \(earlier)",
+                                hint: "A person is listed once: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
+            }
+            seen[id] = line
             var offices: [String] = []
             for part in cell("offices").split(whereSeparator: { ";、/".contains($0) }) {
                 let text = part.trimmingCharacters(in: .whitespaces)
                 guard let code = Office.names[text] != nil ? text : byChinese[text] else {
-                    throw rowError(file, i, "office \"\(text)\" is not known",
-                                   hint: "Use an office from the duty table, such as 註冊組 or registration.")
+                    throw lineError(file, line, "office \"\(text)\" is not known",
+                                    hint: "Use an office from the duty table, such as 註冊組 or registration.")
                 }
                 offices.append(code)
             }
-            let statuses: [String: AvailabilityStatus] = ["": .available, "在職": .available, "available": .available,
-                                                          "請假": .onLeave, "on-leave": .onLeave, "離職": .left, "left": .left]
             guard let status = statuses[cell("status")] else {
-                throw rowError(file, i, "status \"\(cell("status"))\" is not known", hint: "Use 在職, 請假 or 離職.")
+                throw lineError(file, line, "status \"\(cell("status"))\" is not known", hint: "Use 在職, 請假 or 離職.")
             }
-            var p = existing.principal(id) ?? Principal(id: id, name: "", kind: .staff, offices: [], publicKey: nil)
+            let old = existing.principal(id)
+            var p = old ?? Principal(id: id, name: "", kind: .staff, offices: [], publicKey: nil)
             p.name = cell("name")
             p.offices = offices
-            out.append((p, status))
-        }
+            // 在職 in the file does not end a leave recorded here: the school system's export may be older.
+            let now = existing.unavailability(id, on: today)?.status ?? .available
+            let marksAway = status != .available && status != now
+            var changes: [String] = []
+            if let old {
+                if old.name != p.name { changes.append("name (姓名) \(old.name) → \(p.name)") }
+                if old.offices != p.offices {
+                    changes.append("offices (處室) \(StaffRow.list(old.offices)) → \(StaffRow.list(p.offices))")
+                }
+            }
+            if marksAway { changes.append("status (狀態) \(now.rawValue) → \(status.rawValue) from today") }
+            let entry = RosterEntry(line: line, id: id, title: p.name, changes: changes,
+                                    value: StaffRow(principal: p, writesPrincipal: old != p, status: marksAway ? status : nil))
+            if old == nil { out.added.append(entry) } else if changes.isEmpty { out.unchanged += 1 } else { out.changed.append(entry) }
+        })
         return out
     }
 
     /// Courses (開課資料): teachers and, for joint courses, the reviewer.
-    public static func courses(_ path: String) throws(FolioError) -> [Course] {
+    public static func courses(_ path: String, existing: SchoolState) throws(FolioError) -> RosterChanges<Course> {
         let file = (path as NSString).lastPathComponent
-        let t = try table(path)
-        let c = try columns(t, file, [
-            ("code", ["課程代碼", "code"], true), ("name", ["課程名稱", "name"], true), ("term", ["學期", "term"], true),
-            ("teachers", ["授課教師", "teachers"], true), ("reviewer", ["審核教師", "reviewer"], false),
-        ])
-        var out: [Course] = []
-        for (i, row) in t.rows.enumerated() {
+        var out = RosterChanges<Course>(file: file)
+        var c: [String: Int] = [:]
+        var seen: [String: Int] = [:]
+        try CSVFile.read(path, describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+            c = try columns(header, file, [
+                ("code", ["課程代碼", "code"], true), ("name", ["課程名稱", "name"], true), ("term", ["學期", "term"], true),
+                ("teachers", ["授課教師", "teachers"], true), ("reviewer", ["審核教師", "reviewer"], false),
+            ])
+        }, row: { (line: Int, row: [String]) throws(FolioError) in
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
+            out.rows += 1
             guard let term = Term(cell("term")) else {
-                throw rowError(file, i, "term \"\(cell("term"))\" is not like 113-1", hint: "Write terms as 113-1 or 113-2.")
+                throw lineError(file, line, "term \"\(cell("term"))\" is not like 113-1", hint: "Write terms as 113-1 or 113-2.")
             }
             let teachers = cell("teachers").split(whereSeparator: { ";、/".contains($0) })
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard !cell("code").isEmpty, !teachers.isEmpty else {
-                throw rowError(file, i, "a course needs a code and at least one teacher", hint: "Fill in 課程代碼 and 授課教師.")
+                throw lineError(file, line, "a course needs a code and at least one teacher", hint: "Fill in 課程代碼 and 授課教師.")
             }
+            let key = "\(cell("code")) \(term)"
+            if let earlier = seen[key] {
+                throw lineError(file, line, "course (課程代碼) \(key) is also on line \(earlier)",
+                                hint: "A course is listed once a term: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
+            }
+            seen[key] = line
             let reviewer = cell("reviewer")
-            out.append(Course(code: cell("code"), name: cell("name"), term: term, teachers: teachers,
-                              reviewer: reviewer.isEmpty ? nil : reviewer))
-        }
+            let course = Course(code: cell("code"), name: cell("name"), term: term, teachers: teachers,
+                                reviewer: reviewer.isEmpty ? nil : reviewer)
+            let old = existing.course(course.code, term: term)
+            var changes: [String] = []
+            if let old {
+                if old.name != course.name { changes.append("name (課程名稱) \(old.name) → \(course.name)") }
+                if old.teachers != course.teachers {
+                    changes.append("teachers (授課教師) \(old.teachers.joined(separator: "、")) → \(course.teachers.joined(separator: "、"))")
+                }
+                if old.reviewer != course.reviewer {
+                    changes.append("reviewer (審核教師) \(old.reviewer ?? "none") → \(course.reviewer ?? "none")")
+                }
+            }
+            let entry = RosterEntry(line: line, id: key, title: course.name, changes: changes, value: course)
+            if old == nil { out.added.append(entry) } else if changes.isEmpty { out.unchanged += 1 } else { out.changed.append(entry) }
+        })
         return out
     }
 
@@ -171,5 +190,43 @@ public enum RosterImport {
             out.append((cell("number"), RecordAdded(kind: kind.code, term: term, fields: fields)))
         }
         return out
+    }
+}
+
+/// What a staff or courses roster would change: rows that add an entry, rows that change one (each change
+/// in words), and how many rows match what the school holds.
+public struct RosterChanges<Value: Sendable>: Sendable {
+    public var file: String
+    public var rows = 0
+    public var added: [RosterEntry<Value>] = []
+    public var changed: [RosterEntry<Value>] = []
+    public var unchanged = 0
+
+    public var changesNothing: Bool { added.isEmpty && changed.isEmpty }
+}
+
+/// One row of a staff or courses roster that adds or changes something.
+public struct RosterEntry<Value: Sendable>: Sendable {
+    public var line: Int
+    /// The staff id, or the course code and term.
+    public var id: String
+    /// The person's or the course's name.
+    public var title: String
+    /// What changes, in words (empty for a new entry).
+    public var changes: [String]
+    public var value: Value
+}
+
+/// A staff roster row to record: the person (their key kept) and, when they are away from today, how.
+public struct StaffRow: Sendable {
+    public var principal: Principal
+    /// Whether the person's entry itself changes (a row that only marks someone away does not).
+    public var writesPrincipal: Bool
+    /// Set when the row records the person as on leave or left from today.
+    public var status: AvailabilityStatus?
+
+    /// Offices as `註冊組 (registration), 任課教師 (course-teacher)`, or `none`.
+    public static func list(_ offices: [String]) -> String {
+        offices.isEmpty ? "none" : offices.map(Office.label).joined(separator: ", ")
     }
 }

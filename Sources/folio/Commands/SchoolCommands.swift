@@ -85,64 +85,6 @@ struct ActivityAdd: FolioCommand {
     }
 }
 
-struct RosterCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "roster", abstract: "Import students, staff or courses from the school administration system's CSV.",
-        subcommands: [RosterImportCommand.self])
-}
-
-struct RosterImportCommand: FolioCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import",
-        abstract: "Import a CSV (UTF-8 with or without BOM, or Big5). One bad row refuses the whole file.",
-        discussion: """
-        students: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校 (registration 註冊組)
-        staff:    職員編號,姓名,處室,狀態 (root key)
-        courses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)
-        Example: folio roster import students students.csv --as R01 --key R01.key
-        """)
-
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "students, staff or courses.") var kind: String
-    @Argument var file: String
-
-    func execute() throws(FolioError) {
-        let session = try global.session()
-        let actor = try global.actor()
-        let now = try global.now()
-        switch kind {
-        case "students":
-            let records = try RosterImport.students(file)
-            var changes: [WorkspaceSession.StudentChange] = []
-            for r in records {
-                changes.append(.init(number: r.number, events: [try session.sign(actor, .studentSet, student: r.number, at: now, body: r)]))
-            }
-            try session.appendStudents(changes)
-            Output.say("Imported \(records.count) students from \(file).")
-        case "staff":
-            let rows = try RosterImport.staff(file, existing: session.school)
-            var events: [StoredEvent] = []
-            for (p, status) in rows {
-                events.append(try session.sign(actor, .staffSet, at: now, body: p))
-                if status != .available {
-                    events.append(try session.sign(actor, .staffAvailability, at: now,
-                                                 body: Availability(id: p.id, status: status, from: now.taipeiDay)))
-                }
-            }
-            try session.appendSchool(events)
-            Output.say("Imported \(rows.count) staff from \(file).")
-        case "courses":
-            let courses = try RosterImport.courses(file)
-            var events: [StoredEvent] = []
-            for c in courses { events.append(try session.sign(actor, .courseSet, at: now, body: c)) }
-            try session.appendSchool(events)
-            Output.say("Imported \(courses.count) courses from \(file).")
-        default:
-            throw FolioError(.badInput, "\(kind) is not students, staff or courses.", hint: "Say which roster the file holds.")
-        }
-    }
-}
-
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings", abstract: "Show or change the rule settings (data section 資料組).",

@@ -231,26 +231,95 @@ struct StaffCommand: ParsableCommand {
 
 struct StaffAdd: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Register (or update) a person or device and their public key (root key only).",
-        discussion: "Example: folio staff add T001 --name 王老師 --office course-teacher --public-key T001.key --as root --key root.key")
+        commandName: "add", abstract: "Register a person or device, or change their entry: name, offices, key (root key only).",
+        discussion: """
+        For someone already registered, only what the command names changes: --name renames, each --office is
+        added to their offices, --remove-office takes one away, --public-key gives a new key; everything else stays.
+        --replace sets the whole entry as given instead (offices left out are taken away; the key stays unless
+        --public-key gives one).
+        Examples:
+        folio staff add T001 --name 王老師 --office course-teacher --public-key T001.key --as root --key root.key
+        folio staff add T001 --office homeroom-teacher --as root --key root.key
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The staff id, device id or student number.") var id: String
-    @Option(help: "Name.") var name: String
-    @Option(help: "An office code (repeat for several): registration, instruction, activities, discipline, student-affairs, it, data, counselling, reader-services, service-promotion, course-teacher, …")
+    @Option(help: "Name (needed for someone new, and with --replace).") var name: String?
+    @Option(help: "An office code to add (repeat for several): registration, instruction, activities, discipline, student-affairs, it, data, counselling, reader-services, service-promotion, course-teacher, …")
     var office: [String] = []
-    @Option(help: "staff, device (classroom kiosk) or student.") var kind: String = "staff"
+    @Option(help: "An office code to take away from someone registered (repeatable).") var removeOffice: [String] = []
+    @Option(help: "staff, device (classroom kiosk) or student (default for someone new: staff).") var kind: String?
     @Option(help: "The public key (base64) or the person's key file.") var publicKey: String?
+    @Flag(help: "Replace the whole entry with what this command gives, as a new registration would.") var replace = false
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        guard let k = Principal.Kind(rawValue: kind) else {
-            throw FolioError(.badInput, "--kind \(kind) is not staff, device or student.", hint: "Use one of those three.")
+        var k: Principal.Kind?
+        if let kind {
+            guard let parsed = Principal.Kind(rawValue: kind) else {
+                throw FolioError(.badInput, "--kind \(kind) is not staff, device or student.", hint: "Use one of those three.")
+            }
+            k = parsed
         }
-        let key = try publicKey.map { (text: String) throws(FolioError) in try KeyFiles.publicKey(text) } ?? session.school.principal(id)?.publicKey
-        let p = Principal(id: id, name: name, kind: k, offices: office, publicKey: key)
+        let key = try publicKey.map { (text: String) throws(FolioError) in try KeyFiles.publicKey(text) }
+        let old = session.school.principal(id)
+        var p: Principal
+        if let old, !replace {
+            p = old
+            if let name { p.name = name }
+            if let k { p.kind = k }
+            for code in office where !p.offices.contains(code) { p.offices.append(code) }
+            for code in removeOffice {
+                guard p.offices.contains(code) else {
+                    throw FolioError(.badInput, "\(id) (\(old.name)) has no office \(code), so it cannot be taken away. Nothing was changed.",
+                                     hint: "Their offices: \(StaffRow.list(old.offices)). Check the code with `folio staff list`.")
+                }
+                p.offices.removeAll { $0 == code }
+            }
+            if let key { p.publicKey = key }
+        } else {
+            guard let name else {
+                throw FolioError(.badInput, old == nil ? "\(id) is not registered yet, so their name is needed. Nothing was changed."
+                                     : "--replace sets the whole entry, so the name is needed. Nothing was changed.",
+                                 hint: "Add --name, for example --name 王老師.")
+            }
+            guard removeOffice.isEmpty else {
+                throw FolioError(.badInput, old == nil ? "\(id) is not registered yet, so they have no office to take away. Nothing was changed."
+                                     : "--replace already takes away every office it does not give, so --remove-office has nothing to do. Nothing was changed.",
+                                 hint: "Give the offices they should have with --office, and leave out --remove-office.")
+            }
+            p = Principal(id: id, name: name, kind: k ?? .staff, offices: office, publicKey: key ?? old?.publicKey)
+        }
+        guard let old else {
+            try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
+            Output.say("Registered \(id) (\(p.name))" + (p.offices.isEmpty ? "" : " in \(StaffRow.list(p.offices))") + ".")
+            return
+        }
+        var changes: [String] = []
+        var kept: [String] = []
+        if old.name != p.name { changes.append("name (姓名) \(old.name) → \(p.name)") } else { kept.append("name") }
+        if old.kind != p.kind { changes.append("kind \(old.kind.rawValue) → \(p.kind.rawValue)") } else { kept.append("kind") }
+        if old.offices != p.offices {
+            changes.append("offices (處室) \(StaffRow.list(old.offices)) → \(StaffRow.list(p.offices))")
+        } else {
+            kept.append("offices")
+        }
+        if old.publicKey != p.publicKey {
+            changes.append(old.publicKey == nil ? "key added" : "key replaced (the old one still checks what it signed)")
+        } else {
+            kept.append("key")
+        }
+        guard !changes.isEmpty else {
+            Output.say("\(id) (\(old.name)) is already registered so: nothing was changed.")
+            return
+        }
         try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
-        Output.say("Registered \(id) (\(name))" + (office.isEmpty ? "" : " in \(office.map(Office.label).joined(separator: ", "))") + ".")
+        Output.say("Updated \(id) (\(p.name)): " + changes.joined(separator: "; ") + "."
+                   + (kept.isEmpty ? "" : " Kept as before: " + kept.joined(separator: ", ") + "."))
+        let removed = old.offices.filter { !p.offices.contains($0) }
+        if !removed.isEmpty {
+            Output.say("Authority is judged against the offices people hold now: records \(id) signed as \(StaffRow.list(removed)) may now be held back (see `folio verify`). Giving the office back restores them.")
+        }
     }
 }
 

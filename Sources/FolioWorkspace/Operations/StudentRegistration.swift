@@ -1,0 +1,66 @@
+import FolioCore
+import Foundation
+
+extension WorkspaceSession {
+    /// How many students are signed, folded and staged at a time by `register`.
+    static let registrationBatch = 256
+
+    /// Registers a checked roster's new and changed students (`StudentRoster`) in one transaction: one
+    /// `student.set` record each, made by `actor`. Like `appendStudents`, every record must pass the fold's
+    /// rules and nothing lands unless all of it does; unlike it, students are signed, folded and staged a batch
+    /// at a time, each record and manifest written into the transaction as soon as it is made, so a whole
+    /// school's roster never holds its records or views in memory at once. Returns how many records it wrote.
+    @discardableResult
+    public func register(_ roster: StudentRoster, actor: Actor, at now: Instant) throws(FolioError) -> Int {
+        let records = (roster.added.map { ($0.line, $0.record) } + roster.changed.map { ($0.line, $0.new) })
+            .sorted { $0.0 < $1.0 }.map(\.1)
+        guard !records.isEmpty else { return 0 }
+        for r in records {
+            try Self.checkStudentNumber(r.number)
+            if let sealed = school.archived(r.number) {
+                throw FolioError(.badInput, "Student \(r.number) graduated and was sealed on \(sealed.sealed.sealed); their registration can no longer change.",
+                                 hint: "Take the row for \(r.number) out of the roster, then import it again.")
+            }
+        }
+        let txn = try Transaction(root: workspace.root)
+        do throws(FolioError) {
+            var start = 0
+            while start < records.count {
+                let batch = records[start..<min(start + Self.registrationBatch, records.count)]
+                start += batch.count
+                var signed: [(number: String, existing: [StoredEvent], event: StoredEvent)] = []
+                for r in batch {
+                    let existing = workspace.studentEvents(r.number)
+                    signed.append((r.number, existing, try sign(actor, .studentSet, student: r.number, at: now, body: r, after: existing)))
+                }
+                let (made, state) = (signed, school)
+                let folds = Parallel.map(made.count) { i -> Result<(StoredEvent?, StudentView), FolioError> in
+                    let (number, existing, event) = made[i]
+                    let fresh = existing.contains { $0.id == event.id } ? [] : [event]
+                    do throws(FolioError) {
+                        return .success((fresh.first, try StudentFolder.admit(fresh, existing: existing, number: number, school: state)))
+                    } catch { return .failure(error) }
+                }
+                for (s, result) in zip(signed, folds) {
+                    let (fresh, view) = try result.get()
+                    if let fresh {
+                        let bytes: [UInt8]
+                        do { bytes = try fresh.signed.fileBytes() } catch {
+                            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section (資訊組).")
+                        }
+                        try txn.write("students/\(s.number)/events/\(fresh.id).json", bytes)
+                    }
+                    let manifest = Workspace.viewBytes(view)
+                    if (try? FileIO.readAll(workspace.manifestPath(s.number))) != manifest {
+                        try txn.write("students/\(s.number)/manifest.json", manifest)
+                    }
+                }
+            }
+            try txn.commit()
+        } catch {
+            txn.abandon()
+            throw error
+        }
+        return records.count
+    }
+}
