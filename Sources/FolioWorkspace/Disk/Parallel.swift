@@ -20,7 +20,7 @@ enum Parallel {
     /// files) on this machine's ext4, mounted with `discard`, frees each file's blocks with a discard request
     /// that the deleting thread waits for (`perf`: `ext4_free_blocks` → `blkdev_issue_discard` →
     /// `submit_bio_wait`), so more threads keep more requests in flight: 3.7 s on two threads, 2.2–2.3 s on
-    /// eight, 1.8–1.9 s on 32 or 64 (`xargs -P`, sessions 11 and 12). Callers choose: see `Transaction.discard`.
+    /// eight, 1.8–1.9 s on 32 or 64 (`xargs -P`). Callers choose: see `Transaction.discard`.
     static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
         precondition(threads > 0)
         let box = Jobs<Bool>(count)
