@@ -627,10 +627,9 @@ final class SchoolWeek {
         var held: [String: [String: [String: Any]]] = [:]
         for number in numbers(m.root) {
             held[number] = byID(try status(m, number)["items"])
-            // Not `uploadedAt`, the item's first upload: the laptop holds only the latest (older versions stay
-            // at the office), nor `selected`: selections are the kiosks' business.
+            // Not `selected`: selections are the kiosks' business.
             for (id, item) in held[number]! {
-                expectSame(m, number, id, item, hubViews[number], ["status", "version", "description", "decision"])
+                expectSame(m, number, id, item, hubViews[number], ["status", "version", "uploadedAt", "description", "decision"])
             }
         }
         for (number, view) in hubViews.sorted(by: { $0.key < $1.key }) {
