@@ -93,4 +93,46 @@ import Testing
         #expect(school.stdout.contains("0 item(s) wait for certification"), "\(school)")
         expectSuccess(try ws.folio(in: laptop, ["verify"], now: "2025-01-09T20:05"))
     }
+
+    /// A laptop follows an item through every version the office holds, so a re-upload of files it has seen
+    /// before counts as it does at the office: one is certified at the office on a version the laptop never
+    /// held, then uploaded again with the same files (the certification holds); another, returned on the
+    /// laptop, is replaced and then uploaded again with its first file (it waits for the teacher again).
+    @Test func aTeachersLaptopFollowsAnItemThroughEveryUploadOfIt() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let usb = ws.scratch("usb"), laptop = ws.scratch("laptop")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        let a = try ws.upload(student: "112021", course: "PHY-11A", description: "光學實驗", assets: ["math-graph.png"])
+        let b = try ws.upload(student: "112001", course: "PHY-11A", description: "力學實驗", assets: ["self-study-plan.pdf"])
+        expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
+        let request = try #require(listing(usb).first { $0.hasPrefix("request-") })
+        expectSuccess(try folio(ws, in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
+        expectSuccess(try folio(ws, in: laptop, as: "T001", ["reject", "112001", b, "--reason", "缺少數據"], now: "2025-01-08T20:05"))
+        expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-08T20:10"))
+        expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
+
+        func again(_ student: String, _ item: String, _ description: String, _ asset: String, at now: String) throws {
+            expectSuccess(try ws.folio(as: student, SampleCopy.addArguments(student: student, term: "113-1", course: "PHY-11A",
+                                                                           description: description, files: [ws.asset(asset)],
+                                                                           replace: item), now: now))
+        }
+        try again("112021", a, "光學實驗（改）", "physics-lab-report.pdf", at: "2025-01-09T09:00")
+        expectSuccess(try ws.folio(as: "T001", ["certify", "112021", a], now: "2025-01-09T09:10"))
+        try again("112021", a, "光學實驗（更正說明）", "physics-lab-report.pdf", at: "2025-01-09T09:20")
+        try again("112001", b, "力學實驗（改）", "history-essay.pdf", at: "2025-01-09T09:30")
+        try again("112001", b, "力學實驗（原檔）", "self-study-plan.pdf", at: "2025-01-09T09:40")
+        #expect(try ws.item("112021", a).string("status") == "certified")
+        #expect(try ws.item("112001", b).string("status") == "uploaded")
+
+        expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T12:00"))
+        expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:00"))
+        for (student, item) in [("112021", a), ("112001", b)] {
+            let office = try ws.item(student, item)
+            let mine = try #require(try status(ws, in: laptop, student, now: "2025-01-09T20:00").first { $0["id"] as? String == item })
+            for field in ["status", "version", "uploadedAt", "description"] {
+                #expect(mine[field] as? String == office.string(field), "\(student) \(item) \(field): laptop \(mine), office \(office)")
+            }
+        }
+        expectSuccess(try folio(ws, in: laptop, ["verify"], now: "2025-01-09T20:05"))
+    }
 }

@@ -375,12 +375,16 @@ extension WorkspaceSession {
                 }
                 guard !pending.isEmpty || !news.isEmpty else { continue }
                 let studentEvents = workspace.studentEvents(number)
-                // The item as it stands: its latest upload (with its files) and the decisions on that
-                // version. Older versions stay at the office; the teacher decides on this one.
+                // The item as it stands: every upload of it (with its files) and the decisions on its current
+                // version. The laptop folds the item through the same versions as the office: with the latest
+                // upload alone, a re-upload of files the laptop had seen in an earlier version would keep that
+                // version's decision there (a returned item sent in again would not wait), and a decision made
+                // on an earlier upload of the same files would find no such version.
                 var wanted = Set<String>()
                 let byID = Dictionary(studentEvents.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                func uploads(_ item: ItemView) -> [String] { item.history.filter { byID[$0]?.event.kind == .itemUploaded } }
                 for item in pending {
-                    if let upload = item.history.last(where: { byID[$0]?.event.kind == .itemUploaded }) { wanted.insert(upload) }
+                    wanted.formUnion(uploads(item))
                     for id in item.history {
                         guard let e = byID[id], e.event.kind == .itemCertified || e.event.kind == .itemRejected,
                               (try? e.event.decodeBody(ItemDecision.self))?.version == item.version else { continue }
@@ -388,9 +392,9 @@ extension WorkspaceSession {
                     }
                 }
                 // An item the laptop has seen and that no longer waits for this teacher: where it stands now,
-                // its latest upload and every decision (what the laptop holds already is left out below).
+                // every upload and every decision (what the laptop holds already is left out below).
                 for item in news {
-                    if let upload = item.history.last(where: { byID[$0]?.event.kind == .itemUploaded }) { wanted.insert(upload) }
+                    wanted.formUnion(uploads(item))
                     for id in item.history where byID[id]?.event.kind == .itemCertified || byID[id]?.event.kind == .itemRejected {
                         wanted.insert(id)
                     }
