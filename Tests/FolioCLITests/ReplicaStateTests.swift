@@ -105,10 +105,10 @@ import Testing
         let a = try ws.upload(student: "112021", course: "PHY-11A", description: "光學實驗", assets: ["math-graph.png"])
         let b = try ws.upload(student: "112001", course: "PHY-11A", description: "力學實驗", assets: ["self-study-plan.pdf"])
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
-        let request = try #require(listing(usb).first { $0.hasPrefix("request-") })
-        expectSuccess(try folio(ws, in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
-        expectSuccess(try folio(ws, in: laptop, as: "T001", ["reject", "112001", b, "--reason", "缺少數據"], now: "2025-01-08T20:05"))
-        expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-08T20:10"))
+        let request = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("request-") })
+        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["reject", "112001", b, "--reason", "缺少數據"], now: "2025-01-08T20:05"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["sync", usb], now: "2025-01-08T20:10"))
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
 
         func again(_ student: String, _ item: String, _ description: String, _ asset: String, at now: String) throws {
@@ -125,7 +125,7 @@ import Testing
         #expect(try ws.item("112001", b).string("status") == "uploaded")
 
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T12:00"))
-        expectSuccess(try folio(ws, in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:00"))
         for (student, item) in [("112021", a), ("112001", b)] {
             let office = try ws.item(student, item)
             let mine = try #require(try status(ws, in: laptop, student, now: "2025-01-09T20:00").first { $0["id"] as? String == item })
@@ -133,6 +133,6 @@ import Testing
                 #expect(mine[field] as? String == office.string(field), "\(student) \(item) \(field): laptop \(mine), office \(office)")
             }
         }
-        expectSuccess(try folio(ws, in: laptop, ["verify"], now: "2025-01-09T20:05"))
+        expectSuccess(try ws.folio(in: laptop, ["verify"], now: "2025-01-09T20:05"))
     }
 }
