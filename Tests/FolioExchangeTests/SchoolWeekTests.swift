@@ -11,7 +11,7 @@ import Testing
 /// Each run tries `defaultSchedules` random schedules (`FOLIO_WEEK_SCHEDULES=N` for more); every failure
 /// names its seed, and `FOLIO_WEEK_SEED=S` replays that schedule (a comma-separated list replays several).
 @Suite struct SchoolWeekTests {
-    static let defaultSchedules = 2
+    static let defaultSchedules = 1
 
     static func seeds() -> [UInt64] {
         let env = ProcessInfo.processInfo.environment
