@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
         .executableTarget(
             name: "TarFuzzer",
-            dependencies: ["FolioTar", "CArchive"],
+            dependencies: ["FolioTar", "CArchive", "FuzzSupport"],
             path: "Sources/TarFuzzer"
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import FolioCore
 import FolioTestSupport
 import Foundation
 import Testing
@@ -134,5 +135,43 @@ import Testing
             }
         }
         expectSuccess(try ws.folio(in: laptop, ["verify"], now: "2025-01-09T20:05"))
+    }
+}
+
+/// The office's workspace id is signed for by any of its clerks, but not by a teacher's or a kiosk's key:
+/// one stolen from a laptop must not make a kiosk believe the office holds uploads it never received.
+@Suite struct ReplicaBookkeepingTests {
+    @Test func aTeachersKeyCannotTellAKioskThatTheOfficeHoldsItsUploads() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk"), stolen = ws.scratch("stolen")
+        for dir in [usb, stolen] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
+        let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
+        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: ws.now))
+        expectSuccess(try ws.folio(in: kiosk, as: "112002", SampleCopy.addArguments(
+            student: "112002", term: "113-1", course: "PHY-11A", description: "擺錘實驗", files: [ws.asset("physics-lab-report.pdf")]),
+            now: "2025-01-08T13:10"))
+        // The kiosk writes its uploads onto a stick that is then lost on the way to the office.
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", stolen], now: "2025-01-08T17:00"))
+        let uploads = try #require(SampleCopy.listing(stolen).first { $0.hasPrefix("uploads-") })
+        let uploadsID = try #require((try JSONSerialization.jsonObject(with: expectSuccess(
+            try ws.folio(["bundle", "verify", "\(stolen)/\(uploads)", "--json"])).stdoutData) as? [String: Any])?["bundle"] as? String)
+        // Whoever found it forges, with T001's stolen laptop key, a school update "from the office" that
+        // claims the office imported it.
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(kiosk)/folio.json"))) as? [String: Any])
+        let hub = try #require(config["hub"] as? String), replica = try #require(config["replica"] as? String)
+        var forged = BundleForge(kind: .schoolUpdate, school: "999901", sender: BundleParty(replica: hub, person: "T001"),
+                                 signer: try SampleHubForgery(ws).identity("T001"),
+                                 recipient: BundleParty(replica: replica, person: "KIOSK1"), sequence: 90,
+                                 created: try #require(Instant(iso: "2025-01-08T18:00:00Z")))
+        forged.header.holds = [uploadsID]
+        forged.seal()
+        try Data(try forged.archive()).write(to: URL(fileURLWithPath: "\(usb)/\(forged.fileName)"))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-09T08:00"))
+        // The kiosk still owes the office the upload: a fresh stick gets it again.
+        let fresh = ws.scratch("fresh")
+        try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+        let again = expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", fresh], now: "2025-01-09T17:00"))
+        #expect(SampleCopy.listing(fresh).contains { $0.hasPrefix("uploads-") }, "\(again)")
     }
 }

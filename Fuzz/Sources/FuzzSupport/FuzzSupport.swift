@@ -2,7 +2,8 @@ import Foundation
 
 // What every fuzz target of this package shares: starting libFuzzer, reporting a broken promise, and writing
 // the seed corpus at start-up. Each target still defines its own `LLVMFuzzerTestOneInput` and
-// `<Target>_main` (see TarFuzzer/main.swift for why `main` is not libFuzzer's own).
+// `<Target>_main`: SwiftPM links every executable target with `main` aliased to `<Target>_main` (for testable
+// executables), so libFuzzer's own `main` is never used, and its driver is started from that symbol instead.
 
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(

@@ -1,5 +1,6 @@
 import FolioTar
 import Foundation
+import FuzzSupport
 
 // libFuzzer target for TarReader. Built with -parse-as-library: libFuzzer provides `main`.
 //
@@ -85,20 +86,9 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
     return 0
 }
 
-// SwiftPM links every executable target with `main` aliased to `<Target>_main` (for testable
-// executables), so libFuzzer's own `main` is never used; start its driver from that symbol instead.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
 @_cdecl("TarFuzzer_main")
 public func tarFuzzerMain(
     _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzerTestOneInput(data, size) }
+    Fuzz.run(argc, argv) { data, size in fuzzerTestOneInput(data, size) }
 }

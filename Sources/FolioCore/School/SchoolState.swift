@@ -46,6 +46,16 @@ public struct SchoolState: Codable, Hashable, Sendable {
 
     public func principal(_ id: String) -> Principal? { principals[id] }
 
+    /// Roles that are not an office (處室): a teacher's, or a kiosk's.
+    public static let teachingRoles: Set<String> = ["course-teacher", "consultation-teacher", "homeroom-teacher", "device"]
+
+    /// Whether `id` is a staff member who holds an office (註冊組, 資訊組, …), not only a teaching role: who
+    /// works on the office's machine and signs for it.
+    public func holdsAnOffice(_ id: String?) -> Bool {
+        guard let id, let p = principals[id], p.kind == .staff else { return false }
+        return !Set(p.offices).subtracting(Self.teachingRoles).isEmpty
+    }
+
     public func submission(_ id: String) -> SubmissionMade? { submissions.first { $0.id == id } }
 
     /// The register entry of a student's sealed archive, if sealed.

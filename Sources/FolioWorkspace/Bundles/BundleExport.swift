@@ -331,7 +331,7 @@ extension WorkspaceSession {
             // An office's own machine holds what its office records and reports need: `officeKinds`.
             let principal = recipient.person.flatMap { school.principal($0) }
             let kinds: Set<EventKind>? = principal?.kind == .device ? BundleKind.kioskKinds
-                : principal.map { !Set($0.offices).subtracting(Self.teachingRoles).isEmpty } == true ? BundleKind.officeKinds : nil
+                : school.holdsAnOffice(recipient.person) ? BundleKind.officeKinds : nil
             if let kinds {
                 let numbers = workspace.studentNumbers()
                 for number in numbers {
@@ -434,9 +434,6 @@ extension WorkspaceSession {
         files = files.filter { seen.insert($0.path).inserted }
         return .lists(events: events, files: files, scope: scope)
     }
-
-    /// Roles that are not an office: a school update to someone holding only these carries no student records.
-    static let teachingRoles: Set<String> = ["course-teacher", "consultation-teacher", "homeroom-teacher", "device"]
 
     /// A teacher of the course, or a delegate while every certifier is away.
     private func mayCertify(_ person: String, course: Course, on day: CivilDate) -> Bool {

@@ -173,8 +173,10 @@ extension WorkspaceSession {
         // A workspace id belongs to the person who first signed for it; another person claiming it gets
         // their records imported (they were checked) but changes nothing in the bookkeeping. The office's
         // workspace is the exception: its clerks all sign for it (the IT section one update, the registration
-        // section the next).
-        if let person = peer.person, person != header.sender.person, replica != workspace.config.hub { return }
+        // section the next), but only someone holding an office: a teacher's or a kiosk's key could otherwise
+        // claim the office holds what it never received, and this workspace would not send it again.
+        if let person = peer.person, person != header.sender.person,
+           replica != workspace.config.hub || !school.holdsAnOffice(header.sender.person) { return }
         peer.person = header.sender.person
         switch header.kind {
         case .certifications: peer.role = "teacher"

@@ -7,10 +7,11 @@ import Glibc
 /// The lock on `.folio/lock`: exclusive for the whole of a writing command, shared for a reading one, so
 /// that a reader never sees a writer's work half done and a writer never changes files under a reader.
 ///
-/// POSIX record locks (`fcntl`), because the kernel can then name the process that holds the lock, which
-/// a waiting command reports; the kernel drops them when that process dies, so a killed folio never leaves
-/// a stale lock. They belong to the process: this file is opened nowhere else in folio (closing any other
-/// descriptor of it would release the lock).
+/// A POSIX record lock (`fcntl`), because the kernel can then name the process that holds it, which a
+/// waiting command reports; and a `flock` on the same file, which is what outside tools take (see `take`).
+/// The kernel drops both when the process dies, so a killed folio never leaves a stale lock. Record locks
+/// belong to the process: this file is opened nowhere else in folio (closing any other descriptor of it would
+/// release the lock), and a process takes either the shared lock or the exclusive one, never both.
 public final class WorkspaceLock: @unchecked Sendable {
     public enum Mode: Sendable { case shared, exclusive }
 

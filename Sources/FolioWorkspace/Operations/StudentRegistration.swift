@@ -33,23 +33,11 @@ extension WorkspaceSession {
                     let existing = workspace.studentEvents(r.number)
                     signed.append((r.number, existing, try sign(actor, .studentSet, student: r.number, at: now, body: r, after: existing)))
                 }
-                let (made, state) = (signed, school)
-                let folds = Parallel.map(made.count) { i -> Result<(StoredEvent?, StudentView), FolioError> in
-                    let (number, existing, event) = made[i]
-                    let fresh = existing.contains { $0.id == event.id } ? [] : [event]
-                    do throws(FolioError) {
-                        return .success((fresh.first, try StudentFolder.admit(fresh, existing: existing, number: number, school: state)))
-                    } catch { return .failure(error) }
-                }
+                let folds = Self.admitAll(signed.map { ($0.number, [$0.event]) }, existing: signed.map(\.existing),
+                                          workspace: workspace, school: school)
                 for (s, result) in zip(signed, folds) {
-                    let (fresh, view) = try result.get()
-                    if let fresh {
-                        let bytes: [UInt8]
-                        do { bytes = try fresh.signed.fileBytes() } catch {
-                            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section (資訊組).")
-                        }
-                        try txn.write("students/\(s.number)/events/\(fresh.id).json", bytes)
-                    }
+                    let (added, view) = try result.get()
+                    for fresh in added { try txn.write("students/\(s.number)/events/\(fresh.id).json", try fileBytes(fresh)) }
                     let manifest = Workspace.viewBytes(view)
                     if (try? FileIO.readAll(workspace.manifestPath(s.number))) != manifest {
                         try txn.write("students/\(s.number)/manifest.json", manifest)

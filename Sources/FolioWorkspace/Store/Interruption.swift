@@ -22,12 +22,11 @@ public struct Interruption: Sendable {
         return Interruption(command: label.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    private var who: String { command.map { "An interrupted `folio \($0)`" } ?? "An interrupted folio command" }
+    private var what: String { command.map { "interrupted `folio \($0)`" } ?? "interrupted folio command" }
+    private var who: String { "An " + what }
 
     /// Said by a writing command that finished the changes before its own work.
-    public var finishedNote: String {
-        "Finished first the half-applied changes of \(command.map { "an interrupted `folio \($0)`" } ?? "an interrupted folio command")."
-    }
+    public var finishedNote: String { "Finished first the half-applied changes of an \(what)." }
 
     /// One line for the top of a reader's output.
     public var warning: String {

@@ -146,11 +146,12 @@ public final class WorkspaceSession {
     /// Folds each student's records on disk plus their new ones, on every core (each fold checks every
     /// record's signature). Returns, in order, the records not yet held and the view, or the rule the
     /// first new record breaks.
-    private static func admitAll(_ batch: [(number: String, events: [StoredEvent])], workspace ws: Workspace,
-                                 school: SchoolState) -> [Result<(added: [StoredEvent], view: StudentView), FolioError>] {
+    /// `existing`: the student's records on disk, when the caller has read them already.
+    static func admitAll(_ batch: [(number: String, events: [StoredEvent])], existing known: [[StoredEvent]]? = nil,
+                         workspace ws: Workspace, school: SchoolState) -> [Result<(added: [StoredEvent], view: StudentView), FolioError>] {
         Parallel.map(batch.count) { i in
             let (number, events) = batch[i]
-            let existing = ws.studentEvents(number)
+            let existing = known?[i] ?? ws.studentEvents(number)
             let held = Set(existing.map(\.id))
             let added = events.filter { !held.contains($0.id) }
             do throws(FolioError) {
@@ -221,7 +222,7 @@ public final class WorkspaceSession {
         }
     }
 
-    private func fileBytes(_ e: StoredEvent) throws(FolioError) -> [UInt8] {
+    func fileBytes(_ e: StoredEvent) throws(FolioError) -> [UInt8] {
         do { return try e.signed.fileBytes() } catch {
             throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
         }
