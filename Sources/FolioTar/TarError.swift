@@ -63,4 +63,7 @@ public enum TarError: Error, Sendable, Equatable {
     /// The caller of an extraction judged the entry at `path` (or one before it) and asked the reader to go
     /// no further; the caller holds the reason and reports it.
     case stoppedByCaller(path: String)
+    /// A pulled source (`TarSource.pull`) could not give the next bytes: `message` and `hint` say why, in the
+    /// words of the layer that produced them (a sealed bundle that does not open, say).
+    case sourceFailed(message: String, hint: String)
 }

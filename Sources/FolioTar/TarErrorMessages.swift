@@ -21,7 +21,7 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return p
         case .truncated(let p, _), .damagedHeader(let p, _), .libarchive(let p, _):
             return p
-        case .notATarArchive, .entryCountMismatch, .writerUnusable:
+        case .notATarArchive, .entryCountMismatch, .writerUnusable, .sourceFailed:
             return nil
         }
     }
@@ -85,6 +85,8 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return "Internal error: the bundle writer was used after it finished or failed."
         case .stoppedByCaller(let p):
             return "Reading stopped at \(q(p)), which was refused."
+        case .sourceFailed(let message, _):
+            return message
         }
     }
 
@@ -105,6 +107,8 @@ extension TarError: CustomStringConvertible, LocalizedError {
             return "Check that the file is still there and that folio may read it, then try again."
         case .fileSystem:
             return "Check that the disk is not full and that folio may write to it, then try again."
+        case .sourceFailed(_, let hint):
+            return hint
         case .sourceChanged:
             return "Make sure nobody is editing the files, then export again."
         case .sourceNotRegularFile, .outOfOrder, .writerUnusable:

@@ -163,6 +163,25 @@ public struct TarReader: Sendable {
                 }
             }
             entries = try result.get()
+        case .pull(let pull):
+            let client = Unmanaged.passUnretained(pull).toOpaque()
+            let opened = archive_read_open(archive, client, nil, { _, client, out -> Int in
+                let pull = Unmanaged<TarPull>.fromOpaque(client!).takeUnretainedValue()
+                do throws(TarError) {
+                    pull.current = try pull.next()
+                } catch {
+                    pull.failure = error
+                    return -1
+                }
+                pull.current.withUnsafeBytes { out?.pointee = $0.baseAddress }
+                return pull.current.count
+            }, nil)
+            do throws(TarError) {
+                if opened != ARCHIVE_OK { throw Self.openError(archive, label: "the bundle's content") }
+                entries = try withExtendedLifetime(pull) { () throws(TarError) in try session.run() }
+            } catch {
+                throw pull.failure ?? error
+            }
         }
         if let expectedEntryCount, expectedEntryCount != entries.count {
             throw .entryCountMismatch(expected: expectedEntryCount, found: entries.count)
@@ -185,7 +204,7 @@ public struct TarReader: Sendable {
 }
 
 /// The state of one pass over an archive: names seen, running totals, the copy buffer.
-private struct ReadSession {
+struct ReadSession {
     let archive: OpaquePointer
     let limits: TarLimits
     let staging: StagingDirectory?
@@ -378,13 +397,13 @@ private struct ReadSession {
 
     /// The name exactly as stored (after pax/GNU long-name records). With the C.UTF-8 locale this is the
     /// UTF-8 text for valid names and the raw bytes for invalid ones, which the name rules then refuse.
-    private static func pathnameBytes(_ header: OpaquePointer) -> [UInt8] {
+    static func pathnameBytes(_ header: OpaquePointer) -> [UInt8] {
         if let raw = archive_entry_pathname(header) { return bytes(raw) }
         if let utf8 = archive_entry_pathname_utf8(header) { return bytes(utf8) }
         return []
     }
 
-    private static func bytes(_ cString: UnsafePointer<CChar>) -> [UInt8] {
+    static func bytes(_ cString: UnsafePointer<CChar>) -> [UInt8] {
         let count = strlen(cString)
         return cString.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }

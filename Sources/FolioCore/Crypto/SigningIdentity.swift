@@ -25,6 +25,19 @@ public struct SigningIdentity: Sendable {
 
     public var publicKeyText: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
 
+    /// The X25519 key that bundles are encrypted to, derived from the signing seed with HKDF-SHA256: a key
+    /// file holds one secret, and a person who can sign can also open what is sent to them. The two keys
+    /// share nothing an outsider can use (HKDF output is independent of the Ed25519 public key).
+    public var agreementKey: Curve25519.KeyAgreement.PrivateKey {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: seed), salt: Array("folio encryption key".utf8),
+                                             info: [], outputByteCount: 32)
+        // Any 32 bytes are an X25519 private key (it is clamped when used), so this cannot fail.
+        return derived.withUnsafeBytes { try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: $0) }
+    }
+
+    /// The public half of `agreementKey`, base64: what the school registers as this principal's encryption key.
+    public var encryptionKeyText: String { agreementKey.publicKey.rawRepresentation.base64EncodedString() }
+
     public func sign(_ bytes: [UInt8]) throws -> String {
         try privateKey.signature(for: bytes).base64EncodedString()
     }
@@ -43,6 +56,12 @@ public enum SignatureCheck {
         guard let raw = Data(base64Encoded: text) else { return false }
         return (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil
     }
+
+    /// The X25519 public key in `text` (base64), or nil.
+    public static func encryptionKey(_ text: String) -> Curve25519.KeyAgreement.PublicKey? {
+        guard let raw = Data(base64Encoded: text), raw.count == 32 else { return nil }
+        return try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+    }
 }
 
 /// The key file a person holds (mode 0600, never inside a workspace): the principal id, the public key, and
@@ -55,6 +74,9 @@ public struct KeyFile: Codable, Sendable {
     public var format: String
     public var principal: String
     public var publicKey: String
+    /// The public half of the encryption key derived from this key (`SigningIdentity.encryptionKeyText`), to
+    /// register beside `publicKey`. Not sealed: it is checked against the key whenever the key is opened.
+    public var encryptionKey: String?
     /// `folio-key/1` only: the private key in plain text.
     public var privateKey: String?
     /// `folio-key/2`: how the passphrase becomes the sealing key, and the salt.
@@ -72,6 +94,7 @@ public struct KeyFile: Codable, Sendable {
         principal = identity.principal
         publicKey = identity.publicKeyText
         privateKey = identity.privateKey.rawRepresentation.base64EncodedString()
+        encryptionKey = identity.encryptionKeyText
         self.demoOnly = demoOnly ? true : nil
     }
 
@@ -81,6 +104,7 @@ public struct KeyFile: Codable, Sendable {
         format = Self.sealedFormat
         principal = identity.principal
         publicKey = identity.publicKeyText
+        encryptionKey = identity.encryptionKeyText
         var saltBytes = [UInt8](repeating: 0, count: 16)
         for i in saltBytes.indices { saltBytes[i] = UInt8.random(in: 0...255) }
         // A published demo key protects nothing; a salt fixed by its public key keeps the sample and
@@ -123,9 +147,18 @@ public struct KeyFile: Codable, Sendable {
         return file.publicKey
     }
 
+    /// The encryption key in a key file or `.pub` file, or nil when it names none (a key file written before
+    /// encryption keys existed: `folio key protect` adds it).
+    public static func encryptionKey(in bytes: [UInt8]) -> String? {
+        guard let file = try? JSONDecoder().decode(PublicPart.self, from: Data(bytes)),
+              let key = file.encryptionKey, SignatureCheck.encryptionKey(key) != nil else { return nil }
+        return key
+    }
+
     private struct PublicPart: Decodable {
         var format: String
         var publicKey: String
+        var encryptionKey: String?
     }
 
     /// The signing key. A sealed file needs its passphrase; a wrong one is told apart from a damaged file
@@ -161,6 +194,11 @@ public struct KeyFile: Codable, Sendable {
             throw FolioError(.badKeyFile, "The key file for \(principal) is damaged: its two halves do not match.",
                              hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
         }
-        return SigningIdentity(principal: principal, privateKey: key)
+        let identity = SigningIdentity(principal: principal, privateKey: key)
+        if let encryptionKey, encryptionKey != identity.encryptionKeyText {
+            throw FolioError(.badKeyFile, "The key file for \(principal) is damaged: its encryption key is not the one its key gives.",
+                             hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+        }
+        return identity
     }
 }

@@ -92,6 +92,10 @@ public enum SchoolFolder {
                     if !list.contains(key) { list.append(key) }
                     state.keys[p.id] = list
                 }
+                if let key = p.encryptionKey, SignatureCheck.encryptionKey(key) == nil {
+                    return FolioError(.badKeyFile, "The encryption key for \(p.id) is not an X25519 key.",
+                                      hint: "Use the .pub or key file written by `folio key new`.")
+                }
                 state.principals[p.id] = p
             case .staffAvailability:
                 if let error = staffDuty(event, state) { return error }

@@ -32,13 +32,18 @@ public struct Principal: Codable, Hashable, Sendable {
     /// The public key (base64 Ed25519) this principal signs with now. Earlier keys stay known so that
     /// old events still verify; a compromised key is revoked by a `key.revoked` event instead.
     public var publicKey: String?
+    /// The X25519 key (base64) bundles for this principal are encrypted to, registered with `publicKey`
+    /// (`SigningIdentity.encryptionKeyText` of the same key file). It goes with that signing key: revoking
+    /// the signing key stops bundles being encrypted to it, and a new signing key needs its own.
+    public var encryptionKey: String?
 
-    public init(id: String, name: String, kind: Kind, offices: [String], publicKey: String?) {
+    public init(id: String, name: String, kind: Kind, offices: [String], publicKey: String?, encryptionKey: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.offices = offices
         self.publicKey = publicKey
+        self.encryptionKey = encryptionKey
     }
 }
 

@@ -56,6 +56,24 @@ public struct SchoolState: Codable, Hashable, Sendable {
         return !Set(p.offices).subtracting(Self.teachingRoles).isEmpty
     }
 
+    /// The key a bundle for `id` is encrypted to: the one registered with their current signing key, unless
+    /// that signing key is revoked or they have left the school. Nil when there is none to use.
+    public func encryptionKey(of id: String, on day: CivilDate) -> String? {
+        guard let p = principals[id], let key = p.encryptionKey, let signing = p.publicKey, revoked[signing] == nil,
+              unavailability(id, on: day)?.status != .left else { return nil }
+        return key
+    }
+
+    /// Who may open a bundle sent to the office (the hub): everyone holding an office, with a key to use.
+    public func officeReaders(on day: CivilDate) -> [String] {
+        principals.keys.sorted().filter { holdsAnOffice($0) && encryptionKey(of: $0, on: day) != nil }
+    }
+
+    /// Who may open a school update for everyone: every person and device with a key to use.
+    public func everyone(on day: CivilDate) -> [String] {
+        principals.keys.sorted().filter { principals[$0]?.kind != .student && encryptionKey(of: $0, on: day) != nil }
+    }
+
     public func submission(_ id: String) -> SubmissionMade? { submissions.first { $0.id == id } }
 
     /// The register entry of a student's sealed archive, if sealed.

@@ -1,3 +1,4 @@
+import Crypto
 import FolioCore
 import FolioTar
 import Foundation
@@ -143,7 +144,11 @@ extension WorkspaceSession {
         }
         let partial = target + ".partial"
         FileIO.removeTree(partial)
-        try write(partial, header: &headerBytes, events: events, files: files)
+        // A transfer goes to another school, whose keys this one does not hold: it travels as a plain bundle,
+        // signed, and is carried by hand (see Docs/bundles.md).
+        let sealing = kind == .transfer ? nil
+            : Sealing(header: header, readers: try readers(of: recipient, kind: kind, now: now), signer: actor.identity)
+        try write(partial, header: &headerBytes, events: events, files: files, sealing: sealing)
         guard rename(partial, target) == 0 else { throw FileIO.ioError("name", target) }
         FileIO.fsyncDirectory(outDir)
         book.sequence += 1
@@ -156,7 +161,49 @@ extension WorkspaceSession {
 
     /// Writes the bundle file: `header` (given up once written: a whole-school header is 19 MB), then every
     /// record and file in byte order of their paths.
-    private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile]) throws(FolioError) {
+    /// What a bundle is sealed with: its header (for the envelope), its readers' encryption keys, the signer.
+    struct Sealing {
+        var header: BundleHeader
+        var readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]
+        var signer: SigningIdentity
+    }
+
+    /// Who can open a bundle for `recipient`: the person it is for (a teacher, a kiosk, an office clerk on
+    /// their own machine); for the hub, everyone holding an office there; for a school update to everyone,
+    /// every person and device. Each with the encryption key registered beside their current signing key,
+    /// unless that key is revoked or they have left. A recipient with no key to use stops the export: a
+    /// bundle nobody can open is no use, and one in the clear is not written.
+    func readers(of recipient: BundleParty, kind: BundleKind, now: Instant) throws(FolioError) -> [(id: String, key: Curve25519.KeyAgreement.PublicKey)] {
+        let day = now.taipeiDay
+        let ids: [String]
+        let book = PeerBook.load(workspace)
+        if let person = recipient.person ?? recipient.replica.flatMap({ book.peers[$0]?.person }) {
+            ids = [person]
+        } else if recipient.isEveryone {
+            ids = school.everyone(on: day)
+        } else {
+            ids = school.officeReaders(on: day)
+        }
+        var out: [(id: String, key: Curve25519.KeyAgreement.PublicKey)] = []
+        for id in ids {
+            if let text = school.encryptionKey(of: id, on: day), let key = SignatureCheck.encryptionKey(text) { out.append((id, key)) }
+        }
+        guard !out.isEmpty else {
+            if ids.count == 1 {
+                let who = ids[0]
+                let revoked = school.principal(who)?.publicKey.map { school.revoked[$0] != nil } ?? false
+                throw FolioError(.wrongKey, revoked ? "\(who)'s key is revoked, so no bundle is sealed for them; nothing was written."
+                                     : "\(who) has no encryption key registered, so no bundle can be sealed for them; nothing was written.",
+                                 hint: "The IT section (資訊組) registers \(who)'s key file with `folio staff add \(who) --public-key FILE` (a key file from `folio key new`, or one updated with `folio key protect`).")
+            }
+            throw FolioError(.wrongKey, recipient.isEveryone ? "Nobody in the school has an encryption key registered, so the update cannot be sealed for anyone; nothing was written."
+                                 : "Nobody holding an office has an encryption key registered, so the bundle cannot be sealed for the office; nothing was written.",
+                             hint: "The IT section (資訊組) registers each person's key file again with `folio staff add ID --public-key FILE` (key files from `folio key new`, or updated with `folio key protect`).")
+        }
+        return out
+    }
+
+    private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile], sealing: Sealing?) throws(FolioError) {
         // Read as well as written: the finished bundle is read back from the stick.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.ioError("create", path) }
@@ -174,6 +221,7 @@ extension WorkspaceSession {
         var forged: [String] = []
         var length: Int64 = 0
         var sha256 = ""
+        var sealFailure: FolioError?
         // Records read without their signature checked are checked meanwhile, on the other core: read
         // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
         // hash, so what travels is what was checked) and be validly signed. The bundle is finished only
@@ -186,7 +234,18 @@ extension WorkspaceSession {
         defer { checks.stop() }
         for e in events where e.checkLater { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
-            let writer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), hashingOutput: true)
+            // The plain bundle is written into a sealer, which writes the sealed pieces into the file.
+            let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), hashingOutput: true)
+            var sealer: SealedBundle.Sealer?
+            if let sealing {
+                do throws(FolioError) {
+                    sealer = try SealedBundle.Sealer(outer: outer, header: sealing.header, readers: sealing.readers, signer: sealing.signer)
+                } catch {
+                    sealFailure = error
+                    throw .writerUnusable
+                }
+            }
+            let writer = try sealer.map { sealer throws(TarError) in try TarWriter(output: { try sealer.take($0) }) } ?? outer
             // `bundle.json` sorts before `school/` and `students/`: it goes first.
             try writer.appendFile(BundleHeader.entryName, bytes: header)
             header = []
@@ -206,9 +265,17 @@ extension WorkspaceSession {
             forged = checks.finish()
             if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
-            length = writer.bytesWritten
-            sha256 = writer.outputSHA256 ?? ""
+            if let sealer {
+                do { try sealer.finish() } catch let error as TarError { throw error } catch {
+                    sealFailure = FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
+                    throw .writerUnusable
+                }
+                try outer.finish()
+            }
+            length = outer.bytesWritten
+            sha256 = outer.outputSHA256 ?? ""
         } catch {
+            if let sealFailure { throw sealFailure }
             // Every check is finished before the error is chosen: a record changed after it was signed is
             // reported whatever else went wrong first, as when records were checked before writing.
             if forged.isEmpty { forged = checks.finish() }

@@ -25,12 +25,12 @@ public struct ImportReport: Codable, Sendable {
 extension WorkspaceSession {
     /// Checks `bundle` completely and says what importing it would do, without changing the workspace.
     /// Staging happens in the system's temporary folder.
-    public static func preview(_ file: String, workspace: Workspace) throws(FolioError) -> ImportReport {
+    public static func preview(_ file: String, workspace: Workspace, keys: [SigningIdentity] = []) throws(FolioError) -> ImportReport {
         let staging = NSTemporaryDirectory() + "folio-verify-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let known = workspace.schoolEvents()
         let root = try workspace.trustedRoot(known)
         let bundle = try StagedBundle.open(file, staging: staging, screen: BundleCheck.screen(
-            config: workspace.config, schoolEvents: known, root: root, label: FileIO.lastComponent(of: file)))
+            config: workspace.config, schoolEvents: known, root: root, label: FileIO.lastComponent(of: file)), keys: keys)
         defer { bundle.remove() }
         let school = try BundleCheck.check(bundle, config: workspace.config, schoolEvents: known, root: root,
                                            hasFile: { FileIO.exists(workspace.root + "/" + $0) })
@@ -122,7 +122,7 @@ extension WorkspaceSession {
         let screen = known.map { BundleCheck.screen(config: workspace.config, schoolEvents: $0, root: workspace.pinnedRoot($0),
                                                     label: FileIO.lastComponent(of: file)) }
         return try StagedBundle.open(file, staging: incomingFolder + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 16),
-                                     screen: screen)
+                                     screen: screen, keys: openingKeys)
     }
 
     private var incomingFolder: String { workspace.root + "/.folio/incoming" }

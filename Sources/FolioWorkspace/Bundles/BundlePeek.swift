@@ -22,6 +22,24 @@ enum BundlePeek {
         case notABundle
         /// Anything else (not a tar file, a damaged or unsigned header): the full check says what is wrong.
         case unknown
+        /// A sealed bundle none of the keys given opens: its envelope, and why it stays shut.
+        case sealed(BundleEnvelope, FolioError)
+    }
+
+    /// A sealed bundle's envelope says whom it is for; its id is in the bundle inside, whose header is read by
+    /// opening only the first chunks with one of `keys`.
+    static func look(at file: String, keys: [SigningIdentity]) -> Found {
+        let sealed: SignedBundleEnvelope?
+        do { sealed = try SealedBundle.envelope(file) } catch { return .unknown }
+        guard let sealed else { return look(at: file) }
+        let opened: (SignedBundleEnvelope, TarSource)?
+        do { opened = try SealedBundle.open(file, keys: keys) } catch { return .sealed(sealed.envelope, error) }
+        guard let (_, source) = opened,
+              let (entry, content) = try? TarReader().firstEntry(source, keepingContentIf: { $0 == BundleHeader.entryName }, upTo: headerLimit),
+              ContentsCheck.isHeader(entry), let content,
+              let (header, id) = try? ContentsCheck.signedHeader(content, refuse: StagedBundle.refuser(FileIO.lastComponent(of: file))),
+              sealed.envelope.agrees(with: header) else { return .unknown }
+        return .header(header, id: id)
     }
 
     static func look(at file: String) -> Found {

@@ -11,7 +11,7 @@ extension Workspace {
     /// whether the person starting the replica confirmed that key's fingerprint (typed with
     /// `--root-fingerprint`, or answered at the terminal). That root is then pinned in `folio.json`.
     public static func join(at root: String, bundle file: String, owner: String?, role: WorkspaceConfig.Role?,
-                            confirmRoot: (String) -> Bool) throws(FolioError) -> (Workspace, ImportReport) {
+                            keys: [SigningIdentity] = [], confirmRoot: (String) -> Bool) throws(FolioError) -> (Workspace, ImportReport) {
         let path = URL(fileURLWithPath: root).standardizedFileURL.path
         if FileIO.exists(path + "/" + configName) {
             throw FolioError(.workspaceExists, "\(path) already holds a folio workspace.",
@@ -24,7 +24,7 @@ extension Workspace {
         var pinned = ""
         do throws(FolioError) {
             let staged = try StagedBundle.open(file, staging: scratch, screen: BundleCheck.screen(
-                config: nil, schoolEvents: [], root: nil, label: FileIO.lastComponent(of: file)))
+                config: nil, schoolEvents: [], root: nil, label: FileIO.lastComponent(of: file)), keys: keys)
             defer { staged.remove() }
             let roots = SchoolFolder.declaredRoots(staged.schoolEvents)
             guard roots.count == 1, let declared = roots.first else {
@@ -74,6 +74,7 @@ extension Workspace {
                 throw FileIO.ioError("create", path + "/" + configName)
             }
             let session = try WorkspaceSession(workspace)
+            session.openingKeys = keys
             let reports = try session.importBundles([file])
             return (workspace, reports[0])
         } catch {

@@ -107,7 +107,11 @@ struct StagedBundle {
     /// problem the staging folder is removed and a `badBundle` error names the file and the problem.
     /// `screen`: what the receiving workspace refuses on the header and school records alone, judged before
     /// anything more is extracted (`BundleCheck.screen`).
-    static func open(_ file: String, staging: String, screen: BundleScreen? = nil) throws(FolioError) -> StagedBundle {
+    ///
+    /// A sealed bundle (`SealedBundle`) is opened with whichever of `keys` it is sealed to; its envelope is
+    /// screened first, so a bundle for another school or workspace is refused before anything is opened, and
+    /// the bundle inside must say what the envelope says.
+    static func open(_ file: String, staging: String, screen: BundleScreen? = nil, keys: [SigningIdentity] = []) throws(FolioError) -> StagedBundle {
         let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
@@ -115,8 +119,18 @@ struct StagedBundle {
         }
         // The limits files are judged by: the receiving school's, or for a transfer the sending school's.
         let limits = screen?.fileLimits ?? { FileLimits(SchoolFolder.fold($0, root: SchoolFolder.foundingRoot($0)).settings) }
-        do {
-            var (bundle, listing, read) = try extract(file: file, label: label, staging: staging, screen: screen, refuse: refuse)
+        do throws(FolioError) {
+            var source = TarSource.file(path: file)
+            var envelope: BundleEnvelope?
+            if let sealed = try SealedBundle.envelope(file) {
+                if let screen { try screen.header(sealed.envelope.routing) }
+                guard let opened = try SealedBundle.open(file, keys: keys) else {
+                    throw refuse("it cannot be read.", "Copy the bundle from the stick again.")
+                }
+                (envelope, source) = (opened.0.envelope, opened.1)
+            }
+            var (bundle, listing, read) = try extract(file: file, source: source, envelope: envelope, label: label, staging: staging,
+                                                      screen: screen, refuse: refuse)
             try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
             return bundle
         } catch {
@@ -136,7 +150,7 @@ struct StagedBundle {
     /// is not valid or not of the bundle's kind, and whatever `screen` refuses. School records are few and
     /// come first (they sort right after the header), so they are read here, in order, for the screen to
     /// judge the signer by before the first student's entry is written.
-    private static func extract(file: String, label: String, staging: String, screen: BundleScreen?,
+    private static func extract(file: String, source: TarSource, envelope: BundleEnvelope?, label: String, staging: String, screen: BundleScreen?,
                                 refuse: @escaping (String, String) -> FolioError)
         throws(FolioError) -> (StagedBundle, ContentsCheck.Listing, [RecordRead]) {
         let contents = ContentsCheck(staging: staging, refuse: refuse)
@@ -162,7 +176,7 @@ struct StagedBundle {
             return judge { () throws(FolioError) in try screen.signer(header, schoolEvents) }
         }
         do {
-            try TarReader().extract(.file(path: file), intoNewDirectory: staging, admitting: { head in
+            try TarReader().extract(source, intoNewDirectory: staging, admitting: { head in
                 guard contents.admit(head) else { return false }
                 // The first file past the header and the school records: the signer is judged before it is written.
                 if !signerScreened, contents.listing != nil, head.kind == .file, recordOwner(head.path) != .some(nil) {
@@ -174,6 +188,11 @@ struct StagedBundle {
                 guard !contents.refused, let listing = contents.listing else { return false }
                 if !headerScreened {
                     headerScreened = true
+                    if let envelope, !envelope.agrees(with: listing.header) {
+                        contents.stop(refuse("the bundle sealed inside it is not the one its envelope describes (kind, school, sender, recipient or number differ).",
+                                             "Do not use this bundle: its content was swapped. Ask the sender to export it again."))
+                        return false
+                    }
                     if let screen, !judge({ () throws(FolioError) in try screen.header(listing.header) }) { return false }
                 }
                 guard let i = place, let owner = recordOwner(entry.path) else { return true }

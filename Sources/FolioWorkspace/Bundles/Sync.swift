@@ -49,7 +49,14 @@ extension WorkspaceSession {
             if written.contains(name) { continue }   // our own, waiting to be picked up
             let file = dir + "/" + name
             // Decided from the header alone where it can be: nothing is extracted for a bundle passed over.
-            switch BundlePeek.look(at: file) {
+            switch BundlePeek.look(at: file, keys: openingKeys) {
+            case .sealed(let envelope, let error):
+                if let why = passOver(envelope.routing, id: "", known: known) {
+                    if let why { report.skipped.append(.init(file: name, why: why)) }
+                    continue
+                }
+                report.refused.append(.init(file: name, message: error.message, hint: error.hint))
+                continue
             case .header(let header, let id):
                 if let why = passOver(header, id: id, known: known) {
                     if let why { report.skipped.append(.init(file: name, why: why)) }

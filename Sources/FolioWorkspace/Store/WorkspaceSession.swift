@@ -10,6 +10,8 @@ public final class WorkspaceSession {
     private var schoolEvents: [StoredEvent]
     /// Interrupted commands whose changes this session finished before doing anything else.
     public let finished: [Interruption]
+    /// The keys sealed bundles are opened with: the key of whoever runs the command.
+    public var openingKeys: [SigningIdentity] = []
 
     public init(_ workspace: Workspace) throws(FolioError) {
         self.workspace = workspace

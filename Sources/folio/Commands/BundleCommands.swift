@@ -47,7 +47,7 @@ struct BundleVerify: FolioCommand {
     @Argument(help: "The bundle file.") var file: String
 
     func execute() throws(FolioError) {
-        let report = try WorkspaceSession.preview(file, workspace: try global.openWorkspace())
+        let report = try WorkspaceSession.preview(file, workspace: try global.openWorkspace(), keys: try global.openingKeys())
         if global.json { Output.json(report); return }
         Output.say("\(report.file) is complete and correctly signed.")
         Output.say(BundleText.describe(report, future: true))
@@ -70,6 +70,7 @@ struct BundleImport: FolioCommand {
 
     func execute() throws(FolioError) {
         let session = try global.session()
+        session.openingKeys = try global.openingKeys()
         let reports = try session.importBundles(files)
         if global.json { Output.json(reports); return }
         for report in reports { Output.say(BundleText.describe(report, future: false)) }
@@ -93,8 +94,9 @@ struct SyncCommand: FolioCommand {
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        let hasKey = global.key != nil || ProcessInfo.processInfo.environment["FOLIO_KEY"] != nil
-        let report = try session.sync(dir: dir, actor: hasKey ? try global.actor() : nil, now: try global.now())
+        let actor = global.hasKey ? try global.actor() : nil
+        session.openingKeys = actor.map { [$0.identity] } ?? []
+        let report = try session.sync(dir: dir, actor: actor, now: try global.now())
         if global.json {
             Output.json(report)
         } else {

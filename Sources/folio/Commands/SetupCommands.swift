@@ -10,14 +10,14 @@ struct InitCommand: FolioCommand {
         discussion: """
         Examples:
         Office:  folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key
-        Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar --root-fingerprint '3f2a 91c0 77de 0b15'
+        Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar --as T001 --key T001.key --root-fingerprint '3f2a 91c0 77de 0b15'
         """)
 
     @Option(help: "The folder to create the workspace in.") var dir: String = "."
     @Option(help: "The school's six-digit code (學校代碼).") var school: String?
     @Option(help: "The school's name.") var name: String?
     @Option(help: "Return address of the data section (資料組), for letters.") var address: String?
-    @Option(help: "The school root key file (made with `folio key new --id root`).") var key: String?
+    @Option(help: "The school root key file (made with `folio key new --id root`); with --join, your own key file, which opens the sealed bundle (default: $FOLIO_KEY).") var key: String?
     @Option(help: "Start a replica (teacher's laptop, kiosk, office PC) from this bundle written by the office.")
     var join: String?
     @Option(name: .customLong("as"), help: "With --join: whose workspace it is, when the bundle is for everyone.")
@@ -38,7 +38,13 @@ struct InitCommand: FolioCommand {
                 chosen = r
             }
             let typed = rootFingerprint
-            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner, role: chosen) { key in
+            var keys: [SigningIdentity] = []
+            if let path = key ?? ProcessInfo.processInfo.environment["FOLIO_KEY"] {
+                // Only to open the bundle: a published demo key opens a demo school's bundles and nothing else.
+                let who = owner ?? "your"
+                keys = [try Actor.load(keyFile: path, as: owner, onBehalfOf: nil, demo: true) { Passphrase.ask(for: who) }.identity]
+            }
+            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner ?? keys.first?.principal, role: chosen, keys: keys) { key in
                 if let typed { return RootFingerprint.matches(typed, key) }
                 return Confirm.ask("The school root key fingerprint in this bundle is \(RootFingerprint.of(key)).\nIs it exactly the one the IT section (資訊組) gave you? Type yes to trust it: ")
             }
@@ -87,7 +93,8 @@ struct KeyNew: FolioCommand {
         let passphrase = try Passphrase.choose(for: id, demo: demoOnly)
         let file = try KeyFile(identity: identity, passphrase: passphrase, cost: demoOnly ? .demo : KeyCost.forNewKeys, demoOnly: demoOnly)
         try KeyFiles.create(Workspace.viewBytes(file), at: out)
-        try KeyFiles.create(Workspace.viewBytes(PublicKeyFile(principal: id, publicKey: identity.publicKeyText)), at: out + ".pub", mode: 0o644)
+        try KeyFiles.create(Workspace.viewBytes(PublicKeyFile(principal: id, publicKey: identity.publicKeyText,
+                                                              encryptionKey: identity.encryptionKeyText)), at: out + ".pub", mode: 0o644)
         Output.say("Wrote \(out) for \(id), sealed with your passphrase, and \(out).pub. Public key: \(identity.publicKeyText)")
         Output.say("Keep the key file and its passphrase to yourself; give the IT section (資訊組) \(out).pub to register it.")
     }
@@ -110,6 +117,8 @@ struct PublicKeyFile: Codable {
     var format = "folio-public-key/1"
     var principal: String
     var publicKey: String
+    /// The X25519 key bundles for this person are sealed to (`SigningIdentity.encryptionKeyText`).
+    var encryptionKey: String
 }
 
 struct KeyProtect: FolioCommand {
@@ -127,7 +136,17 @@ struct KeyProtect: FolioCommand {
             throw FolioError(.badKeyFile, "\(file) is not a folio key file.", hint: "Use the file written by `folio key new`.")
         }
         guard !plain.isSealed else {
-            Output.say("\(file) is already sealed with a passphrase; nothing to do.")
+            guard plain.encryptionKey == nil else {
+                Output.say("\(file) is already sealed with a passphrase; nothing to do.")
+                return
+            }
+            // A key file from before encryption keys: its encryption key is added (the passphrase proves the
+            // key is yours), for the IT section to register with `folio staff add … --public-key`.
+            let identity = try plain.identity(passphrase: Passphrase.ask(for: plain.principal))
+            var updated = plain
+            updated.encryptionKey = identity.encryptionKeyText
+            try KeyFiles.replace(file, with: Workspace.viewBytes(updated))
+            Output.say("Added the encryption key to \(file): \(identity.encryptionKeyText). Give the file's .pub or the file to the IT section (資訊組) to register it with `folio staff add \(plain.principal) --public-key`.")
             return
         }
         let identity = try plain.identity(passphrase: nil)
@@ -204,6 +223,14 @@ enum KeyFiles {
 
     /// Accepts a base64 Ed25519 public key or a key file (private or `.pub`); anything else is refused, so a
     /// mistyped path is never taken for a key.
+    /// The encryption key registered with the key `text` names: the one in the key file or `.pub` given, or nil
+    /// for a public key typed as text (or a key file from before encryption keys, until `folio key protect`).
+    static func encryptionKey(_ text: String) -> String? {
+        var st = stat()
+        guard stat(text, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: text) else { return nil }
+        return KeyFile.encryptionKey(in: Array(data))
+    }
+
     static func publicKey(_ text: String) throws(FolioError) -> String {
         // Only an ordinary file is read: a pipe by that name would make folio wait for a writer.
         var st = stat()
@@ -262,6 +289,7 @@ struct StaffAdd: FolioCommand {
             k = parsed
         }
         let key = try publicKey.map { (text: String) throws(FolioError) in try KeyFiles.publicKey(text) }
+        let encryption = publicKey.flatMap { KeyFiles.encryptionKey($0) }
         let old = session.school.principal(id)
         var p: Principal
         if let old, !replace {
@@ -276,7 +304,12 @@ struct StaffAdd: FolioCommand {
                 }
                 p.offices.removeAll { $0 == code }
             }
-            if let key { p.publicKey = key }
+            if let key, key != p.publicKey {
+                p.publicKey = key
+                p.encryptionKey = encryption
+            } else if let encryption {
+                p.encryptionKey = encryption
+            }
         } else {
             guard let name else {
                 throw FolioError(.badInput, old == nil ? "\(id) is not registered yet, so their name is needed. Nothing was changed."
@@ -288,11 +321,14 @@ struct StaffAdd: FolioCommand {
                                      : "--replace already takes away every office it does not give, so --remove-office has nothing to do. Nothing was changed.",
                                  hint: "Give the offices they should have with --office, and leave out --remove-office.")
             }
-            p = Principal(id: id, name: name, kind: k ?? .staff, offices: office, publicKey: key ?? old?.publicKey)
+            p = Principal(id: id, name: name, kind: k ?? .staff, offices: office, publicKey: key ?? old?.publicKey,
+                          encryptionKey: key == nil ? old?.encryptionKey : encryption)
         }
+        let noEncryption = p.publicKey != nil && p.encryptionKey == nil && p.kind != .student
+            ? " \(id) has no encryption key yet, so no bundle can be sealed for them: register their key file (from `folio key new`, or updated with `folio key protect`) with --public-key." : ""
         guard let old else {
             try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
-            Output.say("Registered \(id) (\(p.name))" + (p.offices.isEmpty ? "" : " in \(StaffRow.list(p.offices))") + ".")
+            Output.say("Registered \(id) (\(p.name))" + (p.offices.isEmpty ? "" : " in \(StaffRow.list(p.offices))") + "." + noEncryption)
             return
         }
         var changes: [String] = []
@@ -309,13 +345,16 @@ struct StaffAdd: FolioCommand {
         } else {
             kept.append("key")
         }
+        if old.encryptionKey != p.encryptionKey, p.encryptionKey != nil, old.publicKey == p.publicKey {
+            changes.append("encryption key added")
+        }
         guard !changes.isEmpty else {
             Output.say("\(id) (\(old.name)) is already registered so: nothing was changed.")
             return
         }
         try session.appendSchool([try session.sign(try global.actor(), .staffSet, at: try global.now(), body: p)])
         Output.say("Updated \(id) (\(p.name)): " + changes.joined(separator: "; ") + "."
-                   + (kept.isEmpty ? "" : " Kept as before: " + kept.joined(separator: ", ") + "."))
+                   + (kept.isEmpty ? "" : " Kept as before: " + kept.joined(separator: ", ") + ".") + noEncryption)
         let removed = old.offices.filter { !p.offices.contains($0) }
         if !removed.isEmpty {
             Output.say("Authority is judged against the offices people hold now: records \(id) signed as \(StaffRow.list(removed)) may now be held back (see `folio verify`). Giving the office back restores them.")

@@ -40,6 +40,14 @@ struct GlobalOptions: ParsableArguments {
         return session
     }
 
+    /// Whether a key was given (--key or FOLIO_KEY).
+    var hasKey: Bool { key != nil || ProcessInfo.processInfo.environment["FOLIO_KEY"] != nil }
+
+    /// The keys a sealed bundle may be opened with: the acting person's, when a key was given.
+    func openingKeys() throws(FolioError) -> [SigningIdentity] {
+        hasKey ? [try actor().identity] : []
+    }
+
     /// The acting person's key, checked against --as.
     func actor() throws(FolioError) -> Actor {
         guard let path = key ?? ProcessInfo.processInfo.environment["FOLIO_KEY"] else {

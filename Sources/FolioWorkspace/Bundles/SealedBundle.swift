@@ -1,0 +1,178 @@
+import Crypto
+import FolioCore
+import FolioTar
+import Foundation
+
+/// Sealed bundles: every bundle folio writes is encrypted to its readers (`StreamCipher`), inside a plain tar
+/// whose first entry, `envelope.json`, says only what routing needs (`BundleEnvelope`). The content is an
+/// ordinary `folio-bundle/1` bundle, written and read a chunk at a time, so a gigabyte needs one piece in
+/// memory either way.
+enum SealedBundle {
+    /// Takes the plain bundle's bytes as its writer produces them, seals them a chunk at a time and writes the
+    /// sealed bytes into `outer` as `payload/` pieces.
+    final class Sealer {
+        private let outer: TarWriter
+        private var cipher: StreamCipher.Sealer
+        private var plain: [UInt8] = []
+        private var piece: [UInt8] = []
+        private var pieces = 0
+
+        /// Writes `envelope.json` into `outer`, signed by `signer`.
+        init(outer: TarWriter, header: BundleHeader, readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)],
+             signer: SigningIdentity) throws(FolioError) {
+            self.outer = outer
+            do {
+                cipher = try StreamCipher.Sealer(recipients: readers, context: BundleEnvelope.context(header))
+                let signed = try SignedBundleEnvelope.sign(BundleEnvelope(header: header, sealed: cipher.envelope), with: signer)
+                try outer.appendFile(BundleEnvelope.entryName, bytes: try signed.fileBytes())
+            } catch let error as TarError {
+                throw FolioError(.io, "Could not write the bundle's envelope: \(error.message)", hint: error.hint)
+            } catch {
+                throw FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
+            }
+            plain.reserveCapacity(StreamCipher.chunkSize)
+            piece.reserveCapacity(BundleEnvelope.pieceSize)
+        }
+
+        /// More of the plain bundle. Every full chunk is sealed at once (never as the last: the last chunk is
+        /// the short one `finish` seals, so a reader knows the end by its size).
+        func take(_ bytes: UnsafeRawBufferPointer) throws {
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                let n = min(StreamCipher.chunkSize - plain.count, rest.count)
+                plain.append(contentsOf: rest.prefix(n))
+                rest = rest.dropFirst(n)
+                if plain.count == StreamCipher.chunkSize {
+                    piece.append(contentsOf: try cipher.seal(plain, last: false))
+                    plain.removeAll(keepingCapacity: true)
+                    if piece.count >= BundleEnvelope.pieceSize { try flush() }
+                }
+            }
+        }
+
+        /// Seals the last chunk and writes the last piece.
+        func finish() throws {
+            piece.append(contentsOf: try cipher.seal(plain, last: true))
+            plain = []
+            try flush()
+        }
+
+        private func flush() throws {
+            pieces += 1
+            try outer.appendFile(BundleEnvelope.pieceName(pieces), bytes: piece)
+            piece.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// A sealed bundle's envelope, read from the front of the file; nil when the file does not start with one.
+    static func envelope(_ file: String) throws(FolioError) -> SignedBundleEnvelope? {
+        let stream: TarEntryStream
+        do { stream = try TarEntryStream(path: file) } catch { return nil }
+        return try envelope(stream, label: FileIO.lastComponent(of: file))
+    }
+
+    private static func envelope(_ stream: TarEntryStream, label: String) throws(FolioError) -> SignedBundleEnvelope? {
+        let refuse = StagedBundle.refuser(label)
+        guard let first = try? stream.next(), first.path == BundleEnvelope.entryName else { return nil }
+        guard first.size <= 1 << 20, let bytes = try? stream.read(max: Int(first.size)),
+              let signed = SignedBundleEnvelope.read(bytes) else {
+            throw refuse("its envelope (envelope.json) cannot be read.", "Copy the bundle from the stick again; if it stays unreadable, ask the sender to export it again.")
+        }
+        guard signed.signatureIsValid else {
+            throw refuse("the signature on its envelope does not match the envelope.", "Do not use this bundle: it was changed after it was written. Ask the sender to export it again.")
+        }
+        return signed
+    }
+
+    /// The plain bundle inside a sealed one, opened with whichever of `keys` it is sealed to: the envelope, and
+    /// a source that opens the content chunk by chunk as a `TarReader` reads it. Nil when `file` is not sealed
+    /// (a plain bundle, read as it is).
+    static func open(_ file: String, keys: [SigningIdentity]) throws(FolioError) -> (SignedBundleEnvelope, TarSource)? {
+        let label = FileIO.lastComponent(of: file)
+        let stream: TarEntryStream
+        do { stream = try TarEntryStream(path: file) } catch { return nil }
+        guard let signed = try envelope(stream, label: label) else { return nil }
+        let envelope = signed.envelope
+        var opener: StreamCipher.Opener?
+        for key in keys where envelope.readers.contains(key.principal) {
+            if let opened = try? StreamCipher.Opener(envelope.sealed, privateKey: key.agreementKey, context: envelope.context) {
+                opener = opened
+                break
+            }
+        }
+        guard var opener else { throw notForThese(keys, envelope, label: label) }
+        var pieces = 0
+        var ended = false
+        let chunk = StreamCipher.chunkSize + StreamCipher.tagSize
+        // The next `count` sealed bytes, across `payload/` pieces; fewer only at the end of the archive.
+        func sealedBytes(_ count: Int) throws(TarError) -> [UInt8] {
+            var out: [UInt8] = []
+            while out.count < count {
+                let got = try stream.read(max: count - out.count)
+                if !got.isEmpty {
+                    out += got
+                    continue
+                }
+                guard let next = try stream.next() else { break }
+                pieces += 1
+                guard next.path == BundleEnvelope.pieceName(pieces) else {
+                    throw .sourceFailed(message: "\(label): it holds \(next.path) where piece \(pieces) of its sealed content should be.",
+                                        hint: "Do not use this bundle. Ask the sender to export it again.")
+                }
+            }
+            return out
+        }
+        let pull = TarPull { () throws(TarError) -> [UInt8] in
+            guard !ended else { return [] }
+            let sealed = try sealedBytes(chunk)
+            let last = sealed.count < chunk
+            do {
+                let plain = try opener.open(sealed, last: last)
+                if last {
+                    ended = true
+                    guard try stream.next() == nil else {
+                        throw TarError.sourceFailed(message: "\(label): it holds more after the end of its sealed content.",
+                                                    hint: "Do not use this bundle. Ask the sender to export it again.")
+                    }
+                }
+                return plain
+            } catch let failure as StreamCipher.Failure {
+                throw failed(failure, label: label)
+            } catch let error as TarError {
+                throw error
+            } catch {
+                throw .sourceFailed(message: "\(label): \(error)", hint: "Ask the sender to export the bundle again.")
+            }
+        }
+        return (signed, .pull(pull))
+    }
+
+    static func failed(_ failure: StreamCipher.Failure, label: String) -> TarError {
+        switch failure {
+        case .truncated:
+            return .sourceFailed(message: "\(label): its sealed content ends early, so the bundle was not copied whole.",
+                                 hint: "Copy the bundle from the USB stick again (eject the stick safely first); if it stays incomplete, ask the sender for a new copy.")
+        case .damaged(let chunk):
+            return .sourceFailed(message: "\(label): its sealed content does not open at chunk \(chunk + 1): it was changed, cut, or taken from another bundle.",
+                                 hint: "Do not use this bundle. Copy it from the stick again, or ask the sender to export it again.")
+        case .notForThisKey, .malformed:
+            return .sourceFailed(message: "\(label): its sealed content cannot be opened.", hint: "Ask the sender to export the bundle again.")
+        }
+    }
+
+    /// The refusal of a bundle none of `keys` opens: whose it is, and what to do.
+    static func notForThese(_ keys: [SigningIdentity], _ envelope: BundleEnvelope, label: String) -> FolioError {
+        let readers = envelope.readers
+        let shown = readers.count > 6 ? readers.prefix(6).joined(separator: ", ") + " and \(readers.count - 6) more" : readers.joined(separator: ", ")
+        guard let key = keys.first else {
+            return FolioError(.badKeyFile, "\(label) is sealed: only \(shown) can open it, with their key.",
+                              hint: "Give your key with --as ID --key FILE (or FOLIO_KEY). Nothing was changed.")
+        }
+        if readers.contains(key.principal) {
+            return FolioError(.wrongKey, "\(label) is sealed for \(key.principal), but not to this key of theirs: it was written for a key \(key.principal) held before, or the bundle was changed.",
+                              hint: "If \(key.principal)'s key was replaced, the office writes the bundle again for the new one (run `folio sync` at the office with this stick). If the key file was lost, the IT section (資訊組) revokes it and registers a new one. Nothing was changed.")
+        }
+        return FolioError(.wrongKey, "\(label) is sealed for \(shown), not for \(key.principal).",
+                          hint: "Open it with the key of someone it is meant for, or ask the office to write one for \(key.principal). Nothing was changed.")
+    }
+}
