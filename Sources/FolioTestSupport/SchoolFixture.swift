@@ -25,7 +25,7 @@ public struct SchoolFixture {
         keys[id] = identity
         schoolEvents.append(event(.staffSet, by: "root", at: at,
                                   body: Principal(id: id, name: id, kind: kind, offices: offices,
-                                                  publicKey: identity.publicKeyText)))
+                                                  publicKey: identity.publicKeyText, encryptionKey: identity.encryptionKeyText)))
     }
 
     public mutating func school(_ kind: EventKind, by: String, at: String, body: some Encodable, for delegate: String? = nil) {

@@ -46,8 +46,10 @@ extension WorkspaceSession {
 
     /// Signs and writes the bundles for `source`, leaving out what the recipient is known to hold: one
     /// bundle, or several parts when it is too large for one (see `BundleParts`), written one after another.
+    /// `sealedFor`: whom to seal it for, when not the recipient's own readers (a transfer, for the other school).
     func writeBundles(kind: BundleKind, recipient: BundleParty, source: ExportSource,
-                      actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
+                      actor: Actor, now: Instant, outDir: String,
+                      sealedFor: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]? = nil) throws(FolioError) -> ExportReport {
         var report = ExportReport(path: nil, bundle: nil, kind: kind, recipient: recipient, events: 0, files: 0, bytes: 0,
                                   scope: source.scope ?? [])
         var book = PeerBook.load(workspace)
@@ -90,7 +92,7 @@ extension WorkspaceSession {
             }
             let words = (source.scope ?? ["\(part.students) students"]) + (part.only ? [] : ["part \(part.index)"])
             report.parts.append(try writePart(kind: kind, recipient: recipient, events: part.events, files: part.files,
-                                              scope: words, actor: actor, now: now, outDir: outDir, book: &book))
+                                              scope: words, actor: actor, now: now, outDir: outDir, sealedFor: sealedFor, book: &book))
             students += part.students
         }
         do {
@@ -120,7 +122,8 @@ extension WorkspaceSession {
 
     /// Signs and writes one bundle, and records it in `book`.
     private func writePart(kind: BundleKind, recipient: BundleParty, events: [OutEvent], files: [OutFile], scope: [String],
-                           actor: Actor, now: Instant, outDir: String, book: inout PeerBook) throws(FolioError) -> ExportReport.Part {
+                           actor: Actor, now: Instant, outDir: String, sealedFor: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]?,
+                           book: inout PeerBook) throws(FolioError) -> ExportReport.Part {
         let entries = (events.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) }
             + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
@@ -144,10 +147,9 @@ extension WorkspaceSession {
         }
         let partial = target + ".partial"
         FileIO.removeTree(partial)
-        // A transfer goes to another school, whose keys this one does not hold: it travels as a plain bundle,
-        // signed, and is carried by hand (see Docs/bundles.md).
-        let sealing = kind == .transfer ? nil
-            : Sealing(header: header, readers: try readers(of: recipient, kind: kind, now: now), signer: actor.identity)
+        let readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]
+        if let sealedFor { readers = sealedFor } else { readers = try self.readers(of: recipient, kind: kind, now: now) }
+        let sealing = Sealing(header: header, readers: readers, signer: actor.identity)
         try write(partial, header: &headerBytes, events: events, files: files, sealing: sealing)
         guard rename(partial, target) == 0 else { throw FileIO.ioError("name", target) }
         FileIO.fsyncDirectory(outDir)
@@ -177,7 +179,9 @@ extension WorkspaceSession {
         let day = now.taipeiDay
         let ids: [String]
         let book = PeerBook.load(workspace)
-        if let person = recipient.person ?? recipient.replica.flatMap({ book.peers[$0]?.person }) {
+        // A replica's hub is read by whoever holds an office there, not by the person who last wrote from it.
+        let peer = recipient.replica.flatMap { $0 == workspace.config.hub ? nil : book.peers[$0] }
+        if let person = recipient.person ?? peer.flatMap({ $0.role == "hub" ? nil : $0.person }) {
             ids = [person]
         } else if recipient.isEveryone {
             ids = school.everyone(on: day)
@@ -203,7 +207,7 @@ extension WorkspaceSession {
         return out
     }
 
-    private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile], sealing: Sealing?) throws(FolioError) {
+    private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile], sealing: Sealing) throws(FolioError) {
         // Read as well as written: the finished bundle is read back from the stick.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileIO.ioError("create", path) }
@@ -236,16 +240,14 @@ extension WorkspaceSession {
         do throws(TarError) {
             // The plain bundle is written into a sealer, which writes the sealed pieces into the file.
             let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), hashingOutput: true)
-            var sealer: SealedBundle.Sealer?
-            if let sealing {
-                do throws(FolioError) {
-                    sealer = try SealedBundle.Sealer(outer: outer, header: sealing.header, readers: sealing.readers, signer: sealing.signer)
-                } catch {
-                    sealFailure = error
-                    throw .writerUnusable
-                }
+            let sealer: SealedBundle.Sealer
+            do throws(FolioError) {
+                sealer = try SealedBundle.Sealer(outer: outer, header: sealing.header, readers: sealing.readers, signer: sealing.signer)
+            } catch {
+                sealFailure = error
+                throw .writerUnusable
             }
-            let writer = try sealer.map { sealer throws(TarError) in try TarWriter(output: { try sealer.take($0) }) } ?? outer
+            let writer = try TarWriter(output: { try sealer.take($0) })
             // `bundle.json` sorts before `school/` and `students/`: it goes first.
             try writer.appendFile(BundleHeader.entryName, bytes: header)
             header = []
@@ -265,13 +267,11 @@ extension WorkspaceSession {
             forged = checks.finish()
             if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
-            if let sealer {
-                do { try sealer.finish() } catch let error as TarError { throw error } catch {
-                    sealFailure = FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
-                    throw .writerUnusable
-                }
-                try outer.finish()
+            do { try sealer.finish() } catch let error as TarError { throw error } catch {
+                sealFailure = FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
+                throw .writerUnusable
             }
+            try outer.finish()
             length = outer.bytesWritten
             sha256 = outer.outputSHA256 ?? ""
         } catch {

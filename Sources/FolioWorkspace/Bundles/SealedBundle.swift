@@ -9,18 +9,17 @@ import Foundation
 /// memory either way.
 enum SealedBundle {
     /// Takes the plain bundle's bytes as its writer produces them, seals them a chunk at a time and writes the
-    /// sealed bytes into `outer` as `payload/` pieces.
+    /// sealed bytes into `outer` as `payload/` pieces. Sealing and writing run on a thread of their own, a few
+    /// chunks behind: the calling thread reads, hashes and archives the files, so encryption costs no time of
+    /// its own on a machine with two cores.
     final class Sealer {
-        private let outer: TarWriter
-        private var cipher: StreamCipher.Sealer
+        private let worker: Worker
         private var plain: [UInt8] = []
-        private var piece: [UInt8] = []
-        private var pieces = 0
 
         /// Writes `envelope.json` into `outer`, signed by `signer`.
         init(outer: TarWriter, header: BundleHeader, readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)],
              signer: SigningIdentity) throws(FolioError) {
-            self.outer = outer
+            let cipher: StreamCipher.Sealer
             do {
                 cipher = try StreamCipher.Sealer(recipients: readers, context: BundleEnvelope.context(header))
                 let signed = try SignedBundleEnvelope.sign(BundleEnvelope(header: header, sealed: cipher.envelope), with: signer)
@@ -30,12 +29,14 @@ enum SealedBundle {
             } catch {
                 throw FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
             }
+            worker = Worker(outer: outer, cipher: cipher)
             plain.reserveCapacity(StreamCipher.chunkSize)
-            piece.reserveCapacity(BundleEnvelope.pieceSize)
         }
 
-        /// More of the plain bundle. Every full chunk is sealed at once (never as the last: the last chunk is
-        /// the short one `finish` seals, so a reader knows the end by its size).
+        deinit { worker.stop() }
+
+        /// More of the plain bundle. Every full chunk is sealed (never as the last: the last chunk is the short
+        /// one `finish` seals, so a reader knows the end by its size).
         func take(_ bytes: UnsafeRawBufferPointer) throws {
             var rest = bytes[...]
             while !rest.isEmpty {
@@ -43,24 +44,115 @@ enum SealedBundle {
                 plain.append(contentsOf: rest.prefix(n))
                 rest = rest.dropFirst(n)
                 if plain.count == StreamCipher.chunkSize {
-                    piece.append(contentsOf: try cipher.seal(plain, last: false))
-                    plain.removeAll(keepingCapacity: true)
-                    if piece.count >= BundleEnvelope.pieceSize { try flush() }
+                    try worker.add(plain, last: false)
+                    plain = []
+                    plain.reserveCapacity(StreamCipher.chunkSize)
                 }
             }
         }
 
-        /// Seals the last chunk and writes the last piece.
+        /// Seals the last chunk, writes the last piece and waits for the writing to end.
         func finish() throws {
-            piece.append(contentsOf: try cipher.seal(plain, last: true))
+            try worker.add(plain, last: true)
             plain = []
-            try flush()
+            try worker.finish()
+        }
+    }
+
+    /// The thread that seals chunks in order and writes them as pieces. At most `depth` chunks wait (4 MiB), so
+    /// memory stays flat whatever the bundle's size; the first failure (a full stick) stops it and is handed to
+    /// the next `add` or to `finish`.
+    final class Worker: @unchecked Sendable {
+        private static let depth = 64
+        // Guarded by `condition`.
+        private let condition = NSCondition()
+        private var queue: [(chunk: [UInt8], last: Bool)] = []
+        private var closed = false
+        private var failure: (any Error)?
+        private let done = DispatchSemaphore(value: 0)
+        private var joined = false
+        // Used on the worker's thread only, once started.
+        private let outer: TarWriter
+        private var cipher: StreamCipher.Sealer
+        private var piece: [UInt8] = []
+        private var pieces = 0
+
+        init(outer: TarWriter, cipher: StreamCipher.Sealer) {
+            self.outer = outer
+            self.cipher = cipher
+            piece.reserveCapacity(BundleEnvelope.pieceSize)
+            Thread.detachNewThread { [self] in
+                run()
+                done.signal()
+            }
         }
 
-        private func flush() throws {
-            pieces += 1
-            try outer.appendFile(BundleEnvelope.pieceName(pieces), bytes: piece)
-            piece.removeAll(keepingCapacity: true)
+        func add(_ chunk: [UInt8], last: Bool) throws {
+            condition.lock(); defer { condition.unlock() }
+            while queue.count >= Self.depth && failure == nil && !closed { condition.wait() }
+            if let failure { throw failure }
+            queue.append((chunk, last))
+            condition.broadcast()
+        }
+
+        /// Waits until everything added is written; throws what stopped the writing, if anything did.
+        func finish() throws {
+            close(dropping: false)
+            join()
+            condition.lock(); defer { condition.unlock() }
+            if let failure { throw failure }
+        }
+
+        /// Drops what waits and waits for the thread.
+        func stop() {
+            close(dropping: true)
+            join()
+        }
+
+        private func close(dropping: Bool) {
+            condition.lock()
+            closed = true
+            if dropping { queue.removeAll() }
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        private func join() {
+            condition.lock()
+            let wait = !joined
+            joined = true
+            condition.unlock()
+            if wait { done.wait() }
+        }
+
+        private func run() {
+            while true {
+                condition.lock()
+                while queue.isEmpty && !closed { condition.wait() }
+                guard !queue.isEmpty, failure == nil else {
+                    condition.unlock()
+                    return
+                }
+                let (chunk, last) = queue.removeFirst()
+                condition.broadcast()
+                condition.unlock()
+                do {
+                    piece.append(contentsOf: try cipher.seal(chunk, last: last))
+                    if last || piece.count >= BundleEnvelope.pieceSize {
+                        pieces += 1
+                        try outer.appendFile(BundleEnvelope.pieceName(pieces), bytes: piece)
+                        piece.removeAll(keepingCapacity: true)
+                    }
+                } catch {
+                    condition.lock()
+                    failure = error
+                    queue.removeAll()
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                if last { return }
+            }
         }
     }
 

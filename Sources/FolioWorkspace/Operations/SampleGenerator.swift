@@ -64,7 +64,8 @@ public struct SampleGenerator {
             let file = try KeyFile(identity: key, passphrase: DemoKeys.passphrase, cost: .demo, demoOnly: true)
             try FileIO.writeNew(root + "/keys/\(id).key", Workspace.viewBytes(file), mode: 0o600)
             school.append(try admin.sign(.staffSet, school: code, at: tick(),
-                                         body: Principal(id: id, name: name, kind: kind, offices: offices, publicKey: key.publicKeyText)))
+                                         body: Principal(id: id, name: name, kind: kind, offices: offices, publicKey: key.publicKeyText,
+                                                        encryptionKey: key.encryptionKeyText)))
         }
         try session.appendSchool(school)
         let d = CivilDate.init(iso:)

@@ -15,7 +15,12 @@ public struct TransferReport: Codable, Sendable {
 extension WorkspaceSession {
     /// `folio transfer out`: a signed bundle with the student's records and files, and this school's
     /// records that prove their signatures, for the school the student moves to.
-    public func transferOut(student: String, actor: Actor, now: Instant, outDir: String) throws(FolioError) -> ExportReport {
+    /// `sealedFor`: the person at the new school who takes it in, and their encryption key (base64).
+    public func transferOut(student: String, actor: Actor, now: Instant, outDir: String,
+                            sealedFor: (id: String, key: String)) throws(FolioError) -> ExportReport {
+        guard let key = SignatureCheck.encryptionKey(sealedFor.key) else {
+            throw FolioError(.badKeyFile, "The encryption key given for \(sealedFor.id) is not an X25519 key.", hint: "Give the .pub file `folio key new` wrote.")
+        }
         guard workspace.studentNumbers().contains(student) else {
             throw FolioError(.unknownStudent, "There is no student \(student) in the live workspace.", hint: "Check the student number (學號).")
         }
@@ -39,7 +44,7 @@ extension WorkspaceSession {
         files = files.filter { seen.insert($0.path).inserted }
         return try writeBundles(kind: .transfer, recipient: BundleParty(),
                                 source: .lists(events: events, files: files, scope: ["student \(student)", "from school \(school.code)"]),
-                                actor: actor, now: now, outDir: outDir)
+                                actor: actor, now: now, outDir: outDir, sealedFor: [(sealedFor.id, key)])
     }
 
     /// `folio transfer in`: checks a transfer bundle completely (every hash, every signature, against the

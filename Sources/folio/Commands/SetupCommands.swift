@@ -231,6 +231,22 @@ enum KeyFiles {
         return KeyFile.encryptionKey(in: Array(data))
     }
 
+    /// Whom a key file or `.pub` names, and the encryption key in it: a reader to seal a bundle for.
+    static func reader(_ path: String) throws(FolioError) -> (id: String, key: String) {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: path),
+              let who = try? JSONDecoder().decode(Named.self, from: data) else {
+            throw FolioError(.badKeyFile, "\(path) is not a folio key file or .pub file.", hint: "Give the .pub file `folio key new` wrote.")
+        }
+        guard let key = KeyFile.encryptionKey(in: Array(data)) else {
+            throw FolioError(.badKeyFile, "\(path) holds no encryption key, so nothing can be sealed for \(who.principal).",
+                             hint: "\(who.principal) adds it with `folio key protect` on their key file and sends the new .pub (or writes a new key with `folio key new`).")
+        }
+        return (who.principal, key)
+    }
+
+    private struct Named: Decodable { var principal: String }
+
     static func publicKey(_ text: String) throws(FolioError) -> String {
         // Only an ordinary file is read: a pipe by that name would make folio wait for a writer.
         var st = stat()

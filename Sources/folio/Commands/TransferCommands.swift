@@ -12,15 +12,25 @@ struct TransferCommand: ParsableCommand {
 struct TransferOut: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "out", abstract: "Write a signed transfer bundle with a student's items, files and history.",
-        discussion: "Example: folio transfer out 112021 --out /media/usb --as R01 --key R01.key")
+        discussion: """
+        The bundle is sealed for the person at the new school who takes it in: give the public key file (.pub) their
+        registration section (註冊組) sent you, and check its fingerprint with them by phone, as they check yours.
+        Example: folio transfer out 112021 --out /media/usb --for-key RB1.key.pub --as R01 --key R01.key
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number here.") var student: String
     @Option(help: "The folder to write the bundle into.") var out: String
+    @Option(help: "The public key file (.pub) of the person at the new school who takes the transfer in.") var forKey: String?
 
     func execute() throws(FolioError) {
+        guard let forKey else {
+            throw FolioError(.badInput, "A transfer is sealed for the person at the new school who takes it in, and none was named.",
+                             hint: "Ask the new school's registration section (註冊組) for their public key file (the .pub `folio key new` wrote), then add --for-key FILE.")
+        }
+        let reader = try KeyFiles.reader(forKey)
         let session = try global.session()
-        let r = try session.transferOut(student: student, actor: try global.actor(), now: try global.now(), outDir: out)
+        let r = try session.transferOut(student: student, actor: try global.actor(), now: try global.now(), outDir: out, sealedFor: reader)
         if global.json { Output.json(r); return }
         Output.say("Wrote \(r.path ?? "?"): \(student)'s portfolio, \(r.events) record(s) and \(r.files) file(s). Give it to the new school's registration section (註冊組).")
     }
@@ -48,7 +58,9 @@ struct TransferIn: FolioCommand {
                              hint: "Ask the sending school's IT section (資訊組) for their school root fingerprint (by phone or letter, not on the same USB stick), then add --root-fingerprint 'xxxx xxxx xxxx xxxx'.")
         }
         let session = try global.session()
-        let r = try session.transferIn(file, student: student, expectRoot: rootFingerprint, actor: try global.actor(), now: try global.now())
+        let actor = try global.actor()
+        session.openingKeys = [actor.identity]
+        let r = try session.transferIn(file, student: student, expectRoot: rootFingerprint, actor: actor, now: try global.now())
         if global.json { Output.json(r); return }
         Output.say("Took in \(r.items) item(s) and \(r.files) file(s) for \(student) from \(r.fromSchoolName) (\(r.fromSchool)), where they were \(r.fromNumber).")
         Output.say("The sending school's root key fingerprint is \(r.rootKeyFingerprint); compare it with the one that school publishes.")
