@@ -191,7 +191,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first)
-        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1",
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", usb + "/" + update, "--as", "KIOSK1", "--key", ws.key("KIOSK1"),
                                            "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": ws.now]))
         // An upload made at the kiosk before graduation, brought to the office after sealing.
         let upload = try FolioRunner.run(SampleCopy.addArguments(student: "111002", category: "works", term: "113-2", description: "畢業作品",
@@ -204,12 +204,13 @@ import Testing
         expectSuccess(try ws.folio(as: "R01", ["archive", "seal"], now: Self.sealDay))
         let uploads = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("uploads-") })
         let before = try ws.snapshot()
-        try expectRefused(try ws.folio(["bundle", "import", usb + "/" + uploads], now: "2025-07-02T09:00"),
+        try expectRefused(try ws.folio(as: "R01", ["bundle", "import", usb + "/" + uploads], now: "2025-07-02T09:00"),
                           naming: ["111002", "sealed"], workspace: ws, unchangedFrom: before)
         // A replica that hears of the sealing keeps verifying: only the hub holds archive/.
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb], now: "2025-07-02T09:00"))
         let later = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).filter { $0.hasPrefix("update-") }.sorted().last)
-        expectSuccess(try FolioRunner.run(["bundle", "import", usb + "/" + later, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-07-02T10:00"]))
+        expectSuccess(try FolioRunner.run(["bundle", "import", usb + "/" + later, "--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")],
+                                          env: ["FOLIO_NOW": "2025-07-02T10:00"]))
         let verify = try FolioRunner.run(["verify", "--workspace", kiosk])
         #expect(verify.succeeded, "\(verify)")
     }

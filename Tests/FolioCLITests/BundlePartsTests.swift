@@ -32,6 +32,9 @@ import Testing
             return try FolioRunner.run(args + signing.arguments + ["--workspace", workspace ?? hub], env: environment)
         }
 
+        /// `--as ID --key FILE` with the generated school's demo key of `id`: what opens a bundle sealed to them.
+        func key(_ id: String) -> [String] { ["--as", id, "--key", hub + "/keys/\(id).key"] }
+
         /// The generated school's root fingerprint, as its IT section would give it.
         var rootFingerprint: String { DemoSigner.rootFingerprint(keys: hub + "/keys") }
 
@@ -48,8 +51,8 @@ import Testing
         func kiosk(_ name: String) throws -> String {
             let dir = path(name)
             let update = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("update-") })
-            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", usb + "/" + update, "--as", "KIOSK1",
-                                               "--root-fingerprint", rootFingerprint],
+            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", usb + "/" + update] + key("KIOSK1")
+                                              + ["--root-fingerprint", rootFingerprint],
                                               env: ["FOLIO_NOW": "2025-07-01T09:00"]))
             return dir
         }
@@ -89,20 +92,23 @@ import Testing
         // The whole bundle on one kiosk; the parts one at a time, last first, on a second; all together
         // on a third; and by `folio sync` on a fourth. Every part is accepted alone, and all four end equal.
         let one = try school.kiosk("k1")
-        expectSuccess(try FolioRunner.run(["bundle", "import", school.path("one") + "/" + wholeBundles[0], "--workspace", one]))
+        expectSuccess(try FolioRunner.run(["bundle", "import", school.path("one") + "/" + wholeBundles[0], "--workspace", one]
+                                          + school.key("KIOSK1")))
         let apart = try school.kiosk("k2")
         for part in parts.reversed() {
             let file = try #require(part["path"] as? String)
-            let r = expectSuccess(try FolioRunner.run(["bundle", "import", file, "--workspace", apart]))
+            let r = expectSuccess(try FolioRunner.run(["bundle", "import", file, "--workspace", apart] + school.key("KIOSK1")))
             #expect(r.stdout.contains("Added"), "\(r)")
         }
         // Again: nothing changes, and what the kiosk is known to hold gains no repeats (checked below).
-        let again = expectSuccess(try FolioRunner.run(["bundle", "import", try #require(parts[1]["path"] as? String), "--workspace", apart]))
+        let again = expectSuccess(try FolioRunner.run(["bundle", "import", try #require(parts[1]["path"] as? String), "--workspace", apart]
+                                                      + school.key("KIOSK1")))
         #expect(again.stdout.contains("already holds all of it"), "\(again)")
         let together = try school.kiosk("k3")
-        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts.compactMap { $0["path"] as? String } + ["--workspace", together]))
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts.compactMap { $0["path"] as? String } + ["--workspace", together]
+                                          + school.key("KIOSK1")))
         let synced = try school.kiosk("k4")
-        let s = expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", synced]))
+        let s = expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", synced] + school.key("KIOSK1")))
         #expect(s.stdout.components(separatedBy: "Added").count - 1 == parts.count, "\(s)")
         // The staging folders, kept until the end of the sync, are gone with it.
         #expect(!FileManager.default.fileExists(atPath: synced + "/.folio/incoming"))
@@ -127,7 +133,7 @@ import Testing
         // Exactly every entry of every bundle the hub sent it (the school update and the parts), by `tar`'s own listing.
         var sent = Set<String>()
         for bundle in try FileManager.default.contentsOfDirectory(atPath: school.usb) {
-            sent.formUnion(try Self.listing(school.usb + "/" + bundle).filter { $0 != "bundle.json" })
+            sent.formUnion(try Self.listing(school.usb + "/" + bundle, keys: school.hub + "/keys").filter { $0 != "bundle.json" })
         }
         #expect(Set(lines) == sent && lines.count > total, "\(lines.count) held, \(sent.count) sent")
     }
@@ -141,7 +147,7 @@ import Testing
         // The kiosk takes every part, then sends back one upload of its own; the hub imports it, and with it
         // learns that the kiosk holds everything in the parts (its bundle lists them under `holds`).
         let kiosk = try school.kiosk("k")
-        expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", kiosk], env: day))
+        expectSuccess(try FolioRunner.run(["sync", school.usb, "--workspace", kiosk] + school.key("KIOSK1"), env: day))
         let students = try FileManager.default.contentsOfDirectory(atPath: school.hub + "/students").sorted()
         let asset = SampleCopy.sampleURL().appendingPathComponent("assets/physics-lab-report.pdf").path
         let add = SampleCopy.addArguments(student: students[3], term: "113-1", course: "SUB-001", description: "實驗報告", files: [asset])
@@ -149,8 +155,8 @@ import Testing
         let back = school.path("back")
         try FileManager.default.createDirectory(atPath: back, withIntermediateDirectories: true)
         expectSuccess(try school.folio(["sync", back], as: "KIOSK1", in: kiosk, env: day))
-        expectSuccess(try FolioRunner.run(["bundle", "import"] + (try FileManager.default.contentsOfDirectory(atPath: back)).map { back + "/" + $0 }
-                                          + ["--workspace", school.hub], env: day))
+        expectSuccess(try school.folio(["bundle", "import"] + (try FileManager.default.contentsOfDirectory(atPath: back)).map { back + "/" + $0 },
+                                       as: "R01", env: day))
         // At the hub: one new upload for a student in the middle, and a copy of the last student's first
         // record misfiled in the first student's folder (it travels under its own student, and is held).
         expectSuccess(try school.folio(SampleCopy.addArguments(student: students[6], term: "113-1", course: "SUB-001",
@@ -203,7 +209,7 @@ import Testing
         #expect(r.stderr.contains("already written 1 complete part(s): \(first)") && r.stderr.contains("Exporting again"), "\(r)")
         // Part 1 is a complete bundle: a kiosk takes it.
         let kiosk = try school.kiosk("k")
-        let imported = try FolioRunner.run(["bundle", "import", school.usb + "/" + first, "--workspace", kiosk])
+        let imported = try FolioRunner.run(["bundle", "import", school.usb + "/" + first, "--workspace", kiosk] + school.key("KIOSK1"))
         #expect(imported.succeeded && imported.stdout.contains("Added"), "\(imported)")
         // With the blocker gone, exporting again writes every part anew.
         try FileManager.default.removeItem(atPath: blocker)
@@ -232,8 +238,9 @@ import Testing
         #expect(parts.count >= 2, "\(report)")
         let laptop = school.path("laptop")
         let middle = try #require(parts[parts.count / 2]["path"] as? String)
-        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", middle, "--root-fingerprint", school.rootFingerprint], env: window))
-        let synced = expectSuccess(try FolioRunner.run(["sync", requests, "--workspace", laptop], env: window))
+        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", middle] + school.key(teacher)
+                                          + ["--root-fingerprint", school.rootFingerprint], env: window))
+        let synced = expectSuccess(try FolioRunner.run(["sync", requests, "--workspace", laptop] + school.key(teacher), env: window))
         #expect(synced.stdout.components(separatedBy: "Added").count - 1 == parts.count - 1, "\(synced)")
         let queue = try FolioRunner.run(["report", "uncertified", "--json", "--workspace", laptop], env: window)
         let laptopRows = (try JSONSerialization.jsonObject(with: queue.stdoutData) as? [String: Any])?["rows"] as? [[String]] ?? []
@@ -241,16 +248,15 @@ import Testing
         #expect(atLaptop == waiting, "\(laptopRows) vs \(teacher): \(waiting)")
     }
 
-    /// A bundle's entries, by GNU `tar`'s own listing.
-    static func listing(_ bundle: String) throws -> [String] {
-        let tar = try ToolRunner.run("tar", ["-tf", bundle])
-        #expect(tar.status == 0, "tar -tf \(bundle)")
-        return tar.output.split(separator: "\n").map(String.init)
+    /// A bundle's entries, by GNU `tar`'s own listing of the plain bundle sealed in it, opened with KIOSK1's
+    /// demo key from `keys` (every bundle here is for the kiosk).
+    static func listing(_ bundle: String, keys: String) throws -> [String] {
+        try SealedBundleReader.listing(bundle, as: "KIOSK1", keys: keys)
     }
 
     /// The students whose records a bundle carries.
-    static func students(in bundle: String) throws -> Set<String> {
-        Set(try listing(bundle).compactMap { line -> String? in
+    static func students(in bundle: String, keys: String) throws -> Set<String> {
+        Set(try listing(bundle, keys: keys).compactMap { line -> String? in
             let parts = line.split(separator: "/")
             return parts.count >= 3 && parts[0] == "students" ? String(parts[1]) : nil
         })
@@ -266,28 +272,30 @@ import Testing
             .compactMap { $0["path"] as? String }
         #expect(parts.count >= 4)
         let clean = try school.kiosk("clean")
-        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", clean]))
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", clean] + school.key("KIOSK1")))
 
         // A file where a student of the second part needs a folder: the second part cannot land.
         let kiosk = try school.kiosk("k")
-        let second = try #require(try Self.students(in: parts[1]).sorted().first)
-        #expect(try !Self.students(in: parts[0]).contains(second))
+        let keys = school.hub + "/keys"
+        let second = try #require(try Self.students(in: parts[1], keys: keys).sorted().first)
+        #expect(try !Self.students(in: parts[0], keys: keys).contains(second))
         let blocker = kiosk + "/students/\(second)/files"
         try FileManager.default.createDirectory(atPath: kiosk + "/students/\(second)", withIntermediateDirectories: true)
         try Data("in the way".utf8).write(to: URL(fileURLWithPath: blocker))
-        let failed = try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk])
+        let failed = try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk] + school.key("KIOSK1"))
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         #expect(failed.status == 1, "\(failed)")
         #expect(failed.stderr.contains("While importing \(name(parts[1]))") && failed.stderr.contains("Not a directory"), "\(failed)")
         #expect(failed.stderr.contains("\(name(parts[0])) was imported before it."), "\(failed)")
         #expect(!failed.stderr.contains(name(parts[2])) && failed.stderr.contains("import the same bundles again"), "\(failed)")
         // The first part is in; nothing of the third.
-        let third = try #require(try Self.students(in: parts[2]).sorted().first)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: kiosk + "/students/" + (try Self.students(in: parts[0]).sorted().first!) + "/files").count > 0)
+        let third = try #require(try Self.students(in: parts[2], keys: keys).sorted().first)
+        let first = try #require(try Self.students(in: parts[0], keys: keys).sorted().first)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kiosk + "/students/" + first + "/files").count > 0)
         #expect(!FileManager.default.fileExists(atPath: kiosk + "/students/\(third)/files"))
 
         try FileManager.default.removeItem(atPath: blocker)
-        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk]))
+        expectSuccess(try FolioRunner.run(["bundle", "import"] + parts + ["--workspace", kiosk] + school.key("KIOSK1")))
         let got = try school.snapshot(kiosk), expected = try school.snapshot(clean)
         #expect(got == expected, "\(got.differences(from: expected))")
         let v = try FolioRunner.run(["verify", "--workspace", kiosk])

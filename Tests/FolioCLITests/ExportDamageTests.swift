@@ -101,9 +101,8 @@ import Testing
         let result = try exportUploads(ws, to: usb)
         #expect(result.status == 0, "\(result.stderr)")
         let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("uploads-") })
-        let tar = try ToolRunner.run("tar", ["-tf", usb + "/" + bundle])
-        #expect(tar.status == 0)
-        let names = tar.output.split(separator: "\n").map(String.init)
+        // Sealed for the kiosk: opened with its key, then listed by tar.
+        let names = try SealedBundleReader.listing(usb + "/" + bundle, as: "KIOSK1", keys: ws.path("keys"))
         #expect(names.filter { $0 == "students/112001/events/" + name }.count == 1)
         #expect(!names.contains("students/112002/events/" + name))
     }

@@ -32,7 +32,8 @@ import Testing
         let again = expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", stick]))
         let written = try FileManager.default.contentsOfDirectory(atPath: stick).filter { $0.hasPrefix("request-") }
         #expect(written.count == 1, "\(again)")
-        let verify = try ws.folio(["bundle", "verify", stick + "/" + written[0]])
+        // A request to T001 opens with T001's key.
+        let verify = try ws.folio(as: "T001", ["bundle", "verify", stick + "/" + written[0]])
         #expect(verify.stdout.contains("complete and correctly signed") || verify.stderr.contains("written by this workspace itself"), "\(verify)")
     }
 
@@ -76,8 +77,8 @@ import Testing
         var kiosks: [String] = []
         for name in ["kiosk-a", "kiosk-b"] {
             let dir = ws.scratch(name)
-            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", stick + "/" + update, "--as", "KIOSK1", "--role", "kiosk",
-                                               "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": ws.now]))
+            expectSuccess(try FolioRunner.run(["init", "--dir", dir, "--join", stick + "/" + update, "--as", "KIOSK1", "--key", ws.key("KIOSK1"),
+                                               "--role", "kiosk", "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": ws.now]))
             kiosks.append(dir)
         }
         for (dir, asset) in zip(kiosks, ["physics-lab-report.pdf", "history-essay.pdf"]) {
@@ -90,7 +91,7 @@ import Testing
             expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "uploads", "--out", out, "--workspace", dir,
                                                "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ["FOLIO_NOW": "2025-01-08T13:30"]))
             let bundle = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first)
-            expectSuccess(try ws.folio(["bundle", "import", out + "/" + bundle], now: "2025-01-08T14:00"))
+            expectSuccess(try ws.folio(as: "R01", ["bundle", "import", out + "/" + bundle], now: "2025-01-08T14:00"))
         }
         #expect(try ws.items("112002").filter { $0.string("description") == "兩台資訊站" }.count == 2)
     }

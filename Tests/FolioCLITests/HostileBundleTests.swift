@@ -152,7 +152,7 @@ import Testing
         var commands = [["bundle", "import", file]]
         if Self.representative.contains(c) { commands += [["bundle", "verify", file], ["sync", hub.stick]] }
         for args in commands {
-            try expectRefused(try hub.ws.folio(args), file: file, naming: Self.words(c, hub.forgery),
+            try expectRefused(try hub.ws.folio(as: "R01", args), file: file, naming: Self.words(c, hub.forgery),
                               hinting: Self.hintWords(c), hub: hub, before: before, escapes: c.escapeTargets(hub.forgery))
             let after = try TreeSnapshot(of: URL(fileURLWithPath: hub.stick))
             #expect(after == stick, "`folio \(args[0])` changed the stick:\n\(after.differences(from: stick))")
@@ -172,9 +172,9 @@ import Testing
         let end = 512 + (Int(header.size) + 511) / 512 * 512
         let cut = try hub.put(Array(bytes.prefix(end + 1)), as: "cut-" + (file as NSString).lastPathComponent)
         let before = try hub.snapshot()
-        let checked = try hub.ws.folio(["bundle", "verify", cut])
+        let checked = try hub.ws.folio(as: "R01", ["bundle", "verify", cut])
         #expect(!checked.succeeded && checked.stderr.contains("meant for"), "the cut copy should be refused from its header: \(checked)")
-        let r = try hub.ws.folio(["sync", hub.stick])
+        let r = try hub.ws.folio(as: "R01", ["sync", hub.stick])
         #expect(r.succeeded, "\(r)")
         for name in [file, cut].map({ ($0 as NSString).lastPathComponent }) {
             #expect(r.stdout.contains("Skipped \(name): meant for another workspace"), "\(r)")
@@ -191,9 +191,9 @@ import Testing
         let bytes = [UInt8](try SampleArchives.standard())
         let file = try hub.put(Array(bytes.prefix(bytes.count / 2)), as: "backup.tar")
         let before = try hub.snapshot()
-        let full = try hub.ws.folio(["bundle", "verify", file])
+        let full = try hub.ws.folio(as: "R01", ["bundle", "verify", file])
         #expect(full.status == 1 && full.stderr.contains("not a folio bundle") && !full.stderr.contains("cut short"), "\(full)")
-        try expectRefused(try hub.ws.folio(["sync", hub.stick]), file: file, naming: Self.words(.plainTar, hub.forgery),
+        try expectRefused(try hub.ws.folio(as: "R01", ["sync", hub.stick]), file: file, naming: Self.words(.plainTar, hub.forgery),
                           hub: hub, before: before)
     }
 
@@ -209,7 +209,7 @@ import Testing
         let file = try hub.put(try forge.archive(), as: "revoked-" + forge.fileName)
         let before = try hub.snapshot()
         for args in [["bundle", "import", file], ["bundle", "verify", file], ["sync", hub.stick]] {
-            try expectRefused(try hub.ws.folio(args), file: file, naming: ["revoked", "T001"], hub: hub, before: before)
+            try expectRefused(try hub.ws.folio(as: "R01", args), file: file, naming: ["revoked", "T001"], hub: hub, before: before)
         }
     }
 
@@ -221,6 +221,9 @@ import Testing
         expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", otherKey, "--demo-only"]))
         expectSuccess(try FolioRunner.run(["init", "--dir", other, "--school", "999902", "--name", "別校高中", "--key", otherKey, "--demo"],
                                           env: ["FOLIO_NOW": hub.ws.now]))
+        // Sealed to a clerk of this hub, registered there with their public keys, so that the hub's key opens it.
+        expectSuccess(try FolioRunner.run(["staff", "add", "R01", "--name", "周文華", "--office", "registration", "--public-key", hub.ws.key("R01"),
+                                           "--as", "root", "--key", otherKey, "--workspace", other], env: ["FOLIO_NOW": hub.ws.now]))
         expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "school-update", "--out", hub.stick,
                                            "--as", "root", "--key", otherKey, "--workspace", other],
                                           env: ["FOLIO_NOW": hub.ws.now]))
@@ -229,7 +232,7 @@ import Testing
         let file = hub.stick + "/" + written[0]
         let before = try hub.snapshot()
         for args in [["bundle", "import", file], ["bundle", "verify", file], ["sync", hub.stick]] {
-            try expectRefused(try hub.ws.folio(args), file: file, naming: ["999902", hub.forgery.school], hub: hub, before: before)
+            try expectRefused(try hub.ws.folio(as: "R01", args), file: file, naming: ["999902", hub.forgery.school], hub: hub, before: before)
         }
     }
 
@@ -242,8 +245,8 @@ import Testing
         let uploads = try hub.forgery.uploads()
         let certsFile = try hub.put(try certs.archive(), as: certs.fileName)
         let uploadsFile = try hub.put(try uploads.archive(), as: uploads.fileName)
-        expectSuccess(try hub.ws.folio(["bundle", "verify", certsFile]))
-        expectSuccess(try hub.ws.folio(["bundle", "import", certsFile, uploadsFile]))
+        expectSuccess(try hub.ws.folio(as: "R01", ["bundle", "verify", certsFile]))
+        expectSuccess(try hub.ws.folio(as: "R01", ["bundle", "import", certsFile, uploadsFile]))
         try expectBothLanded(hub)
     }
 
@@ -266,11 +269,11 @@ import Testing
         let forged = try hub.put(try uploads.archive(headerFile: [UInt8](try JSONSerialization.data(withJSONObject: changed))),
                                  as: "changed-" + uploads.fileName)
         let before = try hub.snapshot()
-        try expectRefused(try hub.ws.folio(["bundle", "import", forged]), file: forged, naming: ["signature", "does not match"],
+        try expectRefused(try hub.ws.folio(as: "R01", ["bundle", "import", forged]), file: forged, naming: ["signature", "does not match"],
                           hub: hub, before: before)
 
         let file = try hub.put(try uploads.archive(headerFile: pretty), as: uploads.fileName)
-        expectSuccess(try hub.ws.folio(["bundle", "import", file]))
+        expectSuccess(try hub.ws.folio(as: "R01", ["bundle", "import", file]))
         let uploaded = try hub.ws.item(SampleHubForgery.uploadStudent, hub.forgery.uploadItem)
         #expect(uploaded.string("status") == "uploaded", "\(uploaded)")
         #expect(FileManager.default.fileExists(atPath: hub.ws.path(hub.forgery.uploadFilePath)))
@@ -285,7 +288,7 @@ import Testing
         for c in HostileBundle.allCases {
             let file = try hub.put(c)
             let before = try hub.snapshot()
-            let r = try hub.ws.folio(["bundle", "import", file])
+            let r = try hub.ws.folio(as: "R01", ["bundle", "import", file])
             try expectRefused(r, file: file, naming: Self.words(c, hub.forgery), hub: hub, before: before,
                               escapes: c.escapeTargets(hub.forgery))
             hints += r.stderr.split(separator: "\n").filter { $0.hasPrefix("hint: ") }.map(String.init)
@@ -302,7 +305,7 @@ import Testing
         }
         let certs = try hub.forgery.certifications()
         let uploads = try hub.forgery.uploads()
-        let r = try hub.ws.folio(["bundle", "import", try hub.put(try certs.archive(), as: certs.fileName),
+        let r = try hub.ws.folio(as: "R01", ["bundle", "import", try hub.put(try certs.archive(), as: certs.fileName),
                                   try hub.put(try uploads.archive(), as: uploads.fileName)])
         expectSuccess(r)
         #expect(r.stdout.contains("Added 1 record(s) and 0 file(s) for 1 student(s)"), "\(r)")
@@ -321,9 +324,9 @@ import Testing
         let badFile = try hub.put(bad)
         let before = try hub.snapshot()
         let files = goodFirst ? [goodFile, badFile] : [badFile, goodFile]
-        try expectRefused(try hub.ws.folio(["bundle", "import"] + files), file: badFile, naming: Self.words(bad, hub.forgery),
+        try expectRefused(try hub.ws.folio(as: "R01", ["bundle", "import"] + files), file: badFile, naming: Self.words(bad, hub.forgery),
                           hub: hub, before: before)
-        expectSuccess(try hub.ws.folio(["bundle", "import", goodFile]))
+        expectSuccess(try hub.ws.folio(as: "R01", ["bundle", "import", goodFile]))
         #expect(try hub.snapshot() != before)
     }
 
@@ -340,7 +343,7 @@ import Testing
         let missing = try hub.put(.uploadFileMissing)
         let before = try hub.snapshot()
         let alone = missingFirst ? [missing, certsFile] : [certsFile, missing]
-        try expectRefused(try hub.ws.folio(["bundle", "import"] + alone), file: missing,
+        try expectRefused(try hub.ws.folio(as: "R01", ["bundle", "import"] + alone), file: missing,
                           naming: Self.words(.uploadFileMissing, hub.forgery), hub: hub, before: before)
         // Nor does a bundle that carries, unlisted, a folder named like the file: only what a signed header
         // lists counts as brought.
@@ -348,10 +351,10 @@ import Testing
             + certs.parts.map { .bytes($0.key, Data($0.value)) } + [.directory(hub.forgery.uploadFilePath)]))
         let certsWithFolder = try hub.put(folder, as: "folder-" + certs.fileName)
         let fooled = missingFirst ? [missing, certsWithFolder] : [certsWithFolder, missing]
-        try expectRefused(try hub.ws.folio(["bundle", "import"] + fooled), file: missing,
+        try expectRefused(try hub.ws.folio(as: "R01", ["bundle", "import"] + fooled), file: missing,
                           naming: Self.words(.uploadFileMissing, hub.forgery), hub: hub, before: before)
         let with = missingFirst ? [missing, certsFile, uploadsFile] : [certsFile, uploadsFile, missing]
-        expectSuccess(try hub.ws.folio(["bundle", "import"] + with))
+        expectSuccess(try hub.ws.folio(as: "R01", ["bundle", "import"] + with))
         try expectBothLanded(hub)
     }
 

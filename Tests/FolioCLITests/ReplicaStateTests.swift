@@ -20,7 +20,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
-        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: ws.now))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["init", "--dir", kiosk, "--join", "\(usb)/\(update)"], now: ws.now))
         return kiosk
     }
 
@@ -60,8 +60,9 @@ import Testing
         let before = SampleCopy.listing(usb)
         expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T17:00"))
         let uploads = try #require(Set(SampleCopy.listing(usb)).subtracting(before).first, "the kiosk wrote no bundle")
-        let contents = try ToolRunner.run("bsdtar", ["-tf", "\(usb)/\(uploads)"], mergingErrors: true).output
-        #expect(contents.split(separator: "\n").filter { $0.hasPrefix("students/") }.count == 1, "\(contents)")
+        // Sealed for the office: opened with a clerk's key, then listed by tar.
+        let contents = try SealedBundleReader.listing("\(usb)/\(uploads)", as: "R01", keys: ws.path("keys"))
+        #expect(contents.filter { $0.hasPrefix("students/") }.count == 1, "\(contents)")
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T18:00"))
         #expect(try ws.item("112002", id)["selected"] as? Bool == true)
         try expectVerifies(ws, "after the kiosk's selection")
@@ -79,14 +80,14 @@ import Testing
         let a = try ws.upload(student: "112001", course: "PHY-11A", description: "光學實驗紀錄", assets: ["math-graph.png"])
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
         let request = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("request-") })
-        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
         #expect(try status(ws, in: laptop, "112001", now: "2025-01-08T20:00").first { $0["id"] as? String == a }?["status"] as? String == "uploaded")
         // At the office the same item is returned (the teacher was there) and another is certified.
         expectSuccess(try ws.folio(as: "T001", ["reject", "112001", a, "--reason", "圖表缺少單位"], now: "2025-01-09T10:00"))
         expectSuccess(try ws.folio(as: "T001", ["certify", "112020", "abf0f468ae"], now: "2025-01-09T10:01"))
         // The next request carries the news; the laptop shows both decided and waits for nothing.
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb], now: "2025-01-09T12:00"))
-        expectSuccess(try ws.folio(in: laptop, ["sync", usb], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:00"))
         let items = try status(ws, in: laptop, "112001", now: "2025-01-09T20:00")
         #expect(items.first { $0["id"] as? String == a }?["status"] as? String == "rejected", "\(items)")
         #expect(try status(ws, in: laptop, "112020", now: "2025-01-09T20:00").first { $0["id"] as? String == "abf0f468ae" }?["status"] as? String == "certified")
@@ -107,7 +108,7 @@ import Testing
         let b = try ws.upload(student: "112001", course: "PHY-11A", description: "力學實驗", assets: ["self-study-plan.pdf"])
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
         let request = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("request-") })
-        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-08T20:00"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["reject", "112001", b, "--reason", "缺少數據"], now: "2025-01-08T20:05"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["sync", usb], now: "2025-01-08T20:10"))
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
@@ -147,7 +148,7 @@ import Testing
         for dir in [usb, stolen] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
-        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: ws.now))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["init", "--dir", kiosk, "--join", "\(usb)/\(update)"], now: ws.now))
         expectSuccess(try ws.folio(in: kiosk, as: "112002", SampleCopy.addArguments(
             student: "112002", term: "113-1", course: "PHY-11A", description: "擺錘實驗", files: [ws.asset("physics-lab-report.pdf")]),
             now: "2025-01-08T13:10"))
@@ -155,7 +156,7 @@ import Testing
         expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", stolen], now: "2025-01-08T17:00"))
         let uploads = try #require(SampleCopy.listing(stolen).first { $0.hasPrefix("uploads-") })
         let uploadsID = try #require((try JSONSerialization.jsonObject(with: expectSuccess(
-            try ws.folio(["bundle", "verify", "\(stolen)/\(uploads)", "--json"])).stdoutData) as? [String: Any])?["bundle"] as? String)
+            try ws.folio(as: "R01", ["bundle", "verify", "\(stolen)/\(uploads)", "--json"])).stdoutData) as? [String: Any])?["bundle"] as? String)
         // Whoever found it forges, with T001's stolen laptop key, a school update "from the office" that
         // claims the office imported it.
         let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(kiosk)/folio.json"))) as? [String: Any])

@@ -96,7 +96,7 @@ import Testing
         // Where every writing command keeps its lock: the comparison covers the rest of .folio (staging).
         try FileManager.default.createDirectory(atPath: ws.path(".folio"), withIntermediateDirectories: true)
         let before = try ws.snapshotWithBookkeeping()
-        let r = try finishes(ws, ["bundle", "import", pipe])
+        let r = try finishes(ws, as: "R01", ["bundle", "import", pipe])
         #expect(r.status == 1 && r.stderr.contains("is not an ordinary file"), "\(r)")
         let after = try ws.snapshotWithBookkeeping()
         #expect(after == before, "the refused import changed the workspace:\n\(after.differences(from: before))")

@@ -25,7 +25,7 @@ import Testing
         // FAT32/exFAT-safe: short ASCII.
         #expect(request.count <= 64 && request.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
 
-        let joined = try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-09T20:00")
+        let joined = try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(request)"], now: "2025-01-09T20:00")
         expectSuccess(joined)
         #expect(joined.stdout.contains("fingerprint"), "\(joined)")
         // Only T001's items travel: the history item (T002's course) stays at the office.
@@ -57,7 +57,7 @@ import Testing
         let (header, _) = try #require(try TarReader().firstEntry(.memory(answerBytes), upTo: 0))
         // One byte into the tar header of the entry after bundle.json.
         try answerBytes.prefix(512 + (Int(header.size) + 511) / 512 * 512 + 1).write(to: URL(fileURLWithPath: "\(usb)/\(answer)"))
-        let damaged = try ws.folio(["bundle", "verify", "\(usb)/\(answer)"])
+        let damaged = try ws.folio(as: "R01", ["bundle", "verify", "\(usb)/\(answer)"])
         #expect(!damaged.succeeded, "the cut copy should be refused: \(damaged)")
         let before = try ws.snapshot()
         let stick = SampleCopy.listing(usb)
@@ -74,7 +74,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
-        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: "2025-01-08T14:00"))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["init", "--dir", kiosk, "--join", "\(usb)/\(update)"], now: "2025-01-08T14:00"))
         let config = try String(contentsOfFile: "\(kiosk)/folio.json", encoding: .utf8)
         #expect(config.contains("\"role\" : \"kiosk\"") && config.contains("\"owner\" : \"KIOSK1\""), "\(config)")
 
@@ -93,7 +93,7 @@ import Testing
 
         let verify = expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-08T17:00"))
         let uploads = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("uploads-kiosk-") }, "\(verify)")
-        let preview = expectSuccess(try ws.folio(["bundle", "verify", "\(usb)/\(uploads)"], now: "2025-01-09T08:00"))
+        let preview = expectSuccess(try ws.folio(as: "R01", ["bundle", "verify", "\(usb)/\(uploads)"], now: "2025-01-09T08:00"))
         #expect(preview.stdout.contains("would add 1 record(s) and 1 file(s)"), "\(preview)")
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-09T08:00"))
         let item = try ws.item("113002", id)
@@ -111,7 +111,8 @@ import Testing
         let usb2 = ws.scratch("usb2")
         for dir in [usb, usb2] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
-        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"],
+                                   now: "2025-01-09T20:00"))
         try FileManager.default.copyItem(atPath: laptop, toPath: copy)
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["certify", "112001", a], now: "2025-01-09T20:05"))
         expectSuccess(try ws.folio(in: copy, as: "T001", ["certify", "112021", b], now: "2025-01-09T20:06"))
@@ -121,9 +122,9 @@ import Testing
         let second = try #require(SampleCopy.listing(usb2).first { $0.hasPrefix("certs-") })
         #expect(first == second, "both copies have the same id and number, so the same file name")
 
-        let one = expectSuccess(try ws.folio(["bundle", "import", "\(usb)/\(first)"], now: "2025-01-10T08:00"))
+        let one = expectSuccess(try ws.folio(as: "R01", ["bundle", "import", "\(usb)/\(first)"], now: "2025-01-10T08:00"))
         #expect(!one.stdout.contains("copied"), "\(one)")
-        let two = expectSuccess(try ws.folio(["bundle", "import", "\(usb2)/\(second)"], now: "2025-01-10T08:01"))
+        let two = expectSuccess(try ws.folio(as: "R01", ["bundle", "import", "\(usb2)/\(second)"], now: "2025-01-10T08:01"))
         #expect(two.stdout.contains("warning:") && two.stdout.contains("copied"), "\(two)")
         // Both copies' decisions are kept: they are signed and valid.
         #expect(try ws.item("112001", a).string("status") == "certified")
@@ -136,7 +137,8 @@ import Testing
         let usb = ws.scratch("usb"), laptop = ws.scratch("laptop")
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
-        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"],
+                                   now: "2025-01-09T20:00"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["certify", "112001", id], now: "2025-01-09T20:05"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["bundle", "export", "--kind", "certifications", "--out", usb], now: "2025-01-09T20:10"))
         let certs = "\(usb)/" + (try #require(SampleCopy.listing(usb).first { $0.hasPrefix("certs-") }))
@@ -144,13 +146,13 @@ import Testing
         ws.now = "2025-01-10T08:00"
 
         let before = try ws.snapshot()
-        let preview = expectSuccess(try ws.folio(["bundle", "verify", certs]))
+        let preview = expectSuccess(try ws.folio(as: "R01", ["bundle", "verify", certs]))
         #expect(preview.stdout.contains("would add 1 record(s)"), "\(preview)")
         #expect(try ws.snapshot() == before, "bundle verify changed the workspace")
 
-        expectSuccess(try ws.folio(["bundle", "import", certs, certs]))
+        expectSuccess(try ws.folio(as: "R01", ["bundle", "import", certs, certs]))
         let once = try ws.snapshot()
-        let again = expectSuccess(try ws.folio(["bundle", "import", certs]))
+        let again = expectSuccess(try ws.folio(as: "R01", ["bundle", "import", certs]))
         #expect(again.stdout.contains("already holds all of it"), "\(again)")
         let twice = try ws.snapshot()
         #expect(twice == once, "\(twice.differences(from: once))")
@@ -165,7 +167,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb]))
         let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
-        expectSuccess(try ws.folio(in: kiosk, ["init", "--dir", kiosk, "--join", "\(usb)/\(update)", "--as", "KIOSK1"], now: "2025-08-21T08:00"))
+        expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["init", "--dir", kiosk, "--join", "\(usb)/\(update)"], now: "2025-08-21T08:00"))
         expectSuccess(try ws.folio(in: kiosk, as: "111002", ["confirm", "111002", "--submission", "data-113-1"], now: "2025-08-23T10:00"))
         expectSuccess(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-08-23T17:00"))
         expectSuccess(try ws.folio(as: "D01", ["sync", usb], now: "2025-08-24T08:00"))
@@ -179,7 +181,8 @@ import Testing
         let usb = ws.scratch("usb"), laptop = ws.scratch("laptop")
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb]))
-        expectSuccess(try ws.folio(in: laptop, ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"], now: "2025-01-09T20:00"))
+        expectSuccess(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", "\(usb)/\(SampleCopy.listing(usb)[0])"],
+                                   now: "2025-01-09T20:00"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["certify", "112001", a], now: "2025-01-09T20:05"))
         expectSuccess(try ws.folio(in: laptop, as: "T001", ["sync", usb], now: "2025-01-09T20:10"))
         expectSuccess(try ws.folio(as: "R01", ["sync", usb], now: "2025-01-10T08:00"))

@@ -24,10 +24,11 @@ import Testing
         return (dir, key)
     }
 
-    func transferBundle(_ ws: SampleCopy) throws -> String {
-        let usb = ws.scratch("usb")
+    /// 112001's transfer, sealed for the holder of `readerKey` (a key file or its .pub), in the folder `stick`.
+    func transferBundle(_ ws: SampleCopy, for readerKey: String, stick: String = "usb") throws -> String {
+        let usb = ws.scratch(stick)
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
-        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb]))
+        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb, "--for-key", readerKey]))
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: usb).first { $0.hasPrefix("transfer-") })
         return usb + "/" + name
     }
@@ -40,8 +41,8 @@ import Testing
     @Test func earlierItemsArriveTaggedWithTheirSchoolTermAndCourse() throws {
         let ws = try SampleCopy(now: "2025-08-20T09:00")
         let before = try ws.items("112001")
-        let bundle = try transferBundle(ws)
         let b = try secondSchool(ws)
+        let bundle = try transferBundle(ws, for: b.key + ".pub")
         let r = expectSuccess(try FolioRunner.run(["transfer", "in", bundle, "--student", "114051", "--workspace", b.dir,
                                                    "--root-fingerprint", ws.rootFingerprint, "--as", "RB1", "--key", b.key],
                                                   env: ["FOLIO_NOW": ws.now]))
@@ -67,12 +68,12 @@ import Testing
 
     @Test func aTransferWithABadHashOrSignatureIsRefusedAndChangesNothing() throws {
         let ws = try SampleCopy(now: "2025-08-20T09:00")
-        let bundle = try transferBundle(ws)
         let b = try secondSchool(ws)
+        let bundle = try transferBundle(ws, for: b.key + ".pub")
         let original = try Data(contentsOf: URL(fileURLWithPath: bundle))
         let before = try TreeSnapshot(of: URL(fileURLWithPath: b.dir))
-        // A byte in the middle of the archive (a file's content or a record) and a byte in the header.
-        for (offset, words) in [(original.count / 2, "does not match"), (700, "bundle.json")] {
+        // A byte in the middle of the archive (in its sealed content) and a byte in its signed envelope.
+        for (offset, words) in [(original.count / 2, "sealed content"), (700, "envelope")] {
             var bytes = original
             bytes[offset] ^= 0x20
             let bad = ws.scratch("bad-\(offset).tar")
@@ -84,10 +85,11 @@ import Testing
             let after = try TreeSnapshot(of: URL(fileURLWithPath: b.dir))
             #expect(after == before, "\(after.differences(from: before))")
         }
-        // Taken in by the sending school itself, or as an ordinary bundle: refused.
-        let own = try ws.folio(as: "R01", ["transfer", "in", bundle, "--student", "112001", "--root-fingerprint", ws.rootFingerprint])
+        // Taken in by the sending school itself (a transfer sealed for its own clerk), or as an ordinary bundle: refused.
+        let ownBundle = try transferBundle(ws, for: ws.key("R01"), stick: "usb-own")
+        let own = try ws.folio(as: "R01", ["transfer", "in", ownBundle, "--student", "112001", "--root-fingerprint", ws.rootFingerprint])
         #expect(own.status == 1 && own.stderr.contains("this school itself"), "\(own)")
-        let plain = try FolioRunner.run(["bundle", "import", bundle, "--workspace", b.dir])
+        let plain = try FolioRunner.run(["bundle", "import", bundle, "--workspace", b.dir, "--as", "RB1", "--key", b.key])
         #expect(plain.status == 1 && plain.stderr.contains("transfer in"), "\(plain)")
     }
 }

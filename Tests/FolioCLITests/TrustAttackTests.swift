@@ -38,16 +38,20 @@ import Testing
         let old = ["FOLIO_NOW": "2020-01-01T09:00"]
         expectSuccess(try FolioRunner.run(["key", "new", "--id", "root", "--out", key, "--demo-only"]))
         expectSuccess(try FolioRunner.run(["init", "--dir", attacker, "--school", "999901", "--name", "假冒高中", "--key", key, "--demo"], env: old))
+        // The update is sealed to the school's registration clerk, whose public keys anyone who saw them can register.
+        expectSuccess(try FolioRunner.run(["staff", "add", "R01", "--name", "周文華", "--office", "registration", "--public-key", ws.key("R01"),
+                                           "--as", "root", "--key", key, "--workspace", attacker], env: old))
         expectSuccess(try FolioRunner.run(["bundle", "export", "--kind", "school-update", "--out", stick, "--as", "root", "--key", key,
                                            "--workspace", attacker], env: old))
         let forged = try only(stick)
         let before = try ws.snapshot()
         for args in [["bundle", "import", forged], ["bundle", "verify", forged], ["sync", stick]] {
-            expectRefused(try ws.folio(args), naming: ["another root", ws.rootFingerprint], before: before, after: try ws.snapshot())
+            expectRefused(try ws.folio(as: "R01", args), naming: ["another root", ws.rootFingerprint], before: before, after: try ws.snapshot())
         }
         // A replica told the school's real fingerprint does not start from it, and leaves no folder behind.
         let replica = ws.scratch("replica")
-        let joined = try FolioRunner.run(["init", "--dir", replica, "--join", forged, "--root-fingerprint", ws.rootFingerprint])
+        let joined = try FolioRunner.run(["init", "--dir", replica, "--join", forged, "--as", "R01", "--key", ws.key("R01"),
+                                          "--root-fingerprint", ws.rootFingerprint])
         #expect(joined.status == 1 && joined.stderr.contains("not confirmed"), "\(joined)")
         #expect(!FileManager.default.fileExists(atPath: replica))
     }
@@ -77,7 +81,7 @@ import Testing
         try mkdir(stick)
         try mkdir(theirs)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick]))
-        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1",
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1", "--key", ws.key("KIOSK1"),
                                            "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": "2025-01-08T13:00"]))
         try FileManager.default.removeItem(atPath: try only(stick))
         let newRoot = ws.scratch("new-root.key"), theirRoot = ws.scratch("their-root.key")
@@ -86,7 +90,8 @@ import Testing
         expectSuccess(try ws.folio(as: "root", ["root", "replace", "--new-public-key", newRoot + ".pub", "--reason", "更換", "--yes"],
                                    now: "2025-01-08T14:00"))
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick], now: "2025-01-08T14:00"))
-        expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-01-08T14:05"]))
+        expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")],
+                                          env: ["FOLIO_NOW": "2025-01-08T14:05"]))
         // The thief's copy: a replacement of their own, dated half an hour before the school's.
         expectSuccess(try thief.folio(as: "root", ["root", "replace", "--new-public-key", theirRoot + ".pub", "--reason", "偽造", "--yes"],
                                       now: "2025-01-08T13:30"))
@@ -94,7 +99,8 @@ import Testing
                                       now: "2025-01-08T13:30"))
         let forged = try only(theirs)
         let kioskBefore = try TreeSnapshot(of: URL(fileURLWithPath: kiosk))
-        let r = try FolioRunner.run(["bundle", "import", forged, "--workspace", kiosk], env: ["FOLIO_NOW": "2025-01-08T15:00"])
+        let r = try FolioRunner.run(["bundle", "import", forged, "--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")],
+                                    env: ["FOLIO_NOW": "2025-01-08T15:00"])
         expectRefused(r, naming: ["move the school root away"], before: kioskBefore, after: try TreeSnapshot(of: URL(fileURLWithPath: kiosk)))
         // The kiosk still follows the school's new root.
         let pub = try #require(KeyFile.publicKey(in: Array(try Data(contentsOf: URL(fileURLWithPath: newRoot + ".pub")))))
@@ -120,8 +126,8 @@ import Testing
         let stick = ws.scratch("stick"), laptop = ws.scratch("laptop")
         try mkdir(stick)
         expectSuccess(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", stick]))
-        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", try only(stick), "--root-fingerprint", ws.rootFingerprint],
-                                          env: ["FOLIO_NOW": "2025-01-08T12:00"]))
+        expectSuccess(try FolioRunner.run(["init", "--dir", laptop, "--join", try only(stick), "--as", "T001", "--key", ws.key("T001"),
+                                           "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": "2025-01-08T12:00"]))
         return (ws, stick, laptop)
     }
 
@@ -138,7 +144,7 @@ import Testing
         let certs = try #require(try FileManager.default.contentsOfDirectory(atPath: stick).first { $0.hasPrefix("certs-") })
         let before = try ws.snapshot()
         for args in [["bundle", "import", stick + "/" + certs], ["sync", stick]] {
-            expectRefused(try ws.folio(args, now: "2025-01-08T14:00"), naming: ["revoked", "whatever date"], before: before,
+            expectRefused(try ws.folio(as: "R01", args, now: "2025-01-08T14:00"), naming: ["revoked", "whatever date"], before: before,
                           after: try ws.snapshot())
         }
         #expect(try ws.item("112020", "abf0f468ae").string("status") == "uploaded")
@@ -155,10 +161,10 @@ import Testing
         // The same office, as a second copy: once on time, once too late.
         let late = try ws.sibling()
         // On time (11 days later): taken in.
-        expectSuccess(try ws.folio(["sync", stick], now: "2025-02-20T09:00"))
+        expectSuccess(try ws.folio(as: "R01", ["sync", stick], now: "2025-02-20T09:00"))
         #expect(try ws.item("112020", "abf0f468ae").string("status") == "certified")
         // Too late (20 days later, long after the window closed): held back, said why, and nothing of it landed.
-        let r = expectSuccess(try late.folio(["sync", stick], now: "2025-03-01T09:00"))
+        let r = expectSuccess(try late.folio(as: "R01", ["sync", stick], now: "2025-03-01T09:00"))
         #expect(r.stdout.contains("reached the office only on"), "\(r)")
         #expect(try late.item("112020", "abf0f468ae").string("status") == "uploaded")
         try expectVerifies(late, "after holding a late record back")
@@ -181,7 +187,7 @@ import Testing
         let stick = ws.scratch("stick"), kiosk = ws.scratch("kiosk")
         try mkdir(stick)
         expectSuccess(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick]))
-        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1",
+        expectSuccess(try FolioRunner.run(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1", "--key", ws.key("KIOSK1"),
                                            "--root-fingerprint", ws.rootFingerprint], env: ["FOLIO_NOW": "2025-01-08T13:00"]))
         let ahead = ["FOLIO_NOW": "2025-01-08T14:00"]
         let add = try FolioRunner.run(SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A", description: "未來的報告",
@@ -189,7 +195,7 @@ import Testing
                                       env: ahead.merging(["FOLIO_STUDENT_SECRET": ws.secret("112002")]) { $1 })
         expectSuccess(add)
         expectSuccess(try FolioRunner.run(["sync", stick, "--workspace", kiosk, "--as", "KIOSK1", "--key", ws.key("KIOSK1")], env: ahead))
-        let r = expectSuccess(try ws.folio(["sync", stick], now: "2025-01-08T13:00"))
+        let r = expectSuccess(try ws.folio(as: "R01", ["sync", stick], now: "2025-01-08T13:00"))
         #expect(r.stdout.contains("after this computer's clock"), "\(r)")
         #expect(try ws.items("112002").allSatisfy { $0.string("description") != "未來的報告" })
         try expectVerifies(ws, "after holding a record back")
@@ -264,15 +270,15 @@ import Testing
         }
         let old = try secret(expectSuccess(try school.folio(["student", "secret", RealSchool.student, "--json"], as: "R01")))
         expectSuccess(try school.folio(["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", stick], as: "IT1"))
-        expectSuccess(try school.folio(["init", "--dir", kiosk, "--join", try only(stick), "--as", "KIOSK1",
-                                        "--root-fingerprint", try school.rootFingerprint()], workspace: false))
+        expectSuccess(try school.folio(["init", "--dir", kiosk, "--join", try only(stick),
+                                        "--root-fingerprint", try school.rootFingerprint()], as: "KIOSK1", workspace: false))
         _ = try secret(expectSuccess(try school.folio(["student", "secret", RealSchool.student, "--json"], as: "R01")))
         let add = SampleCopy.addArguments(student: RealSchool.student, term: "115-1", course: "PHY-A", description: "舊密碼的報告",
                                           files: [SampleCopy.sampleURL().appendingPathComponent("assets/physics-lab-report.pdf").path])
         expectSuccess(try school.folio(add + ["--workspace", kiosk], env: ["FOLIO_STUDENT_SECRET": old], workspace: false))
         expectSuccess(try school.folio(["sync", stick, "--workspace", kiosk, "--as", "KIOSK1", "--key", school.key("KIOSK1")], workspace: false))
         let before = try school.snapshot()
-        expectRefused(try school.folio(["sync", stick]), naming: ["reset"], before: before, after: try school.snapshot())
+        expectRefused(try school.folio(["sync", stick], as: "R01"), naming: ["reset"], before: before, after: try school.snapshot())
     }
 
     // MARK: revocation
@@ -444,9 +450,13 @@ import Testing
         let usb = ws.scratch("usb"), forgedDir = ws.scratch("forged")
         try mkdir(usb)
         try mkdir(forgedDir)
-        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb]))
+        // Sealed for the sending clerk's own key here, so that the forger (who holds it) can read it; the forgery
+        // itself travels as a plain bundle.
+        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb, "--for-key", ws.key("R01")]))
+        let plain = ws.scratch("plain-transfer.tar")
+        try SealedBundleReader.writePlainBundle(try only(usb), as: "R01", keys: ws.path("keys"), to: plain)
         let clerk = try SampleHubForgery(ws).identity("R01")
-        let bytes = try TransferForgery.withSecondFounding(transfer: try only(usb), school: "999901",
+        let bytes = try TransferForgery.withSecondFounding(transfer: plain, school: "999901",
                                                            sender: BundleParty(replica: "hub-d3668f7e", person: "R01"), signer: clerk,
                                                            at: Instant(iso: "2025-08-20T09:00")!)
         let forged = forgedDir + "/transfer-hub-d3668f7e-20250820-0009.tar"
@@ -463,9 +473,9 @@ import Testing
         let ws = try SampleCopy(now: "2025-08-20T09:00")
         let usb = ws.scratch("usb")
         try mkdir(usb)
-        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb]))
-        let bundle = try only(usb)
         let school = try RealSchool()
+        expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb, "--for-key", school.key("R01") + ".pub"]))
+        let bundle = try only(usb)
         let before = try school.snapshot()
         expectRefused(try school.folio(["transfer", "in", bundle, "--student", RealSchool.student], as: "R01"),
                       naming: ["root fingerprint"], before: before, after: try school.snapshot())

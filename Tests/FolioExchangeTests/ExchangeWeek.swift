@@ -82,7 +82,7 @@ final class ExchangeWeek: @unchecked Sendable {
                                                             as: "I01", now: now))
         now = "2025-01-06T10:00"
         try kiosk.join(forKiosk, as: "KIOSK1", now: now)
-        try must(kiosk.folio(["bundle", "import", students, file(.officeUpdate)], now: now))
+        try must(kiosk.folio(["bundle", "import", students, file(.officeUpdate)], as: "KIOSK1", now: now))
         now = "2025-01-06T10:30"
         disputedItem = try kiosk.upload(SampleCopy.addArguments(
             student: "112001", term: "113-1", course: "SCI-11A", description: "水質檢測報告",
@@ -95,7 +95,7 @@ final class ExchangeWeek: @unchecked Sendable {
 
         // Tuesday morning: the office imports them and writes the certification requests.
         now = "2025-01-07T09:00"
-        try must(hub.folio(["bundle", "import", file(.officeUpdate), file(.kioskUploads)], now: now))
+        try must(hub.folio(as: "R01", ["bundle", "import", file(.officeUpdate), file(.kioskUploads)], now: now))
         var requests: [String: String] = [:]
         for teacher in ["T001", "T003", "L01"] {
             requests[teacher] = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", teacher,
@@ -104,9 +104,9 @@ final class ExchangeWeek: @unchecked Sendable {
 
         // Tuesday afternoon: decisions on the laptops.
         now = "2025-01-07T14:00"
-        try t001.join(requests["T001"]!, now: now)
-        try t003.join(requests["T003"]!, now: now)
-        try l01.join(requests["L01"]!, now: now)
+        try t001.join(requests["T001"]!, as: "T001", now: now)
+        try t003.join(requests["T003"]!, as: "T003", now: now)
+        try l01.join(requests["L01"]!, as: "L01", now: now)
         t001Certifies = try t001.newEvent(student: "112001") {
             try must(t001.folio(["certify", "112001", disputedItem], as: "T001", now: now))
         }
@@ -172,10 +172,10 @@ struct Replica: Sendable {
         return try FolioRunner.run(args, env: ["FOLIO_NOW": now].merging(signing.env) { $1 })
     }
 
-    /// `folio init --join`.
-    func join(_ bundle: String, as who: String? = nil, role: String? = nil, now: String) throws {
+    /// `folio init --join`, as `who`, whose key opens the bundle.
+    func join(_ bundle: String, as who: String, role: String? = nil, now: String) throws {
         var args = ["init", "--dir", root, "--join", bundle, "--root-fingerprint", keys.rootFingerprint]
-        if let who { args += ["--as", who] }
+        args += ["--as", who, "--key", keys.key(who)]
         if let role { args += ["--role", role] }
         try must(FolioRunner.run(args, env: ["FOLIO_NOW": now]))
     }

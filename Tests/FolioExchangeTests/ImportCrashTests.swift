@@ -47,7 +47,7 @@ import Testing
                 sourceLocation: sourceLocation)
         #expect(leftovers(ws).isEmpty, "\(what): recovery left \(leftovers(ws))", sourceLocation: sourceLocation)
         try expectVerifies(ws, "\(what), after recovery", sourceLocation: sourceLocation)
-        let again = try ws.folio(["bundle", "import"] + files, now: Self.now)
+        let again = try ws.folio(as: "R01", ["bundle", "import"] + files, now: Self.now)
         #expect(again.succeeded, "\(what): importing again failed: \(again)", sourceLocation: sourceLocation)
         let final = try ws.snapshot()
         #expect(final == after, "\(what): importing again did not give the clean result:\n\(final.differences(from: after))",
@@ -62,7 +62,7 @@ import Testing
         let ws = try SampleCopy(now: Self.now)
         let before = try ws.snapshot()
         let start = Date()
-        let r = try ws.folio(["bundle", "import"] + files, now: Self.now)
+        let r = try ws.folio(as: "R01", ["bundle", "import"] + files, now: Self.now)
         let seconds = Date().timeIntervalSince(start)
         try #require(r.succeeded, "\(r)")
         let after = try ws.snapshot()
@@ -70,7 +70,7 @@ import Testing
         var states = [before]
         let oneByOne = try SampleCopy(now: Self.now)
         for file in files.dropLast() {
-            try #require(try oneByOne.folio(["bundle", "import", file], now: Self.now).succeeded)
+            try #require(try oneByOne.folio(as: "R01", ["bundle", "import", file], now: Self.now).succeeded)
             states.append(try oneByOne.snapshot())
         }
         return (states + [after], seconds)
@@ -89,7 +89,7 @@ import Testing
         var completed = false
         for n in 1...300 {
             let ws = try SampleCopy(now: Self.now)
-            let r = try ws.folio(["bundle", "import"] + files, now: Self.now, env: ["FOLIO_CRASH_AT": String(n)])
+            let r = try ws.folio(as: "R01", ["bundle", "import"] + files, now: Self.now, env: ["FOLIO_CRASH_AT": String(n)])
             if r.succeeded {
                 let snapshot = try ws.snapshot()
                 #expect(snapshot == after, "FOLIO_CRASH_AT=\(n) finished but differs:\n\(snapshot.differences(from: after))")
@@ -125,7 +125,8 @@ import Testing
             let ws = try SampleCopy(now: Self.now)
             // The first kill comes at once; the others at random moments, one in each twelfth of the clean run.
             let delay = attempt == 0 ? 0 : seconds * (Double(attempt) + Double.random(in: 0..<1, using: &rng)) / Double(attempts)
-            let process = try FolioRunner.start(["bundle", "import"] + files + ["--workspace", ws.root.path],
+            let process = try FolioRunner.start(["bundle", "import"] + files
+                                                + ["--workspace", ws.root.path, "--as", "R01", "--key", ws.key("R01")],
                                                 env: ["FOLIO_NOW": Self.now])
             Thread.sleep(forTimeInterval: delay)
             process.kill()
@@ -163,7 +164,7 @@ final class LargeUploads: @unchecked Sendable {
         let students = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "office-records", "--to", "KIOSK1",
                                                               "--out", toKiosk, "--json"], now: now))
         try kiosk.join(update, as: "KIOSK1", now: now)
-        try must(kiosk.folio(["bundle", "import", students], now: now))
+        try must(kiosk.folio(["bundle", "import", students], as: "KIOSK1", now: now))
         for (n, student) in ["112002", "112021", "113026"].enumerated() {
             let pdf = media + "/report-\(student).pdf"
             let mp3 = media + "/recording-\(student).mp3"

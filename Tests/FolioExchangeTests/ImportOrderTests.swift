@@ -23,7 +23,7 @@ import Testing
         let ws = try SampleCopy(now: "2025-01-08T09:00")
         var problems: [String] = []
         for call in calls {
-            let r = try ws.folio(["bundle", "import"] + call.map(week.file) + ["--json"])
+            let r = try ws.folio(as: "R01", ["bundle", "import"] + call.map(week.file) + ["--json"])
             guard r.succeeded, let reports = try JSONSerialization.jsonObject(with: r.stdoutData) as? [[String: Any]] else {
                 throw FolioHarnessError("import of \(call.map(\.rawValue)) refused: \(r)")
             }
@@ -62,8 +62,15 @@ import Testing
         let pristine = try SampleCopy().snapshot()
         // The reference: every bundle in one call of the library's import.
         let referenceWS = try SampleCopy(now: "2025-01-08T09:00")
-        let referenceReports = try WorkspaceSession(Workspace.open(referenceWS.root.path))
-            .importBundles(Bundle.allCases.map(week.file), now: Instant(iso: referenceWS.now)!)
+        // The sealed bundles open with the key of any clerk of an office, as on the command line. The session
+        // (and with it the workspace's lock) ends with the import.
+        let referenceReports = try { () throws -> [ImportReport] in
+            let session = try WorkspaceSession(Workspace.open(referenceWS.root.path))
+            session.openingKeys = [try Actor.load(keyFile: referenceWS.key("R01"), as: "R01", onBehalfOf: nil, demo: true) {
+                DemoKeys.passphrase
+            }.identity]
+            return try session.importBundles(Bundle.allCases.map(week.file), now: Instant(iso: referenceWS.now)!)
+        }()
         let reference = try referenceWS.snapshot()
         try #require(reference != pristine)
         try checkTheWeekLanded(referenceWS, week, referenceReports)
@@ -113,19 +120,19 @@ import Testing
         let students = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "office-records", "--to", "KIOSK1",
                                                               "--out", toKiosk, "--json"]))
         try kiosk.join(update, as: "KIOSK1", now: hub.now)
-        try must(kiosk.folio(["bundle", "import", students], now: hub.now))
+        try must(kiosk.folio(["bundle", "import", students], as: "KIOSK1", now: hub.now))
         let file = hub.asset("physics-lab-report.pdf")
         let item = try kiosk.upload(SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A",
                                                             description: "光學實驗", files: [file]), now: "2025-01-06T10:00")
         let first = try exportedPath(kiosk.folio(["bundle", "export", "--kind", "uploads", "--out", toHub, "--json"],
                                                  as: "KIOSK1", now: "2025-01-06T10:00"))
-        try must(hub.folio(["bundle", "import", first]))
+        try must(hub.folio(as: "R01", ["bundle", "import", first]))
         // The office's next bundle for the kiosk (a new activity record) says what the office now holds.
         try must(hub.folio(as: "C01", ["activity", "add", "--kind", "student-training", "--date", "2025-01-06",
                                        "--title", "學生系統操作訓練"], now: "2025-01-06T11:00"))
         let acknowledgement = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1",
                                                                      "--out", toKiosk, "--json"], now: "2025-01-06T11:00"))
-        try must(kiosk.folio(["bundle", "import", acknowledgement], now: "2025-01-06T11:00"))
+        try must(kiosk.folio(["bundle", "import", acknowledgement], as: "KIOSK1", now: "2025-01-06T11:00"))
         _ = try kiosk.upload(SampleCopy.addArguments(student: "112002", term: "113-1", course: "PHY-11A",
                                                      description: "光學實驗（補充說明）", files: [file], replace: item),
                              now: "2025-01-06T11:30")
@@ -135,7 +142,7 @@ import Testing
         // Alone, the second bundle cannot enter a hub that lacks the file: refused, nothing changed.
         let alone = try SampleCopy()
         let pristine = try alone.snapshot()
-        let refused = try alone.folio(["bundle", "import", second])
+        let refused = try alone.folio(as: "R01", ["bundle", "import", second])
         #expect(!refused.succeeded && refused.stderr.contains("incomplete"), "\(refused)")
         #expect(try alone.snapshot() == pristine)
 
@@ -144,7 +151,7 @@ import Testing
                               ("first, then second", [[first], [second]])] {
             let ws = try SampleCopy()
             for call in calls {
-                let r = try ws.folio(["bundle", "import"] + call)
+                let r = try ws.folio(as: "R01", ["bundle", "import"] + call)
                 #expect(r.succeeded, "\(name): \(r)")
             }
             results[name] = try ws.snapshot()

@@ -14,7 +14,7 @@ import Testing
         let hub = week.hub
         let item = week.disputedItem
         let teacherBundles: [Bundle] = [.t001First, .t003First, .delegate, .t001Second, .t003Second, .t003Forged]
-        try must(hub.folio(["bundle", "import"] + teacherBundles.map(week.file), now: "2025-01-08T08:00"))
+        try must(hub.folio(as: "R01", ["bundle", "import"] + teacherBundles.map(week.file), now: "2025-01-08T08:00"))
         let open = try #require(try json(hub, ["conflicts"]) as? [[String: Any]])
         try #require(open.map { "\($0["student"] as? String ?? "?") \($0["item"] as? String ?? "?")" } == ["112001 \(item)"])
 
@@ -23,7 +23,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: stick, withIntermediateDirectories: true)
         let request = try exportedPath(hub.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001",
                                                              "--out", stick, "--json"], now: "2025-01-08T09:00"))
-        try must(week.t001.folio(["bundle", "import", request], now: "2025-01-08T09:30"))
+        try must(week.t001.folio(["bundle", "import", request], as: "T001", now: "2025-01-08T09:30"))
         let onLaptop = try #require(try JSONSerialization.jsonObject(
             with: must(week.t001.folio(["conflicts", "--json"], now: "2025-01-08T09:30")).stdoutData) as? [[String: Any]])
         #expect(onLaptop.map { $0["item"] as? String } == [item])
@@ -47,7 +47,7 @@ import Testing
         // Back at the office, like any certifications bundle.
         let back = try week.t001.exportCertifications(as: "T001", to: hub.scratch("to-hub"), now: "2025-01-08T10:05")
         let imported = try #require(try JSONSerialization.jsonObject(
-            with: must(hub.folio(["bundle", "import", back, "--json"], now: "2025-01-08T11:00")).stdoutData) as? [[String: Any]])
+            with: must(hub.folio(as: "R01", ["bundle", "import", back, "--json"], now: "2025-01-08T11:00")).stdoutData) as? [[String: Any]])
         #expect(imported.first?["newEvents"] as? Int == 1, "\(imported)")
         #expect((imported.first?["conflicts"] as? [Any])?.isEmpty == true, "\(imported)")
 
@@ -76,7 +76,7 @@ import Testing
         // ends byte-identical: the resolution merges like any other decision.
         let restored = try SampleCopy(now: "2025-01-08T11:00")
         for file in ([back] + Bundle.allCases.reversed().map(week.file)) {
-            try must(restored.folio(["bundle", "import", file]))
+            try must(restored.folio(as: "R01", ["bundle", "import", file]))
         }
         let expected = try hub.snapshot()
         let actual = try restored.snapshot()

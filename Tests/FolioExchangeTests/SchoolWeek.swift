@@ -195,6 +195,27 @@ final class SchoolWeek {
         }
         try finalRounds()
         try compare()
+        try checkPrivacy()
+    }
+
+    /// No stick holds a student's number, name or national ID in any of its bytes (every bundle is sealed, and no
+    /// file name names a student); no kiosk or teacher's laptop holds a national ID or an address.
+    func checkPrivacy() throws {
+        let roster = try String(contentsOfFile: hub.path("roster/students.csv"), encoding: .utf8)
+        let rows = roster.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let onSticks = rows.flatMap { $0.prefix(3) }.filter { !$0.isEmpty }
+        let personal = rows.flatMap { [$0[2], $0[6]] }.filter { !$0.isEmpty }
+        func scan(_ dir: String, _ words: [String], _ what: String) {
+            let files = FileManager.default.enumerator(atPath: dir)
+            while let name = files?.nextObject() as? String {
+                guard let bytes = FileManager.default.contents(atPath: dir + "/" + name) else { continue }
+                for w in words where bytes.range(of: Data(w.utf8)) != nil || name.contains(w) { fail("\(what) holds \(w) in \(name)") }
+            }
+        }
+        for stick in sticks { scan(stick.path, onSticks, "\(stick.owner)'s stick") }
+        for m in machines.values where m.role == .kiosk || m.role == .laptop {
+            if FileManager.default.fileExists(atPath: m.root) { scan(m.root, personal, "\(m.name)'s workspace") }
+        }
     }
 
     /// Monday 06:30: the IT section registers KIOSK2 (on the hub and, identically, on the reference), then
@@ -275,7 +296,7 @@ final class SchoolWeek {
                 note("\(machine.name) has no workspace and no request on its stick")
                 return
             }
-            try machine.ws.join(stick.path + "/" + first, now: now)
+            try machine.ws.join(stick.path + "/" + first, as: machine.signer, now: now)
             machine.replicaID = try replicaID(machine.root)
             note("\(machine.name)'s laptop started from \(first) as \(machine.replicaID!)")
         }
@@ -334,7 +355,7 @@ final class SchoolWeek {
             writtenThisRound.append("\(machine.name)→\(to) \(name)")
             if machine.role != .hub {
                 // The reference hub receives every replica's bundle at once, in order.
-                try must(reference.folio(["bundle", "import", stick.path + "/" + name], now: now))
+                try must(reference.folio(as: "R01", ["bundle", "import", stick.path + "/" + name], now: now))
             }
             try disturb(name, on: stick, to: to)
         }

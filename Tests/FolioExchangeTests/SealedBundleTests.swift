@@ -16,6 +16,29 @@ import Testing
         }.filter { !$0.isEmpty }
     }
 
+    /// The sample's students' personal data, as the roster gives it: national IDs and addresses.
+    static func personalWords(_ ws: SampleCopy) throws -> [String] {
+        let roster = try String(contentsOfFile: ws.path("roster/students.csv"), encoding: .utf8)
+        return roster.split(whereSeparator: \.isNewline).dropFirst().flatMap { line -> [String] in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return [cells[2], cells[6]]
+        }.filter { !$0.isEmpty }
+    }
+
+    /// Every file under `dir`, at any depth, that holds one of `words`.
+    static func holding(_ words: [String], under dir: String) throws -> [String] {
+        var found: [String] = []
+        let e = FileManager.default.enumerator(atPath: dir)
+        while let name = e?.nextObject() as? String {
+            let path = dir + "/" + name
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                  let bytes = FileManager.default.contents(atPath: path) else { continue }
+            for w in words where bytes.range(of: Data(w.utf8)) != nil { found.append("\(w) in \(name)") }
+        }
+        return found
+    }
+
     /// Which of `words` appear anywhere in the raw bytes of the files in `dir`.
     static func revealed(_ words: [String], in dir: String) throws -> [String] {
         var found: Set<String> = []
@@ -123,6 +146,19 @@ import Testing
         // The teacher's own key opens the request.
         let laptop = ws.scratch("laptop")
         expectOK(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", request], now: "2025-01-09T20:00"))
+        expectOK(try ws.folio(in: kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-09T08:00"))
+
+        // Neither the kiosk nor the laptop holds a national ID, birth date or address: their jobs do not need them
+        // (Docs/bundles.md, *What each replica holds*). The office does, so the check can fail.
+        let personal = try Self.personalWords(ws)
+        #expect(personal.contains("A104827366") && personal.count == 24, "\(personal)")
+        #expect(try Self.holding(personal, under: kiosk).isEmpty)
+        #expect(try Self.holding(personal, under: laptop).isEmpty)
+        #expect(try Self.holding(["\"birthDate\""], under: kiosk + "/students").isEmpty)
+        #expect(!(try Self.holding(personal, under: ws.path("students"))).isEmpty)
+        // The kiosk still knows who is enrolled, and shows the student's name and class.
+        let shown = expectOK(try ws.folio(in: kiosk, ["status", "112002"], now: "2025-01-09T08:05"))
+        #expect(shown.stdout.contains("蔡佳穎") && shown.stdout.contains("201"), "\(shown)")
     }
 
     @Test func aDamagedSwappedForeignOrReplayedBundleIsRefusedAndChangesNothing() throws {

@@ -89,6 +89,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     // Trust.
     case rootReplaced = "root.replaced"
     case studentKeySet = "student.key"
+    case studentPersonal = "student.personal"
 
     /// Position within one second; see `StoredEvent.foldOrder`.
     public var rank: Int { EventKind.allCases.firstIndex(of: self)! }

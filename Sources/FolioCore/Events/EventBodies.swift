@@ -168,19 +168,26 @@ public enum StudentStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// A student's registration data (學籍資料) as the registration section (註冊組) enters it.
+///
+/// Registered as two records: `student.set` with who the student is at school (number, name, class, grade,
+/// status), which every replica that serves the student holds, and `student.personal` (`StudentPersonal`) with
+/// the national ID, birth date and address, which stay with the office. A view joins them. An older `student.set`
+/// that carries all of it is still read.
 public struct StudentRecord: Codable, Hashable, Sendable {
     public var number: String
     public var name: String
+    /// Empty where the personal record is not held (a kiosk, a teacher's laptop).
     public var nationalID: String
-    public var birthDate: CivilDate
+    public var birthDate: CivilDate?
     public var className: String
     public var grade: Int
+    /// Empty where the personal record is not held.
     public var address: String
     public var status: StudentStatus
     /// School code of the school a transferred-in student came from.
     public var previousSchool: String?
 
-    public init(number: String, name: String, nationalID: String, birthDate: CivilDate, className: String,
+    public init(number: String, name: String, nationalID: String, birthDate: CivilDate?, className: String,
                 grade: Int, address: String, status: StudentStatus, previousSchool: String? = nil) {
         self.number = number
         self.name = name
@@ -191,6 +198,68 @@ public struct StudentRecord: Codable, Hashable, Sendable {
         self.address = address
         self.status = status
         self.previousSchool = previousSchool
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, name, nationalID, birthDate, className, grade, address, status, previousSchool
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        number = try c.decode(String.self, forKey: .number)
+        name = try c.decode(String.self, forKey: .name)
+        nationalID = try c.decodeIfPresent(String.self, forKey: .nationalID) ?? ""
+        birthDate = try c.decodeIfPresent(CivilDate.self, forKey: .birthDate)
+        className = try c.decode(String.self, forKey: .className)
+        grade = try c.decode(Int.self, forKey: .grade)
+        address = try c.decodeIfPresent(String.self, forKey: .address) ?? ""
+        status = try c.decode(StudentStatus.self, forKey: .status)
+        previousSchool = try c.decodeIfPresent(String.self, forKey: .previousSchool)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(name, forKey: .name)
+        if !nationalID.isEmpty { try c.encode(nationalID, forKey: .nationalID) }
+        try c.encodeIfPresent(birthDate, forKey: .birthDate)
+        try c.encode(className, forKey: .className)
+        try c.encode(grade, forKey: .grade)
+        if !address.isEmpty { try c.encode(address, forKey: .address) }
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(previousSchool, forKey: .previousSchool)
+    }
+
+    /// What `student.set` carries: the record without its personal part.
+    public var atSchool: StudentRecord {
+        var r = self
+        r.nationalID = ""
+        r.birthDate = nil
+        r.address = ""
+        return r
+    }
+
+    /// The personal part, for `student.personal`; nil when the record carries none.
+    public var personal: StudentPersonal? {
+        guard !nationalID.isEmpty, let birthDate else { return nil }
+        return StudentPersonal(nationalID: nationalID, birthDate: birthDate, address: address)
+    }
+
+    /// Whether it carries its personal part (an older `student.set`, or a view that joined both records).
+    public var hasPersonal: Bool { !nationalID.isEmpty }
+}
+
+/// The personal part of a student's registration (`student.personal`): kept by the office and its own machines,
+/// never sent to a kiosk or a teacher's laptop (see Docs/bundles.md, *What each replica holds*).
+public struct StudentPersonal: Codable, Hashable, Sendable {
+    public var nationalID: String
+    public var birthDate: CivilDate
+    public var address: String
+
+    public init(nationalID: String, birthDate: CivilDate, address: String) {
+        self.nationalID = nationalID
+        self.birthDate = birthDate
+        self.address = address
     }
 }
 

@@ -38,7 +38,7 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
         case .schoolUpdate: return kind.isSchoolWide || Self.kioskKinds.contains(kind) || Self.officeKinds.contains(kind)
         case .certifications: return kind == .itemCertified || kind == .itemRejected
         case .officeRecords:
-            return kind == .recordAdded || kind == .studentSet || kind == .studentKeySet || kind == .activityRecorded
+            return kind == .recordAdded || kind == .studentSet || kind == .studentPersonal || kind == .studentKeySet || kind == .activityRecorded
                 || kind == .disputeAnswered
         case .uploads:
             return kind == .itemUploaded || kind == .itemSelected || kind == .itemUnselected
@@ -56,17 +56,23 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     ]
 
     /// The student records an office's own machine holds (a clerk of 註冊組, 教學組, 訓育組 or 資料組 working on a
-    /// replica): registrations and keys, so it records for enrolled students; office records (grades, cadre
+    /// replica): registrations with their personal part and keys, so it records for enrolled students and its
+    /// rosters and submissions name them; office records (grades, cadre
     /// posts, enrolment changes), which its reports list; graduation; receipts and their answers, which the
     /// data section follows up. Not items: those are the kiosks' and teachers'.
     public static let officeKinds: Set<EventKind> = [
-        .studentSet, .studentKeySet, .recordAdded, .studentGraduated, .receiptIssued, .receiptConfirmed,
+        .studentSet, .studentPersonal, .studentKeySet, .recordAdded, .studentGraduated, .receiptIssued, .receiptConfirmed,
         .receiptDisputed, .disputeAnswered,
     ]
 
     /// Whether a bundle of this kind brings the files of the uploads it carries. A school update does not:
     /// a kiosk shows each item's state, and the files stay with the sender, which holds them.
     public var carriesFiles: Bool { self != .schoolUpdate }
+
+    /// Whether an upload in a bundle of this kind may come without its files, which its sender keeps: a school
+    /// update never carries them, and a certification request carries those of the items the teacher decides on
+    /// but not those of another teacher's items it brings for context (see `BundleExport.source`).
+    public var mayLeaveFilesWithSender: Bool { self == .schoolUpdate || self == .certRequest }
 
     /// In words for a clerk.
     public var title: String {

@@ -87,16 +87,32 @@ public enum StudentFolder {
                 view.signingKey = StudentKeyView(publicKey: k.publicKey, cost: k.cost, issued: event.at, by: event.author,
                                                  resets: view.signingKey.map { $0.resets + 1 } ?? 0)
             case .studentSet:
-                let r = try event.decodeBody(StudentRecord.self)
+                var r = try event.decodeBody(StudentRecord.self)
                 if let error = duty(event, "enrolment", school) { return error }
                 guard r.number == view.number else {
                     return FolioError(.badInput, "The registration record names \(r.number), not \(view.number).",
                                       hint: "Correct the student number.")
                 }
-                do { _ = try NationalID(r.nationalID) } catch {
-                    return FolioError(.badNationalID, "Student \(r.number): \(error.message)", hint: error.hint)
+                if r.hasPersonal {
+                    do { _ = try NationalID(r.nationalID) } catch {
+                        return FolioError(.badNationalID, "Student \(r.number): \(error.message)", hint: error.hint)
+                    }
+                } else if let old = view.student {
+                    // The personal part comes in its own record, which this one leaves as it was.
+                    (r.nationalID, r.birthDate, r.address) = (old.nationalID, old.birthDate, old.address)
                 }
                 view.student = r
+            case .studentPersonal:
+                let p = try event.decodeBody(StudentPersonal.self)
+                if let error = duty(event, "enrolment", school) { return error }
+                guard view.student != nil else {
+                    return FolioError(.unknownStudent, "Student \(view.number) has personal data (身分證號, 出生日期, 通訊地址) but no registration.",
+                                      hint: "Import the student's roster row again with `folio roster import students`.")
+                }
+                do { _ = try NationalID(p.nationalID) } catch {
+                    return FolioError(.badNationalID, "Student \(view.number): \(error.message)", hint: error.hint)
+                }
+                (view.student!.nationalID, view.student!.birthDate, view.student!.address) = (p.nationalID, p.birthDate, p.address)
             case .itemUploaded:
                 let u = try event.decodeBody(ItemUploaded.self)
                 try checkUpload(u, event: event, view: view, school: school)

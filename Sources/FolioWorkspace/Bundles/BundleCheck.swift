@@ -27,7 +27,7 @@ enum BundleCheck {
             }
         }
         if let config { try checkRecipient(header, config: config, label: label) }
-        for path in bundle.declaredElsewhere.sorted() where header.kind.carriesFiles && bundle.files[path] == nil && !hasFile(path) {
+        for path in bundle.declaredElsewhere.sorted() where !header.kind.mayLeaveFilesWithSender && bundle.files[path] == nil && !hasFile(path) {
             throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
                              hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
         }

@@ -323,7 +323,10 @@ extension WorkspaceSession {
     }
 
     /// The files an upload record brings, as bundle entries.
-    static func outFiles(_ e: StoredEvent) -> [OutFile] { outFiles(e.event) }
+    static func outFiles(_ e: StoredEvent) -> [OutFile] {
+        let path = e.event.student.map { "students/\($0)/events/\(e.id).json" }
+        return outFiles(e.event).map { var f = $0; f.declaredBy = path; return f }
+    }
 
     static func outFiles(_ event: Event) -> [OutFile] {
         guard event.kind == .itemUploaded, let number = event.student,
@@ -378,6 +381,9 @@ extension WorkspaceSession {
         var path: String
         var size: Int64
         var sha256: String
+        /// The upload record that declares it, when known: a file travels with a record that declares it, even
+        /// one the recipient holds already (it may have had the record without the file).
+        var declaredBy: String? = nil
     }
 
     /// What a bundle of `kind` for `recipient` carries.
@@ -440,7 +446,15 @@ extension WorkspaceSession {
                 let news = view.items.filter { item in
                     !pendingIDs.contains(item.id) && item.history.contains { onLaptop.contains("students/\(number)/events/\($0).json") }
                 }
-                guard !pending.isEmpty || !news.isEmpty else { continue }
+                // An upload the laptop holds that is not in the view here was held back (two kiosks each took
+                // a sixth course outcome of a term, say): the laptop needs the uploads it was held back against
+                // to fold it the same way.
+                let inView = Set(view.items.flatMap(\.history))
+                let prefix = "students/\(number)/events/"
+                let heldBack = view.problems.isEmpty ? [] : view.problems.map(\.event).filter {
+                    !inView.contains($0) && onLaptop.contains(prefix + $0 + ".json")
+                }
+                guard !pending.isEmpty || !news.isEmpty || !heldBack.isEmpty else { continue }
                 let studentEvents = workspace.studentEvents(number)
                 // The item as it stands: every upload of it (with its files) and the decisions on its current
                 // version. The laptop folds the item through the same versions as the office: with the latest
@@ -466,10 +480,23 @@ extension WorkspaceSession {
                         wanted.insert(id)
                     }
                 }
+                // Files go only with the items this teacher decides on; another teacher's items come as records,
+                // their files kept here (an item of theirs that turned up as news, or context for a held-back one).
+                var recordsOnly = Set<String>()
+                for item in news where !(item.course.flatMap { school.course($0, term: item.term) }.map { $0.certifiers.contains(person) } ?? false) {
+                    recordsOnly.formUnion(item.history)
+                }
+                let heldTerms = Set(heldBack.compactMap { id in byID[id].flatMap { try? $0.event.decodeBody(ItemUploaded.self) }?.term })
+                for e in studentEvents where e.event.kind == .itemUploaded && !wanted.contains(e.id) {
+                    guard let u = try? e.event.decodeBody(ItemUploaded.self), heldTerms.contains(u.term),
+                          Catalog.category(u.category)?.group == .courseOutcome else { continue }
+                    wanted.insert(e.id)
+                    recordsOnly.insert(e.id)
+                }
                 // The student's key travels with their registration: without it, their uploads cannot be checked.
                 for e in studentEvents where e.event.kind == .studentSet || e.event.kind == .studentKeySet || wanted.contains(e.id) {
                     try add(e)
-                    addFiles(e)
+                    if !recordsOnly.contains(e.id) || pending.contains(where: { $0.history.contains(e.id) }) { addFiles(e) }
                 }
                 for item in pending { courses.insert("\(item.course!) \(item.term)") }
             }

@@ -61,7 +61,7 @@ extension WorkspaceSession {
             stagings.append(bundle.staging)
             return try importStaged([bundle], now: now)
         }
-        var checked: [(file: String, staging: String, id: String)] = []
+        var checked: [(file: String, staging: String, id: String, envelopeID: String?)] = []
         // Files an upload needs that neither the workspace nor the bundles checked before it hold.
         var owed: [(label: String, path: String)] = []
         // Whether a bundle brings the file at `path`. In a staging folder only the files its signed header lists
@@ -79,7 +79,7 @@ extension WorkspaceSession {
             })
             let ids = Set(known.map(\.id))
             known += bundle.schoolEvents.filter { !ids.contains($0.id) }
-            checked.append((file, bundle.staging, bundle.id))
+            checked.append((file, bundle.staging, bundle.id, bundle.envelopeID))
         }
         // A file owed by one bundle and brought by a later one: they land together, as one bundle would.
         var together = false
@@ -92,13 +92,13 @@ extension WorkspaceSession {
         }
         if together {
             var all: [StagedBundle] = []
-            for c in checked { all.append(try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)) }
+            for c in checked { all.append(try StagedBundle.reopen(c.file, staging: c.staging, id: c.id, envelopeID: c.envelopeID)) }
             return try importStaged(all, now: now)
         }
         var reports: [ImportReport] = []
         for (n, c) in checked.enumerated() {
             do {
-                reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id)], now: now)
+                reports += try importStaged([try StagedBundle.reopen(c.file, staging: c.staging, id: c.id, envelopeID: c.envelopeID)], now: now)
             } catch where n > 0 {
                 // The failing bundle's own change is undone, or finished by the next command if it had been
                 // committed; either way, importing the same bundles again completes the job.
@@ -185,6 +185,7 @@ extension WorkspaceSession {
         case .certRequest, .schoolUpdate, .transfer: peer.role = "hub"
         }
         if !peer.imported.contains(bundle.id) { peer.imported.append(bundle.id) }
+        if let envelope = bundle.envelopeID, !peer.imported.contains(envelope) { peer.imported.append(envelope) }
         if peer.sequences[String(header.sequence)] == nil { peer.sequences[String(header.sequence)] = bundle.id }
         book.peers[replica] = peer
         var held = header.entries.map(\.path).filter { !heldOff.contains($0) }
@@ -289,7 +290,7 @@ private struct Plan {
             var kept: [(bundle: Int, path: String)] = []
             for e in incoming where e.event.kind == .itemUploaded {
                 guard let index = bySource[number]?.first(where: { $0.record.id == e.id })?.bundle,
-                      !bundles[index].header.kind.carriesFiles else { continue }
+                      bundles[index].header.kind.mayLeaveFilesWithSender else { continue }
                 for path in ImportGate.declaredFiles(e, student: number) where bundles[index].files[path] == nil {
                     kept.append((index, path))
                 }

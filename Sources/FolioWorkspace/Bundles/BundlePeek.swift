@@ -22,8 +22,9 @@ enum BundlePeek {
         case notABundle
         /// Anything else (not a tar file, a damaged or unsigned header): the full check says what is wrong.
         case unknown
-        /// A sealed bundle none of the keys given opens: its envelope, and why it stays shut.
-        case sealed(BundleEnvelope, FolioError)
+        /// A sealed bundle none of the keys given opens (or whose first chunk is damaged): its envelope, the
+        /// envelope's id, and why it stays shut.
+        case sealed(BundleEnvelope, id: String, FolioError)
     }
 
     /// A sealed bundle's envelope says whom it is for; its id is in the bundle inside, whose header is read by
@@ -33,12 +34,15 @@ enum BundlePeek {
         do { sealed = try SealedBundle.envelope(file) } catch { return .unknown }
         guard let sealed else { return look(at: file) }
         let opened: (SignedBundleEnvelope, TarSource)?
-        do { opened = try SealedBundle.open(file, keys: keys) } catch { return .sealed(sealed.envelope, error) }
+        do { opened = try SealedBundle.open(file, keys: keys) } catch { return .sealed(sealed.envelope, id: sealed.id, error) }
         guard let (_, source) = opened,
               let (entry, content) = try? TarReader().firstEntry(source, keepingContentIf: { $0 == BundleHeader.entryName }, upTo: headerLimit),
               ContentsCheck.isHeader(entry), let content,
               let (header, id) = try? ContentsCheck.signedHeader(content, refuse: StagedBundle.refuser(FileIO.lastComponent(of: file))),
-              sealed.envelope.agrees(with: header) else { return .unknown }
+              sealed.envelope.agrees(with: header) else {
+            return .sealed(sealed.envelope, id: sealed.id, StagedBundle.refuser(FileIO.lastComponent(of: file))(
+                "its sealed content cannot be read.", "Copy the bundle from the stick again; if it stays unreadable, ask the sender to export it again."))
+        }
         return .header(header, id: id)
     }
 

@@ -99,6 +99,13 @@ struct ExportSource {
             case .file(let i): out.files.append(share.files[i])
             }
         }
+        // A file goes with an upload that declares it, or the recipient refuses it: a recipient that took the
+        // record earlier without the file (its sender kept the file then) is sent the record again.
+        let declaring = Set(out.files.compactMap(\.declaredBy))
+        if !declaring.isEmpty {
+            let sent = Set(out.events.map(\.path))
+            out.events += share.events.filter { declaring.contains($0.path) && !sent.contains($0.path) }
+        }
         return out
     }
 }

@@ -10,6 +10,8 @@ struct StagedBundle {
     let id: String
     let header: BundleHeader
     let staging: String
+    /// For a sealed bundle, its envelope's id (`SignedBundleEnvelope.id`), remembered with `id`.
+    var envelopeID: String?
     var schoolEvents: [StoredEvent] = []
     /// Each student's records in the bundle, checked but not kept: a whole-school bundle holds 50,000 of
     /// them. `events(of:)` reads a student's again when they are folded.
@@ -77,7 +79,7 @@ struct StagedBundle {
     /// then lands them one at a time, so no more than one is in memory.
     ///
     /// What the uploads declare is not read again (`declaredElsewhere` stays empty): that was checked.
-    static func reopen(_ file: String, staging: String, id: String) throws(FolioError) -> StagedBundle {
+    static func reopen(_ file: String, staging: String, id: String, envelopeID: String?) throws(FolioError) -> StagedBundle {
         let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         let changed = { () -> FolioError in
@@ -86,6 +88,7 @@ struct StagedBundle {
         guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName),
               let (header, again) = try? ContentsCheck.signedHeader(bytes, refuse: refuse), again == id else { throw changed() }
         var bundle = StagedBundle(file: file, id: id, header: header, staging: staging)
+        bundle.envelopeID = envelopeID
         for entry in header.entries {
             switch recordOwner(entry.path) {
             case .some(.none):
@@ -122,7 +125,9 @@ struct StagedBundle {
         do throws(FolioError) {
             var source = TarSource.file(path: file)
             var envelope: BundleEnvelope?
+            var envelopeID: String?
             if let sealed = try SealedBundle.envelope(file) {
+                envelopeID = sealed.id
                 if let screen { try screen.header(sealed.envelope.routing) }
                 guard let opened = try SealedBundle.open(file, keys: keys) else {
                     throw refuse("it cannot be read.", "Copy the bundle from the stick again.")
@@ -132,6 +137,7 @@ struct StagedBundle {
             var (bundle, listing, read) = try extract(file: file, source: source, envelope: envelope, label: label, staging: staging,
                                                       screen: screen, refuse: refuse)
             try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
+            bundle.envelopeID = envelopeID
             return bundle
         } catch {
             FileIO.removeTree(staging)

@@ -50,13 +50,17 @@ extension WorkspaceSession {
             let file = dir + "/" + name
             // Decided from the header alone where it can be: nothing is extracted for a bundle passed over.
             switch BundlePeek.look(at: file, keys: openingKeys) {
-            case .sealed(let envelope, let error):
-                if let why = passOver(envelope.routing, id: "", known: known) {
+            case .sealed(let envelope, let id, let error):
+                // Passed over on its envelope if it was imported before, even damaged since; otherwise the full
+                // check says what is wrong (a key that does not open it, a damaged chunk).
+                if let why = passOver(envelope.routing, id: id, known: known) {
                     if let why { report.skipped.append(.init(file: name, why: why)) }
                     continue
                 }
-                report.refused.append(.init(file: name, message: error.message, hint: error.hint))
-                continue
+                if error.code == .wrongKey || error.code == .badKeyFile {
+                    report.refused.append(.init(file: name, message: error.message, hint: error.hint))
+                    continue
+                }
             case .header(let header, let id):
                 if let why = passOver(header, id: id, known: known) {
                     if let why { report.skipped.append(.init(file: name, why: why)) }

@@ -102,11 +102,13 @@ public struct SampleGenerator {
             let prefix = String(letters[rng.below(letters.count)]) + (rng.below(2) == 0 ? "1" : "2") + String(format: "%07d", rng.below(10_000_000))
             let nid = NationalID.withCheckDigit(prefix: prefix)!.text
             var at = Instant(iso: "2024-09-05T08:00")!.adding(seconds: Int64(n))
-            events.append(try registrar.sign(.studentSet, school: code, student: number, at: at,
-                                             body: StudentRecord(number: number, name: "學生\(n + 1)", nationalID: nid,
-                                                                 birthDate: d("2008-01-01")!.adding(days: rng.below(1000)),
-                                                                 className: "\(grade - 9)\(String(format: "%02d", n % 20 + 1))",
-                                                                 grade: grade, address: "虛構市測試路\(n + 1)號", status: .enrolled)))
+            let record = StudentRecord(number: number, name: "學生\(n + 1)", nationalID: nid,
+                                       birthDate: d("2008-01-01")!.adding(days: rng.below(1000)),
+                                       className: "\(grade - 9)\(String(format: "%02d", n % 20 + 1))",
+                                       grade: grade, address: "虛構市測試路\(n + 1)號", status: .enrolled)
+            // Registered as the roster import registers: who the student is at school, and apart the personal part.
+            events.append(try registrar.sign(.studentSet, school: code, student: number, at: at, body: record.atSchool))
+            events.append(try registrar.sign(.studentPersonal, school: code, student: number, at: at, body: record.personal!))
             let secret = StudentSecret.demo(school: code, student: number)
             secrets += number + "\t" + secret + "\n"
             let student = Actor(identity: try StudentSecret.identity(secret: secret, school: code, student: number, cost: .demo))

@@ -45,7 +45,7 @@ public struct StudentRoster: Sendable {
             switch self {
             case .name: return r.name
             case .nationalID: return r.nationalID
-            case .birthDate: return r.birthDate.description
+            case .birthDate: return r.birthDate?.description ?? ""
             case .className: return r.className
             case .grade: return String(r.grade)
             case .address: return r.address

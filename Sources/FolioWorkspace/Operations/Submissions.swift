@@ -70,7 +70,7 @@ extension WorkspaceSession {
             case .registration:
                 lines.append(recordLine("student", term!, "學籍資料", "students.csv", student))
                 rows["students.csv", default: []].append(
-                    [student.nationalID, number, student.name, ROCDate(student.birthDate)?.text ?? student.birthDate.description, student.className,
+                    [student.nationalID, number, student.name, student.birthDate.map { ROCDate($0)?.text ?? $0.description } ?? "", student.className,
                      String(student.grade), student.status.rawValue])
                 for r in view.records where r.kind == "grade" && r.term == term {
                     lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", "grades.csv", r.fields))
