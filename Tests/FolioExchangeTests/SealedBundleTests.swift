@@ -231,6 +231,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: kiosk))
     }
 
+    @Test func personalDataGoesOnlyToTheMachinesOfThoseWhoKeepTheRegistrations() throws {
+        let ws = try SampleCopy(now: "2025-01-08T13:00")
+        let personal = try Self.personalWords(ws)
+        for (clerk, keeps) in [("R02", true), ("L01", false)] {   // 註冊組幹事 (enrolment delegate); 讀服組
+            let usb = ws.scratch("usb-\(clerk)"), dir = ws.scratch("office-\(clerk)")
+            try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+            expectOK(try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", clerk, "--out", usb]))
+            let update = usb + "/" + (try #require(SampleCopy.listing(usb).first))
+            expectOK(try ws.folio(in: dir, as: clerk, ["init", "--dir", dir, "--join", update, "--role", "office"], now: ws.now))
+            let found = try Self.holding(personal, under: dir)
+            #expect(keeps ? found.count >= 24 : found.isEmpty, "\(clerk): \(found.prefix(3))")
+            let shown = expectOK(try ws.folio(in: dir, ["status", "112002"], now: ws.now))
+            #expect(shown.stdout.contains("蔡佳穎"), "\(shown)")
+        }
+    }
+
     @Test func revokingAKeyStopsBundlesBeingSealedForItAndAReplacedKeySaysWhatToDo() throws {
         let ws = try SampleCopy(now: "2025-01-08T13:00")
         let usb = ws.scratch("usb")
@@ -240,11 +256,17 @@ import Testing
         let laptop = ws.scratch("laptop")
         let first = usb + "/" + (try #require(SampleCopy.listing(usb).first))
         expectOK(try ws.folio(in: laptop, as: "T001", ["init", "--dir", laptop, "--join", first], now: "2025-01-08T20:00"))
-        // T001's key is replaced: a new key file, registered by the root.
+        // T001's key is replaced: a new key file, registered by the root. The request still waiting on the stick
+        // was sealed for the old key, so the next export writes a new one rather than call it "already waiting".
         let newKey = ws.scratch("T001-new.key")
         expectOK(try FolioRunner.run(["key", "new", "--id", "T001", "--out", newKey, "--demo-only"], env: ["FOLIO_KEY_COST": "1"]))
         expectOK(try ws.folio(as: "root", ["staff", "add", "T001", "--public-key", newKey + ".pub"], now: "2025-01-09T09:00"))
         expectOK(try ws.folio(as: "root", ["key", "revoke", "--public-key", ws.key("T001"), "--reason", "laptop stolen", "--yes"], now: "2025-01-09T09:05"))
+        let again = expectOK(try ws.folio(as: "R01", ["bundle", "export", "--kind", "cert-request", "--to", "T001", "--out", usb], now: "2025-01-09T09:10"))
+        #expect(!again.stdout.contains("already waiting") && SampleCopy.listing(usb).filter { $0.hasPrefix("request-") }.count == 2, "\(again)")
+        let resealed = usb + "/" + (try #require(SampleCopy.listing(usb).last { $0.hasPrefix("request-") }))
+        #expect(try Self.envelope(resealed).sealed.wraps.map(\.recipient) == ["T001"])
+        #expect(try Self.envelope(resealed).sealed != (try Self.envelope(first)).sealed)
         // The next request is sealed to the new key: the old one cannot open it, and says what to do.
         let newer = ws.scratch("usb2")
         try FileManager.default.createDirectory(atPath: newer, withIntermediateDirectories: true)

@@ -94,9 +94,6 @@ public struct SignedBundleEnvelope: Codable, Hashable, Sendable {
 
     public func fileBytes() throws -> [UInt8] { try CanonicalJSON.encode(self) }
 
-    /// The envelope's id: SHA-256 of its canonical JSON. A workspace remembers it with the id of the bundle inside,
-    /// so a sealed bundle it imported before is passed over on its envelope alone, even a copy damaged since.
-    public var id: String { (try? fileBytes()).map(SHA256Hex.of) ?? "" }
 
     /// Reads `envelope.json`; nil when the bytes are not one of folio's envelopes.
     public static func read(_ bytes: [UInt8]) -> SignedBundleEnvelope? {

@@ -54,10 +54,14 @@ extension WorkspaceSession {
                                   scope: source.scope ?? [])
         var book = PeerBook.load(workspace)
         let held = { [workspace] in PeerBook.HeldCursor(workspace, replica: recipient.replica) }
-        // The same bundle (or the parts of one) still waiting in that folder, not yet picked up: do not
-        // write it again. Only then is everything gone through twice.
+        let readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]
+        if let sealedFor { readers = sealedFor } else { readers = try self.readers(of: recipient, kind: kind, now: now) }
+        let readerNames = Self.names(readers)
+        // The same bundle (or the parts of one) still waiting in that folder, not yet picked up, sealed for the
+        // same readers: do not write it again. Only then is everything gone through twice.
         let waiting = book.written.sorted { $0.key < $1.key }
-            .filter { $0.value.kind == kind && $0.value.recipient == recipient && FileIO.exists(outDir + "/" + $0.key) }
+            .filter { $0.value.kind == kind && $0.value.recipient == recipient && $0.value.readers == readerNames
+                && FileIO.exists(outDir + "/" + $0.key) }
         if !waiting.isEmpty {
             // The paths of what waits (a whole school's, at most); the export itself is gone through a
             // student at a time.
@@ -92,7 +96,7 @@ extension WorkspaceSession {
             }
             let words = (source.scope ?? ["\(part.students) students"]) + (part.only ? [] : ["part \(part.index)"])
             report.parts.append(try writePart(kind: kind, recipient: recipient, events: part.events, files: part.files,
-                                              scope: words, actor: actor, now: now, outDir: outDir, sealedFor: sealedFor, book: &book))
+                                              scope: words, actor: actor, now: now, outDir: outDir, readers: readers, book: &book))
             students += part.students
         }
         do {
@@ -122,7 +126,7 @@ extension WorkspaceSession {
 
     /// Signs and writes one bundle, and records it in `book`.
     private func writePart(kind: BundleKind, recipient: BundleParty, events: [OutEvent], files: [OutFile], scope: [String],
-                           actor: Actor, now: Instant, outDir: String, sealedFor: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]?,
+                           actor: Actor, now: Instant, outDir: String, readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)],
                            book: inout PeerBook) throws(FolioError) -> ExportReport.Part {
         let entries = (events.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) }
             + files.map { BundleEntry(path: $0.path, size: $0.size, sha256: $0.sha256) })
@@ -147,14 +151,12 @@ extension WorkspaceSession {
         }
         let partial = target + ".partial"
         FileIO.removeTree(partial)
-        let readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]
-        if let sealedFor { readers = sealedFor } else { readers = try self.readers(of: recipient, kind: kind, now: now) }
         let sealing = Sealing(header: header, readers: readers, signer: actor.identity)
         try write(partial, header: &headerBytes, events: events, files: files, sealing: sealing)
         guard rename(partial, target) == 0 else { throw FileIO.ioError("name", target) }
         FileIO.fsyncDirectory(outDir)
         book.sequence += 1
-        book.written[header.fileName] = PeerBook.Written(bundle: id, kind: kind, recipient: recipient)
+        book.written[header.fileName] = PeerBook.Written(bundle: id, kind: kind, recipient: recipient, readers: Self.names(readers))
         try PeerBook.recordSent(workspace, bundle: id, paths: entries.map(\.path))
         try book.save(workspace)
         return ExportReport.Part(path: target, bundle: id, events: events.count, files: files.count,
@@ -163,6 +165,11 @@ extension WorkspaceSession {
 
     /// Writes the bundle file: `header` (given up once written: a whole-school header is 19 MB), then every
     /// record and file in byte order of their paths.
+    /// Readers as `PeerBook.Written` keeps them.
+    static func names(_ readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]) -> [String] {
+        readers.map { $0.id + ":" + $0.key.rawRepresentation.base64EncodedString() }
+    }
+
     /// What a bundle is sealed with: its header (for the envelope), its readers' encryption keys, the signer.
     struct Sealing {
         var header: BundleHeader
@@ -403,12 +410,17 @@ extension WorkspaceSession {
             // here): `BundleKind.kioskKinds`. A teacher's laptop gets students' records only with its requests.
             // An office's own machine holds what its office records and reports need: `officeKinds`.
             let principal = recipient.person.flatMap { school.principal($0) }
-            let kinds: Set<EventKind>? = principal?.kind == .device ? BundleKind.kioskKinds
+            var kinds: Set<EventKind>? = principal?.kind == .device ? BundleKind.kioskKinds
                 : school.holdsAnOffice(recipient.person) ? BundleKind.officeKinds : nil
+            // Personal data goes only to the machine of someone who keeps the registrations (the `enrolment` duty).
+            if kinds == BundleKind.officeKinds, !holdsDuty(recipient.person, "enrolment") { kinds?.remove(.studentPersonal) }
             if let kinds {
                 let numbers = workspace.studentNumbers()
                 for number in numbers {
-                    for e in workspace.studentEvents(number) where kinds.contains(e.event.kind) { try add(e) }
+                    for e in workspace.studentEvents(number) where kinds.contains(e.event.kind) {
+                        if !kinds.contains(.studentPersonal), Self.carriesPersonal(e) { continue }
+                        try add(e)
+                    }
                 }
                 scope.append(kinds == BundleKind.kioskKinds ? "portfolios of \(numbers.count) students, without their files"
                              : "registrations and office records of \(numbers.count) students")
@@ -495,6 +507,7 @@ extension WorkspaceSession {
                 }
                 // The student's key travels with their registration: without it, their uploads cannot be checked.
                 for e in studentEvents where e.event.kind == .studentSet || e.event.kind == .studentKeySet || wanted.contains(e.id) {
+                    if Self.carriesPersonal(e) { continue }
                     try add(e)
                     if !recordsOnly.contains(e.id) || pending.contains(where: { $0.history.contains(e.id) }) { addFiles(e) }
                 }
@@ -527,6 +540,19 @@ extension WorkspaceSession {
         events = events.filter { seen.insert($0.path).inserted }
         files = files.filter { seen.insert($0.path).inserted }
         return .lists(events: events, files: files, scope: scope)
+    }
+
+    /// A registration in the older form, which carries the national ID, birth date and address with the rest: it
+    /// cannot be cut (it is signed whole), so it never goes where personal data may not, and the student stays
+    /// unknown there. folio writes only the two records of today's form.
+    static func carriesPersonal(_ e: StoredEvent) -> Bool {
+        e.event.kind == .studentSet && ((try? e.event.decodeBody(StudentRecord.self))?.hasPersonal ?? false)
+    }
+
+    /// Whether `person` holds an office that `duty` names, responsible or delegate.
+    private func holdsDuty(_ person: String?, _ duty: String) -> Bool {
+        guard let person, let d = school.dutyTable.duty(duty), let offices = school.principal(person)?.offices else { return false }
+        return offices.contains { d.responsible.contains($0) || d.delegates.contains($0) }
     }
 
     /// A teacher of the course, or a delegate while every certifier is away.

@@ -30,15 +30,17 @@ enum BundlePeek {
     /// A sealed bundle's envelope says whom it is for; its id is in the bundle inside, whose header is read by
     /// opening only the first chunks with one of `keys`.
     static func look(at file: String, keys: [SigningIdentity]) -> Found {
-        let sealed: SignedBundleEnvelope?
-        do { sealed = try SealedBundle.envelope(file) } catch { return .unknown }
+        let sealed: SealedBundle.Opened?
+        do { sealed = try SealedBundle.open(file, keys: keys) } catch { return .unknown }
         guard let sealed else { return look(at: file) }
-        let opened: (SignedBundleEnvelope, TarSource)?
-        do { opened = try SealedBundle.open(file, keys: keys) } catch { return .sealed(sealed.envelope, id: sealed.id, error) }
-        guard let (_, source) = opened,
-              let (entry, content) = try? TarReader().firstEntry(source, keepingContentIf: { $0 == BundleHeader.entryName }, upTo: headerLimit),
-              ContentsCheck.isHeader(entry), let content,
-              let (header, id) = try? ContentsCheck.signedHeader(content, refuse: StagedBundle.refuser(FileIO.lastComponent(of: file))),
+        let content: SealedBundle.Content
+        switch sealed.content {
+        case .failure(let error): return .sealed(sealed.envelope, id: sealed.id, error)
+        case .success(let c): content = c
+        }
+        guard let (entry, bytes) = try? TarReader().firstEntry(content.source, keepingContentIf: { $0 == BundleHeader.entryName }, upTo: headerLimit),
+              ContentsCheck.isHeader(entry), let bytes,
+              let (header, id) = try? ContentsCheck.signedHeader(bytes, refuse: StagedBundle.refuser(FileIO.lastComponent(of: file))),
               sealed.envelope.agrees(with: header) else {
             return .sealed(sealed.envelope, id: sealed.id, StagedBundle.refuser(FileIO.lastComponent(of: file))(
                 "its sealed content cannot be read.", "Copy the bundle from the stick again; if it stays unreadable, ask the sender to export it again."))

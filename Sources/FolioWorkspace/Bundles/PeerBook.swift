@@ -27,6 +27,9 @@ struct PeerBook: Codable {
         var bundle: String
         var kind: BundleKind
         var recipient: BundleParty
+        /// Whom it was sealed for, each as `id:key`: a bundle still waiting for readers that have changed since
+        /// (a key revoked or replaced) is written again rather than left on the stick.
+        var readers: [String]?
     }
 
     var sequence = 0

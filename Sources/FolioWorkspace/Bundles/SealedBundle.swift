@@ -38,11 +38,12 @@ enum SealedBundle {
         /// More of the plain bundle. Every full chunk is sealed (never as the last: the last chunk is the short
         /// one `finish` seals, so a reader knows the end by its size).
         func take(_ bytes: UnsafeRawBufferPointer) throws {
-            var rest = bytes[...]
+            var rest = bytes
             while !rest.isEmpty {
                 let n = min(StreamCipher.chunkSize - plain.count, rest.count)
-                plain.append(contentsOf: rest.prefix(n))
-                rest = rest.dropFirst(n)
+                // Whole buffers, not slices: a slice is appended a byte at a time.
+                plain.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest.prefix(n)))
+                rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(n))
                 if plain.count == StreamCipher.chunkSize {
                     try worker.add(plain, last: false)
                     plain = []
@@ -156,15 +157,31 @@ enum SealedBundle {
         }
     }
 
-    /// A sealed bundle's envelope, read from the front of the file; nil when the file does not start with one.
-    static func envelope(_ file: String) throws(FolioError) -> SignedBundleEnvelope? {
-        let stream: TarEntryStream
-        do { stream = try TarEntryStream(path: file) } catch { return nil }
-        return try envelope(stream, label: FileIO.lastComponent(of: file))
+    /// A sealed bundle as read from the front of its file: the envelope and its id, and either a way to read the
+    /// bundle inside or why it cannot be opened with the keys given.
+    struct Opened {
+        let envelope: BundleEnvelope
+        /// SHA-256 of `envelope.json` as read: a workspace remembers it with the bundle's id.
+        let id: String
+        let content: Result<Content, FolioError>
     }
 
-    private static func envelope(_ stream: TarEntryStream, label: String) throws(FolioError) -> SignedBundleEnvelope? {
+    /// The bundle inside: a source that opens it chunk by chunk as a `TarReader` reads it, and `finish`, which
+    /// reads on to the end of the sealed content once the reader has stopped (a tar's end can come before its
+    /// last chunk) and fails unless that end is there, sealed as the last chunk, with nothing after it.
+    struct Content {
+        let source: TarSource
+        let finish: () throws(TarError) -> Void
+    }
+
+    /// Reads a bundle's front once: nil when `file` is not sealed (a plain bundle, read as it is). `screen`
+    /// judges the envelope (its school and recipient) before any key is tried; a refusal there is thrown.
+    static func open(_ file: String, keys: [SigningIdentity],
+                     screen: (BundleEnvelope) throws(FolioError) -> Void = { _ in }) throws(FolioError) -> Opened? {
+        let label = FileIO.lastComponent(of: file)
         let refuse = StagedBundle.refuser(label)
+        let stream: TarEntryStream
+        do { stream = try TarEntryStream(path: file) } catch { return nil }
         guard let first = try? stream.next(), first.path == BundleEnvelope.entryName else { return nil }
         guard first.size <= 1 << 20, let bytes = try? stream.read(max: Int(first.size)),
               let signed = SignedBundleEnvelope.read(bytes) else {
@@ -173,18 +190,9 @@ enum SealedBundle {
         guard signed.signatureIsValid else {
             throw refuse("the signature on its envelope does not match the envelope.", "Do not use this bundle: it was changed after it was written. Ask the sender to export it again.")
         }
-        return signed
-    }
-
-    /// The plain bundle inside a sealed one, opened with whichever of `keys` it is sealed to: the envelope, and
-    /// a source that opens the content chunk by chunk as a `TarReader` reads it. Nil when `file` is not sealed
-    /// (a plain bundle, read as it is).
-    static func open(_ file: String, keys: [SigningIdentity]) throws(FolioError) -> (SignedBundleEnvelope, TarSource)? {
-        let label = FileIO.lastComponent(of: file)
-        let stream: TarEntryStream
-        do { stream = try TarEntryStream(path: file) } catch { return nil }
-        guard let signed = try envelope(stream, label: label) else { return nil }
         let envelope = signed.envelope
+        let id = SHA256Hex.of(bytes)
+        try screen(envelope)
         var opener: StreamCipher.Opener?
         for key in keys where envelope.readers.contains(key.principal) {
             if let opened = try? StreamCipher.Opener(envelope.sealed, privateKey: key.agreementKey, context: envelope.context) {
@@ -192,7 +200,7 @@ enum SealedBundle {
                 break
             }
         }
-        guard var opener else { throw notForThese(keys, envelope, label: label) }
+        guard var opener else { return Opened(envelope: envelope, id: id, content: .failure(notForThese(keys, envelope, label: label))) }
         var pieces = 0
         var ended = false
         let chunk = StreamCipher.chunkSize + StreamCipher.tagSize
@@ -214,7 +222,7 @@ enum SealedBundle {
             }
             return out
         }
-        let pull = TarPull { () throws(TarError) -> [UInt8] in
+        func next() throws(TarError) -> [UInt8] {
             guard !ended else { return [] }
             let sealed = try sealedBytes(chunk)
             let last = sealed.count < chunk
@@ -236,7 +244,10 @@ enum SealedBundle {
                 throw .sourceFailed(message: "\(label): \(error)", hint: "Ask the sender to export the bundle again.")
             }
         }
-        return (signed, .pull(pull))
+        let finish = { () throws(TarError) -> Void in
+            while !ended { _ = try next() }
+        }
+        return Opened(envelope: envelope, id: id, content: .success(Content(source: .pull(TarPull(next)), finish: finish)))
     }
 
     static func failed(_ failure: StreamCipher.Failure, label: String) -> TarError {

@@ -126,16 +126,18 @@ struct StagedBundle {
             var source = TarSource.file(path: file)
             var envelope: BundleEnvelope?
             var envelopeID: String?
-            if let sealed = try SealedBundle.envelope(file) {
-                envelopeID = sealed.id
-                if let screen { try screen.header(sealed.envelope.routing) }
-                guard let opened = try SealedBundle.open(file, keys: keys) else {
-                    throw refuse("it cannot be read.", "Copy the bundle from the stick again.")
-                }
-                (envelope, source) = (opened.0.envelope, opened.1)
+            var finish: (() throws(TarError) -> Void)?
+            // The envelope is read once: judged, opened and remembered from the same bytes.
+            if let sealed = try SealedBundle.open(file, keys: keys, screen: { (e: BundleEnvelope) throws(FolioError) in
+                if let screen { try screen.header(e.routing) }
+            }) {
+                let content = try sealed.content.get()
+                (envelope, envelopeID, source, finish) = (sealed.envelope, sealed.id, content.source, content.finish)
             }
             var (bundle, listing, read) = try extract(file: file, source: source, envelope: envelope, label: label, staging: staging,
                                                       screen: screen, refuse: refuse)
+            // The tar inside can end before its last sealed chunk: that chunk must still be there, sealed as the last.
+            do throws(TarError) { try finish?() } catch { throw refuse(error.message, error.hint) }
             try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
             bundle.envelopeID = envelopeID
             return bundle

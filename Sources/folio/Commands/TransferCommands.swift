@@ -29,6 +29,8 @@ struct TransferOut: FolioCommand {
                              hint: "Ask the new school's registration section (註冊組) for their public key file (the .pub `folio key new` wrote), then add --for-key FILE.")
         }
         let reader = try KeyFiles.reader(forKey)
+        // The clerk reads this out on the phone to the new school, which compares it with the key it sent.
+        Output.note("Sealing for \(reader.id), encryption key fingerprint \(RootFingerprint.of(reader.key)): compare it with the new school by phone before the stick leaves.")
         let session = try global.session()
         let r = try session.transferOut(student: student, actor: try global.actor(), now: try global.now(), outDir: out, sealedFor: reader)
         if global.json { Output.json(r); return }
