@@ -110,9 +110,11 @@ public final class TarWriter {
         return TarEntry(path: path, kind: .directory, size: 0, sha256: nil)
     }
 
-    /// Adds a file whose bytes are in memory (`Data`, `[UInt8]`, …).
+    /// Adds a file whose bytes are in memory (`Data`, `[UInt8]`, …). Without `hashing` the entry comes back with
+    /// no SHA-256: a sealed bundle's pieces are authenticated by their cipher, and hashing them too was a whole
+    /// extra pass over an export.
     @discardableResult
-    public func appendFile(_ path: String, bytes: some ContiguousBytes) throws(TarError) -> TarEntry {
+    public func appendFile(_ path: String, bytes: some ContiguousBytes, hashing: Bool = true) throws(TarError) -> TarEntry {
         try checkUsable()
         try checkNext(path, kind: .file)
         var failure: TarError?
@@ -126,7 +128,7 @@ public final class TarWriter {
                 }
                 entry = TarEntry(
                     path: path, kind: .file, size: Int64(buffer.count),
-                    sha256: SHA256.hash(data: buffer).lowercaseHex)
+                    sha256: hashing ? SHA256.hash(data: buffer).lowercaseHex : nil)
             } catch {
                 failure = error
             }

@@ -141,7 +141,7 @@ enum SealedBundle {
                     piece.append(contentsOf: try cipher.seal(chunk, last: last))
                     if last || piece.count >= BundleEnvelope.pieceSize {
                         pieces += 1
-                        try outer.appendFile(BundleEnvelope.pieceName(pieces), bytes: piece)
+                        try outer.appendFile(BundleEnvelope.pieceName(pieces), bytes: piece, hashing: false)
                         piece.removeAll(keepingCapacity: true)
                     }
                 } catch {
