@@ -41,7 +41,10 @@ struct BundleExport: FolioCommand {
 struct BundleVerify: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check a bundle completely and say what importing it would do; changes nothing.",
-        discussion: "Example: folio bundle verify /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar")
+        discussion: """
+        The bundle is sealed: open it with your key (the office's clerks open what goes to the office).
+        Example: folio bundle verify /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar --as R01 --key R01.key
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The bundle file.") var file: String
@@ -62,7 +65,8 @@ struct BundleImport: FolioCommand {
         Then each lands in its own step, one after another. Importing the same bundle again changes nothing.
         The parts of an export too large for one bundle import alone or together, in any order; `folio sync DIR`
         takes every part on a stick.
-        Example: folio bundle import /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar
+        Every bundle is sealed to those who are to read it: give your key to open it.
+        Example: folio bundle import /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar --as R01 --key R01.key
         """)
 
     @OptionGroup var global: GlobalOptions
