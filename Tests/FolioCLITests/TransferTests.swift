@@ -33,6 +33,25 @@ import Testing
         return usb + "/" + name
     }
 
+    /// The new school reads out the fingerprint `folio key new` printed; the sending clerk hears the same one
+    /// from `transfer out`, and a .pub swapped on the way would show another.
+    @Test func theSendingClerkSeesTheFingerprintTheNewSchoolReadsOut() throws {
+        let ws = try SampleCopy()
+        let key = ws.scratch("RB1.key"), other = ws.scratch("EVIL.key")
+        let made = expectSuccess(try FolioRunner.run(["key", "new", "--id", "RB1", "--out", key, "--demo-only"], env: ["FOLIO_NOW": ws.now]))
+        expectSuccess(try FolioRunner.run(["key", "new", "--id", "RB1", "--out", other, "--demo-only"], env: ["FOLIO_NOW": ws.now]))
+        let line = try #require(made.stdout.split(separator: "\n").first { $0.hasPrefix("Encryption key fingerprint: ") })
+        let fingerprint = String(line.dropFirst("Encryption key fingerprint: ".count))
+        #expect(fingerprint.count == 19, "\(fingerprint)")
+        let usb = ws.scratch("usb")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        let sent = expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", usb, "--for-key", key + ".pub"]))
+        #expect(sent.stderr.contains("fingerprint \(fingerprint)"), "\(sent)")
+        try FileManager.default.createDirectory(atPath: ws.scratch("usb2"), withIntermediateDirectories: true)
+        let swapped = expectSuccess(try ws.folio(as: "R01", ["transfer", "out", "112001", "--out", ws.scratch("usb2"), "--for-key", other + ".pub"]))
+        #expect(!swapped.stderr.contains(fingerprint), "\(swapped)")
+    }
+
     func status(_ dir: String, _ student: String) throws -> [String: Any] {
         let r = try FolioRunner.run(["status", student, "--json", "--workspace", dir])
         return try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any] ?? [:]

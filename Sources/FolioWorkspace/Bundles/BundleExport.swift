@@ -55,7 +55,7 @@ extension WorkspaceSession {
         var book = PeerBook.load(workspace)
         let held = { [workspace] in PeerBook.HeldCursor(workspace, replica: recipient.replica) }
         let readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]
-        if let sealedFor { readers = sealedFor } else { readers = try self.readers(of: recipient, kind: kind, now: now) }
+        if let sealedFor { readers = sealedFor } else { readers = try self.readers(of: recipient, book: book, now: now) }
         let readerNames = Self.names(readers)
         // The same bundle (or the parts of one) still waiting in that folder, not yet picked up, sealed for the
         // same readers: do not write it again. Only then is everything gone through twice.
@@ -163,8 +163,6 @@ extension WorkspaceSession {
                                  bytes: files.reduce(0) { $0 + $1.size })
     }
 
-    /// Writes the bundle file: `header` (given up once written: a whole-school header is 19 MB), then every
-    /// record and file in byte order of their paths.
     /// Readers as `PeerBook.Written` keeps them.
     static func names(_ readers: [(id: String, key: Curve25519.KeyAgreement.PublicKey)]) -> [String] {
         readers.map { $0.id + ":" + $0.key.rawRepresentation.base64EncodedString() }
@@ -182,10 +180,9 @@ extension WorkspaceSession {
     /// every person and device. Each with the encryption key registered beside their current signing key,
     /// unless that key is revoked or they have left. A recipient with no key to use stops the export: a
     /// bundle nobody can open is no use, and one in the clear is not written.
-    func readers(of recipient: BundleParty, kind: BundleKind, now: Instant) throws(FolioError) -> [(id: String, key: Curve25519.KeyAgreement.PublicKey)] {
+    func readers(of recipient: BundleParty, book: PeerBook, now: Instant) throws(FolioError) -> [(id: String, key: Curve25519.KeyAgreement.PublicKey)] {
         let day = now.taipeiDay
         let ids: [String]
-        let book = PeerBook.load(workspace)
         // A replica's hub is read by whoever holds an office there, not by the person who last wrote from it.
         let peer = recipient.replica.flatMap { $0 == workspace.config.hub ? nil : book.peers[$0] }
         if let person = recipient.person ?? peer.flatMap({ $0.role == "hub" ? nil : $0.person }) {
@@ -214,6 +211,8 @@ extension WorkspaceSession {
         return out
     }
 
+    /// Writes the bundle file, sealed: `header` (given up once written: a whole-school header is 19 MB), then every
+    /// record and file in byte order of their paths.
     private func write(_ path: String, header: inout [UInt8], events: [OutEvent], files: [OutFile], sealing: Sealing) throws(FolioError) {
         // Read as well as written: the finished bundle is read back from the stick.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

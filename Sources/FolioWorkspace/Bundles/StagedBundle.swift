@@ -10,7 +10,7 @@ struct StagedBundle {
     let id: String
     let header: BundleHeader
     let staging: String
-    /// For a sealed bundle, its envelope's id (`SignedBundleEnvelope.id`), remembered with `id`.
+    /// For a sealed bundle, its envelope's id (`SealedBundle.Opened.id`), remembered with `id`.
     var envelopeID: String?
     var schoolEvents: [StoredEvent] = []
     /// Each student's records in the bundle, checked but not kept: a whole-school bundle holds 50,000 of

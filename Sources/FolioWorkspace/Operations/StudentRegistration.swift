@@ -7,7 +7,8 @@ extension WorkspaceSession {
 
     /// Registers a checked roster's new and changed students (`StudentRoster`) in one transaction: for each, a
     /// `student.set` record when who they are at school changes (number, name, class, grade, status) and a
-    /// `student.personal` record when their national ID, birth date or address does, made by `actor`. Like `appendStudents`, every record must pass the fold's
+    /// `student.personal` record when their national ID, birth date or address does, made by `actor`. Like
+    /// `appendStudents`, every record must pass the fold's
     /// rules and nothing lands unless all of it does; unlike it, students are signed, folded and staged a batch
     /// at a time, each record and manifest written into the transaction as soon as it is made, so a whole
     /// school's roster never holds its records or views in memory at once. Returns how many records it wrote.

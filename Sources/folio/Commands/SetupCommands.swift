@@ -96,6 +96,8 @@ struct KeyNew: FolioCommand {
         try KeyFiles.create(Workspace.viewBytes(PublicKeyFile(principal: id, publicKey: identity.publicKeyText,
                                                               encryptionKey: identity.encryptionKeyText)), at: out + ".pub", mode: 0o644)
         Output.say("Wrote \(out) for \(id), sealed with your passphrase, and \(out).pub. Public key: \(identity.publicKeyText)")
+        // What a school reads out on the phone when it sends the .pub to another school for a transfer.
+        Output.say("Encryption key fingerprint: \(RootFingerprint.of(identity.encryptionKeyText))")
         Output.say("Keep the key file and its passphrase to yourself; give the IT section (資訊組) \(out).pub to register it.")
     }
 }
@@ -146,7 +148,7 @@ struct KeyProtect: FolioCommand {
             var updated = plain
             updated.encryptionKey = identity.encryptionKeyText
             try KeyFiles.replace(file, with: Workspace.viewBytes(updated))
-            Output.say("Added the encryption key to \(file): \(identity.encryptionKeyText). Give the file's .pub or the file to the IT section (資訊組) to register it with `folio staff add \(plain.principal) --public-key`.")
+            Output.say("Added the encryption key to \(file) (fingerprint \(RootFingerprint.of(identity.encryptionKeyText))). Give the file's .pub or the file to the IT section (資訊組) to register it with `folio staff add \(plain.principal) --public-key`.")
             return
         }
         let identity = try plain.identity(passphrase: nil)
@@ -226,16 +228,19 @@ enum KeyFiles {
     /// The encryption key registered with the key `text` names: the one in the key file or `.pub` given, or nil
     /// for a public key typed as text (or a key file from before encryption keys, until `folio key protect`).
     static func encryptionKey(_ text: String) -> String? {
+        ordinaryFile(text).flatMap { KeyFile.encryptionKey(in: Array($0)) }
+    }
+
+    /// The bytes of `path` when it is an ordinary file: a pipe by that name would make folio wait for a writer.
+    private static func ordinaryFile(_ path: String) -> Data? {
         var st = stat()
-        guard stat(text, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: text) else { return nil }
-        return KeyFile.encryptionKey(in: Array(data))
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileManager.default.contents(atPath: path)
     }
 
     /// Whom a key file or `.pub` names, and the encryption key in it: a reader to seal a bundle for.
     static func reader(_ path: String) throws(FolioError) -> (id: String, key: String) {
-        var st = stat()
-        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: path),
-              let who = try? JSONDecoder().decode(Named.self, from: data) else {
+        guard let data = ordinaryFile(path), let who = try? JSONDecoder().decode(Named.self, from: data) else {
             throw FolioError(.badKeyFile, "\(path) is not a folio key file or .pub file.", hint: "Give the .pub file `folio key new` wrote.")
         }
         guard let key = KeyFile.encryptionKey(in: Array(data)) else {
