@@ -22,9 +22,15 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // zlib's CRC-32, which written bundles are compared by when read back (zlib comes with libarchive).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "FolioTar",
-            dependencies: ["CArchive", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "FolioCore",

@@ -20,6 +20,8 @@ final class ArchiveOutput {
     /// SHA-256 of every byte written, when asked for: sealing records the archive's hash without
     /// reading the archive back.
     var hasher: SHA256?
+    /// CRC-32 of every byte written, when asked for: what a bundle is compared by when read back.
+    var summer: CRC32?
     /// libarchive hands over 10,240-byte blocks; a descriptor gets them gathered into 1 MiB writes, which
     /// cuts the system calls for a multi-gigabyte bundle a hundredfold. The bytes are the same.
     private var pending: UnsafeMutableRawBufferPointer?
@@ -37,9 +39,10 @@ final class ArchiveOutput {
     var bytesWritten: Int64 { written + Int64(filled) }
     private static let writebackStep: Int64 = 8 << 20
 
-    init(_ target: Target, hashing: Bool = false) {
+    init(_ target: Target, hashing: Bool = false, summing: Bool = false) {
         self.target = target
         if hashing { hasher = SHA256() }
+        if summing { summer = CRC32() }
         if case .descriptor = target {
             pending = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.gather, alignment: 16)
         }
@@ -50,6 +53,7 @@ final class ArchiveOutput {
     func write(_ buffer: UnsafeRawBufferPointer) -> Bool {
         if poisoned { return false }
         hasher?.update(bufferPointer: buffer)
+        summer?.update(buffer)
         do {
             switch target {
             case .descriptor(let fd, let label):

@@ -51,9 +51,11 @@ public final class TarWriter {
     }
 
     /// Writes to a descriptor the caller opened and will close. `name`: what errors call it (the file's path).
-    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished.
-    public convenience init(fileDescriptor: Int32, name: String? = nil, hashingOutput: Bool = false) throws(TarError) {
-        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)"), hashing: hashingOutput),
+    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished; with
+    /// `summingOutput`, `outputCRC32` its CRC-32.
+    public convenience init(fileDescriptor: Int32, name: String? = nil, hashingOutput: Bool = false, summingOutput: Bool = false) throws(TarError) {
+        try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)"),
+                                            hashing: hashingOutput, summing: summingOutput),
                       ownedFile: nil)
     }
 
@@ -142,9 +144,10 @@ public final class TarWriter {
     /// Streams a file from disk into the archive in fixed 1 MiB blocks, hashing while copying. The
     /// source is opened without following symlinks, and only if it is an ordinary file (`OrdinaryFile`); if
     /// it changes size during the copy the writer
-    /// throws `sourceChanged` (the archive would otherwise disagree with the returned hash).
+    /// throws `sourceChanged` (the archive would otherwise disagree with the returned hash). Without `hashing`
+    /// the entry comes back with no SHA-256: for a file the caller already knows to hold its recorded bytes.
     @discardableResult
-    public func appendFile(_ path: String, contentsOf sourcePath: String) throws(TarError) -> TarEntry {
+    public func appendFile(_ path: String, contentsOf sourcePath: String, hashing: Bool = true) throws(TarError) -> TarEntry {
         try checkUsable()
         try checkNext(path, kind: .file)
         let (fd, info): (Int32, stat)
@@ -166,7 +169,7 @@ public final class TarWriter {
                 if count == 0 { break }
                 guard copied + Int64(count) <= size else { throw .sourceChanged(path: sourcePath) }
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                hasher.update(bufferPointer: chunk)
+                if hashing { hasher.update(bufferPointer: chunk) }
                 try self.writeData(chunk, path: path)
                 copied += Int64(count)
             }
@@ -174,7 +177,7 @@ public final class TarWriter {
             try self.finishEntry(path)
         }
         accept(path, kind: .file)
-        return TarEntry(path: path, kind: .file, size: size, sha256: hasher.finalize().lowercaseHex)
+        return TarEntry(path: path, kind: .file, size: size, sha256: hashing ? hasher.finalize().lowercaseHex : nil)
     }
 
     /// Lower-case hex SHA-256 of every byte of the archive, for a writer made with `hashingOutput` that
@@ -185,6 +188,12 @@ public final class TarWriter {
     public var outputSHA256: String? {
         guard state == .finished, let hasher = output.hasher else { return nil }
         return hasher.finalize().lowercaseHex
+    }
+
+    /// CRC-32 of every byte of the archive, for a writer made with `summingOutput` that has finished; nil otherwise.
+    public var outputCRC32: UInt32? {
+        guard state == .finished else { return nil }
+        return output.summer?.value
     }
 
     /// Writes the end-of-archive marker and flushes. Without it the archive is incomplete.

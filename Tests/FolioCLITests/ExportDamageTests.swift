@@ -59,6 +59,18 @@ import Testing
         try expectExportRefused(ws, naming: [damaged, "no longer matches", "verify"])
     }
 
+    /// An export trusts `folio verify`'s check of a folder that has not changed since; a byte changed in
+    /// place afterwards, with the file's modification time put back, still stops it.
+    @Test func aFileDamagedAfterAVerifyStillStopsTheExport() throws {
+        let ws = try SampleCopy()
+        // Files settle for two seconds before a check of them is kept (`VerifyCache.isSettled`).
+        Thread.sleep(forTimeInterval: 2.2)
+        #expect(try ws.folio(["verify"]).status == 0)
+        let damaged = try firstFile(under: "students/112001/files", ws, suffix: ".pdf")
+        try flipByteKeepingMtime(ws.path(damaged))
+        try expectExportRefused(ws, naming: [damaged, "no longer matches", "verify"])
+    }
+
     /// The first of a student's upload records: the records an uploads bundle carries.
     func firstUpload(of student: String, _ ws: SampleCopy) throws -> String {
         let events = "students/\(student)/events"

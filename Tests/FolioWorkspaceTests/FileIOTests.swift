@@ -26,15 +26,21 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let fd = open(path, O_RDWR)
         defer { close(fd) }
-        let sha = "\(SHA256Hex.of(bytes))"
-        #expect(FileIO.readBack(fd, size: Int64(bytes.count), sha256: sha) == nil)
-        #expect(FileIO.readBack(fd, size: Int64(bytes.count) + 10, sha256: sha) == "it holds 300000 of its 300010 bytes")
+        let sha = FileIO.Written.sha256(SHA256Hex.of(bytes))
+        // zlib's crc32 of these bytes, by Python's zlib.crc32 (an independent implementation of the same sum).
+        let crc = FileIO.Written.crc32(0x616C_2C1C)
+        for written in [sha, crc] {
+            #expect(FileIO.readBack(fd, size: Int64(bytes.count), written) == nil)
+            #expect(FileIO.readBack(fd, size: Int64(bytes.count) + 10, written) == "it holds 300000 of its 300010 bytes")
+        }
         // One byte changed in the second megabyte block's range: the size matches, the hash does not.
         let other = open(path, O_WRONLY)
         var flipped: UInt8 = ~bytes[200_000]
         _ = pwrite(other, &flipped, 1, 200_000)
         close(other)
-        #expect(FileIO.readBack(fd, size: Int64(bytes.count), sha256: sha) == "reading it back gave other bytes than were written")
+        for written in [sha, crc] {
+            #expect(FileIO.readBack(fd, size: Int64(bytes.count), written) == "reading it back gave other bytes than were written")
+        }
     }
 
     /// `removeTree` replaced FileManager's removal: it must take everything below a folder, a file or a link

@@ -106,6 +106,22 @@ import Testing
         #expect(cache.unchanged("112002", base: ws.studentDir("112002"), school: school) != nil)
     }
 
+    /// An export copies the files and records of a student verified clean and unchanged since without
+    /// hashing or checking them again; only those students: not one changed since (a byte in place, its
+    /// modification time put back), not one whose check found something, and none before any check.
+    @Test func exportTrustsOnlyStudentsVerifiedCleanAndUnchanged() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let paths = ["school/events/x.json", "students/112001/events/a.json", "students/112001/files/f/g/h.pdf",
+                     "students/112002/events/b.json"]
+        #expect(try WorkspaceSession(try Workspace.open(dir)).verifiedUnchanged(paths).isEmpty)
+        #expect(try verify().isClean)
+        #expect(try WorkspaceSession(try Workspace.open(dir)).verifiedUnchanged(paths) == ["112001", "112002"])
+        try flipByteKeepingMtime(try artifact())
+        #expect(try WorkspaceSession(try Workspace.open(dir)).verifiedUnchanged(paths) == ["112002"])
+        #expect(try verify().issues.count == 1)  // the finding is now in 112001's record
+        #expect(try WorkspaceSession(try Workspace.open(dir)).verifiedUnchanged(paths) == ["112002"])
+    }
+
     /// The cache is trusted for what it records, so someone able to rewrite it could hide a change from a
     /// quick check; `--full` reads everything again and finds it.
     @Test func fullIgnoresARewrittenCache() throws {

@@ -230,7 +230,7 @@ extension WorkspaceSession {
         var damaged: String?
         var forged: [String] = []
         var length: Int64 = 0
-        var sha256 = ""
+        var crc: UInt32 = 0
         var sealFailure: FolioError?
         // Records read without their signature checked are checked meanwhile, on the other core: read
         // again, each must hash as the bundle lists it (the bytes copied below are compared with the same
@@ -242,10 +242,11 @@ extension WorkspaceSession {
             return nil
         }
         defer { checks.stop() }
-        for e in events where e.checkLater { checks.add((e.path, e.sha256)) }
+        let verified = verifiedUnchanged(events.map(\.path) + files.map(\.path))
+        for e in events where e.checkLater && !verified.contains(Self.student(of: e.path)) { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
             // The plain bundle is written into a sealer, which writes the sealed pieces into the file.
-            let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), hashingOutput: true)
+            let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), summingOutput: true)
             let sealer: SealedBundle.Sealer
             do throws(FolioError) {
                 sealer = try SealedBundle.Sealer(outer: outer, header: sealing.header, readers: sealing.readers, signer: sealing.signer)
@@ -259,11 +260,14 @@ extension WorkspaceSession {
             header = []
             for i in order {
                 // Files, and records copied from disk, are hashed as they are written: a file damaged on
-                // this disk must not travel. Records in memory were hashed from these very bytes.
+                // this disk must not travel. Records in memory were hashed from these very bytes. A file of
+                // a student verified unchanged was hashed by that check.
                 let (path, sha256, bytes) = i < events.count ? (events[i].path, events[i].sha256, events[i].bytes)
                     : (files[i - events.count].path, files[i - events.count].sha256, nil)
                 if let bytes {
                     try writer.appendFile(path, bytes: bytes)
+                } else if i >= events.count, verified.contains(Self.student(of: path)) {
+                    try writer.appendFile(path, contentsOf: root + path, hashing: false)
                 } else if try writer.appendFile(path, contentsOf: root + path).sha256 != sha256 {
                     damaged = path
                     throw .writerUnusable
@@ -279,7 +283,7 @@ extension WorkspaceSession {
             }
             try outer.finish()
             length = outer.bytesWritten
-            sha256 = outer.outputSHA256 ?? ""
+            crc = outer.outputCRC32 ?? 0
         } catch {
             if let sealFailure { throw sealFailure }
             // Every check is finished before the error is chosen: a record changed after it was signed is
@@ -295,10 +299,33 @@ extension WorkspaceSession {
         guard fsync(fd) == 0 else { throw Self.notWritten(path, String(cString: strerror(errno))) }
         // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must
         // never be reported as written (nor recorded as sent).
-        if let why = FileIO.readBack(fd, size: length, sha256: sha256) {
+        if let why = FileIO.readBack(fd, size: length, .crc32(crc)) {
             throw Self.notWritten(path, "read back from the stick, \(why).")
         }
         ok = true
+    }
+
+    /// The students among `paths` (bundle paths) whose folder `folio verify` found clean and nothing in which
+    /// has changed since (`VerifyCache.unchanged`, by `lstat`, against today's school view): their records'
+    /// signatures and files' hashes were checked then, so they are copied without checking them again, which
+    /// was half of a whole-school export's work. Whoever imports the bundle checks every signature and hash
+    /// in any case: trusting the check only moves where damage the disk hid from `lstat` comes to light.
+    func verifiedUnchanged(_ paths: [String]) -> Set<String> {
+        let numbers = Array(Set(paths.map(Self.student(of:)).filter { !$0.isEmpty }))
+        guard !numbers.isEmpty else { return [] }
+        let cache = VerifyCache(workspace)
+        let schoolDigest = SHA256Hex.of(Workspace.viewBytes(school))
+        let ws = workspace
+        let clean = Parallel.map(numbers.count) { i in
+            cache.unchanged(numbers[i], base: ws.studentDir(numbers[i]), school: schoolDigest).map { $0.issues.isEmpty } ?? false
+        }
+        return Set(numbers.indices.filter { clean[$0] }.map { numbers[$0] })
+    }
+
+    /// The student a bundle path belongs to (`students/NUMBER/…`), or "" for the school's records.
+    static func student(of path: String) -> String {
+        let parts = path.split(separator: "/", maxSplits: 2)
+        return parts.count == 3 && parts[0] == "students" ? String(parts[1]) : ""
     }
 
     /// The bundle could not be written whole: nothing was recorded as sent, and no file is left under its name.
