@@ -35,7 +35,9 @@ let package = Package(
         .target(
             name: "FolioCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+            // The message catalogs, built into the binary as EmbeddedCatalogs.swift by Scripts/embed-messages.
+            exclude: ["Messages/zh-TW", "Messages/en", "Messages/README.md"]
         ),
         .target(
             name: "FolioWorkspace",

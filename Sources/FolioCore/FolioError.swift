@@ -15,13 +15,33 @@ public struct FolioError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public let code: Code
-    public let message: String
-    public let hint: String
+    /// What happened, and what to do next: rendered in the user's language when shown.
+    public let what: Message
+    public let next: Message
 
+    /// What happened, in the language messages are shown in (`Messages.language`).
+    public var message: String { what.text() }
+    /// What to do next, in that language.
+    public var hint: String { next.text() }
+
+    /// `key` names what happened in the message catalogs; what to do next is `key.hint` unless `hint` names it.
+    public init(_ code: Code, _ key: String, _ values: [String: any MessageValue] = [:], hint: Message? = nil) {
+        self.code = code
+        what = Message(key, values)
+        next = hint ?? Message(key + ".hint", values)
+    }
+
+    public init(_ code: Code, _ what: Message, hint next: Message) {
+        self.code = code
+        self.what = what
+        self.next = next
+    }
+
+    /// Text not yet in the catalogs, shown as it is in every language.
     public init(_ code: Code, _ message: String, hint: String) {
         self.code = code
-        self.message = message
-        self.hint = hint
+        what = .verbatim(message)
+        next = .verbatim(hint)
     }
 
     public var description: String { "\(message) (\(hint))" }

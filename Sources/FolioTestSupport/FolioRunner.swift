@@ -109,6 +109,10 @@ public enum FolioRunner {
     static func environment(_ env: [String: String]) -> [String: String] {
         var out = ProcessInfo.processInfo.environment
         for name in folioVariables { out[name] = nil }
+        // Tests read folio's English messages unless they ask for another language (`env: ["LANG": …]` or `--lang`).
+        out["LC_ALL"] = nil
+        out["LC_MESSAGES"] = nil
+        out["LANG"] = "en_US.UTF-8"
         out["FOLIO_PASSPHRASE"] = DemoKeys.passphrase
         for (k, v) in env { out[k] = v }
         return out

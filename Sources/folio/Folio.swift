@@ -1,7 +1,25 @@
 import ArgumentParser
 
+import FolioCore
+import Foundation
+
 @main
 struct Folio: ParsableCommand {
+    /// The command line without `--lang`, which chooses the language of every message before anything is parsed
+    /// (help texts included) and is then taken out.
+    nonisolated(unsafe) static var arguments: [String] = []
+
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let (language, unknown) = Language.choose(arguments: &arguments, environment: ProcessInfo.processInfo.environment)
+        Messages.language = language
+        Self.arguments = arguments
+        if let unknown {
+            exit(withError: Output.fail(FolioError(.badInput, "cli.lang.unknown", ["lang": unknown])))
+        }
+        main(arguments)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "folio",
         abstract: "Learning portfolios (學習歷程檔案) for a senior high school, kept on the school's own disks.",

@@ -4,18 +4,14 @@ public enum ItemRules {
     public static func checkDescription(_ text: String, settings: Settings) -> FolioError? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
-            return FolioError(.descriptionLength, "Every item needs a short description (簡述); this one is empty.",
-                              hint: "Add a description of at most \(settings.descriptionLimit) characters with --description.")
+            return FolioError(.descriptionLength, "item.description.empty", ["max": settings.descriptionLimit])
         }
         // One line: a line break or tab would break every table and printout the description appears in.
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return FolioError(.badInput, "The description must be one line; it holds a line break or another control character.",
-                              hint: "Write it on one line (at most \(settings.descriptionLimit) characters) and try again.")
+            return FolioError(.badInput, "item.description.multiline", ["max": settings.descriptionLimit])
         }
         if text.count > settings.descriptionLimit {
-            return FolioError(.descriptionLength,
-                              "The description has \(text.count) characters; at most \(settings.descriptionLimit) are allowed.",
-                              hint: "Shorten it to \(settings.descriptionLimit) characters or fewer and try again.")
+            return FolioError(.descriptionLength, "item.description.tooLong", ["count": text.count, "max": settings.descriptionLimit])
         }
         return nil
     }
@@ -24,28 +20,28 @@ public enum ItemRules {
     /// the size limits. The bytes themselves are sniffed by the workspace before the event is made.
     public static func checkFiles(_ files: [ItemFile], settings: Settings) -> FolioError? {
         if files.isEmpty {
-            return FolioError(.fileType, "An item needs a document (PDF, JPG, PNG) or a media file (MP3, MP4), or both.",
-                              hint: "Add a file with --file.")
+            return FolioError(.fileType, "item.files.none")
         }
         for role in [ItemFile.Role.document, .media] where files.filter({ $0.role == role }).count > 1 {
-            return FolioError(.fileType, "An item can hold only one \(role.rawValue) file.",
-                              hint: "Upload the other files as separate items.")
+            return FolioError(.fileType, Message(role == .document ? "item.files.twoDocuments" : "item.files.twoMedia"),
+                              hint: Message("item.files.twoOfAKind.hint"))
         }
         for f in files {
             let documentKinds = ["pdf", "jpeg", "png"], mediaKinds = ["mp3", "mp4"]
             let allowed = f.role == .document ? documentKinds : mediaKinds
             guard allowed.contains(f.kind) else {
-                return FolioError(.fileType, "\(f.name) is a \(f.kind) file, which is not allowed as a \(f.role.rawValue).",
-                                  hint: "Documents must be PDF, JPG or PNG; media MP3 or MP4.")
+                return FolioError(.fileType, Message(f.role == .document ? "item.file.kindAsDocument" : "item.file.kindAsMedia",
+                                                     ["name": f.name, "kind": f.kind]),
+                                  hint: Message("item.file.kind.hint"))
             }
             let limit = f.role == .document ? settings.documentLimitBytes : settings.mediaLimitBytes
             if f.size > limit {
-                return FolioError(.fileTooLarge,
-                                  "\(f.name) is \(megabytes(f.size)) MB; a \(f.role.rawValue) may be at most \(megabytes(limit)) MB.",
-                                  hint: "Compress or shorten the file and upload it again.")
+                return FolioError(.fileTooLarge, Message(f.role == .document ? "item.file.documentTooLarge" : "item.file.mediaTooLarge",
+                                                         ["name": f.name, "size": megabytes(f.size), "max": megabytes(limit)]),
+                                  hint: Message("item.file.tooLarge.hint"))
             }
             guard SHA256Hex.isValid(f.sha256), f.size >= 0, FileNames.isSafe(f.name) else {
-                return FolioError(.badInput, "The file entry \(f.name) is malformed.", hint: "Upload the file again.")
+                return FolioError(.badInput, "item.file.malformed", ["name": f.name])
             }
         }
         return nil
@@ -66,12 +62,10 @@ public enum FileNames {
     /// own reasons, so the person fixes the right thing.
     public static func problem(_ name: String) -> FolioError? {
         if name.utf8.count > maxBytes {
-            return FolioError(.badInput, "The file name \"\(name.prefix(40))…\" is too long: \(name.utf8.count) bytes, at most \(maxBytes) (about 66 Chinese characters).",
-                              hint: "Give the file a shorter name, then upload again.")
+            return FolioError(.badInput, "item.fileName.tooLong", ["start": name.prefix(40), "bytes": name.utf8.count, "max": maxBytes])
         }
         guard isSafe(name) else {
-            return FolioError(.badInput, "The file name \"\(name)\" cannot be kept as it is.",
-                              hint: "Rename the file using letters, digits, spaces, - and _ only, then upload again.")
+            return FolioError(.badInput, "item.fileName.unsafe", ["name": name])
         }
         return nil
     }

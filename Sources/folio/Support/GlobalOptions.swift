@@ -51,8 +51,7 @@ struct GlobalOptions: ParsableArguments {
     /// The acting person's key, checked against --as.
     func actor() throws(FolioError) -> Actor {
         guard let path = key ?? ProcessInfo.processInfo.environment["FOLIO_KEY"] else {
-            throw FolioError(.badKeyFile, "This command changes the portfolio, so it must be signed.",
-                             hint: "Say who you are with --as ID and --key FILE (or set FOLIO_KEY).")
+            throw FolioError(.badKeyFile, "cli.notSigned")
         }
         let who = actingAs ?? "your"
         return try Actor.load(keyFile: path, as: actingAs, onBehalfOf: onBehalfOf) { Passphrase.ask(for: who) }

@@ -7,22 +7,25 @@ import Foundation
 enum Output {
     static func say(_ text: String) { print(text) }
 
+    /// A sentence from the message catalogs, in the user's language.
+    static func say(_ message: Message) { print(message.text()) }
+
     static func json<T: Encodable>(_ value: T) {
         print(String(decoding: Workspace.viewBytes(value), as: UTF8.self), terminator: "")
     }
 
     /// A line on standard error ahead of the output, for what the user must know before reading it.
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("\(Message("cli.warning").text())\(text)\n".utf8))
     }
 
     /// A line on standard error about something done on the side, kept out of the command's own output.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data("note: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("\(Message("cli.note").text())\(text)\n".utf8))
     }
 
     static func fail(_ error: FolioError) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(error.message)\nhint: \(error.hint)\n".utf8))
+        FileHandle.standardError.write(Data("\(Message("cli.error").text())\(error.message)\n\(Message("cli.hint").text())\(error.hint)\n".utf8))
         return ExitCode(error.code == .internalError ? 70 : 1)
     }
 
@@ -49,7 +52,7 @@ protocol FolioCommand: ParsableCommand {
 
 extension FolioCommand {
     func run() throws {
-        RunningCommand.label = Folio.commandWords(CommandLine.arguments.dropFirst())
+        RunningCommand.label = Folio.commandWords(Folio.arguments[...])
         WorkspaceLock.onWait = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
         WorkspaceLock.commandWords = { Folio.commandWords($0[...]) }
         do { try execute() } catch { throw Output.fail(error) }

@@ -1,0 +1,180 @@
+@testable import FolioCore
+import Foundation
+import Testing
+
+/// The message catalogs: every sentence in both languages, with the same placeholders, built into the binary as
+/// the `.strings` files say, and every key the code names present.
+@Suite struct MessageCatalogTests {
+    static let messages = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/FolioCore/Messages")
+    static let sources = messages.deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A language's catalog files, joined in name order as `Scripts/embed-messages` joins them.
+    static func file(_ language: Language) throws -> String {
+        let dir = messages.appendingPathComponent(language.rawValue)
+        return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".strings") }.sorted()
+            .map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
+    }
+
+    @Test func bothLanguagesHaveTheSameFiles() throws {
+        func names(_ l: Language) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: Self.messages.appendingPathComponent(l.rawValue).path).sorted()
+        }
+        #expect(try names(.zhTW) == names(.en))
+    }
+
+    static func placeholders(_ text: String) -> Set<String> {
+        var out = Set<String>()
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out.insert(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    @Test func theBinaryHoldsTheCatalogFilesAsTheyAre() throws {
+        #expect(EmbeddedCatalogs.zhTW == (try Self.file(.zhTW)), "run Scripts/embed-messages")
+        #expect(EmbeddedCatalogs.en == (try Self.file(.en)), "run Scripts/embed-messages")
+    }
+
+    @Test func bothCatalogsHoldTheSameKeysWithTheSamePlaceholders() throws {
+        let zh = MessageCatalog.parse(try Self.file(.zhTW)), en = MessageCatalog.parse(try Self.file(.en))
+        #expect(zh.count > 20 && en.count > 20, "a catalog did not parse")
+        #expect(Set(zh.keys).subtracting(en.keys).sorted() == [], "only in zh-TW")
+        #expect(Set(en.keys).subtracting(zh.keys).sorted() == [], "only in en")
+        for (key, text) in zh {
+            guard let english = en[key] else { continue }
+            #expect(Self.placeholders(text) == Self.placeholders(english), "\(key): \(text) / \(english)")
+        }
+        // A Chinese sentence reads as Chinese: no English sentence was copied over untranslated.
+        for (key, text) in zh where !key.hasPrefix("cli.") || key.hasSuffix(".hint") {
+            #expect(text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(key) is not in Chinese: \(text)")
+        }
+    }
+
+    /// Every `.swift` file under Sources, with its path relative to Sources.
+    static func swiftSources() throws -> [(path: String, text: String)] {
+        var out: [(String, String)] = []
+        let walker = try #require(FileManager.default.enumerator(atPath: sources.path))
+        while let p = walker.nextObject() as? String {
+            guard p.hasSuffix(".swift"), !p.hasSuffix("EmbeddedCatalogs.swift") else { continue }
+            out.append((p, try String(contentsOfFile: sources.path + "/" + p, encoding: .utf8)))
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    /// `FolioError(.code, "a.key"…)` and `Message("a.key"…)`: the key, and whether the call names its own hint.
+    static func keyUses(_ text: String) -> [(key: String, ownHint: Bool)] {
+        let pattern = try! NSRegularExpression(pattern: #"(FolioError\(\s*[.\w]+,\s*|Message\(\s*)"([a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)""#)
+        let ns = text as NSString
+        return pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { m in
+            let key = ns.substring(with: m.range(at: 2))
+            guard ns.substring(with: m.range(at: 1)).hasPrefix("FolioError") else { return (key, true) }
+            // The call's text up to its closing parenthesis: a `hint:` there names the hint.
+            var depth = 1, i = m.range.location + ns.substring(with: m.range).firstIndex(of: "(")!.utf16Offset(in: ns.substring(with: m.range)) + 1
+            let chars = Array(text.utf16)
+            let start = i
+            while i < chars.count, depth > 0 {
+                if chars[i] == 0x28 { depth += 1 } else if chars[i] == 0x29 { depth -= 1 }
+                i += 1
+            }
+            let call = String(utf16CodeUnits: Array(chars[start..<i]), count: i - start)
+            return (key, call.contains("hint:"))
+        }
+    }
+
+    @Test func everyKeyTheCodeNamesIsInTheCatalogs() throws {
+        let known = MessageCatalog.keys(.zhTW).intersection(MessageCatalog.keys(.en))
+        var uses = 0
+        for (path, text) in try Self.swiftSources() {
+            for (key, ownHint) in Self.keyUses(text) {
+                uses += 1
+                #expect(known.contains(key), "\(path) names \(key), which a catalog lacks")
+                if !ownHint { #expect(known.contains(key + ".hint"), "\(path) names \(key) without a hint, and \(key).hint is missing") }
+            }
+        }
+        #expect(uses > 10)
+    }
+
+    /// A sample of refusals, in both languages, word for word.
+    @Test func refusalsReadInBothLanguages() throws {
+        let settings = Settings()
+        let long = try #require(ItemRules.checkDescription(String(repeating: "字", count: 101), settings: settings))
+        #expect(long.what.text(.zhTW) == "簡述有 101 字，最多只能 100 字。")
+        #expect(long.next.text(.zhTW) == "請刪減到 100 字以內後再試一次。")
+        #expect(long.what.text(.en) == "The description has 101 characters; at most 100 are allowed.")
+        let empty = try #require(ItemRules.checkDescription("  ", settings: settings))
+        #expect(empty.what.text(.zhTW) == "每件成果都需要簡述，這件的簡述是空的。")
+        #expect(empty.next.text(.en) == "Add a description of at most 100 characters with --description.")
+        let name = try #require(FileNames.problem("../x.pdf"))
+        #expect(name.what.text(.zhTW) == "檔名「../x.pdf」無法照原樣保存。")
+        #expect(name.what.text(.en) == "The file name \"../x.pdf\" cannot be kept as it is.")
+    }
+
+    /// Problems are written into the views on disk, which must be the same bytes whichever language folio speaks.
+    @Test func aProblemKeepsItsMessageInEnglish() throws {
+        #expect(Messages.language == .zhTW)
+        let error = try #require(ItemRules.checkDescription(String(repeating: "字", count: 101), settings: Settings()))
+        #expect(error.message == "簡述有 101 字，最多只能 100 字。")
+        let problem = Problem(event: "e", error: error)
+        #expect(problem.message == "The description has 101 characters; at most 100 are allowed.")
+        #expect(problem.hint == "Shorten it to 100 characters or fewer and try again.")
+    }
+
+    @Test func aMessageInsideAnotherIsShownInTheSameLanguage() {
+        let inner = Message("item.file.malformed", ["name": "a.pdf"])
+        let outer = Message("cli.lang.unknown", ["lang": inner])
+        #expect(outer.text(.zhTW) == "沒有「檔案資料 a.pdf 的格式有誤。」這種語言。")
+        #expect(outer.text(.en) == "There is no language \"The file entry a.pdf is malformed.\".")
+        #expect(Message.verbatim("{lang} as is").text(.zhTW) == "{lang} as is")
+    }
+
+    @Test func theLanguageComesFromLangThenTheEnvironment() {
+        func choose(_ args: [String], _ env: [String: String]) -> (Language, String?, [String]) {
+            var a = args
+            let (l, u) = Language.choose(arguments: &a, environment: env)
+            return (l, u, a)
+        }
+        #expect(choose(["status"], [:]).0 == .zhTW)
+        #expect(choose(["status"], ["LANG": "C"]).0 == .zhTW)
+        #expect(choose(["status"], ["LANG": "en_US.UTF-8"]).0 == .en)
+        #expect(choose(["status"], ["LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_TW.UTF-8"]).0 == .zhTW)
+        #expect(choose(["status"], ["LC_ALL": "en_GB.UTF-8", "LANG": "zh_TW.UTF-8"]).0 == .en)
+        let given = choose(["status", "--lang", "en", "112001"], ["LANG": "zh_TW.UTF-8"])
+        #expect(given.0 == .en && given.2 == ["status", "112001"])
+        #expect(choose(["--lang=zh-TW", "status"], ["LANG": "en"]).0 == .zhTW)
+        #expect(choose(["status", "--lang", "fr"], [:]).1 == "fr")
+        // After `--`, `--lang` is an argument like any other (a file named so).
+        #expect(choose(["add", "--", "--lang", "en"], [:]).2 == ["add", "--", "--lang", "en"])
+    }
+}
+
+/// Sentences still written in the code instead of taken from the catalogs: `FolioError` built from text, lines
+/// printed from text, and help texts. Each file may hold only as many as `MessagesNotYetInCatalog` allows, and a
+/// file moved to the catalogs leaves that list: the count only goes down.
+@Suite struct MessagesLeftInCodeTests {
+    static let patterns = [
+        #"FolioError\(\s*[.\w]+,\s*"(?![a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+")"#,
+        #"Output\.(?:say|warn|note)\(\s*""#,
+        #"(?:abstract|discussion|help):\s*""#,
+    ].map { try! NSRegularExpression(pattern: $0) }
+
+    static func count(_ text: String) -> Int {
+        let range = NSRange(location: 0, length: (text as NSString).length)
+        return patterns.reduce(0) { $0 + $1.numberOfMatches(in: text, range: range) }
+    }
+
+    @Test func noFileHoldsMoreSentencesOutsideTheCatalogsThanListed() throws {
+        var found: [String: Int] = [:]
+        for (path, text) in try MessageCatalogTests.swiftSources() where !path.hasPrefix("FolioTestSupport/") {
+            let n = Self.count(text)
+            if n > 0 { found[path] = n }
+        }
+        for path in Set(found.keys).union(messagesNotYetInCatalog.keys).sorted() {
+            let now = found[path] ?? 0, allowed = messagesNotYetInCatalog[path] ?? 0
+            #expect(now <= allowed, "\(path) holds \(now) sentences outside the catalogs, \(allowed) allowed: put the new ones in Sources/FolioCore/Messages")
+            #expect(now >= allowed, "\(path) now holds \(now) sentences outside the catalogs: lower its count in MessagesNotYetInCatalog.swift to \(now)")
+        }
+    }
+}
