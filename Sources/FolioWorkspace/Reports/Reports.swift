@@ -7,10 +7,20 @@ public enum Reports {
         public var title: String
         public var header: [String]
         public var rows: [[String]]
+        /// Set when the table puts one person's lines first: whose, and how many of the rows are theirs.
+        public var first: Leading?
+    }
+
+    public struct Leading: Codable, Sendable {
+        public var person: String
+        public var rows: Int
     }
 
     /// 查詢未認證教師狀況表: per teacher and course, how many items wait for certification and since when.
-    public static func uncertified(_ ws: Workspace, school: SchoolState, now: Instant) -> Table {
+    /// With `first`, that person's lines come before everyone else's: a teacher looks for their own.
+    public static func uncertified(_ ws: Workspace, school: SchoolState, now: Instant, first wanted: String? = nil) -> Table {
+        // Only someone who certifies a course has lines of their own; a clerk gets the plain report.
+        let first = wanted.flatMap { who in school.courses.contains { $0.certifiers.contains(who) } ? who : nil }
         struct Key: Hashable { var teacher: String; var course: String; var term: Term }
         var pending: [Key: (count: Int, oldest: Instant)] = [:]
         // A sealed graduate's folder can stay on a teacher's replica; nothing more can be recorded for them.
@@ -26,7 +36,10 @@ public enum Reports {
             }
         }
         let day = now.taipeiDay
-        let rows = pending.sorted { ($0.key.teacher, $0.key.term, $0.key.course) < ($1.key.teacher, $1.key.term, $1.key.course) }
+        let rows = pending.sorted {
+            ($0.key.teacher != first ? 1 : 0, $0.key.teacher, $0.key.term, $0.key.course)
+                < ($1.key.teacher != first ? 1 : 0, $1.key.teacher, $1.key.term, $1.key.course)
+        }
             .map { key, value -> [String] in
                 let teacher = school.principal(key.teacher)
                 let away = school.unavailability(key.teacher, on: day).map { $0.status == .left ? "離職" : "請假" } ?? ""
@@ -37,7 +50,7 @@ public enum Reports {
             }
         return Table(title: "查詢未認證教師狀況表",
                      header: ["教師編號", "教師姓名", "狀態", "學期", "課程代碼", "課程名稱", "未認證件數", "最早上傳日", "認證截止日"],
-                     rows: rows)
+                     rows: rows, first: first.map { who in Leading(person: who, rows: rows.prefix { $0[0] == who }.count) })
     }
 
     /// 查詢學生學習成果勾選情形: per student, selections against the year's limits.

@@ -23,8 +23,9 @@ public struct Schedule: Codable, Sendable {
 
     public static func make(_ ws: Workspace, school: SchoolState, now: Instant, term wanted: Term?) -> Schedule? {
         let today = now.taipeiDay
-        guard let cal = wanted.flatMap({ school.calendar(for: $0) })
-                ?? school.calendar.last(where: { $0.start <= today }) ?? school.calendar.first else { return nil }
+        // A term asked for is shown or nothing is: another term's windows under its name would mislead.
+        let found = wanted.map { school.calendar(for: $0) } ?? school.calendar.last(where: { $0.start <= today }) ?? school.calendar.first
+        guard let cal = found else { return nil }
         func line(_ name: String, _ w: Window) -> WindowLine {
             let state = today < w.from ? "upcoming" : (today > w.to ? "closed" : "open")
             return WindowLine(name: name, window: w.description, state: state,

@@ -27,31 +27,45 @@ public struct SchoolStatus: Codable, Sendable {
     /// Current (not superseded) receipts, counted by answer: open, confirmed, disputed, deemed.
     public var receipts: [String: Int]
 
-    public static func make(_ ws: Workspace, school: SchoolState, now: Instant) -> SchoolStatus {
+    /// The filter the lines were chosen by; absent when every student is shown.
+    public var filter: StatusFilter?
+
+    /// Every student's line, or those `filter` keeps. A course, teacher or state filter counts only the items
+    /// it names and leaves out students with none of them; a name that matches nothing here is an error.
+    public static func make(_ ws: Workspace, school: SchoolState, now: Instant,
+                            filter: StatusFilter = StatusFilter()) throws(FolioError) -> SchoolStatus {
         let year = AcademicYear(containing: now.taipeiDay)
         var receipts: [String: Int] = [:]
         // Reading a manifest is most of the work: each student's line is made on every core, in order.
         let numbers = ws.studentNumbers()
-        let made = Parallel.map(numbers.count) { i -> (StudentLine, [String]) in
+        let made = Parallel.map(numbers.count) { i -> (line: StudentLine, answers: [String], className: String?, kept: Bool) in
             let number = numbers[i]
             let view = ws.storedManifest(number) ?? ws.view(number, school: school)
             let answers = view.receipts.filter { !$0.superseded }.map(\.answer.rawValue)
-            let items = view.items
+            let items = filter.narrowsItems ? view.items.filter { filter.keeps($0, school: school) } : view.items
+            let ids = Set(items.map(\.id))
+            let selected = items.filter { $0.selected && $0.term.year == year }
+            let kept = filter.keeps(view.student) && (!filter.narrowsItems || !items.isEmpty)
             return (StudentLine(
                 number: number, name: view.student?.name ?? "?", className: view.student?.className ?? "",
                 status: view.student?.status.rawValue ?? "unregistered", uploaded: items.count,
                 certified: items.filter { $0.status == .certified }.count,
                 rejected: items.filter { $0.status == .rejected }.count,
                 pending: items.filter { $0.group == .courseOutcome && $0.status == .uploaded }.count,
-                selectedCourse: view.selected(in: year, group: .courseOutcome).count,
-                selectedDiverse: view.selected(in: year, group: .diverse).count,
-                conflicts: view.conflicts.count, problems: view.problems.count), answers)
+                selectedCourse: selected.filter { $0.group == .courseOutcome }.count,
+                selectedDiverse: selected.filter { $0.group == .diverse }.count,
+                conflicts: filter.narrowsItems ? view.conflicts.filter { ids.contains($0.item) }.count : view.conflicts.count,
+                problems: view.problems.count),
+                    answers, view.student?.className, kept)
         }
-        let lines = made.map(\.0)
-        for answer in made.flatMap(\.1) { receipts[answer, default: 0] += 1 }
+        try filter.check(school: school, classes: Set(made.compactMap(\.className)))
+        let shown = made.filter(\.kept)
+        let lines = shown.map(\.line)
+        for answer in shown.flatMap(\.answers) { receipts[answer, default: 0] += 1 }
         return SchoolStatus(school: school.code, name: school.name, asOf: now.taipeiText, students: lines,
                             pendingCertifications: lines.reduce(0) { $0 + $1.pending },
                             conflicts: lines.reduce(0) { $0 + $1.conflicts },
-                            problems: lines.reduce(0) { $0 + $1.problems } + school.problems.count, receipts: receipts)
+                            problems: lines.reduce(0) { $0 + $1.problems } + (filter.isEmpty ? school.problems.count : 0),
+                            receipts: receipts, filter: filter.isEmpty ? nil : filter)
     }
 }

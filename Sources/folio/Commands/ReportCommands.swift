@@ -3,75 +3,14 @@ import FolioCore
 import FolioWorkspace
 import Foundation
 
-struct StatusCommand: FolioCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "What is outstanding: for the whole school, or one student's items.",
-        discussion: "Examples: folio status        folio status 112001        folio status --json")
-
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "A student number; omit for the whole school.") var student: String?
-
-    func execute() throws(FolioError) {
-        let ws = try global.openWorkspace()
-        let school = ws.school()
-        let now = try global.now()
-        if let student {
-            guard ws.studentNumbers().contains(student) else {
-                throw FolioError(.unknownStudent, "There is no student \(student) in this workspace.",
-                                 hint: "`folio status` lists every student.")
-            }
-            var view = ws.view(student, school: school)
-            // Printouts and screens show the national ID masked (A12****789); the full ID stays in the files.
-            if let id = view.student?.nationalID { view.student?.nationalID = (try? NationalID(id).masked) ?? "****" }
-            if global.json { Output.json(view); return }
-            let s = view.student
-            Output.say("\(student) \(s?.name ?? "?")  class \(s?.className ?? "?")  grade \(s.map { String($0.grade) } ?? "?")  \(s?.status.rawValue ?? "unregistered")"
-                       + (s?.previousSchool.map { "  (transferred in from \($0))" } ?? ""))
-            Output.say(Output.table(["item", "term", "category", "course", "status", "selected", "description"], view.items.map {
-                [$0.id, $0.term.description, Catalog.category($0.category)?.title ?? $0.category, $0.courseName ?? "",
-                 $0.status.rawValue + ($0.decision?.onBehalfOf.map { " (delegate for \($0))" } ?? ""),
-                 $0.selected ? "yes" : "", $0.description]
-            }))
-            for item in view.items where item.status == .rejected {
-                Output.say("Returned \(item.id): \(item.decision?.reason ?? "")")
-            }
-            for c in view.conflicts {
-                Output.say("CONFLICT on \(c.item): " + c.decisions.map { "\($0.by) \($0.certified ? "certified" : "rejected")" }.joined(separator: " vs "))
-            }
-            for e in view.earlier {
-                Output.say("before the transfer: \(e.item)  \(e.term)  \(Catalog.category(e.category)?.title ?? e.category)  \(e.courseName ?? e.course ?? "")  \(e.status.rawValue)  \(e.description)  (\(e.schoolName) \(e.school))")
-            }
-            if !view.records.isEmpty { Output.say("\(view.records.count) office record(s).") }
-            for r in view.receipts {
-                Output.say("Receipt \(r.receipt.submission) (\(r.code)): \(ReceiptText.answer(r))" + (r.superseded ? ", superseded by a corrected submission" : ""))
-                for d in r.disputes {
-                    Output.say("  doubt \(d.event.prefix(12))\(d.item.map { " on item \($0)" } ?? ""): \(d.reason) → \(d.office.rawValue) office"
-                               + (d.finding.map { ": \($0)" } ?? ": not answered yet"))
-                }
-            }
-            for p in view.problems { Output.say("held back \(p.event.prefix(12)): \(p.message)") }
-            return
-        }
-        let status = SchoolStatus.make(ws, school: school, now: now)
-        if global.json { Output.json(status); return }
-        Output.say("\(status.name) (\(status.school)), as of \(status.asOf)")
-        Output.say(Output.table(["學號", "姓名", "班級", "status", "items", "certified", "waiting", "returned", "selected course/diverse", "conflicts"],
-                                status.students.map {
-            [$0.number, $0.name, $0.className, $0.status, String($0.uploaded), String($0.certified), String($0.pending),
-             String($0.rejected), "\($0.selectedCourse)/\($0.selectedDiverse)", $0.conflicts == 0 ? "" : String($0.conflicts)]
-        }))
-        Output.say("\(status.pendingCertifications) item(s) wait for certification; \(status.conflicts) conflict(s); \(status.problems) record(s) held back.")
-        if !status.receipts.isEmpty {
-            let r = status.receipts
-            Output.say("Receipts: \(r["confirmed", default: 0]) confirmed, \(r["disputed", default: 0]) disputed, \(r["deemed", default: 0]) deemed confirmed, \(r["open", default: 0]) open.")
-        }
-    }
-}
-
 struct ReportCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Office reports: uncertified (查詢未認證教師狀況表), selections (查詢學生學習成果勾選情形) or confirmations (收訖明細確認情形).",
-        discussion: "Examples: folio report uncertified        folio report selections --year 113 --csv selections.csv        folio report confirmations --submission it-113-1")
+        discussion: """
+            With --as (or on a teacher's laptop), the uncertified report puts that teacher's own lines first, \
+            then the other teachers'.
+            Examples: folio report uncertified        folio report uncertified --as T001        folio report selections --year 113 --csv selections.csv        folio report confirmations --submission it-113-1
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "uncertified, selections or confirmations.") var which: String
@@ -85,7 +24,10 @@ struct ReportCommand: FolioCommand {
         let now = try global.now()
         let table: Reports.Table
         switch which {
-        case "uncertified": table = Reports.uncertified(ws, school: school, now: now)
+        case "uncertified":
+            // A teacher's own lines come first: the person acting, or the owner of a teacher's laptop.
+            let me = global.actingAs ?? (ws.config.role == .teacher ? ws.config.owner : nil)
+            table = Reports.uncertified(ws, school: school, now: now, first: me)
         case "selections": table = Reports.selections(ws, school: school, year: year.map(AcademicYear.init) ?? AcademicYear(containing: now.taipeiDay))
         case "confirmations": table = Reports.confirmations(ws, school: school, submission: submission)
         default:
@@ -100,6 +42,16 @@ struct ReportCommand: FolioCommand {
         }
         if global.json { Output.json(table); return }
         Output.say(table.title)
+        if let first = table.first {
+            let name = school.principal(first.person)?.name
+            Output.say("\nYours (\(first.person)\(name.map { " \($0)" } ?? "")):")
+            Output.say(first.rows == 0 ? "(none: nothing waits for your certification)"
+                                       : Output.table(table.header, Array(table.rows.prefix(first.rows))))
+            Output.say("\nOther teachers:")
+            let rest = Array(table.rows.dropFirst(first.rows))
+            Output.say(rest.isEmpty ? "(none)" : Output.table(table.header, rest))
+            return
+        }
         Output.say(table.rows.isEmpty ? "(none)" : Output.table(table.header, table.rows))
     }
 }
@@ -114,8 +66,11 @@ struct ScheduleCommand: FolioCommand {
 
     func execute() throws(FolioError) {
         let ws = try global.openWorkspace()
-        guard let s = Schedule.make(ws, school: ws.school(), now: try global.now(), term: try term.map(Parse.term)) else {
-            throw FolioError(.noCalendar, "No calendar has been set.", hint: "The data section (資料組) sets it with `folio calendar set`.")
+        let school = ws.school()
+        guard let s = Schedule.make(ws, school: school, now: try global.now(), term: try term.map(Parse.term)) else {
+            let set = school.calendar.map(\.term.description).joined(separator: ", ")
+            throw FolioError(.noCalendar, term.map { "No calendar has been set for \($0)." } ?? "No calendar has been set.",
+                             hint: (set.isEmpty ? "" : "Terms with a calendar: \(set). ") + "The data section (資料組) sets it with `folio calendar set`.")
         }
         if global.json { Output.json(s); return }
         Output.say("Term \(s.term), today \(s.today)")

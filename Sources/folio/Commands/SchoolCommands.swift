@@ -2,36 +2,6 @@ import ArgumentParser
 import FolioCore
 import FolioWorkspace
 
-struct CalendarCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Set a term's dates and windows (data section 資料組).",
-        subcommands: [CalendarSet.self])
-}
-
-struct CalendarSet: FolioCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "Set one term's calendar: dates, closing ceremony and the upload, certification and selection windows.",
-        discussion: "Example: folio calendar set --term 113-1 --start 2024-08-30 --end 2025-01-31 --closing 2025-01-20 --upload 2024-09-02:2025-02-05 --certify 2024-09-02:2025-02-12 --select 2025-06-01:2025-07-15 --as D01 --key D01.key")
-
-    @OptionGroup var global: GlobalOptions
-    @Option var term: String
-    @Option var start: String
-    @Option var end: String
-    @Option(help: "The closing ceremony (休業式).") var closing: String
-    @Option(help: "Upload window FROM:TO.") var upload: String
-    @Option(help: "Certification window FROM:TO.") var certify: String
-    @Option(help: "Selection window FROM:TO.") var select: String
-
-    func execute() throws(FolioError) {
-        let session = try global.session()
-        let c = CalendarTerm(term: try Parse.term(term), start: try Parse.date(start), end: try Parse.date(end),
-                             closingCeremony: try Parse.date(closing), upload: try Parse.window(upload),
-                             certify: try Parse.window(certify), select: try Parse.window(select))
-        try session.appendSchool([try session.sign(try global.actor(), .calendarTerm, at: try global.now(), body: c)])
-        Output.say("Set the calendar for \(term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
-    }
-}
-
 struct CourseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "course", abstract: "Set up courses and their teachers (instruction section 教學組).",
@@ -82,34 +52,5 @@ struct ActivityAdd: FolioCommand {
         let a = ActivityRecorded(kind: k, date: try Parse.date(date), title: title)
         try session.appendSchool([try session.sign(try global.actor(), .activityRecorded, at: try global.now(), body: a)])
         Output.say("Recorded \(kind) on \(date): \(title).")
-    }
-}
-
-struct SettingsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "settings", abstract: "Show or change the rule settings (data section 資料組).",
-        subcommands: [SettingsSet.self])
-}
-
-struct SettingsSet: FolioCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "Change limits; options left out keep their current value.",
-        discussion: "Example: folio settings set --upload-limit 9 --as D01 --key D01.key")
-
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "Course learning outcomes a student may upload per semester (seed: 6).") var uploadLimit: Int?
-    @Option(help: "Course learning outcomes a student may select per academic year (6).") var courseSelectionLimit: Int?
-    @Option(help: "Diverse-performance items a student may select per academic year (10).") var diverseSelectionLimit: Int?
-    @Option(help: "Years a graduate's portfolio stays sealed (at least 5).") var retentionYears: Int?
-
-    func execute() throws(FolioError) {
-        let session = try global.session()
-        var s = session.school.settings
-        if let uploadLimit { s.uploadLimitPerTerm = uploadLimit }
-        if let courseSelectionLimit { s.courseSelectionLimit = courseSelectionLimit }
-        if let diverseSelectionLimit { s.diverseSelectionLimit = diverseSelectionLimit }
-        if let retentionYears { s.retentionYears = retentionYears }
-        try session.appendSchool([try session.sign(try global.actor(), .settings, at: try global.now(), body: s)])
-        Output.say("Settings: \(s.uploadLimitPerTerm) uploads per semester, select \(s.courseSelectionLimit) course outcomes and \(s.diverseSelectionLimit) diverse items a year, retention \(s.retentionYears) years.")
     }
 }

@@ -11,6 +11,9 @@ struct InitCommand: FolioCommand {
         Examples:
         Office:  folio init --dir /srv/folio --school 353301 --name 範例高中 --key root.key
         Teacher: folio init --dir ~/folio --join /media/usb/request-hub-1a2b3c4d-20241105-0001.tar --as T001 --key T001.key --root-fingerprint '3f2a 91c0 77de 0b15'
+        Kiosk:   folio init --dir ~/folio --join /media/usb --as KIOSK1 --key KIOSK1.key
+        Given the stick's folder, folio finds the bundle meant for --as there: one addressed to them, else a \
+        school update for everyone. It refuses, changing nothing, when there is none or more than one.
         """)
 
     @Option(help: "The folder to create the workspace in.") var dir: String = "."
@@ -18,7 +21,7 @@ struct InitCommand: FolioCommand {
     @Option(help: "The school's name.") var name: String?
     @Option(help: "Return address of the data section (資料組), for letters.") var address: String?
     @Option(help: "The school root key file (made with `folio key new --id root`); with --join, your own key file, which opens the sealed bundle (default: $FOLIO_KEY).") var key: String?
-    @Option(help: "Start a replica (teacher's laptop, kiosk, office PC) from this bundle written by the office.")
+    @Option(help: "Start a replica (teacher's laptop, kiosk, office PC) from this bundle written by the office, or from the one meant for --as in this folder (the USB stick).")
     var join: String?
     @Option(name: .customLong("as"), help: "With --join: whose workspace it is, when the bundle is for everyone.")
     var owner: String?
@@ -44,7 +47,13 @@ struct InitCommand: FolioCommand {
                 let who = owner ?? "your"
                 keys = [try Actor.load(keyFile: path, as: owner, onBehalfOf: nil, demo: true) { Passphrase.ask(for: who) }.identity]
             }
-            let (ws, report) = try Workspace.join(at: dir, bundle: join, owner: owner ?? keys.first?.principal, role: chosen, keys: keys) { key in
+            var bundle = join
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: join, isDirectory: &isFolder), isFolder.boolValue {
+                bundle = try Workspace.joinBundle(in: join, for: owner ?? keys.first?.principal)
+                Output.say("Starting from \(URL(fileURLWithPath: bundle).lastPathComponent), found in \(join).")
+            }
+            let (ws, report) = try Workspace.join(at: dir, bundle: bundle, owner: owner ?? keys.first?.principal, role: chosen, keys: keys) { key in
                 if let typed { return RootFingerprint.matches(typed, key) }
                 return Confirm.ask("The school root key fingerprint in this bundle is \(RootFingerprint.of(key)).\nIs it exactly the one the IT section (資訊組) gave you? Type yes to trust it: ")
             }
