@@ -110,11 +110,11 @@ struct ScheduleCommand: FolioCommand {
         discussion: "Example: folio schedule --term 113-1")
 
     @OptionGroup var global: GlobalOptions
-    @Option var term: String?
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期 (default: the latest term that has started).") var term: String?
 
     func execute() throws(FolioError) {
         let ws = try global.openWorkspace()
-        guard let s = Schedule.make(ws, school: ws.school(), now: try global.now(), term: try term.map(Parse.term)) else {
+        guard let s = Schedule.make(ws, school: ws.school(), now: try global.now(), term: try term.map(TermInput.parse)) else {
             throw FolioError(.noCalendar, "No calendar has been set.", hint: "The data section (資料組) sets it with `folio calendar set`.")
         }
         if global.json { Output.json(s); return }
