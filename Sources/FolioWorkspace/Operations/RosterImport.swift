@@ -44,7 +44,7 @@ public enum RosterImport {
         FolioError(.badCSV, "\(file), line \(line): \(what.hasSuffix(".") ? String(what.dropLast()) : what). Nothing was imported.", hint: hint)
     }
 
-    static func date(_ text: String) -> CivilDate? { CivilDate(iso: text) ?? ROCDate(text)?.date }
+    static func date(_ text: String) -> CivilDate? { DateInput.date(text) }
 
     /// A student number that can be a folder name and belongs to no sealed graduate, or the line's refusal.
     static func checkNumber(_ number: String, file: String, line: Int, school: SchoolState) throws(FolioError) {
@@ -132,8 +132,8 @@ public enum RosterImport {
         }, row: { (line: Int, row: [String]) throws(FolioError) in
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
             out.rows += 1
-            guard let term = Term(cell("term")) else {
-                throw lineError(file, line, "term \"\(cell("term"))\" is not like 113-1", hint: "Write terms as 113-1 or 113-2.")
+            guard let term = TermInput.term(cell("term")) else {
+                throw lineError(file, line, "學期 \"\(cell("term"))\" is not a term", hint: "Write terms as \(TermInput.forms).")
             }
             let teachers = cell("teachers").split(whereSeparator: { ";、/".contains($0) })
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -176,8 +176,8 @@ public enum RosterImport {
         var out: [(String, RecordAdded)] = []
         for (i, row) in t.rows.enumerated() {
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
-            guard let term = Term(cell("term")) else {
-                throw rowError(file, i, "term \"\(cell("term"))\" is not like 113-1", hint: "Write terms as 113-1 or 113-2.")
+            guard let term = TermInput.term(cell("term")) else {
+                throw rowError(file, i, "學期 \"\(cell("term"))\" is not a term", hint: "Write terms as \(TermInput.forms).")
             }
             var fields: [String: String] = [:]
             for f in kind.fields {

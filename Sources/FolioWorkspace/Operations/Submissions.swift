@@ -26,9 +26,11 @@ extension WorkspaceSession {
     /// `folio submit`: gathers what `office` submits for `period` (a term like 113-1, or an academic year
     /// like 113 for course outcomes and diverse performance), writes the deterministic package under
     /// `submissions/`, and records the submission and each student's receipt — all in one step.
-    public func submit(office: SubmittingOffice, period text: String, actor: Actor,
+    public func submit(office: SubmittingOffice, period typed: String, actor: Actor,
                        now: Instant) throws(FolioError) -> SubmissionReport {
-        let (year, term) = try parsePeriod(office, text)
+        let (year, term) = try parsePeriod(office, typed)
+        // Recorded and compared in folio's own form, however it was typed: 113學年度第1學期 is 113-1.
+        let text = term?.description ?? year.description
         let day = now.taipeiDay
         // Seed point 五: a term's data goes in during the next term, a year's during the next year; grade 12
         // is submitted within the same term or year, since they leave.
@@ -162,15 +164,15 @@ extension WorkspaceSession {
 
     private func parsePeriod(_ office: SubmittingOffice, _ text: String) throws(FolioError) -> (AcademicYear, Term?) {
         if office.isYearly {
-            guard let value = Int(text), (100...200).contains(value) else {
+            guard let year = TermInput.academicYear(text), (100...200).contains(year.value) else {
                 throw FolioError(.badTerm, "\(office.title) is submitted per academic year; \"\(text)\" is not one.",
-                                 hint: "Give the academic year, for example --period 113.")
+                                 hint: "Give the academic year, for example --period 113 or --period 113學年度.")
             }
-            return (AcademicYear(value), nil)
+            return (year, nil)
         }
-        guard let term = Term(text) else {
+        guard let term = TermInput.term(text) else {
             throw FolioError(.badTerm, "\(office.title) is submitted per term; \"\(text)\" is not one.",
-                             hint: "Give the term, for example --period 113-1.")
+                             hint: "Give the term, for example --period 113-1 or --period 113學年度第1學期.")
         }
         return (term.year, term)
     }

@@ -11,14 +11,15 @@ struct GraduateCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Student numbers (or use --grade).") var students: [String] = []
     @Option(help: "Every enrolled student of this grade (normally 12).") var grade: Int?
-    @Option(help: "The graduation day.") var date: String
+    @Option(help: "The graduation day: 2025-06-30, 114/06/30 or 民國114年6月30日.") var date: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        let done = try session.graduate(students: students, grade: grade, date: try Parse.date(date),
+        let day = try DateInput.parse(date)
+        let done = try session.graduate(students: students, grade: grade, date: day,
                                         actor: try global.actor(), now: try global.now())
         if global.json { Output.json(done); return }
-        Output.say("Recorded graduation on \(date) for \(done.count) student(s): \(done.joined(separator: ", ")).")
+        Output.say("Recorded graduation on \(day) for \(done.count) student(s): \(done.joined(separator: ", ")).")
         Output.say("Next: seal their portfolios with `folio archive seal`.")
     }
 }

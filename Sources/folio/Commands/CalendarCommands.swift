@@ -11,12 +11,15 @@ struct CalendarCommand: ParsableCommand {
 struct CalendarSet: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Set one term's calendar: dates, closing ceremony and the upload, certification and selection windows.",
-        discussion: "Example: folio calendar set --term 113-1 --start 2024-08-30 --end 2025-01-31 --closing 2025-01-20 --upload 2024-09-02:2025-02-05 --certify 2024-09-02:2025-02-12 --select 2025-06-01:2025-07-15 --as D01 --key D01.key")
+        discussion: """
+        Dates are ISO (2024-08-30) or ROC (113/08/30, 113-08-30, 113.08.30, 1130830, 民國113年8月30日).
+        Example: folio calendar set --term 113-1 --start 2024-08-30 --end 2025-01-31 --closing 2025-01-20 --upload 2024-09-02:2025-02-05 --certify 2024-09-02:2025-02-12 --select 2025-06-01:2025-07-15 --as D01 --key D01.key
+        """)
 
     @OptionGroup var global: GlobalOptions
-    @Option var term: String
-    @Option var start: String
-    @Option var end: String
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String
+    @Option(help: "The first day of the term.") var start: String
+    @Option(help: "The last day of the term.") var end: String
     @Option(help: "The closing ceremony (休業式).") var closing: String
     @Option(help: "Upload window FROM:TO.") var upload: String
     @Option(help: "Certification window FROM:TO.") var certify: String
@@ -24,11 +27,11 @@ struct CalendarSet: FolioCommand {
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        let c = CalendarTerm(term: try Parse.term(term), start: try Parse.date(start), end: try Parse.date(end),
-                             closingCeremony: try Parse.date(closing), upload: try Parse.window(upload),
-                             certify: try Parse.window(certify), select: try Parse.window(select))
+        let c = CalendarTerm(term: try TermInput.parse(term), start: try DateInput.parse(start), end: try DateInput.parse(end),
+                             closingCeremony: try DateInput.parse(closing), upload: try DateInput.window(upload),
+                             certify: try DateInput.window(certify), select: try DateInput.window(select))
         try session.appendSchool([try session.sign(try global.actor(), .calendarTerm, at: try global.now(), body: c)])
-        Output.say("Set the calendar for \(term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
+        Output.say("Set the calendar for \(c.term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
     }
 }
 
@@ -54,7 +57,7 @@ struct CalendarShow: FolioCommand {
             }))
             return
         }
-        guard let c = school.calendar(for: try Parse.term(term)) else {
+        guard let c = school.calendar(for: try TermInput.parse(term)) else {
             throw FolioError(.noCalendar, "No calendar has been set for \(term).",
                              hint: set.isEmpty ? "The data section (資料組) sets one with `folio calendar set`."
                                                : "Terms with a calendar: \(set). The data section (資料組) sets one with `folio calendar set`.")

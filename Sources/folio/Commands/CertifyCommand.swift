@@ -14,7 +14,8 @@ struct CertifyCommand: FolioCommand {
     @Argument(help: "The student number.") var student: String?
     @Argument(help: "The item id (or its first characters).") var item: String?
     @Flag(help: "Certify every item waiting for you (or for whom you act with --for), in one step.") var all = false
-    @Option(help: "With --all: only this course's items.") var course: String?
+    @Option(help: "With --all: only this course's items; its code, or its name when no other course has it (PHY-11A or 物理).")
+    var course: String?
     @Flag(help: "With --all: list what would be certified, with each file's path, and change nothing (needs --as, not --key).")
     var dryRun = false
 
@@ -45,11 +46,18 @@ struct CertifyCommand: FolioCommand {
                    + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ". The student may now select it.")
     }
 
+    /// The code of the course --course names, among every term's courses: --all is not limited to one term.
+    private func courseCode(_ session: WorkspaceSession) throws(FolioError) -> String? {
+        guard let course else { return nil }
+        return try CourseInput.code(course, term: nil, courses: session.school.courses)
+    }
+
     private func listAll(_ session: WorkspaceSession) throws(FolioError) {
         guard let me = global.actingAs else {
             throw FolioError(.badInput, "Say whose waiting items to list.", hint: "Add --as with your id, for example --as T001.")
         }
         let teacher = global.onBehalfOf ?? me
+        let course = try courseCode(session)
         let waiting = try session.waitingCertification(for: teacher, course: course, delegate: global.onBehalfOf != nil,
                                                        on: try global.now().taipeiDay)
         struct Listing: Encodable { var waiting: [CertifiedItem]; var left: [WaitingItemLeft] }
@@ -69,6 +77,7 @@ struct CertifyCommand: FolioCommand {
 
     private func certifyAll(_ session: WorkspaceSession) throws(FolioError) {
         if dryRun { return try listAll(session) }
+        let course = try courseCode(session)
         let actor = try global.actor()
         let outcome = try session.certifyAllWaiting(course: course, actor: actor, now: try global.now())
         if global.json { Output.json(outcome); return }

@@ -7,17 +7,18 @@ struct AddCommand: FolioCommand {
         commandName: "add", abstract: "Upload an item for a student: a course learning outcome or a diverse-performance record.",
         discussion: """
         Files are judged by their content: documents PDF/JPG/PNG up to 4 MB, media MP3/MP4 up to 10 MB.
-        Example: folio add 112001 --category course-outcome --term 113-1 --course PHY-11A \\
+        Example: folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\
                    --description 單擺實驗報告 --file report.pdf
+        (the same as --category course-outcome --term 113-1 --course PHY-11A)
         (folio asks for the student's secret, printed on their slip from the registration section 註冊組)
         """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The student number (學號).") var student: String
-    @Option(help: "course-outcome, or a diverse category: cadre, competition, certificate, volunteer, self-directed, works, other, …")
+    @Option(help: "類別，例如 課程學習成果 或 course-outcome; 幹部經歷 (cadre), 競賽參與 (competition), 檢定證照 (certificate), 志工服務 (volunteer), 自主學習 (self-directed), 作品成果 (works), 其他多元表現 (other), …")
     var category: String
-    @Option(help: "The term, like 113-1.") var term: String
-    @Option(help: "The course code (course outcomes only).") var course: String?
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String
+    @Option(help: "課程 (course outcomes only): its code, or its name when no other course of the term has it, e.g. PHY-11A or 物理.") var course: String?
     @Option(help: "The short description (簡述), at most 100 characters.") var description: String
     @Option(help: "A file to upload: one document and/or one media file.") var file: [String] = []
     @Option(help: "A category field as NAME=VALUE (repeatable).") var field: [String] = []
@@ -25,8 +26,15 @@ struct AddCommand: FolioCommand {
     @Option(help: "Replace the files of this existing item instead of adding a new one.") var replace: String?
 
     func execute() throws(FolioError) {
+        let category = try CategoryInput.category(category)
+        let term = try TermInput.parse(term)
         let session = try global.session()
-        let request = UploadRequest(student: student, category: category, term: try Parse.term(term), course: course,
+        var course = course
+        // Only a course outcome's course is checked against the term's courses; a diverse item keeps it as typed.
+        if category.group == .courseOutcome, let typed = course {
+            course = try CourseInput.code(typed, term: term, courses: session.school.courses)
+        }
+        let request = UploadRequest(student: student, category: category.code, term: term, course: course,
                                     description: description.precomposedStringWithCanonicalMapping,
                                     fields: try Parse.fields(field), files: file, link: link, replace: replace)
         let item = try session.upload(request, actor: try global.studentActor(student, session: session), now: try global.now())
@@ -95,7 +103,7 @@ struct UnselectCommand: FolioCommand {
 
 struct RecordCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Enter office records: enrolment, grade, cadre, consultation, service-learning, reward-discipline, psych-test.",
+        commandName: "record", abstract: "Enter office records: 學籍資料 (enrolment), 學業成績 (grade), 幹部紀錄 (cadre), 課程諮詢紀錄 (consultation), 服務學習 (service-learning), 獎懲紀錄 (reward-discipline), 心理測驗 (psych-test).",
         discussion: """
         Examples:
         One record:   folio record grade 112001 --term 113-1 --field subject=物理 --field credits=2 --field score=88 --as R01 --key R01.key
@@ -103,17 +111,14 @@ struct RecordCommand: FolioCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The kind of record.") var kind: String
+    @Argument(help: "紀錄種類，例如 學業成績 或 grade.") var kind: String
     @Argument(help: "The student number (omit with --csv).") var student: String?
-    @Option var term: String?
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String?
     @Option(help: "A field as NAME=VALUE (repeatable).") var field: [String] = []
     @Option(help: "Import many records from a CSV file.") var csv: String?
 
     func execute() throws(FolioError) {
-        guard let k = Catalog.recordKind(kind) else {
-            throw FolioError(.unknownCategory, "\(kind) is not a kind of office record.",
-                             hint: "Use one of: \(Catalog.recordKinds.map(\.code).joined(separator: ", ")).")
-        }
+        let k = try CategoryInput.recordKind(kind)
         let session = try global.session()
         let actor = try global.actor()
         let now = try global.now()
@@ -124,7 +129,7 @@ struct RecordCommand: FolioCommand {
             guard let student, let term else {
                 throw FolioError(.badInput, "Say which student and term, or give --csv.", hint: "See `folio record --help`.")
             }
-            rows = [(student, RecordAdded(kind: k.code, term: try Parse.term(term), fields: try Parse.fields(field)))]
+            rows = [(student, RecordAdded(kind: k.code, term: try TermInput.parse(term), fields: try Parse.fields(field)))]
         }
         var changes: [WorkspaceSession.StudentChange] = []
         for (number, record) in rows {

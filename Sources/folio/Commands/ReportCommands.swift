@@ -62,12 +62,12 @@ struct ScheduleCommand: FolioCommand {
         discussion: "Example: folio schedule --term 113-1")
 
     @OptionGroup var global: GlobalOptions
-    @Option var term: String?
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期 (default: the latest term that has started).") var term: String?
 
     func execute() throws(FolioError) {
         let ws = try global.openWorkspace()
         let school = ws.school()
-        guard let s = Schedule.make(ws, school: school, now: try global.now(), term: try term.map(Parse.term)) else {
+        guard let s = Schedule.make(ws, school: school, now: try global.now(), term: try term.map(TermInput.parse)) else {
             let set = school.calendar.map(\.term.description).joined(separator: ", ")
             throw FolioError(.noCalendar, term.map { "No calendar has been set for \($0)." } ?? "No calendar has been set.",
                              hint: (set.isEmpty ? "" : "Terms with a calendar: \(set). ") + "The data section (資料組) sets it with `folio calendar set`.")

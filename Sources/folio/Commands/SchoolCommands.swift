@@ -16,15 +16,15 @@ struct CourseAdd: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var code: String
     @Option var name: String
-    @Option var term: String
+    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String
     @Option(help: "A teacher's staff id (repeat for several).") var teacher: [String]
     @Option(help: "The reviewer (審核老師) of a joint course (合開課程).") var reviewer: String?
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        let c = Course(code: code, name: name, term: try Parse.term(term), teachers: teacher, reviewer: reviewer)
+        let c = Course(code: code, name: name, term: try TermInput.parse(term), teachers: teacher, reviewer: reviewer)
         try session.appendSchool([try session.sign(try global.actor(), .courseSet, at: try global.now(), body: c)])
-        Output.say("Course \(code) \(name) (\(term)) is certified by \(c.certifiers.joined(separator: ", ")).")
+        Output.say("Course \(code) \(name) (\(c.term)) is certified by \(c.certifiers.joined(separator: ", ")).")
     }
 }
 
@@ -41,7 +41,7 @@ struct ActivityAdd: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "briefing, teacher-training, student-training or workshop.") var kind: String
-    @Option var date: String
+    @Option(help: "The day it was held: 2024-09-14, 113/09/14 or 民國113年9月14日.") var date: String
     @Option var title: String
 
     func execute() throws(FolioError) {
@@ -49,8 +49,8 @@ struct ActivityAdd: FolioCommand {
         guard let k = ActivityRecorded.Kind(rawValue: kind) else {
             throw FolioError(.badInput, "--kind \(kind) is not known.", hint: "Use briefing, teacher-training, student-training or workshop.")
         }
-        let a = ActivityRecorded(kind: k, date: try Parse.date(date), title: title)
+        let a = ActivityRecorded(kind: k, date: try DateInput.parse(date), title: title)
         try session.appendSchool([try session.sign(try global.actor(), .activityRecorded, at: try global.now(), body: a)])
-        Output.say("Recorded \(kind) on \(date): \(title).")
+        Output.say("Recorded \(kind) on \(a.date): \(title).")
     }
 }

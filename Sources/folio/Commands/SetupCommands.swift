@@ -400,17 +400,17 @@ struct StaffAway: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument var id: String
     @Option(help: "left, on-leave or available.") var status: String
-    @Option(help: "First day (YYYY-MM-DD).") var from: String
-    @Option(help: "Last day of leave (YYYY-MM-DD).") var until: String?
+    @Option(help: "First day: 2024-10-01, 113/10/01 or 民國113年10月1日.") var from: String
+    @Option(help: "Last day of leave, written the same way.") var until: String?
 
     func execute() throws(FolioError) {
         let session = try global.session()
         guard let s = AvailabilityStatus(rawValue: status) else {
             throw FolioError(.badInput, "--status \(status) is not left, on-leave or available.", hint: "Use one of those.")
         }
-        let a = Availability(id: id, status: s, from: try Parse.date(from), until: try until.map(Parse.date))
+        let a = Availability(id: id, status: s, from: try DateInput.parse(from), until: try until.map(DateInput.parse))
         try session.appendSchool([try session.sign(try global.actor(), .staffAvailability, at: try global.now(), body: a)])
-        Output.say("Recorded \(id) as \(status) from \(from)" + (until.map { " until \($0)" } ?? "") + ".")
+        Output.say("Recorded \(id) as \(status) from \(a.from)" + (a.until.map { " until \($0)" } ?? "") + ".")
     }
 }
 
@@ -457,29 +457,8 @@ struct StaffDuty: FolioCommand {
     }
 }
 
+/// What the CLI parses itself; dates, terms, categories and courses are read by FolioCore's `Input` parsers.
 enum Parse {
-    static func date(_ text: String) throws(FolioError) -> CivilDate {
-        guard let d = CivilDate(iso: text) ?? ROCDate(text)?.date else {
-            throw FolioError(.badDate, "\(text) is not a date.", hint: "Write dates as 2024-09-01 or as ROC dates like 1130901.")
-        }
-        return d
-    }
-
-    static func term(_ text: String) throws(FolioError) -> Term {
-        guard let t = Term(text) else {
-            throw FolioError(.badTerm, "\(text) is not a term.", hint: "Write terms as 113-1 (first semester) or 113-2.")
-        }
-        return t
-    }
-
-    static func window(_ text: String) throws(FolioError) -> Window {
-        let parts = text.split(separator: ":").map(String.init)
-        guard parts.count == 2 else {
-            throw FolioError(.badDate, "\(text) is not a window.", hint: "Write FROM:TO, for example 2024-09-02:2025-02-05.")
-        }
-        return Window(from: try date(parts[0]), to: try date(parts[1]))
-    }
-
     static func fields(_ list: [String]) throws(FolioError) -> [String: String] {
         var out: [String: String] = [:]
         for f in list {

@@ -18,13 +18,13 @@ struct SubmitCommand: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "registration, it, activities or data.") var office: SubmittingOffice
-    @Option(help: "The term (113-1) or academic year (113).") var period: String
+    @Option(help: "The term (學期: 113-1 or 113學年度第1學期) or academic year (學年度: 113 or 113學年度).") var period: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let r = try session.submit(office: office, period: period, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
-        Output.say("Submission \(r.submission.id) (\(office.title), \(period)): \(r.submission.students) student(s), \(r.submission.lines) line(s)\(r.gradeTwelveOnly ? ", grade 12 only (the period has not ended)" : "").")
+        Output.say("Submission \(r.submission.id) (\(office.title), \(r.submission.period)): \(r.submission.students) student(s), \(r.submission.lines) line(s)\(r.gradeTwelveOnly ? ", grade 12 only (the period has not ended)" : "").")
         Output.say("Package: \(r.path)  SHA-256 \(r.submission.package)")
         if let old = r.submission.supersedes { Output.say("It corrects \(old), which stays on record.") }
         Output.say("Next: print the receipts with `folio receipt print --submission \(r.submission.id) --out DIR`, then open the confirmation period with `folio confirmation open`.")
@@ -116,13 +116,13 @@ struct ConfirmationOpen: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "A name for the period, like 113-C1.") var id: String
-    @Option(help: "First day.") var from: String
-    @Option(help: "Last day.") var to: String
+    @Option(help: "First day: 2025-09-15, 114/09/15 or 民國114年9月15日.") var from: String
+    @Option(help: "Last day, written the same way.") var to: String
     @Option(help: "A submission the period covers (repeatable).") var submission: [String]
 
     func execute() throws(FolioError) {
         let session = try global.session()
-        let c = try session.openConfirmation(id: id, from: try Parse.date(from), to: try Parse.date(to), submissions: submission,
+        let c = try session.openConfirmation(id: id, from: try DateInput.parse(from), to: try DateInput.parse(to), submissions: submission,
                                              actor: try global.actor(), now: try global.now())
         if global.json { Output.json(c); return }
         Output.say("Confirmation period \(c.id): \(c.from) to \(c.to), for \(c.submissions.joined(separator: ", ")). Students confirm with `folio confirm` or raise a doubt with `folio dispute`.")
