@@ -120,6 +120,11 @@ import Testing
         let problem = Problem(event: "e", error: error)
         #expect(problem.message == "The description has 101 characters; at most 100 are allowed.")
         #expect(problem.hint == "Shorten it to 100 characters or fewer and try again.")
+        // A refusal made from the problem just found still speaks the user's language; one read back from a view
+        // on disk has only the English.
+        #expect(problem.error.message == "簡述有 101 字，最多只能 100 字。")
+        let stored = try JSONDecoder().decode(Problem.self, from: JSONEncoder().encode(problem))
+        #expect(stored == problem && stored.error.message == problem.message)
     }
 
     @Test func aMessageInsideAnotherIsShownInTheSameLanguage() {
