@@ -112,6 +112,30 @@ import Testing
         #expect(name.what.text(.en) == "The file name \"../x.pdf\" cannot be kept as it is.")
     }
 
+    /// Refusals of the rules, keys and workspace, with a sentence inside another, in both languages.
+    @Test func libraryRefusalsReadInBothLanguages() throws {
+        let id = ItemID.malformed("abc")
+        #expect(id.what.text(.zhTW) == "「abc」不是成果編號：成果編號是 10 個字元，只有數字 0-9 和英文字母 a-f。")
+        #expect(id.what.text(.en) == "\"abc\" is not an item id: an item id is 10 characters, the digits 0-9 and the letters a-f.")
+        let secret = #expect(throws: FolioError.self) {
+            try StudentSecret.identity(secret: "nope", school: "000000", student: "s1", cost: .demo)
+        }
+        #expect(secret?.what.text(.zhTW) == "這不是學生密碼：學生密碼是十個英文字母和數字，例如 7KQ2M-XH94T。")
+        #expect(secret?.next.text(.zhTW) == "請照註冊組發的單子上印的學生密碼，一字不差地輸入。")
+        #expect(secret?.next.text(.en) == "Type the secret exactly as it is printed on the slip from the registration section (註冊組).")
+        let unknown = #expect(throws: FolioError.self) { try SchoolState().revocable("0123456789abcdefXYZ") }
+        #expect(unknown?.what.text(.zhTW) == "本校沒有任何人員或裝置使用金鑰 0123456789ab…。")
+        #expect(unknown?.what.text(.en) == "No person or device of this school has the key 0123456789ab….")
+        let away = Message("authority.unavailable", ["author": "t01", "why": Message("authority.away.onLeave", ["from": "2024-10-01"]),
+                                                     "day": "2024-10-02", "duty": "課程學習成果認證"])
+        #expect(away.text(.zhTW) == "t01 自 2024-10-01 起請假中，所以 2024-10-02 不能辦理。")
+        #expect(away.text(.en) == "t01 has been on leave since 2024-10-01, so cannot act on 2024-10-02.")
+        let busy = Message("workspace.busy", ["who": Message("workspace.lockHolder.process.start", ["pid": 42]),
+                                              "waited": Message("workspace.oneSecond")])
+        #expect(busy.text(.zhTW) == "程序 42 還在使用這個工作區；已經等了 1 秒。")
+        #expect(busy.text(.en) == "Process 42 is still working on this workspace; waited 1 second for it.")
+    }
+
     /// Problems are written into the views on disk, which must be the same bytes whichever language folio speaks.
     @Test func aProblemKeepsItsMessageInEnglish() throws {
         #expect(Messages.language == .zhTW)

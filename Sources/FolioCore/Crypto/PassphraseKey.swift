@@ -31,15 +31,14 @@ public struct ScryptCost: Codable, Hashable, Sendable {
 
     public func derive(_ secret: String, salt: [UInt8]) throws(FolioError) -> SymmetricKey {
         guard isSane else {
-            throw FolioError(.badKeyFile, "The file asks for a key derivation folio does not use (scrypt N=2^\(logN), r=\(r), p=\(p)).",
-                             hint: "Use a key file written by `folio key new`.")
+            throw FolioError(.badKeyFile, "key.unusedDerivation", ["logN": logN, "r": r, "p": p])
         }
         do {
             return try KDF.Scrypt.deriveKey(from: Array(secret.precomposedStringWithCanonicalMapping.utf8), salt: salt,
                                             outputByteCount: 32, rounds: 1 << logN, blockSize: r, parallelism: p,
                                             maxMemory: 256 << 20)
         } catch {
-            throw FolioError(.internalError, "scrypt failed: \(error).", hint: "Report this to the IT section (資訊組).")
+            throw FolioError(.internalError, Message("key.scryptFailed", ["error": "\(error)"]), hint: Message("internal.report.hint"))
         }
     }
 }

@@ -118,7 +118,7 @@ public struct KeyFile: Codable, Sendable {
                                           authenticating: Array(Self.associated(principal, publicKey).utf8))
             sealed = box.combined.base64EncodedString()
         } catch {
-            throw FolioError(.internalError, "Could not seal the key: \(error).", hint: "Report this to the IT section (資訊組).")
+            throw FolioError(.internalError, Message("key.sealFailed", ["error": "\(error)"]), hint: Message("internal.report.hint"))
         }
         scrypt = cost
         salt = Data(saltBytes).base64EncodedString()
@@ -168,36 +168,30 @@ public struct KeyFile: Codable, Sendable {
         if isSealed {
             guard let cost = scrypt, let salt = salt.flatMap({ Data(base64Encoded: $0) }),
                   let sealedText = sealed, let combined = Data(base64Encoded: sealedText) else {
-                throw FolioError(.badKeyFile, "The key file for \(principal) is damaged.",
-                                 hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+                throw FolioError(.badKeyFile, Message("key.file.damaged", ["principal": principal]), hint: Message("key.file.damaged.hint"))
             }
             guard let passphrase else {
-                throw FolioError(.badKeyFile, "The key file for \(principal) is protected by a passphrase, and none was given.",
-                                 hint: "Type it when folio asks, at a terminal; scripts set FOLIO_PASSPHRASE.")
+                throw FolioError(.badKeyFile, "key.file.noPassphrase", ["principal": principal])
             }
             let key = try cost.derive(passphrase, salt: Array(salt))
             guard let box = try? ChaChaPoly.SealedBox(combined: combined),
                   let opened = try? ChaChaPoly.open(box, using: key, authenticating: Array(Self.associated(principal, publicKey).utf8)) else {
-                throw FolioError(.badKeyFile, "The passphrase for \(principal)'s key file is wrong (or the file was changed).",
-                                 hint: "Type the passphrase again, carefully. If it is lost, the IT section (資訊組) revokes this key and gives you a new one.")
+                throw FolioError(.badKeyFile, "key.file.wrongPassphrase", ["principal": principal])
             }
             raw = opened
         } else {
             guard let text = privateKey, let plain = Data(base64Encoded: text) else {
-                throw FolioError(.badKeyFile, "The key file for \(principal) is damaged.",
-                                 hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+                throw FolioError(.badKeyFile, Message("key.file.damaged", ["principal": principal]), hint: Message("key.file.damaged.hint"))
             }
             raw = plain
         }
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw),
               key.publicKey.rawRepresentation.base64EncodedString() == publicKey else {
-            throw FolioError(.badKeyFile, "The key file for \(principal) is damaged: its two halves do not match.",
-                             hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+            throw FolioError(.badKeyFile, Message("key.file.halvesDiffer", ["principal": principal]), hint: Message("key.file.damaged.hint"))
         }
         let identity = SigningIdentity(principal: principal, privateKey: key)
         if let encryptionKey, encryptionKey != identity.encryptionKeyText {
-            throw FolioError(.badKeyFile, "The key file for \(principal) is damaged: its encryption key is not the one its key gives.",
-                             hint: "Use the key file you were given, or ask the IT section (資訊組) for a new key.")
+            throw FolioError(.badKeyFile, Message("key.file.encryptionKeyDiffers", ["principal": principal]), hint: Message("key.file.damaged.hint"))
         }
         return identity
     }

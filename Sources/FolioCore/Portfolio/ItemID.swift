@@ -39,8 +39,7 @@ public enum ItemID {
 
     /// The refusal of something that is not an item id, in a record or a bundle.
     public static func malformed(_ id: String) -> FolioError {
-        FolioError(.badInput, "\"\(printable(id))\" is not an item id: an item id is \(length) characters, the digits 0-9 and the letters a-f.",
-                   hint: "The record was not made by folio as it stands; it is kept out of the student's items. Ask the IT section (資訊組) where it came from.")
+        FolioError(.badInput, "item.id.malformed", ["id": printable(id), "length": length])
     }
 
     /// An id as it may be shown in one line: control characters as `?`, at most 40 characters.

@@ -6,26 +6,22 @@ public enum Authority {
     /// The event's key must belong to its author and must not have been revoked before the event.
     public static func checkKey(_ event: Event, school: SchoolState) -> FolioError? {
         if event.school != school.code, !school.code.isEmpty {
-            return FolioError(.notAuthorised, "This record was made for school \(event.school), not \(school.code).",
-                              hint: "Records from another school cannot be merged; check the USB stick's contents.")
+            return FolioError(.notAuthorised, "authority.otherSchool", ["school": event.school, "here": school.code])
         }
         let known: [String]
         if event.author == SchoolState.rootPrincipal {
             known = [school.rootKey]
         } else {
             guard school.principals[event.author] != nil else {
-                return FolioError(.unknownPerson, "\(event.author) is not a registered person or device of this school.",
-                                  hint: "Ask the IT section (資訊組) to register them with `folio staff add`.")
+                return FolioError(.unknownPerson, "authority.unknownAuthor", ["author": event.author])
             }
             known = school.keys[event.author] ?? []
         }
         guard known.contains(event.key) else {
-            return FolioError(.wrongKey, "The key used does not belong to \(event.author).",
-                              hint: "Sign with \(event.author)'s own key file (--key or FOLIO_KEY).")
+            return FolioError(.wrongKey, "authority.notTheirKey", ["author": event.author])
         }
         if let since = school.revoked[event.key], event.at >= since {
-            return FolioError(.wrongKey, "The key used by \(event.author) was revoked on \(since.taipeiText).",
-                              hint: "Ask the IT section (資訊組) for a new key, then act again.")
+            return FolioError(.wrongKey, "authority.keyRevoked", ["author": event.author, "since": since.taipeiText])
         }
         return nil
     }
@@ -51,46 +47,43 @@ public enum Authority {
             // Say since when: "left the school on <today>" would read as the day they left.
             let away = school.unavailability(author, on: day)
             let why = switch (away?.status, away?.from) {
-            case (.left?, let from?): "left the school on \(from)"
-            case (_, let from?): "has been on leave since \(from)"
-            default: "is not available"
+            case (.left?, let from?): Message("authority.away.left", ["from": from.description])
+            case (_, let from?): Message("authority.away.onLeave", ["from": from.description])
+            default: Message("authority.away.unavailable")
             }
-            return FolioError(.notAuthorised, "\(author) \(why), so cannot act on \(day).",
-                              hint: "A delegate from the duty table (\(duty.title)) acts instead, with --for \(author).")
+            return FolioError(.notAuthorised, "authority.unavailable",
+                              ["author": author, "why": why, "day": day.description, "duty": duty.title])
         }
         guard let principal = event.onBehalfOf else {
             if isPrimary(author) { return nil }
             let who = primaries.isEmpty ? duty.responsible.map(Office.label).joined(separator: ", ")
                                         : primaries.sorted().joined(separator: ", ")
             if duty.delegates.contains(where: { matches($0, author) }) {
-                return FolioError(.delegateNotAllowed,
-                                  "\(author) is a delegate for \(duty.title) and must say whom they act for.",
-                                  hint: "Add --for with the responsible person (\(who)).")
+                return FolioError(.delegateNotAllowed, "authority.delegateNeedsFor",
+                                  ["author": author, "duty": duty.title, "who": who])
             }
-            return FolioError(.notAuthorised, "\(author) is not responsible for \(duty.title); that is \(who).",
-                              hint: "Ask \(who) to do this, or a delegate listed in the duty table.")
+            return FolioError(.notAuthorised, "authority.notResponsible", ["author": author, "duty": duty.title, "who": who])
         }
         guard primaries.contains(principal) else {
-            return FolioError(.delegateNotAllowed, "\(principal) is not responsible for \(duty.title), so nobody can act for them.",
-                              hint: "Use --for with the person who is responsible: \(primaries.sorted().joined(separator: ", ")).")
+            return FolioError(.delegateNotAllowed, "authority.forNotResponsible",
+                              ["principal": principal, "duty": duty.title, "primaries": primaries.sorted().joined(separator: ", ")])
         }
         if let available = primaries.sorted().first(where: { school.isAvailable($0, on: day) }) {
-            return FolioError(.delegateNotAllowed,
-                              "\(available) is available on \(day), so a delegate may not act for \(duty.title).",
-                              hint: "Ask \(available) to do it; delegates act only when the responsible person cannot.")
+            return FolioError(.delegateNotAllowed, "authority.primaryAvailable",
+                              ["available": available, "day": day.description, "duty": duty.title])
         }
         guard let position = duty.delegates.firstIndex(where: { matches($0, author) }) else {
-            return FolioError(.delegateNotAllowed, "\(author) is not in the delegate list for \(duty.title).",
-                              hint: "The delegates, in order, are: \(duty.delegates.map(Office.label).joined(separator: ", ")).")
+            return FolioError(.delegateNotAllowed, "authority.notADelegate",
+                              ["author": author, "duty": duty.title, "delegates": duty.delegates.map(Office.label).joined(separator: ", ")])
         }
         for slot in duty.delegates[..<position] {
             let ahead = school.principals.keys.sorted().filter {
                 $0 != author && matches(slot, $0) && school.isAvailable($0, on: day)
             }
             if let first = ahead.first {
-                return FolioError(.delegateNotAllowed,
-                                  "\(first) (\(Office.label(slot))) comes before \(author) in the delegate order for \(duty.title) and is available.",
-                                  hint: "Ask \(first) to act for \(principal); delegates act in the duty table's order.")
+                return FolioError(.delegateNotAllowed, "authority.delegateAhead",
+                                  ["first": first, "office": Office.label(slot), "author": author, "duty": duty.title,
+                                   "principal": principal])
             }
         }
         return nil

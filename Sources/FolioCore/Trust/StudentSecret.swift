@@ -37,13 +37,12 @@ public enum StudentSecret {
     public static func identity(secret typed: String, school: String, student: String,
                                 cost: ScryptCost) throws(FolioError) -> SigningIdentity {
         guard let secret = normalise(typed) else {
-            throw FolioError(.badInput, "That is not a student secret: it has ten letters and digits, like 7KQ2M-XH94T.",
-                             hint: "Type the secret exactly as it is printed on the slip from the registration section (註冊組).")
+            throw FolioError(.badInput, "key.studentSecret.malformed")
         }
         let seed = try cost.derive(secret, salt: Array("folio-student\n\(school)\n\(student)".utf8))
         let raw = seed.withUnsafeBytes { Data($0) }
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
-            throw FolioError(.internalError, "Could not derive the student's key.", hint: "Report this to the IT section (資訊組).")
+            throw FolioError(.internalError, Message("key.studentSecret.deriveFailed"), hint: Message("internal.report.hint"))
         }
         return SigningIdentity(principal: student, privateKey: key)
     }

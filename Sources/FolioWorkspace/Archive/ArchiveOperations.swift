@@ -150,7 +150,7 @@ extension WorkspaceSession {
                 let fd = open(staging + "/" + name + ".tar", O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { return "\(name).tar cannot be read back" }
                 defer { close(fd) }
-                return FileIO.readBack(fd, size: Int64(w.size), .sha256(w.sha256)).map { "\(name).tar: \($0)" }
+                return FileIO.readBack(fd, size: Int64(w.size), .sha256(w.sha256)).map { "\(name).tar: \($0.text())" }
             }
             if let why = checked.compactMap({ $0 }).first {
                 throw FolioError(.io, "A sealed archive is not what was written (\(why)), so this batch was not sealed.",

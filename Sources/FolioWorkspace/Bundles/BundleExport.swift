@@ -300,7 +300,7 @@ extension WorkspaceSession {
         // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must
         // never be reported as written (nor recorded as sent).
         if let why = FileIO.readBack(fd, size: length, .crc32(crc)) {
-            throw Self.notWritten(path, "read back from the stick, \(why).")
+            throw Self.notWritten(path, Message("bundle.readBackFromStick", ["why": why]).text())
         }
         ok = true
     }

@@ -13,10 +13,17 @@ enum FileIO {
     /// `code` is taken where the call is written, before anything else can change `errno`. A failure to
     /// read is not the full or read-only disk a failure to write usually is, and its hint says so.
     static func ioError(_ what: String, _ path: String, code: Int32 = errno) -> FolioError {
-        FolioError(.io, "Could not \(what) \(path): \(String(cString: strerror(code))).",
-                   hint: what == "read" ? "Check that the file is still there and that folio may read it, then try again."
-                       : "Check that the disk is not full or read-only, then try again.")
+        let verb = verbs[what].map { Message("disk.verb." + $0) } ?? Message.verbatim(what)
+        return FolioError(.io, Message("disk.failed", ["what": verb, "path": path, "reason": String(cString: strerror(code))]),
+                          hint: Message(what == "read" ? "disk.failed.read.hint" : "disk.failed.write.hint"))
     }
+
+    /// The catalog names of the actions `ioError` is given, so the sentence reads in the user's language.
+    private static let verbs = [
+        "read": "read", "write": "write", "create": "create", "create the folder": "createFolder", "flush": "flush",
+        "move": "move", "move into place": "moveIntoPlace", "name": "name", "open": "open",
+        "open the lock file": "openLockFile", "remove": "remove", "save": "save", "commit": "commit",
+    ]
 
     /// Opens an ordinary file for reading (`OrdinaryFile`: a pipe or a device is refused, not waited on).
     static func openFile(_ path: String, in folder: Int32 = AT_FDCWD) throws(FolioError) -> (fd: Int32, info: stat) {
@@ -24,8 +31,7 @@ enum FileIO {
             switch error {
             case .system(let code): throw ioError("read", path, code: code)
             case .notOrdinary:
-                throw FolioError(.io, "Could not read \(path): it is not an ordinary file (it may be a folder, a pipe or a device).",
-                                 hint: "folio reads only ordinary files: move this one out of the workspace, or name the file itself.")
+                throw FolioError(.io, "disk.notOrdinary", ["path": path])
             }
         }
     }
@@ -33,17 +39,22 @@ enum FileIO {
     /// Why a file that could not be read is there but unreadable, in words for a verify report, or nil when
     /// it is simply not there. Asked only after a failure, so reading costs nothing more.
     static func whyUnreadable(_ path: String, in folder: Int32 = AT_FDCWD) -> String? {
+        // In English: `folio verify` keeps its findings on disk, the same whatever language is shown.
+        whyUnreadableMessage(path, in: folder)?.text(.en)
+    }
+
+    static func whyUnreadableMessage(_ path: String, in folder: Int32 = AT_FDCWD) -> Message? {
         var st = stat()
         guard fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         switch st.st_mode & S_IFMT {
         case S_IFREG:
             do throws(OrdinaryFile.Failure) { close(try OrdinaryFile.open(path, in: folder).fd) } catch {
-                if case .system(let code) = error { return "cannot be read (\(String(cString: strerror(code))))" }
+                if case .system(let code) = error { return Message("disk.unreadable.system", ["reason": String(cString: strerror(code))]) }
             }
-            return "cannot be read to the end (the disk may be damaged)"
-        case S_IFDIR: return "is a folder where a file should be"
-        case S_IFLNK: return "is a link where a file should be, and it leads nowhere readable"
-        default: return "is not an ordinary file (a pipe or a device stands in its place)"
+            return Message("disk.unreadable.short")
+        case S_IFDIR: return Message("disk.unreadable.folder")
+        case S_IFLNK: return Message("disk.unreadable.link")
+        default: return Message("disk.unreadable.special")
         }
     }
 
@@ -108,11 +119,11 @@ enum FileIO {
     /// pages are dropped first (they are clean after the flush), so a stick that lost or mangled the bytes,
     /// or a fake-capacity stick that wraps around, shows it here. Returns why the file is not what was written,
     /// or nil when its size and checksum match.
-    static func readBack(_ fd: Int32, size: Int64, _ written: Written) -> String? {
+    static func readBack(_ fd: Int32, size: Int64, _ written: Written) -> Message? {
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return "it cannot be read back (\(String(cString: strerror(errno))))" }
-        guard Int64(st.st_size) == size else { return "it holds \(st.st_size) of its \(size) bytes" }
+        guard fstat(fd, &st) == 0 else { return Message("disk.readBack.failed", ["reason": String(cString: strerror(errno))]) }
+        guard Int64(st.st_size) == size else { return Message("disk.readBack.short", ["held": Int64(st.st_size), "size": size]) }
         var hasher = SHA256()
         var summer = CRC32()
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -122,9 +133,9 @@ enum FileIO {
             let n = pread(fd, block.baseAddress!, block.count, off_t(offset))
             if n < 0 {
                 if errno == EINTR { continue }
-                return "it cannot be read back (\(String(cString: strerror(errno))))"
+                return Message("disk.readBack.failed", ["reason": String(cString: strerror(errno))])
             }
-            if n == 0 { return "it holds \(offset) of its \(size) bytes" }
+            if n == 0 { return Message("disk.readBack.short", ["held": offset, "size": size]) }
             let got = UnsafeRawBufferPointer(rebasing: block[0..<n])
             switch written {
             case .sha256: hasher.update(bufferPointer: got)
@@ -137,7 +148,7 @@ enum FileIO {
         case .sha256(let expected): same = SHA256Hex.hex(hasher.finalize()) == expected
         case .crc32(let expected): same = summer.value == expected
         }
-        guard same else { return "reading it back gave other bytes than were written" }
+        guard same else { return Message("disk.readBack.otherBytes") }
         return nil
     }
 
@@ -161,8 +172,7 @@ enum FileIO {
         }
         guard fsync(fd) == 0 else { throw ioError("write", path) }
         if let why = readBack(fd, size: Int64(bytes.count), .sha256(SHA256Hex.of(bytes))) {
-            throw FolioError(.io, "Could not write \(path): \(why). It was not kept.",
-                             hint: "The disk or stick may be full or failing: free some space (or use another), then run the command again.")
+            throw FolioError(.io, "disk.notKept", ["path": path, "why": why])
         }
         guard rename(temporary, path) == 0 else { throw ioError("write", path) }
         ok = true

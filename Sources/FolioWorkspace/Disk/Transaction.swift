@@ -176,8 +176,7 @@ final class Transaction {
             // A plan is folio's own, but recovery reads it from disk: no move may reach outside the workspace
             // or the transaction's folder, a removal least of all.
             guard isInside(move.target), !move.staged.isEmpty, !move.staged.contains("/") else {
-                throw FolioError(.workspaceDamaged, "The unfinished change in \(dir) names \(move.target), outside the workspace.",
-                                 hint: "Move that folder out of .folio/txn, then run `folio verify`.")
+                throw FolioError(.workspaceDamaged, "workspace.transaction.outside", ["dir": dir, "target": move.target])
             }
             let source = dir + "/" + move.staged
             let target = root + "/" + move.target

@@ -50,16 +50,17 @@ public final class WorkspaceLock: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(Double(seconds))
         var told = false
         while !Self.take(fd, mode) {
-            let holder: String? = Self.holder(fd, mode)
+            let holder = Self.holder(fd, mode)
             if Date() >= deadline {
                 close(fd)
-                let who = holder ?? "another folio command"
-                throw FolioError(.workspaceBusy, "\(who.prefix(1).uppercased() + who.dropFirst()) is still working on this workspace; waited \(Self.duration(seconds)) for it.",
-                                 hint: "Let it finish (a large import or seal can take a few minutes), then try again.")
+                throw FolioError(.workspaceBusy, holder.map { Message("workspace.busy", ["who": $0.start, "waited": Self.duration(seconds)]) }
+                                     ?? Message("workspace.busy.anotherCommand", ["waited": Self.duration(seconds)]),
+                                 hint: Message("workspace.busy.hint"))
             }
             if !told {
                 told = true
-                Self.onWait?("Waiting for \(holder ?? "another folio command") to finish (at most \(Self.duration(seconds)))…")
+                Self.onWait?(Message("workspace.waiting", ["who": holder?.within ?? Message("workspace.anotherCommand"),
+                                                           "most": Self.duration(seconds)]).text())
             }
             usleep(100_000)
         }
@@ -81,25 +82,31 @@ public final class WorkspaceLock: @unchecked Sendable {
     }
 
     /// The command holding the lock against `mode`, as the user would recognise it: "`folio sync` (process
-    /// 4242)", from the process's command line.
-    private static func holder(_ fd: Int32, _ mode: Mode) -> String? {
+    /// 4242)", from the process's command line; named within a sentence and at its start.
+    private static func holder(_ fd: Int32, _ mode: Mode) -> (within: Message, start: Message)? {
         var query = flock()
         query.l_type = Int16(mode == .shared ? F_RDLCK : F_WRLCK)
         query.l_whence = Int16(SEEK_SET)
         guard fcntl(fd, F_GETLK, &query) == 0, query.l_type != Int16(F_UNLCK), query.l_pid > 0 else {
-            return "another program holding .folio/lock (a backup, perhaps)"
+            return (Message("workspace.lockHolder.other"), Message("workspace.lockHolder.other.start"))
         }
         let pid = query.l_pid
-        guard let raw = try? FileIO.readAll("/proc/\(pid)/cmdline") else { return "process \(pid)" }
+        guard let raw = try? FileIO.readAll("/proc/\(pid)/cmdline") else { return process(pid) }
         let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard let program = words.first else { return "process \(pid)" }
+        guard let program = words.first else { return process(pid) }
         // The program and its command words; arguments, options and their values are left out.
         let name = (program as NSString).lastPathComponent
         let command = commandWords?(Array(words.dropFirst())).map { name + " " + $0 } ?? name
-        return "`\(command)` (process \(pid))"
+        let named = Message("workspace.lockHolder.command", ["command": command, "pid": Int(pid)])
+        return (named, named)
     }
 
-    private static func duration(_ seconds: Int) -> String {
-        seconds >= 120 ? "\(seconds / 60) minutes" : seconds == 1 ? "1 second" : "\(seconds) seconds"
+    private static func process(_ pid: pid_t) -> (within: Message, start: Message) {
+        (Message("workspace.lockHolder.process", ["pid": Int(pid)]), Message("workspace.lockHolder.process.start", ["pid": Int(pid)]))
+    }
+
+    private static func duration(_ seconds: Int) -> Message {
+        seconds >= 120 ? Message("workspace.minutes", ["n": seconds / 60])
+            : seconds == 1 ? Message("workspace.oneSecond") : Message("workspace.seconds", ["n": seconds])
     }
 }

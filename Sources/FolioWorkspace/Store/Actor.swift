@@ -22,30 +22,26 @@ public struct Actor: Sendable {
                             passphrase: () -> String?) throws(FolioError) -> Actor {
         let bytes: [UInt8]
         do { bytes = try FileIO.readAll(keyFile) } catch {
-            let why = FileIO.whyUnreadable(keyFile).map { "it " + $0 } ?? "there is no such file"
-            throw FolioError(.badKeyFile, "Cannot read the key file \(keyFile): \(why).",
-                             hint: "Pass the key file you were given with --key FILE or set FOLIO_KEY.")
+            let why = FileIO.whyUnreadableMessage(keyFile).map { Message("actor.keyFile.it", ["why": $0]) }
+                ?? Message("actor.keyFile.noSuchFile")
+            throw FolioError(.badKeyFile, "actor.keyFile.unreadable", ["file": keyFile, "why": why])
         }
         guard let file = KeyFile.parse(bytes) else {
-            throw FolioError(.badKeyFile, "\(keyFile) is not a folio key file.",
-                             hint: "Use the file written by `folio key new`.")
+            throw FolioError(.badKeyFile, "actor.keyFile.notAKeyFile", ["file": keyFile])
         }
         if let principal, principal != file.principal {
-            throw FolioError(.wrongKey, "The key file \(keyFile) belongs to \(file.principal), not \(principal).",
-                             hint: "Use \(principal)'s own key file, or act as \(file.principal).")
+            throw FolioError(.wrongKey, "actor.keyFile.someoneElses", ["file": keyFile, "owner": file.principal, "principal": principal])
         }
         if file.demoOnly == true || DemoKeys.isPublished(file.publicKey) {
             guard demo else {
-                throw FolioError(.wrongKey, "\(keyFile) is a published demo key: it protects nothing, and only a demo school accepts it.",
-                                 hint: "Use your own key, made with `folio key new` and registered by the IT section (資訊組).")
+                throw FolioError(.wrongKey, "actor.keyFile.demo", ["file": keyFile])
             }
         } else {
             // Published demo keys live in a git checkout, which cannot keep mode 0600; they protect nothing.
             try checkPrivate(keyFile)
         }
         guard file.isSealed else {
-            throw FolioError(.badKeyFile, "\(keyFile) keeps the private key in plain text.",
-                             hint: "Protect it with a passphrase first: `folio key protect \(keyFile)`.")
+            throw FolioError(.badKeyFile, "actor.keyFile.plain", ["file": keyFile])
         }
         return Actor(identity: try file.identity(passphrase: passphrase()), onBehalfOf: onBehalfOf)
     }
@@ -55,8 +51,7 @@ public struct Actor: Sendable {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
         if st.st_mode & 0o077 != 0 {
-            throw FolioError(.badKeyFile, "The key file \(path) can be read by other users of this computer (mode \(String(st.st_mode & 0o777, radix: 8))).",
-                             hint: "Anyone who copied it could sign as you. Make it private with `chmod 600 \(path)`; if others may have copied it, ask the IT section (資訊組) to revoke it and give you a new key.")
+            throw FolioError(.badKeyFile, "actor.keyFile.shared", ["file": path, "mode": String(st.st_mode & 0o777, radix: 8)])
         }
     }
 
@@ -67,7 +62,7 @@ public struct Actor: Sendable {
                               onBehalfOf: onBehalfOf, at: at, student: student, body: try CanonicalJSON.toValue(body))
             return try StoredEvent(SignedEvent.sign(event, with: identity))
         } catch {
-            throw FolioError(.internalError, "Could not sign the record: \(error).", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("actor.signFailed", ["error": "\(error)"]), hint: Message("internal.reportIT.hint"))
         }
     }
 }

@@ -29,12 +29,10 @@ public enum DemoSchool {
     public static func now(demo: Bool? = nil) throws(FolioError) -> Instant {
         if let text = ProcessInfo.processInfo.environment["FOLIO_NOW"] {
             guard demo ?? isOpen else {
-                throw FolioError(.badInput, "FOLIO_NOW is set, but this is a real school's workspace: its records are dated by this computer's clock only.",
-                                 hint: "Unset FOLIO_NOW (`unset FOLIO_NOW`). If the computer's clock is wrong, ask the IT section (資訊組) to set it. FOLIO_NOW works only in a demo or test school.")
+                throw FolioError(.badInput, "workspace.folioNow.realSchool")
             }
             guard let instant = Instant(iso: text) else {
-                throw FolioError(.badDate, "FOLIO_NOW=\(text) is not a date and time.",
-                                 hint: "Use ISO 8601, for example 2024-09-10T09:00 (Taiwan time) or 2024-09-10T01:00:00Z.")
+                throw FolioError(.badDate, "workspace.folioNow.notADate", ["text": text])
             }
             return instant
         }

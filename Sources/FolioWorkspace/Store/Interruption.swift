@@ -22,20 +22,18 @@ public struct Interruption: Sendable {
         return Interruption(command: label.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    private var what: String { command.map { "interrupted `folio \($0)`" } ?? "interrupted folio command" }
-    private var who: String { "An " + what }
+    private var what: Message {
+        command.map { Message("workspace.interrupted.command", ["command": $0]) } ?? Message("workspace.interrupted.unnamed")
+    }
 
     /// Said by a writing command that finished the changes before its own work.
-    public var finishedNote: String { "Finished first the half-applied changes of an \(what)." }
+    public var finishedNote: String { Message("workspace.interrupted.finished", ["what": what]).text() }
 
     /// One line for the top of a reader's output.
-    public var warning: String {
-        "\(who) left its changes half applied: run `folio repair` to finish them. Until then what is shown here may be incomplete; nothing needs restoring from a backup."
-    }
+    public var warning: String { Message("workspace.interrupted.warning", ["what": what]).text() }
 
     /// For `verify`, which cannot judge the workspace until the changes are finished.
     public var error: FolioError {
-        FolioError(.workspaceDamaged, "\(who) left its changes half applied, so the workspace cannot be checked yet.",
-                   hint: "Run `folio repair` to finish them (any command that changes the workspace also does), then `folio verify` again. Do not restore anything from a backup.")
+        FolioError(.workspaceDamaged, "workspace.interrupted.cannotCheck", ["what": what])
     }
 }

@@ -25,16 +25,14 @@ public struct Workspace: Sendable {
             if FileIO.exists(candidate) {
                 let bytes = try FileIO.readAll(candidate)
                 guard let config = try? JSONDecoder().decode(WorkspaceConfig.self, from: Data(bytes)) else {
-                    throw FolioError(.workspaceDamaged, "\(candidate) cannot be read.",
-                                     hint: "Restore folio.json from a backup.")
+                    throw FolioError(.workspaceDamaged, "workspace.configUnreadable", ["file": candidate])
                 }
                 return Workspace(root: dir, config: config)
             }
             if root != nil || dir == "/" { break }
             dir = (dir as NSString).deletingLastPathComponent
         }
-        throw FolioError(.workspaceMissing, "No folio workspace at \(start).",
-                         hint: "Pass --workspace DIR, change into the workspace folder, or create one with `folio init`.")
+        throw FolioError(.workspaceMissing, "workspace.missing", ["path": start])
     }
 
     /// `demo`: whether the school's founding record says it is a demo school, when the caller knows (a
@@ -132,8 +130,7 @@ public struct Workspace: Sendable {
     /// `pinnedRoot`, or an error when the workspace has no founding record at all.
     public func trustedRoot(_ schoolEvents: [StoredEvent]) throws(FolioError) -> String {
         guard let root = pinnedRoot(schoolEvents) else {
-            throw FolioError(.workspaceDamaged, "This workspace does not say which school root key it trusts, and holds no founding record.",
-                             hint: "Restore folio.json and school/events from a backup.")
+            throw FolioError(.workspaceDamaged, "workspace.noRoot")
         }
         return root
     }

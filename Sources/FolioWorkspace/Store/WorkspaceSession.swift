@@ -44,8 +44,8 @@ public final class WorkspaceSession {
         // A revoked key signs nothing more, whatever the clock says (the fold's date rule alone would let a
         // clock turned back slip under the revocation).
         if let since = school.revoked[actor.identity.publicKeyText] {
-            throw FolioError(.wrongKey, "\(actor.id)'s key was revoked on \(since.taipeiText); it can sign nothing more.",
-                             hint: "Ask the IT section (資訊組) for a new key, then act again.")
+            throw FolioError(.wrongKey, Message("workspace.sign.revoked", ["actor": actor.id, "since": since.taipeiText]),
+                             hint: Message("authority.keyRevoked.hint"))
         }
         let candidate = try actor.sign(kind, school: school.code, student: student, at: now, body: body)
         // The very same change made again (a command rerun after an interruption) is the same event.
@@ -75,20 +75,19 @@ public final class WorkspaceSession {
         let signedHere = SignerMark.newest(key: key, in: workspace).map { Instant(epochSeconds: $0) }
         if let mine = (earlier.filter({ $0.event.key == key }).map(\.event.at) + (signedHere.map { [$0] } ?? [])).max(),
            mine.epochSeconds > now.epochSeconds + Self.clockTolerance {
-            throw FolioError(.badDate, "\(actor.id)'s newest record here is dated \(mine.taipeiText), later than this computer's clock (\(now.taipeiText)): the clock has been turned back. Nothing was signed.",
-                             hint: "Set the computer's date and time right (the IT section, 資訊組, can help), then try again.")
+            throw FolioError(.badDate, Message("workspace.clock.turnedBack", ["actor": actor.id, "mine": mine.taipeiText, "now": now.taipeiText]),
+                             hint: Message("workspace.clock.setIt.hint"))
         }
         // Behind the school: records dated a day after this clock (the office holds back anything dated past
         // its own clock, so the school's records are not ahead of a right one). A seal or a graduation dated
         // years back would start a retention that ends years early.
         if let ahead = (schoolEvents + earlier).map(\.event.at).max(), ahead.epochSeconds > now.epochSeconds + 86_400 {
-            throw FolioError(.badDate, "This computer's clock says \(now.taipeiText), but the school already holds a record dated \(ahead.taipeiText): the clock is behind. Nothing was signed.",
-                             hint: "Set the computer's date and time right (the IT section, 資訊組, can help), then try again.")
+            throw FolioError(.badDate, Message("workspace.clock.behind", ["now": now.taipeiText, "ahead": ahead.taipeiText]),
+                             hint: Message("workspace.clock.setIt.hint"))
         }
         let others = schoolEvents.filter { $0.event.key != key && $0.event.at <= now }.map(\.event.at)
         if let newest = others.max(), now.epochSeconds - newest.epochSeconds > Self.clockSlack {
-            throw FolioError(.badDate, "This computer's clock says \(now.taipeiText), but the newest record the school holds is from \(newest.taipeiText). Nothing was signed.",
-                             hint: "Check the computer's date and time with the IT section (資訊組). On a replica that has not been synced for half a year, sync it with the office first.")
+            throw FolioError(.badDate, "workspace.clock.stale", ["now": now.taipeiText, "newest": newest.taipeiText])
         }
     }
 
@@ -226,7 +225,7 @@ public final class WorkspaceSession {
 
     func fileBytes(_ e: StoredEvent) throws(FolioError) -> [UInt8] {
         do { return try e.signed.fileBytes() } catch {
-            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("workspace.encodeFailed"), hint: Message("internal.reportIT.hint"))
         }
     }
 
@@ -234,8 +233,7 @@ public final class WorkspaceSession {
     private func checkNumber(_ number: String) throws(FolioError) {
         try Self.checkStudentNumber(number)
         if let sealed = school.archived(number) {
-            throw FolioError(.badInput, "Student \(number) graduated and was sealed on \(sealed.sealed.sealed); their portfolio can no longer change.",
-                             hint: "Look it up with `folio archive open \(number) --to DIR`.")
+            throw FolioError(.badInput, "workspace.student.sealed", ["number": number, "sealed": "\(sealed.sealed.sealed)"])
         }
     }
 
@@ -243,12 +241,10 @@ public final class WorkspaceSession {
         let ok = !number.isEmpty && number.count <= 20
             && number.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
         guard ok else {
-            throw FolioError(.badInput, "\"\(number)\" is not a student number (學號).",
-                             hint: "Student numbers are letters and digits only, at most 20.")
+            throw FolioError(.badInput, "workspace.student.badNumber", ["number": number])
         }
         if (try? NationalID(number)) != nil {
-            throw FolioError(.badInput, "\(String(number.prefix(3)) + "****") looks like a national ID, not a student number.",
-                             hint: "Folders are named by student number (學號); national IDs never appear in names.")
+            throw FolioError(.badInput, "workspace.student.nationalID", ["start": String(number.prefix(3)) + "****"])
         }
     }
 }
