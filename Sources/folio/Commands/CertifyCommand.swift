@@ -4,31 +4,28 @@ import FolioWorkspace
 
 struct CertifyCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "certify", abstract: "Certify (認證) a course learning outcome: it is the student's own work for this course.",
-        discussion: """
-        Example: folio certify 112001 3f2a9c --as T001 --key T001.key   (a delegate adds --for T004)
-        Everything waiting for you, once you have looked at it: folio certify --all --course PHY-11A --as T001 --key T001.key
-        """)
+        commandName: "certify", abstract: Message("certify.help.abstract").text(),
+        discussion: Message("certify.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String?
-    @Argument(help: "The item id (or its first characters).") var item: String?
-    @Flag(help: "Certify every item waiting for you (or for whom you act with --for), in one step.") var all = false
-    @Option(help: "With --all: only this course's items; its code, or its name when no other course has it (PHY-11A or 物理).")
+    @Argument(help: ArgumentHelp(Message("certify.help.student").text())) var student: String?
+    @Argument(help: ArgumentHelp(Message("certify.help.item").text())) var item: String?
+    @Flag(help: ArgumentHelp(Message("certify.help.all").text())) var all = false
+    @Option(help: ArgumentHelp(Message("certify.help.course").text()))
     var course: String?
-    @Flag(help: "With --all: list what would be certified, with each file's path, and change nothing (needs --as, not --key).")
+    @Flag(help: ArgumentHelp(Message("certify.help.dryRun").text()))
     var dryRun = false
 
     func validate() throws {
         if all {
             guard student == nil else {
-                throw ValidationError("Give either a student and an item, or --all, not both.")
+                throw ValidationError(Message("certify.usage.both").text())
             }
         } else {
             guard student != nil, item != nil else {
-                throw ValidationError("Name the student and the item, for example `folio certify 112001 3f2a9c`, or use --all.")
+                throw ValidationError(Message("certify.usage.none").text())
             }
-            guard course == nil, !dryRun else { throw ValidationError("--course and --dry-run go with --all.") }
+            guard course == nil, !dryRun else { throw ValidationError(Message("certify.usage.allOnly").text()) }
         }
     }
 
@@ -39,11 +36,14 @@ struct CertifyCommand: FolioCommand {
                                       actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
         if view.status == .conflict {
-            Output.say("Recorded your certification of item \(view.id) of \(student), but another teacher returned it: it is now a conflict. Settle it together; `folio status \(student)` shows both decisions.")
+            Output.say(Message("certify.conflict", ["item": view.id, "student": student]))
             return
         }
-        Output.say("Certified item \(view.id) of \(student) (\(view.description))"
-                   + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ". The student may now select it.")
+        if let principal = global.onBehalfOf {
+            Output.say(Message("certify.done.delegate", ["item": view.id, "student": student, "description": view.description, "for": principal]))
+        } else {
+            Output.say(Message("certify.done", ["item": view.id, "student": student, "description": view.description]))
+        }
     }
 
     /// The code of the course --course names, among every term's courses: --all is not limited to one term.
@@ -54,7 +54,7 @@ struct CertifyCommand: FolioCommand {
 
     private func listAll(_ session: WorkspaceSession) throws(FolioError) {
         guard let me = global.actingAs else {
-            throw FolioError(.badInput, "Say whose waiting items to list.", hint: "Add --as with your id, for example --as T001.")
+            throw FolioError(.badInput, "certify.list.whose")
         }
         let teacher = global.onBehalfOf ?? me
         let course = try courseCode(session)
@@ -62,16 +62,18 @@ struct CertifyCommand: FolioCommand {
                                                        on: try global.now().taipeiDay)
         struct Listing: Encodable { var waiting: [CertifiedItem]; var left: [WaitingItemLeft] }
         if global.json { Output.json(Listing(waiting: waiting.openItems, left: waiting.left)); return }
-        let scope = course.map { " in \($0)" } ?? ""
-        Output.say("Ready to certify for \(teacher)\(scope): \(waiting.openItems.count) item(s). Nothing was certified (--dry-run).")
+        let count = waiting.openItems.count
+        Output.say(course.map { Message("certify.list.readyIn", ["teacher": teacher, "course": $0, "count": count]) }
+                   ?? Message("certify.list.ready", ["teacher": teacher, "count": count]))
         for c in waiting.openItems {
             Output.say(line(c.student, c.item))
-            for f in c.item.files { Output.say("      students/\(c.student)/\(f.path)") }
+            for f in c.item.files { Output.say(.verbatim("      students/\(c.student)/\(f.path)")) }
         }
         sayLeft(waiting.left)
         if !waiting.open.isEmpty {
-            Output.say("To certify them all: folio certify --all\(course.map { " --course \($0)" } ?? "") --as \(me)"
-                       + (global.onBehalfOf.map { " --for \($0)" } ?? "") + " --key YOUR-KEY-FILE")
+            let command = "folio certify --all\(course.map { " --course \($0)" } ?? "") --as \(me)"
+                + (global.onBehalfOf.map { " --for \($0)" } ?? "")
+            Output.say(Message("certify.list.next", ["command": command]))
         }
     }
 
@@ -82,18 +84,22 @@ struct CertifyCommand: FolioCommand {
         let outcome = try session.certifyAllWaiting(course: course, actor: actor, now: try global.now())
         if global.json { Output.json(outcome); return }
         let teacher = actor.onBehalfOf ?? actor.id
-        let scope = course.map { " in \($0)" } ?? ""
         if outcome.certified.isEmpty {
-            Output.say("Nothing waits for \(teacher)'s certification\(scope). `folio report uncertified` lists what waits for whom;"
-                       + " a delegate adds --for with the teacher's id.")
+            Output.say(course.map { Message("certify.all.noneIn", ["teacher": teacher, "course": $0]) }
+                       ?? Message("certify.all.none", ["teacher": teacher]))
             return
         }
-        Output.say("Certified \(outcome.certified.count) item(s)\(scope)"
-                   + (global.onBehalfOf.map { " as delegate for \($0)" } ?? "") + ":")
+        let count = outcome.certified.count
+        switch (course, global.onBehalfOf) {
+        case (let c?, let p?): Output.say(Message("certify.all.doneInDelegate", ["count": count, "course": c, "for": p]))
+        case (let c?, nil): Output.say(Message("certify.all.doneIn", ["count": count, "course": c]))
+        case (nil, let p?): Output.say(Message("certify.all.doneDelegate", ["count": count, "for": p]))
+        case (nil, nil): Output.say(Message("certify.all.done", ["count": count]))
+        }
         for c in outcome.certified {
             Output.say(line(c.student, c.item))
         }
-        Output.say("The students may now select them.")
+        Output.say(Message("certify.all.mayNowSelect"))
         sayLeft(outcome.left)
     }
 
@@ -108,7 +114,7 @@ struct CertifyCommand: FolioCommand {
             if let i = groups.firstIndex(where: { $0.why == l.why }) { groups[i].items.append(l) } else { groups.append((l.why, l.hint, [l])) }
         }
         for g in groups {
-            Output.say("Not certified, \(g.items.count) item(s). \(g.why) \(g.hint)")
+            Output.say(Message("certify.left", ["count": g.items.count, "why": g.why, "hint": g.hint]))
             for l in g.items { Output.say(line(l.student, l.item)) }
         }
     }
