@@ -22,12 +22,8 @@ struct Folio: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "folio",
-        abstract: "Learning portfolios (學習歷程檔案) for a senior high school, kept on the school's own disks.",
-        discussion: """
-        Every change is a signed record; each student's manifest.json is rebuilt from those records.
-        Exit codes: 0 done, 1 refused by a rule or a problem found, 64 wrong command line, 70 internal error.
-        In a demo or test school only, FOLIO_NOW (for example 2024-09-10T09:00) runs folio as if it were another day.
-        """,
+        abstract: Message("help.folio.abstract").text(),
+        discussion: Message("help.folio.discussion").text(),
         subcommands: [
             InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,

@@ -5,11 +5,8 @@ import Foundation
 
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bundle", abstract: "Exchange work on USB sticks: signed tar bundles.",
-        discussion: """
-        A bundle is a plain tar file: a signed header (bundle.json) listing every file with its size and
-        SHA-256, then the records and files. Names say kind, sender and date, and are safe on FAT32/exFAT.
-        """,
+        commandName: "bundle", abstract: Message("help.bundle.abstract").text(),
+        discussion: Message("help.bundle.discussion").text(),
         subcommands: [BundleExport.self, BundleVerify.self, BundleImport.self])
 }
 
@@ -17,18 +14,14 @@ extension BundleKind: ExpressibleByArgument {}
 
 struct BundleExport: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a bundle for a person or workspace into a folder (a USB stick).",
-        discussion: """
-        Kinds: cert-request (office → one teacher: their pending items), certifications (teacher → office),
-        office-records, uploads (kiosk → office), school-update (office → everyone).
-        Example: folio bundle export --kind cert-request --to T001 --out /media/usb --as R01 --key R01.key
-        """)
+        commandName: "export", abstract: Message("help.bundle.export.abstract").text(),
+        discussion: Message("help.bundle.export.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "cert-request, certifications, office-records, uploads or school-update.") var kind: BundleKind
-    @Option(help: "Who it is for: a person or device id, or a workspace id (default: your office, on a replica).")
+    @Option(help: ArgumentHelp(Message("help.bundle.export.kind").text())) var kind: BundleKind
+    @Option(help: ArgumentHelp(Message("help.bundle.export.to").text()))
     var to: String?
-    @Option(help: "The folder to write the bundle into.") var out: String
+    @Option(help: ArgumentHelp(Message("help.bundle.export.out").text())) var out: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -40,37 +33,27 @@ struct BundleExport: FolioCommand {
 
 struct BundleVerify: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check a bundle completely and say what importing it would do; changes nothing.",
-        discussion: """
-        The bundle is sealed: open it with your key (the office's clerks open what goes to the office).
-        Example: folio bundle verify /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar --as R01 --key R01.key
-        """)
+        commandName: "verify", abstract: Message("help.bundle.verify.abstract").text(),
+        discussion: Message("help.bundle.verify.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The bundle file.") var file: String
+    @Argument(help: ArgumentHelp(Message("help.bundle.verify.file").text())) var file: String
 
     func execute() throws(FolioError) {
         let report = try WorkspaceSession.preview(file, workspace: try global.openWorkspace(), keys: try global.openingKeys())
         if global.json { Output.json(report); return }
-        Output.say("\(report.file) is complete and correctly signed.")
+        Output.say(Message("bundle.verify.complete", ["file": report.file]))
         Output.say(BundleText.describe(report, future: true))
     }
 }
 
 struct BundleImport: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Check bundles and add what is new to this workspace.",
-        discussion: """
-        Every bundle is checked completely before anything changes; if any is refused, nothing is imported.
-        Then each lands in its own step, one after another. Importing the same bundle again changes nothing.
-        The parts of an export too large for one bundle import alone or together, in any order; `folio sync DIR`
-        takes every part on a stick.
-        Every bundle is sealed to those who are to read it: give your key to open it.
-        Example: folio bundle import /media/usb/certs-teacher-1a2b3c4d-20241106-0001.tar --as R01 --key R01.key
-        """)
+        commandName: "import", abstract: Message("help.bundle.import.abstract").text(),
+        discussion: Message("help.bundle.import.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The bundle files.") var files: [String]
+    @Argument(help: ArgumentHelp(Message("help.bundle.import.files").text())) var files: [String]
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -79,22 +62,18 @@ struct BundleImport: FolioCommand {
         if global.json { Output.json(reports); return }
         for report in reports { Output.say(BundleText.describe(report, future: false)) }
         if reports.contains(where: { !$0.problems.isEmpty || !$0.conflicts.isEmpty }) {
-            Output.say("Next: `folio status` shows the held-back records and conflicts; `folio conflicts` lists the conflicts.")
+            Output.say(Message("bundle.import.next"))
         }
     }
 }
 
 struct SyncCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "Import every new bundle in a folder (a USB stick), then write there the bundles others are due.",
-        discussion: """
-        Safe to run again, and as a nightly job: bundles already imported are skipped, and a bundle already
-        waiting in the folder is not written twice. A damaged bundle is refused and reported; the others still go in.
-        Example: folio sync /media/usb --as R01 --key R01.key
-        """)
+        commandName: "sync", abstract: Message("help.sync.abstract").text(),
+        discussion: Message("help.sync.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The folder: a mounted USB stick or a shared folder.") var dir: String
+    @Argument(help: ArgumentHelp(Message("help.sync.dir").text())) var dir: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -105,27 +84,28 @@ struct SyncCommand: FolioCommand {
             Output.json(report)
         } else {
             for r in report.imported { Output.say(BundleText.describe(r, future: false)) }
-            for s in report.skipped { Output.say("Skipped \(s.file): \(s.why).") }
+            for s in report.skipped { Output.say(Message("bundle.sync.skipped", ["file": s.file, "why": s.why])) }
             for w in report.written { Output.say(BundleText.exported(w)) }
             if let note = report.notWritten { Output.say(note) }
             if report.imported.isEmpty && report.written.isEmpty && report.refused.isEmpty {
-                Output.say("Nothing new to import or to write in \(dir).")
+                Output.say(Message("bundle.sync.nothing", ["dir": dir]))
             }
         }
         if let first = report.refused.first {
             for r in report.refused.dropFirst() {
-                FileHandle.standardError.write(Data("error: \(r.message)\nhint: \(r.hint)\n".utf8))
+                FileHandle.standardError.write(Data("\(Message("cli.error").text())\(r.message)\n\(Message("cli.hint").text())\(r.hint)\n".utf8))
             }
-            throw FolioError(.badBundle, first.message + (report.refused.count > 1 ? " (\(report.refused.count) bundles refused in all)" : ""),
-                             hint: first.hint)
+            let what = report.refused.count > 1
+                ? Message("bundle.sync.refused", ["message": first.message, "count": report.refused.count]) : .verbatim(first.message)
+            throw FolioError(.badBundle, what, hint: .verbatim(first.hint))
         }
     }
 }
 
 struct ConflictsCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conflicts", abstract: "List items where two teachers decided differently.",
-        discussion: "Example: folio conflicts   (then settle each with `folio resolve STUDENT ITEM --certify`)")
+        commandName: "conflicts", abstract: Message("help.conflicts.abstract").text(),
+        discussion: Message("help.conflicts.discussion").text())
 
     @OptionGroup var global: GlobalOptions
 
@@ -133,76 +113,108 @@ struct ConflictsCommand: FolioCommand {
         let ws = try global.openWorkspace()
         let conflicts = ws.conflicts(school: ws.school())
         if global.json { Output.json(conflicts); return }
-        guard !conflicts.isEmpty else { Output.say("No conflicts."); return }
+        guard !conflicts.isEmpty else { Output.say(Message("bundle.conflicts.none")); return }
+        let none = Message.verbatim("")
         for c in conflicts {
-            Output.say("\(c.student) item \(c.item) \(c.course.map { "(\($0)) " } ?? "")\(c.description):")
+            Output.say(Message("bundle.conflicts.item", [
+                "student": c.student, "item": c.item, "course": c.course.map { Message("bundle.conflicts.course", ["course": $0]) } ?? none,
+                "description": c.description,
+            ]))
             for d in c.decisions {
-                let verdict = d.certified ? "certified 認證" : "returned 退回" + (d.reason.map { ": \($0)" } ?? "")
-                Output.say("  \(d.by)\(d.onBehalfOf.map { " for \($0)" } ?? "") on \(d.at.taipeiText): \(verdict)")
+                let verdict = d.certified ? Message("bundle.conflicts.certified")
+                    : d.reason.map { Message("bundle.conflicts.returnedBecause", ["reason": $0]) } ?? Message("bundle.conflicts.returned")
+                Output.say(Message("bundle.conflicts.decision", [
+                    "by": d.by, "for": d.onBehalfOf.map { Message("bundle.conflicts.for", ["person": $0]) } ?? none,
+                    "at": d.at.taipeiText, "verdict": verdict,
+                ]))
             }
         }
-        Output.say("\(conflicts.count) conflict(s). Settle each with `folio resolve STUDENT ITEM --certify` or `--reject --reason …`.")
+        Output.say(Message("bundle.conflicts.count", ["count": conflicts.count]))
     }
 }
 
 struct ResolveCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resolve", abstract: "Settle a conflict with a decision that names both earlier ones.",
-        discussion: "Example: folio resolve 112001 3f2a9c --certify --as T001 --key T001.key")
+        commandName: "resolve", abstract: Message("help.resolve.abstract").text(),
+        discussion: Message("help.resolve.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Argument(help: "The item id (or its first characters).") var item: String
-    @Flag(help: "Settle it as certified.") var certify = false
-    @Flag(help: "Settle it as returned (needs --reason).") var reject = false
-    @Option(help: "Why, in words for the student (for --reject).") var reason: String?
+    @Argument(help: ArgumentHelp(Message("help.resolve.student").text())) var student: String
+    @Argument(help: ArgumentHelp(Message("help.resolve.item").text())) var item: String
+    @Flag(help: ArgumentHelp(Message("help.resolve.certify").text())) var certify = false
+    @Flag(help: ArgumentHelp(Message("help.resolve.reject").text())) var reject = false
+    @Option(help: ArgumentHelp(Message("help.resolve.reason").text())) var reason: String?
 
     func execute() throws(FolioError) {
         guard certify != reject else {
-            throw FolioError(.badInput, "Say how the conflict is settled.", hint: "Add either --certify or --reject --reason TEXT.")
+            throw FolioError(.badInput, "bundle.resolve.how")
         }
         let session = try global.session()
         let view = try session.resolve(student: student, item: item, certify: certify, reason: reason,
                                        actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
-        Output.say("Settled item \(view.id) of \(student): \(view.status == .certified ? "certified (認證)" : "returned (退回)"). Both earlier decisions stay in its history.")
+        Output.say(Message(view.status == .certified ? "bundle.resolve.certified" : "bundle.resolve.returned", ["item": view.id, "student": student]))
     }
 }
 
+/// How bundles written and read are told: a kind in words, who it is for or from, what it held.
 enum BundleText {
+    static func kind(_ kind: BundleKind) -> Message {
+        switch kind {
+        case .certRequest: Message("bundle.kind.certRequest")
+        case .certifications: Message("bundle.kind.certifications")
+        case .officeRecords: Message("bundle.kind.officeRecords")
+        case .uploads: Message("bundle.kind.uploads")
+        case .schoolUpdate: Message("bundle.kind.schoolUpdate")
+        case .transfer: Message("bundle.kind.transfer")
+        }
+    }
+
+    /// A person, a workspace, or both, as a bundle header names them.
+    static func party(person: String?, replica: String?) -> String {
+        [person, replica.map { Message("bundle.workspace", ["id": $0]).text() }].compactMap { $0 }
+            .joined(separator: Message("cli.list.separator").text())
+    }
+
     static func exported(_ r: ExportReport) -> String {
-        let whom = [r.recipient.person, r.recipient.replica.map { "workspace \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        let to = whom.isEmpty ? "everyone in the school" : whom
+        let whom = party(person: r.recipient.person, replica: r.recipient.replica)
+        let to = whom.isEmpty ? Message("bundle.everyone").text() : whom
+        let kind = kind(r.kind)
         if let waiting = r.waiting {
-            guard r.waitingFiles.count > 1 else { return "A \(r.kind.title) bundle for \(to) is already waiting: \(waiting)." }
-            return "A \(r.kind.title) export for \(to) is already waiting, in \(r.waitingFiles.count) files: "
-                + r.waitingFiles.joined(separator: ", ") + "."
+            guard r.waitingFiles.count > 1 else { return Message("bundle.waiting", ["kind": kind, "to": to, "file": waiting]).text() }
+            return Message("bundle.waitingParts", ["kind": kind, "to": to, "count": r.waitingFiles.count,
+                                                   "files": r.waitingFiles.joined(separator: Message("cli.list.separator").text())]).text()
         }
-        guard let path = r.path else { return "Nothing new to send to \(to) (\(r.kind.title)); no bundle written." }
+        guard let path = r.path else { return Message("bundle.nothingToSend", ["to": to, "kind": kind]).text() }
         guard r.parts.count > 1 else {
-            return "Wrote \(path): \(r.kind.title) for \(to), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes."
+            return Message("bundle.wrote", ["path": path, "kind": kind, "to": to, "events": r.events, "files": r.files, "bytes": r.bytes]).text()
         }
-        var lines = ["Wrote \(r.parts.count) bundles, the parts of one \(r.kind.title) export for \(to) (too large for one bundle), \(r.events) record(s), \(r.files) file(s), \(r.bytes) bytes in all:"]
+        var lines = [Message("bundle.wroteParts", ["count": r.parts.count, "kind": kind, "to": to, "events": r.events,
+                                                   "files": r.files, "bytes": r.bytes]).text()]
         for part in r.parts {
-            lines.append("  \(part.path): \(part.events) record(s), \(part.files) file(s), \(part.bytes) bytes")
+            lines.append(Message("bundle.wroteParts.part", ["path": part.path, "events": part.events, "files": part.files,
+                                                            "bytes": part.bytes]).text())
         }
-        lines.append("Take every part: each imports on its own, in any order (`folio sync` imports them all).")
+        lines.append(Message("bundle.wroteParts.takeAll").text())
         return lines.joined(separator: "\n")
     }
 
     static func describe(_ r: ImportReport, future: Bool) -> String {
-        let who = [r.sender.person, r.sender.replica.map { "workspace \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        let what: [String: any MessageValue] = [
+            "file": r.file, "kind": kind(r.kind), "who": party(person: r.sender.person, replica: r.sender.replica),
+            "created": r.created.taipeiText, "events": r.newEvents, "files": r.newFiles, "students": r.students.count,
+        ]
         var lines: [String] = []
         if r.alreadyHeld {
-            lines.append("\(r.file): \(r.kind.title) from \(who), written \(r.created.taipeiText). This workspace already holds all of it; \(future ? "importing would change nothing" : "nothing changed").")
+            lines.append(Message(future ? "bundle.alreadyHeld" : "bundle.alreadyImported", what).text())
         } else {
-            lines.append("\(r.file): \(r.kind.title) from \(who), written \(r.created.taipeiText). \(future ? "Importing would add" : "Added") \(r.newEvents) record(s) and \(r.newFiles) file(s) for \(r.students.count) student(s).")
+            lines.append(Message(future ? "bundle.wouldAdd" : "bundle.added", what).text())
         }
         for p in r.problems {
-            lines.append("  held back: \(p.message) (\(p.hint))")
+            lines.append(Message("bundle.heldBack", ["message": p.message, "hint": p.hint]).text())
         }
-        for c in r.conflicts { lines.append("  conflict: student \(c): two decisions disagree; settle with `folio resolve`.") }
-        if let warning = r.copyWarning { lines.append("  warning: \(warning)") }
+        for c in r.conflicts { lines.append(Message("bundle.conflict", ["student": c]).text()) }
+        if let warning = r.copyWarning { lines.append(Message("bundle.warning", ["warning": warning]).text()) }
         return lines.joined(separator: "\n")
     }
 }

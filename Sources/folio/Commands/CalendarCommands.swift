@@ -4,26 +4,23 @@ import FolioWorkspace
 
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Show or set the terms' dates and windows (data section 資料組).",
+        commandName: "calendar", abstract: Message("help.calendar.abstract").text(),
         subcommands: [CalendarShow.self, CalendarSet.self], defaultSubcommand: CalendarShow.self)
 }
 
 struct CalendarSet: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "Set one term's calendar: dates, closing ceremony and the upload, certification and selection windows.",
-        discussion: """
-        Dates are ISO (2024-08-30) or ROC (113/08/30, 113-08-30, 113.08.30, 1130830, 民國113年8月30日).
-        Example: folio calendar set --term 113-1 --start 2024-08-30 --end 2025-01-31 --closing 2025-01-20 --upload 2024-09-02:2025-02-05 --certify 2024-09-02:2025-02-12 --select 2025-06-01:2025-07-15 --as D01 --key D01.key
-        """)
+        commandName: "set", abstract: Message("help.calendar.set.abstract").text(),
+        discussion: Message("help.calendar.set.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String
-    @Option(help: "The first day of the term.") var start: String
-    @Option(help: "The last day of the term.") var end: String
-    @Option(help: "The closing ceremony (休業式).") var closing: String
-    @Option(help: "Upload window FROM:TO.") var upload: String
-    @Option(help: "Certification window FROM:TO.") var certify: String
-    @Option(help: "Selection window FROM:TO.") var select: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.term").text())) var term: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.start").text())) var start: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.end").text())) var end: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.closing").text())) var closing: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.upload").text())) var upload: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.certify").text())) var certify: String
+    @Option(help: ArgumentHelp(Message("help.calendar.set.select").text())) var select: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -31,43 +28,46 @@ struct CalendarSet: FolioCommand {
                              closingCeremony: try DateInput.parse(closing), upload: try DateInput.window(upload),
                              certify: try DateInput.window(certify), select: try DateInput.window(select))
         try session.appendSchool([try session.sign(try global.actor(), .calendarTerm, at: try global.now(), body: c)])
-        Output.say("Set the calendar for \(c.term): uploads \(c.upload), certification \(c.certify), selection \(c.select).")
+        Output.say(Message("calendar.set.done", ["term": c.term.description, "upload": "\(c.upload)", "certify": "\(c.certify)", "select": "\(c.select)"]))
     }
 }
 
 struct CalendarShow: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show every term's calendar, or one term's dates and windows; changes nothing.",
-        discussion: "Examples: folio calendar        folio calendar --term 113-1        folio calendar --json")
+        commandName: "show", abstract: Message("help.calendar.show.abstract").text(),
+        discussion: Message("help.calendar.show.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only this term (e.g. 113-1).") var term: String?
+    @Option(help: ArgumentHelp(Message("help.calendar.show.term").text())) var term: String?
 
     func execute() throws(FolioError) {
         let school = try global.openWorkspace().school()
-        let set = school.calendar.map(\.term.description).joined(separator: ", ")
+        let set = school.calendar.map(\.term.description).joined(separator: Message("cli.list.separator").text())
         guard let term else {
             guard !school.calendar.isEmpty else {
-                throw FolioError(.noCalendar, "No calendar has been set.", hint: "The data section (資料組) sets one with `folio calendar set`.")
+                throw FolioError(.noCalendar, "calendar.none")
             }
             if global.json { Output.json(school.calendar); return }
-            Output.say(Output.table(["term", "first day", "last day", "closing (休業式)", "upload (上傳)", "certification (認證)", "selection (勾選)"],
+            Output.say(Output.table([
+                Message("calendar.column.term"), Message("calendar.column.firstDay"), Message("calendar.column.lastDay"),
+                Message("calendar.column.closing"), Message("calendar.column.upload"), Message("calendar.column.certify"),
+                Message("calendar.column.select"),
+            ].map { $0.text() },
                                     school.calendar.map {
                 [$0.term.description, "\($0.start)", "\($0.end)", "\($0.closingCeremony)", "\($0.upload)", "\($0.certify)", "\($0.select)"]
             }))
             return
         }
         guard let c = school.calendar(for: try TermInput.parse(term)) else {
-            throw FolioError(.noCalendar, "No calendar has been set for \(term).",
-                             hint: set.isEmpty ? "The data section (資料組) sets one with `folio calendar set`."
-                                               : "Terms with a calendar: \(set). The data section (資料組) sets one with `folio calendar set`.")
+            throw FolioError(.noCalendar, "calendar.noneFor", ["term": term],
+                             hint: set.isEmpty ? Message("calendar.none.hint") : Message("calendar.noneFor.hint", ["terms": set]))
         }
         if global.json { Output.json(c); return }
-        Output.say(Output.table(["term \(c.term)", "dates"], [
-            ["first day", "\(c.start)"], ["last day", "\(c.end)"], ["closing ceremony (休業式)", "\(c.closingCeremony)"],
-            ["upload window (上傳)", "\(c.upload)"], ["certification window (認證)", "\(c.certify)"],
-            ["selection window (勾選)", "\(c.select)"],
+        Output.say(Output.table([Message("calendar.term.heading", ["term": c.term.description]).text(), Message("calendar.term.dates").text()], [
+            [Message("calendar.term.firstDay").text(), "\(c.start)"], [Message("calendar.term.lastDay").text(), "\(c.end)"],
+            [Message("calendar.term.closing").text(), "\(c.closingCeremony)"], [Message("calendar.term.upload").text(), "\(c.upload)"],
+            [Message("calendar.term.certify").text(), "\(c.certify)"], [Message("calendar.term.select").text(), "\(c.select)"],
         ]))
-        Output.say("What is due now: `folio schedule --term \(c.term)`.")
+        Output.say(Message("calendar.term.due", ["term": c.term.description]))
     }
 }

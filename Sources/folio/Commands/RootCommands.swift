@@ -5,14 +5,14 @@ import Foundation
 
 struct RootCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "root", abstract: "The school root key: show its fingerprint, or replace it (IT section, 資訊組).",
+        commandName: "root", abstract: Message("help.root.abstract").text(),
         subcommands: [RootShow.self, RootReplace.self])
 }
 
 struct RootShow: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show the school root fingerprint this workspace trusts, to compare with the IT section's.",
-        discussion: "Example: folio root show --workspace /srv/folio")
+        commandName: "show", abstract: Message("help.root.show.abstract").text(),
+        discussion: Message("help.root.show.discussion").text())
 
     @OptionGroup var global: GlobalOptions
 
@@ -21,38 +21,33 @@ struct RootShow: FolioCommand {
         let events = ws.schoolEvents()
         let pinned = try ws.trustedRoot(events)
         let school = ws.fold(events)
-        Output.say("Pinned school root (since this workspace was founded or joined): \(RootFingerprint.of(pinned))")
+        Output.say(Message("root.show.pinned", ["fingerprint": RootFingerprint.of(pinned)]))
         if school.rootKey != pinned {
-            Output.say("Current school root (after \(school.formerRootKeys.count) replacement(s) signed by the root before it): \(RootFingerprint.of(school.rootKey))")
+            Output.say(Message("root.show.current", ["count": school.formerRootKeys.count, "fingerprint": RootFingerprint.of(school.rootKey)]))
         }
     }
 }
 
 struct RootReplace: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replace", abstract: "Replace the school root key with a new one, signed by the current root.",
-        discussion: """
-        The current root key signs the record, so only whoever holds it can replace it. Every replica follows the
-        replacement when the next school update arrives. Records the old root signed before stay valid.
-        Example: folio root replace --new-public-key new-root.key.pub --reason 'yearly renewal' --as root --key root.key
-        """)
+        commandName: "replace", abstract: Message("help.root.replace.abstract").text(),
+        discussion: Message("help.root.replace.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The new root key's public key (base64), its .pub file or its key file.") var newPublicKey: String
-    @Option(help: "Why.") var reason: String
-    @Flag(help: "Replace without asking (for scripts).") var yes = false
+    @Option(help: ArgumentHelp(Message("help.root.replace.newPublicKey").text())) var newPublicKey: String
+    @Option(help: ArgumentHelp(Message("help.root.replace.reason").text())) var reason: String
+    @Flag(help: ArgumentHelp(Message("help.root.replace.yes").text())) var yes = false
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let key = try KeyFiles.publicKey(newPublicKey)
-        if !yes, !Confirm.ask("The new school root fingerprint will be \(RootFingerprint.of(key)). Every replica and partner school must be told it. Replace the root? Type yes: ") {
-            throw FolioError(.badInput, "Nothing was replaced: replacing the root was not confirmed.",
-                             hint: "Run the command again at a terminal and answer yes, or add --yes.")
+        if !yes, !Confirm.ask(Message("root.replace.confirm", ["fingerprint": RootFingerprint.of(key)]).text()) {
+            throw FolioError(.badInput, "root.replace.notConfirmed")
         }
         let e = try session.sign(try global.actor(), .rootReplaced, at: try global.now(),
                                  body: RootReplaced(newRootKey: key, reason: reason))
         try session.appendSchool([e])
-        Output.say("The school root is now \(RootFingerprint.of(key)). Keep the new root key offline; lock the old one away or destroy it.")
-        Output.say("Next: write a school update for every replica (`folio sync`), and give the new fingerprint to the schools you exchange transfers with.")
+        Output.say(Message("root.replace.done", ["fingerprint": RootFingerprint.of(key)]))
+        Output.say(Message("root.replace.next"))
     }
 }

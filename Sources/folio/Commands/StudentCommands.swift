@@ -5,45 +5,39 @@ import Foundation
 
 struct StudentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "student", abstract: "Students' secrets: what a student types at a kiosk to act as themself.",
+        commandName: "student", abstract: Message("help.student.abstract").text(),
         subcommands: [StudentSecretCommand.self])
 }
 
 struct StudentSecretCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "secret", abstract: "Issue (or reset) students' secrets and print their slips (registration section, 註冊組).",
-        discussion: """
-        Each student gets a new ten-character secret; only the key derived from it is kept, so a lost secret cannot be
-        read back, only reset the same way. The slips are printed once: hand each one to its student.
-        Example: folio student secret 112001 112002 --out slips.txt --as R01 --key R01.key
-        """)
+        commandName: "secret", abstract: Message("help.student.secret.abstract").text(),
+        discussion: Message("help.student.secret.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student numbers (學號).") var students: [String]
-    @Option(help: "Write the slips to this file (readable by you alone) instead of the screen.") var out: String?
+    @Argument(help: ArgumentHelp(Message("help.student.secret.students").text())) var students: [String]
+    @Option(help: ArgumentHelp(Message("help.student.secret.out").text())) var out: String?
 
     func execute() throws(FolioError) {
         guard !students.isEmpty else {
-            throw FolioError(.badInput, "Say which students get a secret.", hint: "For example: folio student secret 112001 112002.")
+            throw FolioError(.badInput, "student.secret.none")
         }
         let session = try global.session()
         let issued = try session.issueSecrets(students: students, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(issued); return }
+        let rule = "──────────────────────────────"
         let slips = issued.map { s in
-            """
-            ──────────────────────────────
-            \(session.school.name) 學習歷程檔案
-            學號 \(s.student)　姓名 \(s.name)
-            密碼：\(s.secret)\(s.reset ? "（重新設定，舊密碼已失效）" : "")
-            請妥善保管，勿借他人使用；忘記時請洽註冊組重新設定。
-            """
-        }.joined(separator: "\n") + "\n──────────────────────────────\n"
+            rule + "\n" + Message("student.secret.slip", [
+                "school": session.school.name, "student": s.student, "name": s.name, "secret": s.secret,
+                "reset": s.reset ? Message("student.secret.slip.reset") : Message.verbatim(""),
+            ]).text()
+        }.joined(separator: "\n") + "\n" + rule + "\n"
         if let out {
             try KeyFiles.create(Array(slips.utf8), at: out)
-            Output.say("Issued \(issued.count) secret(s); the slips are in \(out). Print them, hand each to its student, then delete the file.")
+            Output.say(Message("student.secret.written", ["count": issued.count, "file": out]))
         } else {
             Output.say(slips)
-            Output.say("Issued \(issued.count) secret(s). Hand each slip to its student; the secrets are not kept anywhere else.")
+            Output.say(Message("student.secret.shown", ["count": issued.count]))
         }
     }
 }

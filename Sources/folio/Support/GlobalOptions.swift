@@ -5,19 +5,19 @@ import Foundation
 
 /// Options every command accepts.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The workspace folder (default: the nearest folder upward holding folio.json).")
+    @Option(name: .long, help: ArgumentHelp(Message("help.global.workspace").text()))
     var workspace: String?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
+    @Flag(name: .long, help: ArgumentHelp(Message("help.global.json").text()))
     var json = false
 
-    @Option(name: .customLong("as"), help: "Who is acting: a staff id, device id, student number or `root`.")
+    @Option(name: .customLong("as"), help: ArgumentHelp(Message("help.global.as").text()))
     var actingAs: String?
 
-    @Option(name: .long, help: "The acting person's key file (default: $FOLIO_KEY).")
+    @Option(name: .long, help: ArgumentHelp(Message("help.global.key").text()))
     var key: String?
 
-    @Option(name: .customLong("for"), help: "Act as delegate (代理人) for this unavailable person.")
+    @Option(name: .customLong("for"), help: ArgumentHelp(Message("help.global.for").text()))
     var onBehalfOf: String?
 
     /// The workspace, for a command that only reads it: under a shared lock (waiting for a writer to finish),
@@ -53,7 +53,7 @@ struct GlobalOptions: ParsableArguments {
         guard let path = key ?? ProcessInfo.processInfo.environment["FOLIO_KEY"] else {
             throw FolioError(.badKeyFile, "cli.notSigned")
         }
-        let who = actingAs ?? "your"
+        let who = actingAs ?? Message("cli.passphrase.you").text()
         return try Actor.load(keyFile: path, as: actingAs, onBehalfOf: onBehalfOf) { Passphrase.ask(for: who) }
     }
 
@@ -63,14 +63,12 @@ struct GlobalOptions: ParsableArguments {
     func studentActor(_ number: String, session: WorkspaceSession) throws(FolioError) -> Actor {
         if key != nil || ProcessInfo.processInfo.environment["FOLIO_KEY"] != nil { return try actor() }
         if let actingAs, actingAs != number {
-            throw FolioError(.badInput, "\(actingAs) cannot act for student \(number) without a key file; a student acts only for themself.",
-                             hint: "Sign in as the student: their number and the secret on their slip.")
+            throw FolioError(.badInput, "cli.student.notSelf", ["actor": actingAs, "student": number])
         }
         let secret = ProcessInfo.processInfo.environment["FOLIO_STUDENT_SECRET"]
-            ?? Passphrase.typedSecret("Secret for \(number) (from your slip): ")
+            ?? Passphrase.typedSecret(Message("cli.student.secretPrompt", ["student": number]).text())
         guard let secret else {
-            throw FolioError(.badInput, "A student's own record needs the student's secret.",
-                             hint: "At a kiosk the student types the secret on their slip when folio asks; scripts set FOLIO_STUDENT_SECRET.")
+            throw FolioError(.badInput, "cli.student.noSecret")
         }
         return try session.studentActor(number, secret: secret)
     }

@@ -8,7 +8,7 @@ enum Passphrase {
     /// The passphrase of an existing key file.
     static func ask(for who: String) -> String? {
         if let text = fromEnvironment { return text }
-        return typed("Passphrase for \(who)'s key: ")
+        return typed(Message("cli.passphrase.ask", ["who": who]).text())
     }
 
     /// A new passphrase, typed twice at the terminal (or `FOLIO_PASSPHRASE`).
@@ -16,20 +16,18 @@ enum Passphrase {
     static func choose(for who: String, demo: Bool) throws(FolioError) -> String {
         if demo { return DemoKeys.passphrase }
         if let text = fromEnvironment { return try checked(text) }
-        guard let first = typed("New passphrase for \(who)'s key (at least 8 characters): ") else {
-            throw FolioError(.badInput, "A key file is protected by a passphrase, and none was typed.",
-                             hint: "Run the command at a terminal and type a passphrase, or set FOLIO_PASSPHRASE in a script.")
+        guard let first = typed(Message("cli.passphrase.new", ["who": who]).text()) else {
+            throw FolioError(.badInput, "cli.passphrase.none")
         }
-        guard typed("Type it again: ") == first else {
-            throw FolioError(.badInput, "The two passphrases differ; nothing was written.", hint: "Run the command again.")
+        guard typed(Message("cli.passphrase.again").text()) == first else {
+            throw FolioError(.badInput, "cli.passphrase.differ")
         }
         return try checked(first)
     }
 
     private static func checked(_ text: String) throws(FolioError) -> String {
         guard text.count >= 8 else {
-            throw FolioError(.badInput, "A passphrase needs at least 8 characters.",
-                             hint: "Choose a longer one: a short sentence is easy to remember and hard to guess.")
+            throw FolioError(.badInput, "cli.passphrase.short")
         }
         return text
     }
