@@ -89,4 +89,20 @@ import Testing
                                   "--class <class>         Only this class (班級), e.g. 201: a homeroom teacher's",
                                   "--json                  Print the result as JSON."])
     }
+
+    /// What a teacher and a student read after acting, in Chinese by default and in English when asked.
+    @Test func aTeachersAndAStudentsResultsReadInChinese() throws {
+        let ws = try SampleCopy()
+        let zh: [String: String] = ["LANG": ""]
+        let list = try ws.folio(as: "T001", ["certify", "--all", "--dry-run"], env: zh)
+        #expect(list.succeeded && list.stdout.hasPrefix("T001 可認證的成果有 1 件。這次只是列出（--dry-run），沒有認證任何成果。\n"), "\(list)")
+        let english = try ws.folio(as: "T001", ["certify", "--all", "--dry-run", "--lang", "en"], env: zh)
+        #expect(english.stdout.hasPrefix("Ready to certify for T001: 1 item(s). Nothing was certified (--dry-run).\n"), "\(english)")
+        let unselect = try ws.folio(as: "112001", ["unselect", "112001", "f186"], env: zh)
+        #expect(unselect.succeeded && unselect.stdout == "已取消勾選 112001 的成果 f186acc958。\n", "\(unselect)")
+        let certify = try ws.folio(as: "T001", ["certify", "112020", "abf0"], env: zh)
+        #expect(certify.succeeded && certify.stdout == "已認證 112020 的成果 abf0f468ae（自由落體實驗）。學生現在可以勾選這件成果。\n", "\(certify)")
+        let typo = try ws.folio(["status", "--class", "209"], env: zh)
+        #expect(typo.status == 1 && typo.stderr.hasPrefix("錯誤：這裡沒有 209 班。\n下一步：現有班級："), "\(typo)")
+    }
 }

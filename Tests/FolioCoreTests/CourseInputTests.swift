@@ -53,7 +53,7 @@ import Testing
         #expect(error?.code == .badInput)
         #expect(error?.message.contains("HIS-11A") == true)
         #expect(error?.message.contains("HIS-11B") == true)
-        #expect(error?.hint.contains("HIS-11A or HIS-11B") == true)
+        #expect(error?.hint.contains("HIS-11A / HIS-11B") == true)
         // Each code still names its own course.
         #expect(code("HIS-11B", Self.first, courses) == "HIS-11B")
     }

@@ -53,6 +53,20 @@ import Testing
         }
     }
 
+    /// A key defined in two files of a language would silently take one of the two texts.
+    @Test func noKeyIsDefinedTwice() throws {
+        let key = try NSRegularExpression(pattern: #"^"([^"]+)"\s*="#, options: .anchorsMatchLines)
+        for language in Language.allCases {
+            let text = try Self.file(language)
+            var seen = Set<String>(), twice: [String] = []
+            for m in key.matches(in: text, range: NSRange(location: 0, length: (text as NSString).length)) {
+                let k = (text as NSString).substring(with: m.range(at: 1))
+                if !seen.insert(k).inserted { twice.append(k) }
+            }
+            #expect(twice == [], "\(language.rawValue): defined twice")
+        }
+    }
+
     /// Every `.swift` file under Sources, with its path relative to Sources.
     static func swiftSources() throws -> [(path: String, text: String)] {
         var out: [(String, String)] = []

@@ -204,31 +204,26 @@ public enum StudentFolder {
                 if let error = checkActor(event, view: view, school: school) { return error }
                 var item = view.items[index]
                 guard s.year == item.term.year else {
-                    return FolioError(.badInput, "Item \(s.item) belongs to academic year \(item.term.year), not \(s.year).",
-                                      hint: "Select items in the year they were uploaded.")
+                    return FolioError(.badInput, "select.wrongYear", ["item": s.item, "itemYear": "\(item.term.year)", "year": "\(s.year)"])
                 }
                 guard school.calendar.contains(where: { $0.term.year == s.year && $0.select.contains(day) }) else {
                     let windows = school.calendar.filter { $0.term.year == s.year }.map { "\($0.term): \($0.select)" }
-                    return FolioError(.outsideWindow, "Selection (勾選) for \(s.year) is not open on \(day).",
-                                      hint: windows.isEmpty ? "The data section (資料組) has not set the calendar for \(s.year)."
-                                                            : "Selection windows: \(windows.joined(separator: "; ")).")
+                    return FolioError(.outsideWindow, Message("select.closed", ["year": "\(s.year)", "day": "\(day)"]),
+                                      hint: windows.isEmpty ? Message("select.closed.noCalendar", ["year": "\(s.year)"])
+                                                            : Message("select.closed.windows", ["windows": windows.joined(separator: "; ")]))
                 }
                 if event.kind == .itemSelected {
                     if item.selected { return nil }
                     if item.group == .courseOutcome, item.status != .certified {
-                        return FolioError(.notCertified,
-                                          "Item \(s.item) is \(item.status.rawValue), not certified; only certified course outcomes can be selected.",
-                                          hint: "Ask the course teacher to certify it first (see `folio report uncertified`).")
+                        return FolioError(.notCertified, "select.notCertified", ["item": s.item, "status": Message("status.item." + item.status.rawValue)])
                     }
                     let limit = item.group == .courseOutcome ? school.settings.courseSelectionLimit
                                                              : school.settings.diverseSelectionLimit
                     let already = view.selected(in: s.year, group: item.group).count
                     if already >= limit {
-                        let what = item.group == .courseOutcome ? "course learning outcomes (課程學習成果)"
-                                                                : "diverse-performance items (多元表現)"
-                        return FolioError(.selectionLimit,
-                                          "Student \(view.number) has already selected \(already) \(what) for \(s.year); the limit is \(limit).",
-                                          hint: "Unselect one first with `folio unselect`, then select this one.")
+                        return FolioError(.selectionLimit, Message(item.group == .courseOutcome ? "select.limit.courseOutcomes" : "select.limit.diverse",
+                                                                   ["student": view.number, "count": already, "year": "\(s.year)", "limit": limit]),
+                                          hint: Message("select.limit.hint"))
                     }
                     item.selected = true
                 } else {
@@ -300,8 +295,7 @@ public enum StudentFolder {
                              hint: "Import the roster first with `folio roster import`.")
         }
         guard student.status == .enrolled else {
-            throw FolioError(.notEnrolled, "Student \(view.number) is no longer enrolled (\(student.status.rawValue)), so uploads are closed.",
-                             hint: "Only enrolled students upload; the registration section (註冊組) can correct the status.")
+            throw FolioError(.notEnrolled, "upload.notEnrolled", ["student": view.number, "status": Message("status.student." + student.status.rawValue)])
         }
         guard let category = Catalog.category(u.category) else {
             throw FolioError(.unknownCategory, "\(u.category) is not an item category.",
@@ -330,9 +324,8 @@ public enum StudentFolder {
             }
             let count = view.items.filter { $0.group == .courseOutcome && $0.term == u.term }.count
             if count >= school.settings.uploadLimitPerTerm {
-                throw FolioError(.uploadLimit,
-                                 "Student \(view.number) has already uploaded \(count) course learning outcomes in \(u.term); the limit is \(school.settings.uploadLimitPerTerm).",
-                                 hint: "Replace an existing item's file with `folio add --replace ITEM` instead of adding a new one.")
+                throw FolioError(.uploadLimit, "upload.limit", ["student": view.number, "count": count, "term": u.term.description,
+                                                                "limit": school.settings.uploadLimitPerTerm])
             }
         }
     }
@@ -342,8 +335,7 @@ public enum StudentFolder {
     /// clerk's cannot make them, so nobody at a kiosk acts for a classmate.
     static func checkActor(_ event: Event, view: StudentView, school: SchoolState) -> FolioError? {
         if event.author == view.number { return nil }
-        return FolioError(.notAuthorised, "\(event.author) cannot upload, select or answer a receipt for student \(view.number): only the student can, with their own secret.",
-                          hint: "The student signs in at the kiosk with their student number and the secret on their slip from the registration section (註冊組).")
+        return FolioError(.notAuthorised, "student.onlyTheStudent", ["author": event.author, "student": view.number])
     }
 
     /// The kinds of record a student signs themself.
@@ -357,12 +349,10 @@ public enum StudentFolder {
                               hint: "Students upload, select, unselect and answer receipts; everything else is staff work.")
         }
         guard let key = view.signingKey else {
-            return FolioError(.wrongKey, "Student \(view.number) has no secret yet, so nothing can be signed as them.",
-                              hint: "The registration section (註冊組) issues the secret with `folio student secret \(view.number)`.")
+            return FolioError(.wrongKey, "student.noSecret", ["student": view.number])
         }
         guard key.publicKey == event.key else {
-            return FolioError(.wrongKey, "The record is signed for \(view.number) with a key that is not theirs (a wrong secret, or one reset on \(key.issued.taipeiText)).",
-                              hint: "Type the secret on the student's latest slip; a forgotten secret is reset by the registration section (註冊組).")
+            return FolioError(.wrongKey, "student.wrongSecret", ["student": view.number, "issued": key.issued.taipeiText])
         }
         return nil
     }
@@ -388,7 +378,6 @@ public enum StudentFolder {
     }
 
     private static func unknownItem(_ id: String, _ view: StudentView) -> FolioError {
-        FolioError(.unknownItem, "Student \(view.number) has no item \(id).",
-                   hint: "List the student's items with `folio status \(view.number)`.")
+        FolioError(.unknownItem, "item.unknown", ["student": view.number, "item": id])
     }
 }

@@ -25,8 +25,8 @@ public enum CategoryInput {
            let category = Catalog.category(code) {
             return category
         }
-        throw FolioError(.unknownCategory, "\"\(text)\" is not an item category.",
-                         hint: "Give the name or the code: \(Catalog.categories.map { "\($0.title) (\($0.code))" }.joined(separator: ", ")).")
+        throw FolioError(.unknownCategory, "input.category.bad",
+                         ["text": text, "list": Catalog.categories.map { "\($0.title) (\($0.code))" }.joined(separator: ", ")])
     }
 
     public static func recordKind(_ text: String) throws(FolioError) -> RecordKind {
@@ -34,8 +34,8 @@ public enum CategoryInput {
            let kind = Catalog.recordKind(code) {
             return kind
         }
-        throw FolioError(.unknownCategory, "\"\(text)\" is not a kind of office record.",
-                         hint: "Give the name or the code: \(Catalog.recordKinds.map { "\($0.title) (\($0.code))" }.joined(separator: ", ")).")
+        throw FolioError(.unknownCategory, "input.recordKind.bad",
+                         ["text": text, "list": Catalog.recordKinds.map { "\($0.title) (\($0.code))" }.joined(separator: ", ")])
     }
 
     private static func code(_ text: String, in entries: [(code: String, title: String)],

@@ -9,24 +9,26 @@ public enum CourseInput {
         if courses.contains(where: { $0.code == typed }) { return typed }
         let byCode = courses.filter { $0.code.lowercased() == typed.lowercased() }
         let byName = courses.filter { TypedText.compact($0.name).lowercased() == typed.lowercased() }
-        let place = term.map { "in \($0)" } ?? "in this school"
+        let place = term.map { Message("input.course.inTerm", ["term": $0.description]) } ?? Message("input.course.inSchool")
         for matches in [byCode, byName] where !matches.isEmpty {
             let codes = distinct(matches.map(\.code))
             if codes.count == 1 { return codes[0] }
-            throw FolioError(.badInput, "\"\(text)\" names \(codes.count) courses \(place): \(describe(matches, withTerm: term == nil)).",
-                             hint: "Give the course code instead: \(codes.joined(separator: " or ")).")
+            throw FolioError(.badInput, Message("input.course.ambiguous", ["text": text, "count": codes.count, "place": place,
+                                                                           "courses": describe(matches, withTerm: term == nil)]),
+                             hint: Message("input.course.ambiguous.hint", ["codes": codes.joined(separator: " / ")]))
         }
-        throw FolioError(.unknownCourse, "There is no course \(text) \(place).", hint: listing(courses, term: term))
+        throw FolioError(.unknownCourse, Message("input.course.none", ["text": text, "place": place]), hint: listing(courses, term: term))
     }
 
     /// What a refusal offers instead: the courses there are, or whom to ask when there are none.
-    private static func listing(_ courses: [Course], term: Term?) -> String {
+    private static func listing(_ courses: [Course], term: Term?) -> Message {
         guard !courses.isEmpty else {
-            return "No courses are set up \(term.map { "for \($0)" } ?? "yet"); the instruction section (教學組) sets them up."
+            return term.map { Message("input.course.noneSetUpFor", ["term": $0.description]) } ?? Message("input.course.noneSetUp")
         }
         let shown = 12
-        let more = courses.count > shown ? ", and \(courses.count - shown) more" : ""
-        return "Give a course code or name: \(describe(Array(courses.prefix(shown)), withTerm: term == nil))\(more)."
+        let list = describe(Array(courses.prefix(shown)), withTerm: term == nil)
+        return courses.count > shown ? Message("input.course.listMore", ["courses": list, "more": courses.count - shown])
+                                     : Message("input.course.list", ["courses": list])
     }
 
     private static func describe(_ courses: [Course], withTerm: Bool) -> String {

@@ -5,19 +5,19 @@
 /// may drop their leading zero. Stored data never goes through here: it keeps `YYYY-MM-DD` (`CivilDate(iso:)`).
 public enum DateInput {
     /// The forms, for hints.
-    public static let forms = "2025-01-08, or as an ROC date: 114/01/08, 114-01-08, 114.01.08, 1140108 or 民國114年1月8日"
+    public static var forms: Message { Message("input.date.forms") }
 
     /// The date `text` names, or nil.
     public static func date(_ text: String) -> CivilDate? { try? parse(text) }
 
     public static func parse(_ text: String) throws(FolioError) -> CivilDate {
         guard let written = Written(text) else {
-            throw FolioError(.badDate, "\"\(text)\" is not a date.", hint: "Write a date as \(forms).")
+            throw FolioError(.badDate, "input.date.bad", ["text": text, "forms": forms])
         }
         guard let date = written.date else {
-            let year = written.roc ? " (民國\(written.year)年 is \(written.year + 1911))" : ""
-            throw FolioError(.badDate, "\"\(text)\" is not a day in the calendar.",
-                             hint: "Check the year, month and day\(year); ROC years start at 民國1年 (1912).")
+            throw FolioError(.badDate, Message("input.date.noSuchDay", ["text": text]),
+                             hint: written.roc ? Message("input.date.noSuchDay.rocHint", ["roc": written.year, "year": written.year + 1911])
+                                               : Message("input.date.noSuchDay.hint"))
         }
         return date
     }
@@ -26,8 +26,7 @@ public enum DateInput {
     public static func window(_ text: String) throws(FolioError) -> Window {
         let parts = TypedText.normalized(text).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            throw FolioError(.badDate, "\"\(text)\" is not a window.",
-                             hint: "Write FROM:TO, for example 2024-09-02:2025-02-05 or 113/09/02:114/02/05.")
+            throw FolioError(.badDate, "input.window.bad", ["text": text])
         }
         return Window(from: try parse(String(parts[0])), to: try parse(String(parts[1])))
     }

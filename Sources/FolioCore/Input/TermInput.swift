@@ -2,7 +2,7 @@
 /// and the one stored, is `113-1` (`Term(_:)`), which is accepted too.
 public enum TermInput {
     /// The forms, for hints.
-    public static let forms = "113-1 or 113學年度第1學期 (also 第一學期), and 113-2 or 113學年度第2學期 (第二學期)"
+    public static var forms: Message { Message("input.term.forms") }
 
     /// The term `text` names, or nil. Spaces anywhere are ignored (`113 學年度 第 1 學期`), and 學年 may stand
     /// for 學年度.
@@ -20,7 +20,7 @@ public enum TermInput {
 
     public static func parse(_ text: String) throws(FolioError) -> Term {
         guard let term = term(text) else {
-            throw FolioError(.badTerm, "\"\(text)\" is not a term.", hint: "Write a term as \(forms).")
+            throw FolioError(.badTerm, "input.term.bad", ["text": text, "forms": forms])
         }
         return term
     }

@@ -25,7 +25,7 @@ public enum CalendarRules {
                  : which == \CalendarTerm.select ? Message("calendar.what.select")
                  : Message.verbatim(what)
         guard let c = school.calendar(for: term) else {
-            return FolioError(.noCalendar, "calendar.none", ["term": term.description, "what": name])
+            return FolioError(.noCalendar, "calendar.noneToAccept", ["term": term.description, "what": name])
         }
         let w = c[keyPath: which]
         guard w.contains(day) else {

@@ -25,24 +25,21 @@ public struct StatusFilter: Codable, Hashable, Sendable {
     /// "nothing outstanding". The error lists what does exist.
     func check(school: SchoolState, classes: Set<String>) throws(FolioError) {
         if let className, !classes.contains(className) {
-            throw FolioError(.badInput, "There is no class \(className) in this workspace.",
-                             hint: "Classes: \(Self.list(classes)).")
+            throw FolioError(.badInput, "status.filter.noClass", ["class": className, "classes": Self.list(classes)])
         }
         if let course, !school.courses.contains(where: { $0.code == course }) {
-            throw FolioError(.unknownCourse, "There is no course \(course).",
-                             hint: "Courses: \(Self.list(Set(school.courses.map(\.code)))).")
+            throw FolioError(.unknownCourse, "status.filter.noCourse", ["course": course, "courses": Self.list(Set(school.courses.map(\.code)))])
         }
         if let teacher {
             let teaching = Set(school.courses.flatMap(Self.teachers))
             guard teaching.contains(teacher) else {
                 let known = school.principal(teacher) != nil
-                throw FolioError(.unknownPerson, known ? "\(teacher) teaches or reviews no course." : "There is no teacher \(teacher).",
-                                 hint: "Teachers with courses: \(Self.list(teaching)).")
+                throw FolioError(.unknownPerson, Message(known ? "status.filter.teachesNothing" : "status.filter.noTeacher", ["teacher": teacher]),
+                                 hint: Message("status.filter.teachers.hint", ["teachers": Self.list(teaching)]))
             }
         }
         if let state, ItemStatus(rawValue: state) == nil {
-            throw FolioError(.badInput, "--state \(state) is not an item state.",
-                             hint: "Use uploaded (waiting, or ready to select), certified, rejected (returned) or conflict.")
+            throw FolioError(.badInput, "status.filter.noState", ["state": state])
         }
     }
 

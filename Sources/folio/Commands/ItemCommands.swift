@@ -4,26 +4,19 @@ import FolioWorkspace
 
 struct AddCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Upload an item for a student: a course learning outcome or a diverse-performance record.",
-        discussion: """
-        Files are judged by their content: documents PDF/JPG/PNG up to 4 MB, media MP3/MP4 up to 10 MB.
-        Example: folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\
-                   --description 單擺實驗報告 --file report.pdf
-        (the same as --category course-outcome --term 113-1 --course PHY-11A)
-        (folio asks for the student's secret, printed on their slip from the registration section 註冊組)
-        """)
+        commandName: "add", abstract: Message("add.help.abstract").text(), discussion: Message("add.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number (學號).") var student: String
-    @Option(help: "類別，例如 課程學習成果 或 course-outcome; 幹部經歷 (cadre), 競賽參與 (competition), 檢定證照 (certificate), 志工服務 (volunteer), 自主學習 (self-directed), 作品成果 (works), 其他多元表現 (other), …")
+    @Argument(help: ArgumentHelp(Message("add.help.student").text())) var student: String
+    @Option(help: ArgumentHelp(Message("add.help.category").text()))
     var category: String
-    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String
-    @Option(help: "課程 (course outcomes only): its code, or its name when no other course of the term has it, e.g. PHY-11A or 物理.") var course: String?
-    @Option(help: "The short description (簡述), at most 100 characters.") var description: String
-    @Option(help: "A file to upload: one document and/or one media file.") var file: [String] = []
-    @Option(help: "A category field as NAME=VALUE (repeatable).") var field: [String] = []
-    @Option(help: "An external media link.") var link: String?
-    @Option(help: "Replace the files of this existing item instead of adding a new one.") var replace: String?
+    @Option(help: ArgumentHelp(Message("add.help.term").text())) var term: String
+    @Option(help: ArgumentHelp(Message("add.help.course").text())) var course: String?
+    @Option(help: ArgumentHelp(Message("add.help.description").text())) var description: String
+    @Option(help: ArgumentHelp(Message("add.help.file").text())) var file: [String] = []
+    @Option(help: ArgumentHelp(Message("add.help.field").text())) var field: [String] = []
+    @Option(help: ArgumentHelp(Message("add.help.link").text())) var link: String?
+    @Option(help: ArgumentHelp(Message("add.help.replace").text())) var replace: String?
 
     func execute() throws(FolioError) {
         let category = try CategoryInput.category(category)
@@ -39,83 +32,76 @@ struct AddCommand: FolioCommand {
                                     fields: try Parse.fields(field), files: file, link: link, replace: replace)
         let item = try session.upload(request, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(item); return }
-        Output.say("Uploaded item \(item.id) for \(student): \(item.description) [\(item.status.rawValue)].")
+        Output.say(Message("add.done", ["item": item.id, "student": student, "description": item.description,
+                                        "status": Message("status.item." + item.status.rawValue)]))
         if item.group == .courseOutcome && item.status == .uploaded {
-            Output.say("Next: the course teacher certifies it with `folio certify \(student) \(item.id)`.")
+            Output.say(Message("add.next.certify", ["student": student, "item": item.id]))
         } else if item.status == .certified {
-            Output.say("The files are identical to the certified version, so the certification still holds.")
+            Output.say(Message("add.stillCertified"))
         }
     }
 }
 
 struct RejectCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reject", abstract: "Return (退回) a course learning outcome with a reason the student can act on.",
-        discussion: "Example: folio reject 112001 3f2a9c --reason 請上傳本課程的報告 --as T001 --key T001.key")
+        commandName: "reject", abstract: Message("reject.help.abstract").text(), discussion: Message("reject.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument var student: String
-    @Argument var item: String
-    @Option(help: "Why, in words for the student.") var reason: String
+    @Argument(help: ArgumentHelp(Message("add.help.student").text())) var student: String
+    @Argument(help: ArgumentHelp(Message("certify.help.item").text())) var item: String
+    @Option(help: ArgumentHelp(Message("reject.help.reason").text())) var reason: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let view = try session.decide(student: student, item: item, certify: false, reason: reason,
                                       actor: try global.actor(), now: try global.now())
         if global.json { Output.json(view); return }
-        Output.say("Returned item \(view.id) of \(student): \(reason). The student may upload a corrected file with --replace \(view.id).")
+        Output.say(Message("reject.done", ["item": view.id, "student": student, "reason": reason]))
     }
 }
 
 struct SelectCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "select", abstract: "Select (勾選) an item for submission: at most 6 course outcomes and 10 diverse items a year.",
-        discussion: "Example: folio select 112001 3f2a9c   (folio asks for the student's secret)")
+        commandName: "select", abstract: Message("select.help.abstract").text(), discussion: Message("select.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument var student: String
-    @Argument var item: String
+    @Argument(help: ArgumentHelp(Message("add.help.student").text())) var student: String
+    @Argument(help: ArgumentHelp(Message("certify.help.item").text())) var item: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let view = try session.select(student: student, item: item, selected: true, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
-        Output.say("Selected item \(view.id) of \(student) for academic year \(view.term.year).")
+        Output.say(Message("select.done", ["item": view.id, "student": student, "year": "\(view.term.year)"]))
     }
 }
 
 struct UnselectCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unselect", abstract: "Take an item out of the year's selection.",
-        discussion: "Example: folio unselect 112001 3f2a9c   (folio asks for the student's secret)")
+        commandName: "unselect", abstract: Message("unselect.help.abstract").text(), discussion: Message("unselect.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument var student: String
-    @Argument var item: String
+    @Argument(help: ArgumentHelp(Message("add.help.student").text())) var student: String
+    @Argument(help: ArgumentHelp(Message("certify.help.item").text())) var item: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let view = try session.select(student: student, item: item, selected: false, actor: try global.studentActor(student, session: session), now: try global.now())
         if global.json { Output.json(view); return }
-        Output.say("Unselected item \(view.id) of \(student).")
+        Output.say(Message("unselect.done", ["item": view.id, "student": student]))
     }
 }
 
 struct RecordCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Enter office records: 學籍資料 (enrolment), 學業成績 (grade), 幹部紀錄 (cadre), 課程諮詢紀錄 (consultation), 服務學習 (service-learning), 獎懲紀錄 (reward-discipline), 心理測驗 (psych-test).",
-        discussion: """
-        Examples:
-        One record:   folio record grade 112001 --term 113-1 --field subject=物理 --field credits=2 --field score=88 --as R01 --key R01.key
-        From CSV:     folio record grade --csv grades.csv --as R01 --key R01.key   (columns 學號,學期 and the fields; one bad row refuses all)
-        """)
+        commandName: "record", abstract: Message("record.help.abstract").text(), discussion: Message("record.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "紀錄種類，例如 學業成績 或 grade.") var kind: String
-    @Argument(help: "The student number (omit with --csv).") var student: String?
-    @Option(help: "學期，例如 113-1 或 113學年度第1學期.") var term: String?
-    @Option(help: "A field as NAME=VALUE (repeatable).") var field: [String] = []
-    @Option(help: "Import many records from a CSV file.") var csv: String?
+    @Argument(help: ArgumentHelp(Message("record.help.kind").text())) var kind: String
+    @Argument(help: ArgumentHelp(Message("record.help.student").text())) var student: String?
+    @Option(help: ArgumentHelp(Message("add.help.term").text())) var term: String?
+    @Option(help: ArgumentHelp(Message("record.help.field").text())) var field: [String] = []
+    @Option(help: ArgumentHelp(Message("record.help.csv").text())) var csv: String?
 
     func execute() throws(FolioError) {
         let k = try CategoryInput.recordKind(kind)
@@ -127,7 +113,7 @@ struct RecordCommand: FolioCommand {
             rows = try RosterImport.records(csv, kind: k)
         } else {
             guard let student, let term else {
-                throw FolioError(.badInput, "Say which student and term, or give --csv.", hint: "See `folio record --help`.")
+                throw FolioError(.badInput, "record.whichStudent")
             }
             rows = [(student, RecordAdded(kind: k.code, term: try TermInput.parse(term), fields: try Parse.fields(field)))]
         }
@@ -138,6 +124,6 @@ struct RecordCommand: FolioCommand {
             else { changes.append(.init(number: number, events: [e])) }
         }
         try session.appendStudents(changes)
-        Output.say("Recorded \(rows.count) \(k.title) record(s).")
+        Output.say(Message("record.done", ["count": rows.count, "kind": k.title]))
     }
 }

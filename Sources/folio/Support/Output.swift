@@ -7,6 +7,9 @@ import Foundation
 enum Output {
     static func say(_ text: String) { print(text) }
 
+    /// An empty line between parts of the output.
+    static func blankLine() { print() }
+
     /// A sentence from the message catalogs, in the user's language.
     static func say(_ message: Message) { print(message.text()) }
 
