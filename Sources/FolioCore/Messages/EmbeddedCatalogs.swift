@@ -288,7 +288,11 @@ enum EmbeddedCatalogs {
 "activity.add.help.date" = "辦理日期：2024-09-14、113/09/14 或 民國113年9月14日。";
 "activity.add.unknownKind" = "沒有 --kind {kind} 這種活動。";
 "activity.add.unknownKind.hint" = "請用 briefing（說明會）、teacher-training（教師研習）、student-training（學生研習）或 workshop（工作坊）。";
-"activity.add.done" = "已記錄 {date} 的 {kind}：{title}。";
+"activity.kind.briefing" = "說明會";
+"activity.kind.teacherTraining" = "教師研習";
+"activity.kind.studentTraining" = "學生研習";
+"activity.kind.workshop" = "工作坊";
+"activity.add.done" = "已記錄 {date} 的{kind}：{title}。";
 /* Submitting to the central database: folio submit. */
 "submit.help.abstract" = "寫出處室要提交到學習歷程資料庫的提交檔，並產生收訖明細。";
 "submit.help.discussion" = "registration（註冊組）：學籍資料及學業成績（每學期）；it（資訊組）：課程學習成果（每學年度）；\nactivities（訓育組）：幹部經歷（每學期）；data（資料組）：多元表現（每學年度）。\n學期或學年度結束前只提交 12 年級，結束後提交全部學生。更正後重新提交，會取代先前那一次；先前那一次仍留有紀錄。\n範例：folio submit --office it --period 113 --as IT1 --key IT1.key";
@@ -683,6 +687,10 @@ enum EmbeddedCatalogs {
 "activity.add.help.date" = "The day it was held: 2024-09-14, 113/09/14 or 民國113年9月14日.";
 "activity.add.unknownKind" = "--kind {kind} is not known.";
 "activity.add.unknownKind.hint" = "Use briefing, teacher-training, student-training or workshop.";
+"activity.kind.briefing" = "briefing";
+"activity.kind.teacherTraining" = "teacher-training";
+"activity.kind.studentTraining" = "student-training";
+"activity.kind.workshop" = "workshop";
 "activity.add.done" = "Recorded {kind} on {date}: {title}.";
 /* Submitting to the central database: folio submit. */
 "submit.help.abstract" = "Write an office's submission package for the central database and issue receipts (收訖明細).";

@@ -52,6 +52,12 @@ struct ActivityAdd: FolioCommand {
         }
         let a = ActivityRecorded(kind: k, date: try DateInput.parse(date), title: title)
         try session.appendSchool([try session.sign(try global.actor(), .activityRecorded, at: try global.now(), body: a)])
-        Output.say(Message("activity.add.done", ["kind": kind, "date": "\(a.date)", "title": title]))
+        let shown = switch k {
+        case .briefing: Message("activity.kind.briefing")
+        case .teacherTraining: Message("activity.kind.teacherTraining")
+        case .studentTraining: Message("activity.kind.studentTraining")
+        case .workshop: Message("activity.kind.workshop")
+        }
+        Output.say(Message("activity.add.done", ["kind": shown, "date": "\(a.date)", "title": title]))
     }
 }
