@@ -27,8 +27,4 @@ let messagesNotYetInCatalog: [String: Int] = [
     "FolioWorkspace/Operations/Transfers.swift": 14,
     "FolioWorkspace/Operations/Uploads.swift": 5,
     "FolioWorkspace/Operations/WorkspaceCreation.swift": 5,
-    "folio/Commands/ArchiveCommands.swift": 36,
-    "folio/Commands/RosterCommands.swift": 26,
-    "folio/Commands/SchoolCommands.swift": 14,
-    "folio/Commands/SubmissionCommands.swift": 69,
 ]

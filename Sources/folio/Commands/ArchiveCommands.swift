@@ -5,13 +5,13 @@ import Foundation
 
 struct GraduateCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "graduate", abstract: "Record graduation (畢業) for students or a whole grade.",
-        discussion: "Example: folio graduate --grade 12 --date 2025-06-30 --as R01 --key R01.key")
+        commandName: "graduate", abstract: Message("graduate.help.abstract").text(),
+        discussion: Message("graduate.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Student numbers (or use --grade).") var students: [String] = []
-    @Option(help: "Every enrolled student of this grade (normally 12).") var grade: Int?
-    @Option(help: "The graduation day: 2025-06-30, 114/06/30 or 民國114年6月30日.") var date: String
+    @Argument(help: ArgumentHelp(Message("graduate.help.students").text())) var students: [String] = []
+    @Option(help: ArgumentHelp(Message("graduate.help.grade").text())) var grade: Int?
+    @Option(help: ArgumentHelp(Message("graduate.help.date").text())) var date: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -19,124 +19,129 @@ struct GraduateCommand: FolioCommand {
         let done = try session.graduate(students: students, grade: grade, date: day,
                                         actor: try global.actor(), now: try global.now())
         if global.json { Output.json(done); return }
-        Output.say("Recorded graduation on \(day) for \(done.count) student(s): \(done.joined(separator: ", ")).")
-        Output.say("Next: seal their portfolios with `folio archive seal`.")
+        Output.say(Message("graduate.done", ["day": "\(day)", "count": done.count, "students": done.joined(separator: ", ")]))
+        Output.say(Message("graduate.next"))
     }
 }
 
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "archive", abstract: "Graduates' sealed archives: seal, verify, list, open, purge.",
+        commandName: "archive", abstract: Message("archive.help.abstract").text(),
         subcommands: [ArchiveSeal.self, ArchiveVerify.self, ArchiveList.self, ArchiveOpen.self, ArchivePurge.self])
 }
 
 struct ArchiveSeal: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seal", abstract: "Seal graduates' portfolios as BagIt tarballs kept for five years.",
-        discussion: "Without student numbers, seals every graduate not yet sealed. Example: folio archive seal --as R01 --key R01.key")
+        commandName: "seal", abstract: Message("archive.seal.help.abstract").text(),
+        discussion: Message("archive.seal.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Student numbers (default: every graduate not yet sealed).") var students: [String] = []
+    @Argument(help: ArgumentHelp(Message("archive.seal.help.students").text())) var students: [String] = []
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let sealed = try session.seal(students: students, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(sealed); return }
         for s in sealed {
-            Output.say("Sealed \(s.student): \(s.path), \(s.size) bytes, SHA-256 \(s.sha256); kept until \(s.retainUntil).")
+            Output.say(Message("archive.seal.done", ["student": s.student, "path": s.path, "size": s.size, "sha256": s.sha256,
+                                                     "until": "\(s.retainUntil)"]))
         }
-        Output.say("Their folders have left the live workspace; `folio archive verify` checks the archives.")
+        Output.say(Message("archive.seal.next"))
     }
 }
 
 struct ArchiveVerify: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Re-hash every sealed tarball against the register and check every bag.",
-        discussion: "Examples: folio archive verify        folio archive verify --bag /tmp/lookup/999901-111001   (an extracted bag)")
+        commandName: "verify", abstract: Message("archive.verify.help.abstract").text(),
+        discussion: Message("archive.verify.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Check one extracted bag folder against its own manifests instead.") var bag: String?
+    @Option(help: ArgumentHelp(Message("archive.verify.help.bag").text())) var bag: String?
 
     func execute() throws(FolioError) {
         if let bag {
             let problems = Bag.validate(bag)
             if global.json { Output.json(problems) } else {
-                for p in problems { Output.say("PROBLEM \(p)") }
-                if problems.isEmpty { Output.say("\(bag) is a valid BagIt 1.0 bag: every file matches its manifest.") }
+                for p in problems { Output.say(Message("archive.verify.problem", ["problem": p])) }
+                if problems.isEmpty { Output.say(Message("archive.verify.validBag", ["bag": bag])) }
             }
             if !problems.isEmpty {
-                throw FolioError(.verificationFailed, "\(bag) is not a valid bag: \(problems[0]).",
-                                 hint: "Open a fresh copy from the sealed archive with `folio archive open`.")
+                throw FolioError(.verificationFailed, "archive.verify.invalidBag", ["bag": bag, "problem": problems[0]])
             }
             return
         }
         let checks = try global.openWorkspace().verifyArchives()
         if global.json { Output.json(checks) } else {
             for c in checks {
-                Output.say("\(c.problems.isEmpty ? "ok     " : "PROBLEM") \(c.path) (\(c.state))" + (c.problems.isEmpty ? "" : ": " + c.problems.joined(separator: "; ")))
+                Output.say(c.problems.isEmpty ? Message("archive.verify.ok", ["path": c.path, "state": c.state])
+                    : Message("archive.verify.bad", ["path": c.path, "state": c.state, "problems": c.problems.joined(separator: "; ")]))
             }
-            Output.say("\(checks.count) register entr\(checks.count == 1 ? "y" : "ies") checked.")
+            Output.say(checks.count == 1 ? Message("archive.verify.checked.one") : Message("archive.verify.checked", ["count": checks.count]))
         }
         let bad = checks.filter { !$0.problems.isEmpty }
         if !bad.isEmpty {
-            throw FolioError(.verificationFailed, "\(bad.count) archive(s) do not match the register: \(bad.map(\.path).joined(separator: ", ")).",
-                             hint: "Restore them from a backup copy of archive/; never edit an archive by hand.")
+            throw FolioError(.verificationFailed, "archive.verify.mismatch", ["count": bad.count, "paths": bad.map(\.path).joined(separator: ", ")])
         }
     }
 }
 
 struct ArchiveList: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "What is sealed, since when and until when; and what was purged.",
-        discussion: "Example: folio archive list")
+        commandName: "list", abstract: Message("archive.list.help.abstract").text(),
+        discussion: Message("archive.list.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
 
     func execute() throws(FolioError) {
         let school = try global.openWorkspace().school()
         if global.json { Output.json(school.archive); return }
-        guard !school.archive.isEmpty else { Output.say("Nothing is sealed."); return }
-        Output.say(Output.table(["學號", "graduated", "sealed", "keep until", "state", "SHA-256"], school.archive.sorted { $0.sealed.student < $1.sealed.student }.map { e in
+        guard !school.archive.isEmpty else { Output.say(Message("archive.list.empty")); return }
+        let header = ["學號", Message("archive.list.graduated").text(), Message("archive.list.sealed").text(),
+                      Message("archive.list.keepUntil").text(), Message("archive.list.state").text(), "SHA-256"]
+        Output.say(.verbatim(Output.table(header, school.archive.sorted { $0.sealed.student < $1.sealed.student }.map { e in
             [e.sealed.student, e.sealed.graduated.description, e.sealed.sealed.description, e.sealed.retainUntil.description,
-             e.purged.map { "purged \($0.purged) by \(e.purgedBy ?? "?")" } ?? "sealed", String(e.sealed.sha256.prefix(16)) + "…"]
-        }))
+             e.purged.map { Message("archive.list.purged", ["day": "\($0.purged)", "by": e.purgedBy ?? "?"]).text() }
+                ?? Message("archive.list.isSealed").text(),
+             String(e.sealed.sha256.prefix(16)) + "…"]
+        })))
     }
 }
 
 struct ArchiveOpen: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Extract a copy of a graduate's sealed bag for a lookup; the archive stays sealed.",
-        discussion: "Example: folio archive open 111001 --to /tmp/lookup")
+        commandName: "open", abstract: Message("archive.open.help.abstract").text(),
+        discussion: Message("archive.open.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Option(help: "A new folder to extract into.") var to: String
+    @Argument(help: ArgumentHelp(Message("archive.open.help.student").text())) var student: String
+    @Option(help: ArgumentHelp(Message("archive.open.help.to").text())) var to: String
 
     func execute() throws(FolioError) {
         let path = try global.openWorkspace().openArchive(student, to: to)
         if global.json { Output.json(["bag": path]); return }
-        Output.say("Extracted a copy of \(student)'s bag to \(path). Any BagIt tool can check it, for example `bagit.py --validate \(path)`.")
+        Output.say(Message("archive.open.done", ["student": student, "path": path]))
     }
 }
 
 struct ArchivePurge: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "purge", abstract: "Delete archives whose five years have passed, leaving a signed tombstone.",
-        discussion: "Example: folio archive purge --dry-run    then    folio archive purge --as R01 --key R01.key")
+        commandName: "purge", abstract: Message("archive.purge.help.abstract").text(),
+        discussion: Message("archive.purge.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Only these students (default: every archive whose retention has ended).") var students: [String] = []
-    @Flag(help: "Only list what would be deleted.") var dryRun = false
+    @Argument(help: ArgumentHelp(Message("archive.purge.help.students").text())) var students: [String] = []
+    @Flag(help: ArgumentHelp(Message("archive.purge.help.dryRun").text())) var dryRun = false
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let actor = dryRun ? nil : try global.actor()
         let due = try session.purge(students: students, dryRun: dryRun, actor: actor, now: try global.now())
         if global.json { Output.json(due); return }
-        guard !due.isEmpty else { Output.say("No archive has reached the end of its retention."); return }
+        guard !due.isEmpty else { Output.say(Message("archive.purge.none")); return }
         for e in due {
-            Output.say("\(dryRun ? "Would delete" : "Deleted") \(e.sealed.path) (\(e.sealed.student), kept until \(e.sealed.retainUntil)).")
+            let values: [String: any MessageValue] = ["path": e.sealed.path, "student": e.sealed.student, "until": "\(e.sealed.retainUntil)"]
+            Output.say(dryRun ? Message("archive.purge.wouldDelete", values) : Message("archive.purge.deleted", values))
         }
-        Output.say(dryRun ? "Nothing was deleted. Run again without --dry-run to delete them." : "A signed tombstone for each stays in the register (`folio archive list`).")
+        Output.say(dryRun ? Message("archive.purge.dryRun") : Message("archive.purge.done"))
     }
 }

@@ -4,32 +4,24 @@ import FolioWorkspace
 
 struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "roster", abstract: "Import students, staff or courses from the school administration system's CSV.",
+        commandName: "roster", abstract: Message("roster.help.abstract").text(),
         subcommands: [RosterImportCommand.self])
 }
 
 struct RosterImportCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Show what a CSV (UTF-8 with or without BOM, or Big5) would change; write it with --apply. One bad row refuses the whole file.",
-        discussion: """
-        Without --apply nothing is written: folio lists new entries, changed names, changed national IDs (masked),
-        other changed fields, and enrolled students the file leaves out (they are only reported, never withdrawn).
-        Run the same command again with --apply to make the changes, all in one step.
-        students: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校 (registration 註冊組)
-        staff:    職員編號,姓名,處室,狀態 (root key)
-        courses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)
-        Example: folio roster import students students.csv --as R01 --key R01.key --apply
-        """)
+        abstract: Message("roster.import.help.abstract").text(),
+        discussion: Message("roster.import.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "students, staff or courses.") var kind: String
+    @Argument(help: ArgumentHelp(Message("roster.import.help.kind").text())) var kind: String
     @Argument var file: String
-    @Flag(help: "Make the changes. Without it, folio only shows what the file would change.") var apply = false
+    @Flag(help: ArgumentHelp(Message("roster.import.help.apply").text())) var apply = false
 
     func execute() throws(FolioError) {
         guard let which = RosterImport.Kind(rawValue: kind) else {
-            throw FolioError(.badInput, "\(kind) is not students, staff or courses.", hint: "Say which roster the file holds.")
+            throw FolioError(.badInput, "roster.import.unknownKind", ["kind": kind])
         }
         // Only a run that writes takes the workspace's lock and a key; a dry run reads like `status`.
         let session = apply ? try global.session() : nil
@@ -57,7 +49,7 @@ struct RosterImportCommand: FolioCommand {
                 }
                 try session.appendSchool(events)
             }
-            RosterReport.entries(rows, kind: "staff", noun: ("staff member", "staff"), applied: apply, json: global.json) { row in
+            RosterReport.entries(rows, kind: "staff", nouns: RosterReport.staffNouns, applied: apply, json: global.json) { row in
                 StaffRow.list(row.principal.offices)
             }
         case .courses:
@@ -68,8 +60,8 @@ struct RosterImportCommand: FolioCommand {
                 for entry in courses.added + courses.changed { events.append(try session.sign(actor, .courseSet, at: now, body: entry.value)) }
                 try session.appendSchool(events)
             }
-            RosterReport.entries(courses, kind: "courses", noun: ("course", "courses"), applied: apply, json: global.json) { course in
-                "certified by " + course.certifiers.joined(separator: ", ")
+            RosterReport.entries(courses, kind: "courses", nouns: RosterReport.courseNouns, applied: apply, json: global.json) { course in
+                Message("roster.courses.certifiedBy", ["certifiers": course.certifiers.joined(separator: ", ")]).text()
             }
         }
     }
@@ -96,66 +88,96 @@ enum RosterReport {
     }
 
     static func students(_ r: StudentRoster, applied: Bool, json: Bool) {
-        func change(_ c: StudentRoster.Change, _ fields: [StudentRoster.Field]) -> [String] {
+        func change(_ c: StudentRoster.Change, _ fields: [StudentRoster.Field]) -> [Message] {
             fields.filter(c.fields.contains).map { f in
-                if let from = f.shown(c.old), let to = f.shown(c.new) { return "\(f.label) \(from.isEmpty ? "(none)" : from) → \(to.isEmpty ? "(none)" : to)" }
-                return "\(f.label) changed"
+                if let from = f.shown(c.old), let to = f.shown(c.new) {
+                    func shown(_ s: String) -> any MessageValue { s.isEmpty ? Message("roster.change.none") : s }
+                    return Message("roster.change.field", ["field": f.label, "from": shown(from), "to": shown(to)])
+                }
+                return Message("roster.change.changed", ["field": f.label])
             }
         }
         if json {
+            // Scripts read the same words whatever language folio speaks.
             Output.json(JSON(file: r.file, kind: "students", applied: applied && !r.changesNothing, rows: r.rows,
                              added: r.added.map { .init(line: $0.line, id: $0.record.number, name: $0.record.name, changes: nil) },
-                             changed: r.changed.map { .init(line: $0.line, id: $0.new.number, name: $0.new.name, changes: change($0, StudentRoster.Field.allCases)) },
+                             changed: r.changed.map { .init(line: $0.line, id: $0.new.number, name: $0.new.name,
+                                                            changes: change($0, StudentRoster.Field.allCases).map { $0.text(.en) }) },
                              unchanged: r.unchanged,
                              missing: r.missing.map { .init(line: nil, id: $0.number, name: $0.name, changes: nil) }))
             return
         }
-        Output.say("Read \(r.file) (\(r.encoding.rawValue)): \(studentCount(r.rows)).")
-        func section(_ title: String, _ lines: [String]) {
+        Output.say(Message("roster.read.encoding", ["file": r.file, "encoding": r.encoding.rawValue, "count": studentCount(r.rows)]))
+        func section(_ title: Message, _ lines: [Message]) {
             guard !lines.isEmpty else { return }
-            Output.say("\(title) (\(lines.count)):")
-            for line in lines { Output.say("  " + line) }
+            Output.say(title)
+            for line in lines { Output.say(.verbatim("  " + line.text())) }
         }
-        func place(_ s: StudentRecord) -> String { "class \(s.className), grade \(s.grade)" }
-        section("New students", r.added.map { "line \($0.line)  \($0.record.number)  \($0.record.name)  \(place($0.record))" })
-        section("Changed names (姓名)", r.changed.filter { $0.fields.contains(.name) }.map {
-            "line \($0.line)  \($0.new.number)  \($0.old.name) → \($0.new.name)"
+        func place(_ s: StudentRecord) -> Message { Message("roster.place", ["class": s.className, "grade": s.grade]) }
+        section(Message("roster.students.added", ["count": r.added.count]), r.added.map {
+            Message("roster.line", ["line": $0.line, "id": $0.record.number, "name": $0.record.name, "detail": place($0.record)])
         })
-        section("Changed national IDs (身分證號)", r.changed.filter { $0.fields.contains(.nationalID) }.map {
-            "line \($0.line)  \($0.new.number)  \($0.new.name)  \(StudentRoster.Field.nationalID.shown($0.old)!) → \(StudentRoster.Field.nationalID.shown($0.new)!)"
+        let renamed = r.changed.filter { $0.fields.contains(.name) }
+        section(Message("roster.students.renamed", ["count": renamed.count]), renamed.map {
+            Message("roster.line.short", ["line": $0.line, "id": $0.new.number, "detail": "\($0.old.name) → \($0.new.name)"])
+        })
+        let newIDs = r.changed.filter { $0.fields.contains(.nationalID) }
+        section(Message("roster.students.newIDs", ["count": newIDs.count]), newIDs.map {
+            Message("roster.line", ["line": $0.line, "id": $0.new.number, "name": $0.new.name,
+                                    "detail": "\(StudentRoster.Field.nationalID.shown($0.old)!) → \(StudentRoster.Field.nationalID.shown($0.new)!)"])
         })
         let others = StudentRoster.Field.allCases.filter { $0 != .name && $0 != .nationalID }
-        section("Other changes", r.changed.filter { !Set($0.fields).isDisjoint(with: others) }.map {
-            "line \($0.line)  \($0.new.number)  \($0.new.name)  " + change($0, others).joined(separator: "; ")
+        let otherChanges = r.changed.filter { !Set($0.fields).isDisjoint(with: others) }
+        section(Message("roster.students.otherChanges", ["count": otherChanges.count]), otherChanges.map {
+            Message("roster.line", ["line": $0.line, "id": $0.new.number, "name": $0.new.name,
+                                    "detail": change($0, others).map { $0.text() }.joined(separator: "; ")])
         })
         if r.missing.count > r.rows {
             // Fewer rows than students left out: a file of changes, not the whole roster. Listing every other
             // student would hide what the file does.
-            Output.say("\(studentCount(r.missing.count)) enrolled (在學) \(r.missing.count == 1 ? "is" : "are") not in the file, which lists fewer students than it leaves out (a file of changes): only reported, they stay enrolled. `--json` lists them.")
+            Output.say(r.missing.count == 1 ? Message("roster.students.missingMany.one")
+                : Message("roster.students.missingMany", ["count": r.missing.count]))
         } else if !r.missing.isEmpty {
-            Output.say("Enrolled students missing from the file (\(r.missing.count)), only reported: they stay enrolled (在學).")
-            for s in r.missing { Output.say("  \(s.number)  \(s.name)  \(place(s))") }
-            Output.say("  To record that a student left, give them a status (狀態) such as 離校, 畢業 or 轉出 in the file.")
+            Output.say(Message("roster.students.missing", ["count": r.missing.count]))
+            for s in r.missing { Output.say(.verbatim("  \(s.number)  \(s.name)  \(place(s).text())")) }
+            Output.say(Message("roster.students.howToLeave"))
         }
         if r.changesNothing {
-            Output.say("No changes: \(r.unchanged == 1 ? "the student" : "all \(r.unchanged) students") in \(r.file) \(r.unchanged == 1 ? "is" : "are") registered exactly as the file says. Nothing was written.")
+            Output.say(r.unchanged == 1 ? Message("roster.students.noChanges.one", ["file": r.file])
+                : Message("roster.students.noChanges", ["file": r.file, "count": r.unchanged]))
             return
         }
-        Output.say("Unchanged: \(r.unchanged).")
-        let new = "\(r.added.count) new \(r.added.count == 1 ? "student" : "students")"
-        let changed = "\(studentCount(r.changed.count)) changed"
-        if applied {
-            let done = [r.added.isEmpty ? nil : new + " registered", r.changed.isEmpty ? nil : changed].compactMap { $0 }
-            Output.say("Done, in one step: " + done.joined(separator: " and ") + ".")
-        } else {
-            let todo = [r.added.isEmpty ? nil : "register " + new, r.changed.isEmpty ? nil : "change " + studentCount(r.changed.count)].compactMap { $0 }
-            Output.say("Nothing was written (a dry run). To " + todo.joined(separator: " and ") + ", run the same command again with --apply.")
+        Output.say(Message("roster.unchanged", ["count": r.unchanged]))
+        let new: Message = r.added.count == 1 ? Message("roster.students.newCount.one") : Message("roster.students.newCount", ["count": r.added.count])
+        let values: [String: any MessageValue] = ["new": new, "changed": studentCount(r.changed.count)]
+        switch (applied, r.added.isEmpty, r.changed.isEmpty) {
+        case (true, false, true): Output.say(Message("roster.students.done.added", values))
+        case (true, true, false): Output.say(Message("roster.students.done.changed", values))
+        case (true, _, _): Output.say(Message("roster.students.done.both", values))
+        case (false, false, true): Output.say(Message("roster.students.dryRun.added", values))
+        case (false, true, false): Output.say(Message("roster.students.dryRun.changed", values))
+        case (false, _, _): Output.say(Message("roster.students.dryRun.both", values))
         }
     }
 
-    private static func studentCount(_ n: Int) -> String { n == 1 ? "1 student" : "\(n) students" }
+    private static func studentCount(_ n: Int) -> Message {
+        n == 1 ? Message("roster.students.count.one") : Message("roster.students.count", ["count": n])
+    }
 
-    static func entries<Value>(_ r: RosterChanges<Value>, kind: String, noun: (one: String, many: String), applied: Bool, json: Bool,
+    /// What a staff or course file holds, for `entries`: how many there are, and the line when nothing changes.
+    struct Nouns: Sendable {
+        let count: @Sendable (Int) -> Message
+        let noChanges: @Sendable (String) -> Message
+    }
+
+    static let staffNouns = Nouns(
+        count: { $0 == 1 ? Message("roster.staff.count.one") : Message("roster.staff.count", ["count": $0]) },
+        noChanges: { Message("roster.staff.noChanges", ["file": $0]) })
+    static let courseNouns = Nouns(
+        count: { $0 == 1 ? Message("roster.courses.count.one") : Message("roster.courses.count", ["count": $0]) },
+        noChanges: { Message("roster.courses.noChanges", ["file": $0]) })
+
+    static func entries<Value>(_ r: RosterChanges<Value>, kind: String, nouns: Nouns, applied: Bool, json: Bool,
                                describe: (Value) -> String) {
         if json {
             Output.json(JSON(file: r.file, kind: kind, applied: applied && !r.changesNothing, rows: r.rows,
@@ -164,25 +186,26 @@ enum RosterReport {
                              unchanged: r.unchanged, missing: nil))
             return
         }
-        func plural(_ n: Int) -> String { "\(n) \(n == 1 ? noun.one : noun.many)" }
-        Output.say("Read \(r.file): \(plural(r.rows)).")
+        Output.say(Message("roster.read", ["file": r.file, "count": nouns.count(r.rows)]))
         if !r.added.isEmpty {
-            Output.say("New (\(r.added.count)):")
-            for e in r.added { Output.say("  line \(e.line)  \(e.id)  \(e.title)  \(describe(e.value))") }
+            Output.say(Message("roster.added", ["count": r.added.count]))
+            for e in r.added {
+                Output.say(.verbatim("  " + Message("roster.line", ["line": e.line, "id": e.id, "name": e.title, "detail": describe(e.value)]).text()))
+            }
         }
         if !r.changed.isEmpty {
-            Output.say("Changed (\(r.changed.count)):")
-            for e in r.changed { Output.say("  line \(e.line)  \(e.id)  \(e.title)  " + e.changes.joined(separator: "; ")) }
+            Output.say(Message("roster.changed", ["count": r.changed.count]))
+            for e in r.changed {
+                Output.say(.verbatim("  " + Message("roster.line", ["line": e.line, "id": e.id, "name": e.title,
+                                                                    "detail": e.changes.joined(separator: "; ")]).text()))
+            }
         }
         if r.changesNothing {
-            Output.say("No changes: every \(noun.one) in \(r.file) is recorded exactly as the file gives it. Nothing was written.")
+            Output.say(nouns.noChanges(r.file))
             return
         }
-        Output.say("Unchanged: \(r.unchanged).")
-        if applied {
-            Output.say("Done, in one step: \(r.added.count) new, \(r.changed.count) changed.")
-        } else {
-            Output.say("Nothing was written (a dry run): \(r.added.count) new, \(r.changed.count) changed. To record them, run the same command again with --apply.")
-        }
+        Output.say(Message("roster.unchanged", ["count": r.unchanged]))
+        let values: [String: any MessageValue] = ["added": r.added.count, "changed": r.changed.count]
+        Output.say(applied ? Message("roster.done", values) : Message("roster.dryRun", values))
     }
 }

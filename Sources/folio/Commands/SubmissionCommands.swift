@@ -5,155 +5,164 @@ import Foundation
 
 extension SubmittingOffice: ExpressibleByArgument {}
 
+extension SubmittingOffice {
+    /// The office as a message names it: its option value in English, the section's own name in Chinese.
+    var shownName: Message {
+        switch self {
+        case .registration: Message("submit.office.registration")
+        case .it: Message("submit.office.it")
+        case .activities: Message("submit.office.activities")
+        case .data: Message("submit.office.data")
+        }
+    }
+}
+
 struct SubmitCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "submit", abstract: "Write an office's submission package for the central database and issue receipts (收訖明細).",
-        discussion: """
-        registration: enrolment data and grades (per term); it: course learning outcomes (per academic year);
-        activities: cadre records (per term); data: diverse performance (per academic year).
-        Before the term or year ends only grade 12 is submitted; afterwards everyone. A resubmission after a
-        correction supersedes the earlier one, which stays on record.
-        Example: folio submit --office it --period 113 --as IT1 --key IT1.key
-        """)
+        commandName: "submit", abstract: Message("submit.help.abstract").text(),
+        discussion: Message("submit.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "registration, it, activities or data.") var office: SubmittingOffice
-    @Option(help: "The term (學期: 113-1 or 113學年度第1學期) or academic year (學年度: 113 or 113學年度).") var period: String
+    @Option(help: ArgumentHelp(Message("submit.help.office").text())) var office: SubmittingOffice
+    @Option(help: ArgumentHelp(Message("submit.help.period").text())) var period: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let r = try session.submit(office: office, period: period, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(r); return }
-        Output.say("Submission \(r.submission.id) (\(office.title), \(r.submission.period)): \(r.submission.students) student(s), \(r.submission.lines) line(s)\(r.gradeTwelveOnly ? ", grade 12 only (the period has not ended)" : "").")
-        Output.say("Package: \(r.path)  SHA-256 \(r.submission.package)")
-        if let old = r.submission.supersedes { Output.say("It corrects \(old), which stays on record.") }
-        Output.say("Next: print the receipts with `folio receipt print --submission \(r.submission.id) --out DIR`, then open the confirmation period with `folio confirmation open`.")
+        let s = r.submission
+        let values: [String: any MessageValue] = ["id": s.id, "title": office.title, "period": s.period, "students": s.students, "lines": s.lines]
+        Output.say(r.gradeTwelveOnly ? Message("submit.done.gradeTwelveOnly", values) : Message("submit.done", values))
+        Output.say(Message("submit.package", ["path": r.path, "sha256": s.package]))
+        if let old = s.supersedes { Output.say(Message("submit.supersedes", ["old": old])) }
+        Output.say(Message("submit.next", ["id": s.id]))
     }
 }
 
 struct ReceiptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "receipt", abstract: "Receipts (收訖明細): print them, check files against them, show a file's code.",
+        commandName: "receipt", abstract: Message("receipt.help.abstract").text(),
         subcommands: [ReceiptPrint.self, ReceiptCheckCommand.self, ReceiptCode.self, ReceiptImport.self])
 }
 
 struct ReceiptPrint: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "print", abstract: "Write printable A4 receipts (HTML) and receipt files for a submission.",
-        discussion: """
-        With --left: only students who have left, each with a letter and reply slip, and addresses.csv for envelope labels.
-        Example: folio receipt print --submission it-113-1 --out /tmp/receipts
-        """)
+        commandName: "print", abstract: Message("receipt.print.help.abstract").text(),
+        discussion: Message("receipt.print.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The submission id, like it-113-1.") var submission: String
-    @Option(help: "Only these students (repeatable).") var student: [String] = []
-    @Flag(help: "Letters for students who have left, to send by post.") var left = false
-    @Option(help: "The folder to write into.") var out: String
+    @Option(help: ArgumentHelp(Message("receipt.print.help.submission").text())) var submission: String
+    @Option(help: ArgumentHelp(Message("receipt.print.help.student").text())) var student: [String] = []
+    @Flag(help: ArgumentHelp(Message("receipt.print.help.left").text())) var left = false
+    @Option(help: ArgumentHelp(Message("receipt.print.help.out").text())) var out: String
 
     func execute() throws(FolioError) {
         let files = try global.openWorkspace().printReceipts(submission: submission, students: student, left: left, to: out)
         if global.json { Output.json(files); return }
-        Output.say("Wrote \(files.count) receipt page(s) to \(out)\(left ? " with letters, and addresses.csv for the envelopes" : ""). Open them in a browser and print on A4.")
+        let values: [String: any MessageValue] = ["count": files.count, "out": out]
+        Output.say(left ? Message("receipt.print.done.letters", values) : Message("receipt.print.done", values))
     }
 }
 
 struct ReceiptCheckCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Check your own copies of your files against your receipt.",
-        discussion: "Example: folio receipt check 112001-it-113-1.receipt.json --files ~/我的學習歷程")
+        commandName: "check", abstract: Message("receipt.check.help.abstract").text(),
+        discussion: Message("receipt.check.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The receipt file (.receipt.json).") var receipt: String
-    @Option(help: "The folder holding your own copies.") var files: String
+    @Argument(help: ArgumentHelp(Message("receipt.check.help.receipt").text())) var receipt: String
+    @Option(help: ArgumentHelp(Message("receipt.check.help.files").text())) var files: String
 
     func execute() throws(FolioError) {
         let r = try ReceiptCheck.load(receipt)
         let lines = try ReceiptCheck.check(r, files: files)
         if global.json { Output.json(lines) } else {
-            Output.say("Receipt \(r.code) for \(r.student), submission \(r.submission):")
+            Output.say(Message("receipt.check.header", ["code": r.code, "student": r.student, "submission": r.submission]))
             for l in lines {
                 switch l.result {
-                case .match: Output.say("  match     \(l.file) (\(ShortCode.of(l.expected)))")
-                case .mismatch: Output.say("  MISMATCH  \(l.file): the receipt says \(ShortCode.of(l.expected)), your copy is \(ShortCode.of(l.found ?? ""))")
-                case .missing: Output.say("  not found \(l.file) (no file of that name in \(files))")
+                case .match: Output.say(Message("receipt.check.match", ["file": l.file, "code": ShortCode.of(l.expected)]))
+                case .mismatch:
+                    Output.say(Message("receipt.check.mismatch", ["file": l.file, "expected": ShortCode.of(l.expected),
+                                                                  "found": ShortCode.of(l.found ?? "")]))
+                case .missing: Output.say(Message("receipt.check.missing", ["file": l.file, "folder": files]))
                 }
             }
         }
         let bad = lines.filter { $0.result == .mismatch }
         if !bad.isEmpty {
-            throw FolioError(.verificationFailed, "\(bad.count) file(s) differ from what was submitted: \(bad.map(\.file).joined(separator: ", ")).",
-                             hint: "If the submitted file is not the one you uploaded, raise a doubt (異議) within the confirmation period.")
+            throw FolioError(.verificationFailed, "receipt.check.differ", ["count": bad.count, "files": bad.map(\.file).joined(separator: ", ")])
         }
     }
 }
 
 struct ReceiptCode: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "code", abstract: "Print a file's short code, as receipts show it.",
-        discussion: "Example: folio receipt code report.pdf   (the same as the first 12 characters of `sha256sum report.pdf`)")
+        commandName: "code", abstract: Message("receipt.code.help.abstract").text(),
+        discussion: Message("receipt.code.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The file.") var file: String
+    @Argument(help: ArgumentHelp(Message("receipt.code.help.file").text())) var file: String
 
     func execute() throws(FolioError) {
         let c = try ReceiptCheck.code(file)
         if global.json { Output.json(["code": c.code, "sha256": c.sha256]); return }
-        Output.say("\(c.code)  \(file)  (SHA-256 \(c.sha256))")
+        Output.say(.verbatim("\(c.code)  \(file)  (SHA-256 \(c.sha256))"))
     }
 }
 
 struct ConfirmationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "confirmation", abstract: "Open and close the period in which students confirm their receipts.",
+        commandName: "confirmation", abstract: Message("confirmation.help.abstract").text(),
         subcommands: [ConfirmationOpen.self, ConfirmationClose.self])
 }
 
 struct ConfirmationOpen: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Publish the confirmation period (at least 3 days).",
-        discussion: "Example: folio confirmation open --id 113-C1 --from 2025-09-15 --to 2025-09-19 --submission it-113-1 --as D01 --key D01.key")
+        commandName: "open", abstract: Message("confirmation.open.help.abstract").text(),
+        discussion: Message("confirmation.open.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "A name for the period, like 113-C1.") var id: String
-    @Option(help: "First day: 2025-09-15, 114/09/15 or 民國114年9月15日.") var from: String
-    @Option(help: "Last day, written the same way.") var to: String
-    @Option(help: "A submission the period covers (repeatable).") var submission: [String]
+    @Option(help: ArgumentHelp(Message("confirmation.open.help.id").text())) var id: String
+    @Option(help: ArgumentHelp(Message("confirmation.open.help.from").text())) var from: String
+    @Option(help: ArgumentHelp(Message("confirmation.open.help.to").text())) var to: String
+    @Option(help: ArgumentHelp(Message("confirmation.open.help.submission").text())) var submission: [String]
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let c = try session.openConfirmation(id: id, from: try DateInput.parse(from), to: try DateInput.parse(to), submissions: submission,
                                              actor: try global.actor(), now: try global.now())
         if global.json { Output.json(c); return }
-        Output.say("Confirmation period \(c.id): \(c.from) to \(c.to), for \(c.submissions.joined(separator: ", ")). Students confirm with `folio confirm` or raise a doubt with `folio dispute`.")
+        Output.say(Message("confirmation.open.done", ["id": c.id, "from": "\(c.from)", "to": "\(c.to)",
+                                                      "submissions": c.submissions.joined(separator: ", ")]))
     }
 }
 
 struct ConfirmationClose: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "close", abstract: "Close a period after its last day: silence counts as confirmation.",
-        discussion: "Example: folio confirmation close 113-C1 --as D01 --key D01.key")
+        commandName: "close", abstract: Message("confirmation.close.help.abstract").text(),
+        discussion: Message("confirmation.close.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The period's id.") var id: String
+    @Argument(help: ArgumentHelp(Message("confirmation.close.help.id").text())) var id: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let deemed = try session.closeConfirmation(id: id, actor: try global.actor(), now: try global.now())
         if global.json { Output.json(deemed); return }
-        Output.say("Closed \(id). \(deemed.count) student(s) neither confirmed nor raised a doubt and are deemed to have confirmed\(deemed.isEmpty ? "" : ": " + deemed.joined(separator: ", ")).")
+        Output.say(deemed.isEmpty ? Message("confirmation.close.done", ["id": id, "count": 0])
+            : Message("confirmation.close.done.list", ["id": id, "count": deemed.count, "students": deemed.joined(separator: ", ")]))
     }
 }
 
 struct ConfirmCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "confirm", abstract: "Record that a student confirms their receipt (at the kiosk, or a reply by post).",
-        discussion: "Example: folio confirm 112001   (the student types their secret; a postal reply: --post --as D01 --key D01.key)")
+        commandName: "confirm", abstract: Message("confirm.help.abstract").text(),
+        discussion: Message("confirm.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Option(help: "The submission (default: the latest receipt).") var submission: String?
-    @Flag(help: "The answer came back by post; the data section records it.") var post = false
+    @Argument(help: ArgumentHelp(Message("confirm.help.student").text())) var student: String
+    @Option(help: ArgumentHelp(Message("confirm.help.submission").text())) var submission: String?
+    @Flag(help: ArgumentHelp(Message("confirm.help.post").text())) var post = false
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -161,22 +170,23 @@ struct ConfirmCommand: FolioCommand {
                                           actor: post ? try global.actor() : try global.studentActor(student, session: session),
                                           now: try global.now())
         if global.json { Output.json(r); return }
-        Output.say("Recorded: \(student) confirms receipt \(r.code) (\(r.receipt.submission))\(post ? ", by post" : "").")
+        let values: [String: any MessageValue] = ["student": student, "code": r.code, "submission": r.receipt.submission]
+        Output.say(post ? Message("confirm.done.post", values) : Message("confirm.done", values))
     }
 }
 
 struct DisputeCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dispute", abstract: "Record a student's doubt (異議) about a submitted item; it goes to the office that submitted it.",
-        discussion: "Example: folio dispute 112001 3f2a9c --reason 提交的不是我最後上傳的版本   (the student types their secret)")
+        commandName: "dispute", abstract: Message("dispute.help.abstract").text(),
+        discussion: Message("dispute.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Argument(help: "The item in doubt (its id or first characters); leave it out for the receipt as a whole, e.g. a grade.")
+    @Argument(help: ArgumentHelp(Message("dispute.help.student").text())) var student: String
+    @Argument(help: ArgumentHelp(Message("dispute.help.item").text()))
     var item: String?
-    @Option(help: "What is wrong, in the student's words.") var reason: String
-    @Option(help: "The submission (default: the latest receipt).") var submission: String?
-    @Flag(help: "The doubt came by post; the data section records it.") var post = false
+    @Option(help: ArgumentHelp(Message("dispute.help.reason").text())) var reason: String
+    @Option(help: ArgumentHelp(Message("dispute.help.submission").text())) var submission: String?
+    @Flag(help: ArgumentHelp(Message("dispute.help.post").text())) var post = false
 
     func execute() throws(FolioError) {
         let session = try global.session()
@@ -184,65 +194,80 @@ struct DisputeCommand: FolioCommand {
                                           actor: post ? try global.actor() : try global.studentActor(student, session: session),
                                           now: try global.now())
         if global.json { Output.json(r); return }
-        let office = r.disputes.last?.office
-        Output.say("Recorded \(student)'s doubt about \(r.receipt.submission). It goes to the \(office?.rawValue ?? "?") office, which submitted it; it answers with `folio answer-dispute \(student) --finding …`.")
+        let office: any MessageValue = r.disputes.last?.office.shownName ?? Message.verbatim("?")
+        Output.say(Message("dispute.done", ["student": student, "submission": r.receipt.submission, "office": office]))
     }
 }
 
 struct AnswerDisputeCommand: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "answer-dispute", abstract: "The submitting office records its finding on a student's doubt.",
-        discussion: "Example: folio answer-dispute 112001 --finding 已更正並重新提交 --resubmission it-113-2 --as IT1 --key IT1.key")
+        commandName: "answer-dispute", abstract: Message("answerDispute.help.abstract").text(),
+        discussion: Message("answerDispute.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The student number.") var student: String
-    @Option(help: "The submission the doubt is about (default: the latest open doubt routed to your office).") var submission: String?
-    @Option(help: "What the office found.") var finding: String
-    @Option(help: "The corrected resubmission's id, if one was made.") var resubmission: String?
+    @Argument(help: ArgumentHelp(Message("answerDispute.help.student").text())) var student: String
+    @Option(help: ArgumentHelp(Message("answerDispute.help.submission").text())) var submission: String?
+    @Option(help: ArgumentHelp(Message("answerDispute.help.finding").text())) var finding: String
+    @Option(help: ArgumentHelp(Message("answerDispute.help.resubmission").text())) var resubmission: String?
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let d = try session.answerDispute(student: student, submission: submission, finding: finding, resubmission: resubmission,
                                           actor: try global.actor(), now: try global.now())
         if global.json { Output.json(d); return }
-        Output.say("Recorded the \(d.office.rawValue) office's finding on \(student)'s doubt: \(finding)\(resubmission.map { " (corrected in \($0))" } ?? "").")
+        let values: [String: any MessageValue] = ["office": d.office.shownName, "student": student, "finding": finding]
+        Output.say(resubmission.map { Message("answerDispute.done.corrected", values.merging(["resubmission": $0]) { a, _ in a }) }
+            ?? Message("answerDispute.done", values))
     }
 }
 
 enum ReceiptText {
-    static func answer(_ r: ReceiptView) -> String {
+    /// Where a receipt stands, for a person.
+    static func answer(_ r: ReceiptView) -> String { answerMessage(r).text() }
+
+    static func answerMessage(_ r: ReceiptView) -> Message {
+        let day = r.answeredAt.map(\.taipeiText)
         switch r.answer {
-        case .open: return "waiting for the student's confirmation"
-        case .confirmed: return "confirmed" + (r.via == .post ? " by post" : "") + (r.answeredAt.map { " on \($0.taipeiText)" } ?? "")
-        case .disputed: return "doubt raised (異議)" + (r.answeredAt.map { " on \($0.taipeiText)" } ?? "")
-        case .deemed: return "deemed confirmed (no answer within the period)"
+        case .open: return Message("receipt.answer.open")
+        case .confirmed:
+            switch (r.via == .post, day) {
+            case (false, nil): return Message("receipt.answer.confirmed")
+            case (true, nil): return Message("receipt.answer.confirmedByPost")
+            case (false, let day?): return Message("receipt.answer.confirmedOn", ["day": day])
+            case (true, let day?): return Message("receipt.answer.confirmedByPostOn", ["day": day])
+            }
+        case .disputed: return day.map { Message("receipt.answer.disputedOn", ["day": $0]) } ?? Message("receipt.answer.disputed")
+        case .deemed: return Message("receipt.answer.deemed")
         }
     }
 }
 
 struct ReceiptImport: FolioCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Compare the central database's receipt details with what was submitted, line by line.",
-        discussion: """
-        The details are a CSV with the columns 學號, 類別, 學期, 檔名, 檔案大小, SHA-256 (see Docs/receipts.md).
-        When every line matches, the file is kept as submissions/ID.received.csv; otherwise nothing changes.
-        Example: folio receipt import 收訖明細.csv --submission it-113-1
-        """)
+        commandName: "import", abstract: Message("receipt.import.help.abstract").text(),
+        discussion: Message("receipt.import.help.discussion").text())
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The receipt details file (CSV).") var file: String
-    @Option(help: "The submission they answer, like it-113-1.") var submission: String
+    @Argument(help: ArgumentHelp(Message("receipt.import.help.file").text())) var file: String
+    @Option(help: ArgumentHelp(Message("receipt.import.help.submission").text())) var submission: String
 
     func execute() throws(FolioError) {
         let session = try global.session()
         let c = try session.importReceived(file, submission: submission)
         if global.json { Output.json(c) } else {
-            for d in c.differences { Output.say("\(d.kind.rawValue): \(d.student) \(d.file): \(d.detail)") }
-            Output.say("\(c.matched) line(s) match\(c.savedAs.map { "; every line matches, kept as \($0)" } ?? "").")
+            for d in c.differences {
+                let values: [String: any MessageValue] = ["student": d.student, "file": d.file, "detail": d.detail]
+                switch d.kind {
+                case .notReceived: Output.say(Message("receipt.import.notReceived", values))
+                case .notSubmitted: Output.say(Message("receipt.import.notSubmitted", values))
+                case .changed: Output.say(Message("receipt.import.changed", values))
+                }
+            }
+            Output.say(c.savedAs.map { Message("receipt.import.matched.kept", ["count": c.matched, "path": $0]) }
+                ?? Message("receipt.import.matched", ["count": c.matched]))
         }
         if !c.differences.isEmpty {
-            throw FolioError(.verificationFailed, "The central database's details differ from submission \(submission) in \(c.differences.count) line(s).",
-                             hint: "Check the lines above with the office that submitted them; a correction is resubmitted with `folio submit`.")
+            throw FolioError(.verificationFailed, "receipt.import.differ", ["submission": submission, "count": c.differences.count])
         }
     }
 }
