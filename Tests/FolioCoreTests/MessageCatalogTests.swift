@@ -47,8 +47,9 @@ import Testing
             guard let english = en[key] else { continue }
             #expect(Self.placeholders(text) == Self.placeholders(english), "\(key): \(text) / \(english)")
         }
-        // A Chinese sentence reads as Chinese: no English sentence was copied over untranslated.
-        for (key, text) in zh where !key.hasPrefix("cli.") || key.hasSuffix(".hint") {
+        // A Chinese sentence reads as Chinese: no English sentence was copied over untranslated. (Punctuation
+        // alone, such as a list separator, has no letters to translate.)
+        for (key, text) in zh where text.unicodeScalars.contains(where: { ("A"..."Z").contains($0) || ("a"..."z").contains($0) }) {
             #expect(text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(key) is not in Chinese: \(text)")
         }
     }
