@@ -151,6 +151,25 @@ import Testing
         #expect(busy.text(.en) == "Process 42 is still working on this workspace; waited 1 second for it.")
     }
 
+    @Test func bundleAndReceiptRefusalsReadInBothLanguages() {
+        let other = FolioError(.badBundle, "bundle.otherSchool", ["label": "t01-3.tar", "school": "999999", "mine": "123456",
+                                                                   "name": "示範高中"])
+        #expect(other.what.text(.zhTW) == "t01-3.tar 來自學校 999999；這個工作區是學校 123456（示範高中）。")
+        #expect(other.what.text(.en) == "t01-3.tar is from school 999999; this workspace is school 123456 (示範高中).")
+        let kind = Message("bundle.join.wrongKind", ["label": "k01.tar", "kind": BundleKind.uploads.name])
+        #expect(kind.text(.zhTW) == "k01.tar 是學生上傳資料包；副本要用學校設定更新或認證請求資料包來建立。")
+        #expect(kind.text(.en) == "k01.tar is a student uploads (學生上傳) bundle; a replica starts from a school update or a certification request.")
+        let twice = Message("bundle.refused", ["label": "k01.tar", "why": Message("bundle.contents.twice")])
+        #expect(twice.text(.zhTW) == "資料包 k01.tar 有問題：它的標頭把同一個項目列了兩次。")
+        #expect(twice.text(.en) == "k01.tar: its header lists an entry twice.")
+        let receipt = FolioError(.unknownItem, Message("receipt.noneFor", ["student": "112001", "submission": "it-113-1"]),
+                                 hint: Message("receipt.none.hint", ["student": "112001"]))
+        #expect(receipt.what.text(.zhTW) == "學號 112001 的學生沒有 it-113-1 的收訖明細。")
+        #expect(receipt.next.text(.zhTW) == "收訖明細由 `folio submit` 開出；請看 `folio status 112001`。")
+        #expect(receipt.what.text(.en) == "Student 112001 has no receipt for it-113-1.")
+        #expect(receipt.next.text(.en) == "Receipts are issued by `folio submit`; see `folio status 112001`.")
+    }
+
     /// Problems are written into the views on disk, which must be the same bytes whichever language folio speaks.
     @Test func aProblemKeepsItsMessageInEnglish() throws {
         #expect(Messages.language == .zhTW)

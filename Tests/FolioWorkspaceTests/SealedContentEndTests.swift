@@ -75,16 +75,16 @@ import Testing
         let dropped = dir + "/dropped.tar"
         try write([parts[0], (parts[1].0, Array(parts[1].1.dropLast(StreamCipher.tagSize)))], to: dropped)
         let cut = try #require(try read(dropped))
-        #expect(cut.message.contains("ends early"), "\(cut.message)")
+        #expect(cut.message.contains("提早結束"), "\(cut.message)")
         // A piece added after the last chunk: read with it, the last chunk no longer opens.
         let added = dir + "/added.tar"
         try write(parts + [("payload/00000002", [UInt8](repeating: 0, count: 100))], to: added)
         let more = try #require(try read(added))
-        #expect(more.message.contains("does not open at chunk 11"), "\(more.message)")
+        #expect(more.message.contains("第 11 段無法解開"), "\(more.message)")
         // A whole chunk's worth added after it: the last chunk opens, and what follows is refused.
         let longer = dir + "/longer.tar"
         try write(parts + [("payload/00000002", [UInt8](repeating: 0, count: StreamCipher.chunkSize + StreamCipher.tagSize))], to: longer)
         let after = try #require(try read(longer))
-        #expect(after.message.contains("does not open") || after.message.contains("more after the end"), "\(after.message)")
+        #expect(after.message.contains("無法解開") || after.message.contains("結束之後還有多出來的東西"), "\(after.message)")
     }
 }

@@ -74,7 +74,21 @@ public enum BundleKind: String, Codable, Sendable, CaseIterable {
     /// but not those of another teacher's items it brings for context (see `BundleExport.source`).
     public var mayLeaveFilesWithSender: Bool { self == .schoolUpdate || self == .certRequest }
 
-    /// In words for a clerk.
+    /// In words for a clerk, in the language messages are shown in.
+    public var name: Message { Message("bundle.kind." + rawKey) }
+
+    private var rawKey: String {
+        switch self {
+        case .certRequest: "certRequest"
+        case .certifications: "certifications"
+        case .officeRecords: "officeRecords"
+        case .uploads: "uploads"
+        case .schoolUpdate: "schoolUpdate"
+        case .transfer: "transfer"
+        }
+    }
+
+    /// In words for a clerk, in English with the school's Chinese term.
     public var title: String {
         switch self {
         case .certRequest: return "certification request (認證請求)"

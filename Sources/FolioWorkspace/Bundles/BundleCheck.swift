@@ -22,14 +22,12 @@ enum BundleCheck {
         try checkSender(header, school: school, label: label, onHub: config?.role == .hub)
         for number in bundle.studentRecords.keys.sorted() {
             if let sealed = school.archived(number) {
-                throw FolioError(.badBundle, "\(label) carries records for \(number), whose portfolio was sealed on \(sealed.sealed.sealed); records that arrive after sealing cannot be added.",
-                                 hint: "Nothing was imported. Keep the bundle and tell the registration section (註冊組); the sealed archive stays as it is.")
+                throw FolioError(.badBundle, "bundle.sealedStudent", ["label": label, "number": number, "sealed": "\(sealed.sealed.sealed)"])
             }
         }
         if let config { try checkRecipient(header, config: config, label: label) }
         for path in bundle.declaredElsewhere.sorted() where !header.kind.mayLeaveFilesWithSender && bundle.files[path] == nil && !hasFile(path) {
-            throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
-                             hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
+            throw FolioError(.badBundle, "bundle.incomplete", ["label": label, "path": path])
         }
         return school
     }
@@ -76,8 +74,8 @@ enum BundleCheck {
     private static func checkRootChain(held: SchoolState, _ school: SchoolState, label: String) throws(FolioError) {
         guard !held.rootKey.isEmpty, !held.formerRootKeys.isEmpty else { return }
         guard school.rootKey == held.rootKey || school.formerRootKeys.contains(held.rootKey) else {
-            throw FolioError(.badBundle, "\(label) would move the school root away from the one this workspace follows (fingerprint \(RootFingerprint.of(held.rootKey))) to \(RootFingerprint.of(school.rootKey)).",
-                             hint: "Nothing was imported. Someone may hold the school's old root key: give the USB stick to the IT section (資訊組).")
+            throw FolioError(.badBundle, "bundle.rootMovedBack", ["label": label, "held": RootFingerprint.of(held.rootKey),
+                                                                 "other": RootFingerprint.of(school.rootKey)])
         }
     }
 
@@ -85,30 +83,28 @@ enum BundleCheck {
     /// claims), never a record to hold back quietly.
     private static func checkRoot(_ carried: [StoredEvent], root: String, header: BundleHeader, label: String) throws(FolioError) {
         if let foreign = SchoolFolder.declaredRoots(carried).subtracting([root]).sorted().first {
-            throw FolioError(.badBundle, "\(label) founds school \(header.school) under another root key (fingerprint \(RootFingerprint.of(foreign))); this workspace trusts only the school root \(RootFingerprint.of(root)).",
-                             hint: "Nothing was imported. The bundle was not written by this school: give the USB stick to the IT section (資訊組).")
+            throw FolioError(.badBundle, "bundle.foreignRoot", ["label": label, "school": header.school,
+                                                               "foreign": RootFingerprint.of(foreign), "root": RootFingerprint.of(root)])
         }
     }
 
     private static func checkKind(_ header: BundleHeader, label: String) throws(FolioError) {
         if header.kind == .transfer {
-            throw FolioError(.badBundle, "\(label) is a transfer from another school, not a bundle of this school's.",
-                             hint: "The registration section (註冊組) takes it in with `folio transfer in \(label) --student NUMBER --root-fingerprint FINGERPRINT`.")
+            throw FolioError(.badBundle, "bundle.isTransfer", ["label": label])
         }
     }
 
     private static func checkSchool(_ header: BundleHeader, config: WorkspaceConfig, label: String) throws(FolioError) {
         guard header.school == config.school else {
-            throw FolioError(.badBundle, "\(label) is from school \(header.school); this workspace is school \(config.school) (\(config.name)).",
-                             hint: "Bundles cannot move between schools: check that this one was written by your own school. A student who came from another school is added here through the roster (`folio roster import students`).")
+            throw FolioError(.badBundle, "bundle.otherSchool", ["label": label, "school": header.school, "mine": config.school,
+                                                               "name": config.name])
         }
     }
 
     /// A workspace started from a bundle takes the school from the records the bundle carries.
     private static func checkFounding(_ header: BundleHeader, school: SchoolState, label: String) throws(FolioError) {
         guard header.school == school.code, !school.code.isEmpty else {
-            throw FolioError(.badBundle, "\(label) does not carry its school's founding records, so a workspace cannot be started from it.",
-                             hint: "Start a replica from a school update or a certification request written by the office.")
+            throw FolioError(.badBundle, "bundle.noFounding", ["label": label])
         }
     }
 
@@ -117,33 +113,29 @@ enum BundleCheck {
         let person = header.sender.person ?? ""
         let known: [String] = person == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[person] ?? [])
         guard !person.isEmpty, person == SchoolState.rootPrincipal || school.principals[person] != nil else {
-            throw FolioError(.badBundle, "\(label) is signed by \(person.isEmpty ? "nobody" : person), who is not a registered person or device of school \(school.code).",
-                             hint: onHub
-                                 ? "Only bundles from this school's staff and devices are accepted. If \(person) is new, the IT section (資訊組) registers them here with `folio staff add`; then import the bundle again."
-                                 : "Only bundles from this school's staff and devices are accepted. If \(person) is new, import the office's school update first.")
+            throw FolioError(.badBundle, Message("bundle.unknownSender", ["label": label, "school": school.code,
+                                                                         "person": person.isEmpty ? Message("bundle.nobody") : Message.verbatim(person)]),
+                             hint: Message(onHub ? "bundle.unknownSender.hub.hint" : "bundle.unknownSender.hint", ["person": person]))
         }
         guard known.contains(header.key) else {
-            throw FolioError(.badBundle, "\(label) is signed with a key the school does not know for \(person).",
-                             hint: onHub
-                                 ? "The bundle may be forged. If \(person) really has a new key, the IT section (資訊組) registers it here with `folio staff add`; then import the bundle again."
-                                 : "The bundle may be forged, or \(person) has a new key: import the office's latest school update first.")
+            throw FolioError(.badBundle, Message("bundle.unknownKey", ["label": label, "person": person]),
+                             hint: Message(onHub ? "bundle.unknownKey.hub.hint" : "bundle.unknownKey.hint", ["person": person]))
         }
         // Whatever date the bundle claims: whoever holds a stolen key can write any date.
         if let since = school.revoked[header.key] {
-            throw FolioError(.badBundle, "\(label) is signed with \(person)'s key, which was revoked on \(since.taipeiText); a revoked key's bundles are refused whatever date they claim (this one says \(header.created.taipeiText)).",
-                             hint: "Nothing was imported. \(person) needs a new key from the IT section (資訊組) and must export the bundle again.")
+            throw FolioError(.badBundle, "bundle.senderRevoked", ["label": label, "person": person, "since": since.taipeiText,
+                                                                 "created": header.created.taipeiText])
         }
     }
 
     private static func checkRecipient(_ header: BundleHeader, config: WorkspaceConfig, label: String) throws(FolioError) {
         if header.sender.replica == config.replica {
-            throw FolioError(.badBundle, "\(label) was written by this workspace itself.",
-                             hint: "Take it to the workspace it is meant for.")
+            throw FolioError(.badBundle, "bundle.fromHere", ["label": label])
         }
         let r = header.recipient
         if r.isEveryone {
             guard header.kind == .schoolUpdate else {
-                throw FolioError(.badBundle, "\(label) names no recipient.", hint: "Ask the sender to export it again for this workspace.")
+                throw FolioError(.badBundle, "bundle.noRecipient", ["label": label])
             }
             return
         }
@@ -154,9 +146,13 @@ enum BundleCheck {
             forMe = r.person != nil && r.person == config.owner
         }
         guard forMe else {
-            let whom = [r.person, r.replica.map { "workspace \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            throw FolioError(.badBundle, "\(label) is meant for \(whom), not for this workspace (\(config.replica)\(config.owner.map { ", \($0)" } ?? "")).",
-                             hint: "Import it in the workspace it was written for.")
+            let whom: Message = switch (r.person, r.replica) {
+            case let (person?, replica?): Message("bundle.whom.both", ["person": person, "replica": replica])
+            case let (nil, replica?): Message("bundle.whom.workspace", ["replica": replica])
+            case let (person, nil): .verbatim(person ?? "")
+            }
+            throw FolioError(.badBundle, "bundle.notForHere", ["label": label, "whom": whom,
+                                                               "here": config.replica + (config.owner.map { ", \($0)" } ?? "")])
         }
     }
 }

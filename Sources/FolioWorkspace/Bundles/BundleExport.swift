@@ -90,8 +90,7 @@ extension WorkspaceSession {
         func write(_ part: BundleParts.Packer.Part) throws(FolioError) {
             if part.index == 1 {
                 guard FileIO.isDirectory(outDir) else {
-                    throw FolioError(.badInput, "There is no folder \(outDir) to write the bundle into.",
-                                     hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
+                    throw FolioError(.badInput, "bundle.noFolder", ["dir": outDir])
                 }
             }
             let words = (source.scope ?? ["\(part.students) students"]) + (part.only ? [] : ["part \(part.index)"])
@@ -112,8 +111,8 @@ extension WorkspaceSession {
         } catch where !report.parts.isEmpty {
             // The parts already written are complete bundles: say so, and what to do with them.
             let names = report.parts.map { FileIO.lastComponent(of: $0.path) }.joined(separator: ", ")
-            throw FolioError(error.code, error.message + " (This export had already written \(report.parts.count) complete part(s): \(names).)",
-                             hint: error.hint + " Exporting again writes every part anew; the parts already written can then be deleted.")
+            throw FolioError(error.code, Message("bundle.partsWritten", ["error": error.what, "count": report.parts.count, "names": names]),
+                             hint: Message("bundle.partsWritten.hint", ["hint": error.next]))
         }
         if source.scope == nil { report.scope = ["\(students) students"] }
         report.events = packer.shared.count + report.parts.reduce(0) { $0 + $1.events - packer.shared.count }
@@ -143,11 +142,11 @@ extension WorkspaceSession {
             id = try header.id()
             headerBytes = try signed.fileBytes()
         } catch {
-            throw FolioError(.internalError, "Could not sign the bundle: \(error).", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("bundle.signFailed", ["error": "\(error)"]), hint: Message("internal.reportIT.hint"))
         }
         let target = outDir + "/" + header.fileName
         if FileIO.exists(target) {
-            throw FolioError(.workspaceExists, "\(target) already exists.", hint: "Move the old bundle away first.")
+            throw FolioError(.workspaceExists, "bundle.exists", ["target": target])
         }
         let partial = target + ".partial"
         FileIO.removeTree(partial)
@@ -200,13 +199,11 @@ extension WorkspaceSession {
             if ids.count == 1 {
                 let who = ids[0]
                 let revoked = school.principal(who)?.publicKey.map { school.revoked[$0] != nil } ?? false
-                throw FolioError(.wrongKey, revoked ? "\(who)'s key is revoked, so no bundle is sealed for them; nothing was written."
-                                     : "\(who) has no encryption key registered, so no bundle can be sealed for them; nothing was written.",
-                                 hint: "The IT section (資訊組) registers \(who)'s key file with `folio staff add \(who) --public-key FILE` (a key file from `folio key new`, or one updated with `folio key protect`).")
+                throw FolioError(.wrongKey, Message(revoked ? "bundle.readerRevoked" : "bundle.readerNoKey", ["who": who]),
+                                 hint: Message("bundle.readerNoKey.hint", ["who": who]))
             }
-            throw FolioError(.wrongKey, recipient.isEveryone ? "Nobody in the school has an encryption key registered, so the update cannot be sealed for anyone; nothing was written."
-                                 : "Nobody holding an office has an encryption key registered, so the bundle cannot be sealed for the office; nothing was written.",
-                             hint: "The IT section (資訊組) registers each person's key file again with `folio staff add ID --public-key FILE` (key files from `folio key new`, or updated with `folio key protect`).")
+            throw FolioError(.wrongKey, Message(recipient.isEveryone ? "bundle.nobodyHasKey.everyone" : "bundle.nobodyHasKey.office"),
+                             hint: Message("bundle.nobodyHasKey.hint"))
         }
         return out
     }
@@ -278,7 +275,7 @@ extension WorkspaceSession {
             if !forged.isEmpty { throw .writerUnusable }
             try writer.finish()
             do { try sealer.finish() } catch let error as TarError { throw error } catch {
-                sealFailure = FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
+                sealFailure = FolioError(.internalError, Message("bundle.sealFailed", ["error": "\(error)"]), hint: Message("internal.reportIT.hint"))
                 throw .writerUnusable
             }
             try outer.finish()
@@ -291,16 +288,15 @@ extension WorkspaceSession {
             if forged.isEmpty { forged = checks.finish() }
             if let first = forged.first { throw Self.forgedRecord(first) }
             if let damaged {
-                throw FolioError(.workspaceDamaged, "The file \(damaged) in this workspace no longer matches its record, so no bundle was written.",
-                                 hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
+                throw FolioError(.workspaceDamaged, "bundle.fileDamaged", ["path": damaged])
             }
-            throw Self.notWritten(path, error.message)
+            throw Self.notWritten(path, .verbatim(error.message))
         }
-        guard fsync(fd) == 0 else { throw Self.notWritten(path, String(cString: strerror(errno))) }
+        guard fsync(fd) == 0 else { throw Self.notWritten(path, .verbatim(String(cString: strerror(errno)))) }
         // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must
         // never be reported as written (nor recorded as sent).
         if let why = FileIO.readBack(fd, size: length, .crc32(crc)) {
-            throw Self.notWritten(path, Message("bundle.readBackFromStick", ["why": why]).text())
+            throw Self.notWritten(path, Message("bundle.readBackFromStick", ["why": why]))
         }
         ok = true
     }
@@ -329,10 +325,9 @@ extension WorkspaceSession {
     }
 
     /// The bundle could not be written whole: nothing was recorded as sent, and no file is left under its name.
-    static func notWritten(_ path: String, _ why: String) -> FolioError {
+    static func notWritten(_ path: String, _ why: Message) -> FolioError {
         let target = path.hasSuffix(".partial") ? String(path.dropLast(".partial".count)) : path
-        return FolioError(.io, "Could not write the bundle \(target): \(why) Nothing was recorded as sent, and no part of it is left on the stick.",
-                   hint: "The stick may be full or may have been pulled out: free some space on it (or use another stick), then export or sync again.")
+        return FolioError(.io, "bundle.notWritten", ["target": target, "why": why])
     }
 
     // MARK: choosing the contents
@@ -345,14 +340,13 @@ extension WorkspaceSession {
         guard e.signatureIsValid else { throw forgedRecord(path) }
         let bytes: [UInt8]
         do { bytes = try e.signed.fileBytes() } catch {
-            throw FolioError(.internalError, "Could not encode a record.", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("workspace.encodeFailed"), hint: Message("internal.reportIT.hint"))
         }
         return OutEvent(path: path, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes), bytes: e.fileIsCanonical ? nil : bytes)
     }
 
     private static func forgedRecord(_ path: String) -> FolioError {
-        FolioError(.workspaceDamaged, "The record \(path) in this workspace was changed after it was signed, so no bundle was written.",
-                   hint: "Run `folio verify` to see what is damaged and restore it from a backup.")
+        FolioError(.workspaceDamaged, Message("bundle.recordForged", ["path": path]), hint: Message("bundle.fileDamaged.hint"))
     }
 
     /// The files an upload record brings, as bundle entries.
@@ -428,7 +422,7 @@ extension WorkspaceSession {
         var scope: [String] = []
         switch kind {
         case .transfer:
-            throw FolioError(.badInput, "A transfer is written with `folio transfer out STUDENT`.", hint: "See `folio transfer out --help`.")
+            throw FolioError(.badInput, "bundle.transferElsewhere")
         case .schoolUpdate:
             for e in workspace.schoolEvents() { try add(e) }
             scope = ["school \(school.code)"]
@@ -453,8 +447,7 @@ extension WorkspaceSession {
             }
         case .certRequest:
             guard let person = recipient.person, school.principal(person)?.kind == .staff else {
-                throw FolioError(.badInput, "A certification request is for one teacher.",
-                                 hint: "Name the teacher with --to, for example --to T001.")
+                throw FolioError(.badInput, "bundle.certRequestForOne")
             }
             for e in workspace.schoolEvents() { try add(e) }
             let day = now.taipeiDay
@@ -595,13 +588,12 @@ extension WorkspaceSession {
         guard let to else {
             if kind == .schoolUpdate { return BundleParty() }
             if let hub = workspace.config.hub { return BundleParty(replica: hub) }
-            throw FolioError(.badInput, "Say whom the bundle is for.", hint: "Add --to with a person's id (for example --to T001) or a workspace id.")
+            throw FolioError(.badInput, "bundle.sayWhom")
         }
         if let peer = book.peers[to] { return BundleParty(replica: to, person: peer.person) }
         if to == workspace.config.hub { return BundleParty(replica: to) }
         guard school.principal(to) != nil else {
-            throw FolioError(.unknownPerson, "\(to) is neither a registered person or device nor a workspace this one has exchanged bundles with.",
-                             hint: "Check the id with `folio staff list`.")
+            throw FolioError(.unknownPerson, "bundle.unknownRecipient", ["to": to])
         }
         let replicas = book.replicas(of: to)
         return replicas.count == 1 ? BundleParty(replica: replicas[0], person: to) : BundleParty(person: to)
@@ -612,11 +604,10 @@ extension WorkspaceSession {
         let id = actor.id
         let known = id == SchoolState.rootPrincipal ? [school.rootKey] : (school.keys[id] ?? [])
         guard known.contains(actor.identity.publicKeyText) else {
-            throw FolioError(.wrongKey, "\(id)'s key is not registered with this school, so nobody would accept the bundle.",
-                             hint: "Sign with your own registered key (--as and --key), or ask the IT section (資訊組) to register it.")
+            throw FolioError(.wrongKey, "bundle.signerUnknown", ["id": id])
         }
         if school.revoked[actor.identity.publicKeyText] != nil {
-            throw FolioError(.wrongKey, "\(id)'s key has been revoked.", hint: "Ask the IT section (資訊組) for a new key.")
+            throw FolioError(.wrongKey, "bundle.signerRevoked", ["id": id])
         }
     }
 }

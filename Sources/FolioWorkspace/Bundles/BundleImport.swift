@@ -85,8 +85,7 @@ extension WorkspaceSession {
         var together = false
         for (label, path) in owed {
             guard checked.contains(where: { brings($0.staging, path) }) else {
-                throw FolioError(.badBundle, "\(label) is incomplete: it lacks the file \(path) that one of its uploads needs.",
-                                 hint: "Ask the sender to export the bundle again; if this keeps happening, they should run `folio verify`.")
+                throw FolioError(.badBundle, "bundle.incomplete", ["label": label, "path": path])
             }
             together = true
         }
@@ -103,10 +102,10 @@ extension WorkspaceSession {
                 // The failing bundle's own change is undone, or finished by the next command if it had been
                 // committed; either way, importing the same bundles again completes the job.
                 let done = checked[..<n].map { FileIO.lastComponent(of: $0.file) }
-                let again = "Then import the same bundles again: those already imported change nothing."
-                throw FolioError(error.code, "While importing \(FileIO.lastComponent(of: c.file)): \(error.message) "
-                                 + "\(done.joined(separator: ", ")) \(done.count == 1 ? "was" : "were") imported before it.",
-                                 hint: error.hint.isEmpty ? again : error.hint + " " + again)
+                throw FolioError(error.code, Message(done.count == 1 ? "bundle.import.while" : "bundle.import.whileMany",
+                                                     ["file": FileIO.lastComponent(of: c.file), "error": error.what,
+                                                      "done": done.joined(separator: ", ")]),
+                                 hint: error.hint.isEmpty ? Message("bundle.import.again") : Message("bundle.import.againAfter", ["hint": error.next]))
             }
         }
         return reports
@@ -344,7 +343,7 @@ private struct Plan {
         var copyWarning: String?
         if let replica = bundle.header.sender.replica,
            let seen = book.peers[replica]?.sequences[String(bundle.header.sequence)], seen != bundle.id {
-            copyWarning = "Two different bundles carry workspace \(replica) number \(bundle.header.sequence): that workspace was probably copied to a second machine. Both were checked and their records are kept; give the copy its own identity by starting it again with `folio init --join`."
+            copyWarning = Message("bundle.copiedWorkspace", ["replica": replica, "sequence": String(bundle.header.sequence)]).text()
         }
         let newFiles = bundle.files.keys.filter { files[$0] == index }.count
         return ImportReport(file: bundle.fileLabel, bundle: bundle.id, kind: bundle.header.kind, sender: bundle.header.sender,

@@ -83,8 +83,7 @@ enum BundleParts {
             // Room for `bundle.json`, which counts among a bundle's entries and bytes when it is imported.
             let ceiling = TarLimits.default
             if shared.count + shareCount >= ceiling.maxEntries - 1 || sharedBytes + shareBytes > ceiling.maxTotalBytes - (64 << 20) {
-                throw FolioError(.badInput, "Student \(number)'s records and files (\(shareCount) entries, \(shareBytes) bytes) are more than one bundle may hold, so they were not written.",
-                                 hint: "Ask the IT section (資訊組): some of that student's files may need to be archived first.")
+                throw FolioError(.badInput, "bundle.studentTooLarge", ["number": number, "entries": String(shareCount), "bytes": String(shareBytes)])
             }
             // Whether the share fits is judged on all of it: were it trimmed first (below) and then moved to
             // a new part, the new part would lack what the trimming took out.

@@ -43,7 +43,7 @@ enum BundlePeek {
               let (header, id) = try? ContentsCheck.signedHeader(bytes, refuse: StagedBundle.refuser(FileIO.lastComponent(of: file))),
               sealed.envelope.agrees(with: header) else {
             return .sealed(sealed.envelope, id: sealed.id, StagedBundle.refuser(FileIO.lastComponent(of: file))(
-                "its sealed content cannot be read.", "Copy the bundle from the stick again; if it stays unreadable, ask the sender to export it again."))
+                Message("bundle.sealed.unreadable"), Message("bundle.copyAgain.hint")))
         }
         return .header(header, id: id)
     }

@@ -13,8 +13,8 @@ import Foundation
 /// bad entry is read. The problem is kept and reported by `finish`.
 final class ContentsCheck {
     private let staging: String
-    private let refuse: (String, String) -> FolioError
-    private let again = "Ask the sender to export the bundle again and bring a fresh copy."
+    private let refuse: (Message, Message) -> FolioError
+    private let again = Message("bundle.again.fresh")
     private var entries = 0
     private var announced = 0
     /// The signed header, once read, with the index of every path it promises.
@@ -25,7 +25,7 @@ final class ContentsCheck {
     private var foundCount = 0
     private(set) var refusal: FolioError?
 
-    init(staging: String, refuse: @escaping (String, String) -> FolioError) {
+    init(staging: String, refuse: @escaping (Message, Message) -> FolioError) {
         self.staging = staging
         self.refuse = refuse
     }
@@ -92,13 +92,13 @@ final class ContentsCheck {
     func finish() throws(FolioError) -> (Listing, String) {
         if entries == 0 { try readHeader(nil) }
         if let refusal { throw refusal }
-        guard let listing else { throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again) }
+        guard let listing else { throw refuse(Message("bundle.contents.headerUnreadable", ["entry": BundleHeader.entryName]), again) }
         let header = listing.header
         // Completeness: a tar cut at an entry boundary reads as a clean end, so a missing tail shows up here.
         if foundCount != header.entries.count {
             let missing = zip(header.entries, found).filter { !$0.1 }.map(\.0.path).sorted()
-            throw refuse("it is incomplete: \(missing.count) of its \(header.entries.count) files are missing (first: \(missing[0])). It was probably cut short while copying.",
-                         "Copy the bundle onto the stick again, wait until the copy has finished, then eject the stick safely.")
+            throw refuse(Message("bundle.contents.missing", ["missing": missing.count, "total": header.entries.count, "first": missing[0]]),
+                         Message("bundle.contents.missing.hint"))
         }
         return (listing, id)
     }
@@ -107,7 +107,7 @@ final class ContentsCheck {
         guard let first, Self.isHeader(first) else { throw Self.notABundle(refuse) }
         let (header, id) = try readSignedHeader()
         let index = Dictionary(header.entries.indices.map { (header.entries[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
-        guard index.count == header.entries.count else { throw refuse("its header lists an entry twice.", again) }
+        guard index.count == header.entries.count else { throw refuse(Message("bundle.contents.twice"), again) }
         found = Array(repeating: false, count: header.entries.count)
         listing = Listing(header: header, index: index)
         self.id = id
@@ -117,7 +117,7 @@ final class ContentsCheck {
     /// whole school) are let go before the header's index is built.
     private func readSignedHeader() throws(FolioError) -> (BundleHeader, String) {
         guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName) else {
-            throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
+            throw refuse(Message("bundle.contents.headerUnreadable", ["entry": BundleHeader.entryName]), again)
         }
         return try Self.signedHeader(bytes, refuse: refuse)
     }
@@ -126,28 +126,27 @@ final class ContentsCheck {
     static func isHeader(_ first: TarEntry) -> Bool { first.path == BundleHeader.entryName && first.kind == .file }
 
     /// The refusal of a tar file whose first entry is not a bundle's header.
-    static func notABundle(_ refuse: (String, String) -> FolioError) -> FolioError {
-        refuse("this is a tar file but not a folio bundle: it does not start with \(BundleHeader.entryName).",
-               "Only files written by `folio bundle export` or `folio sync` can be imported.")
+    static func notABundle(_ refuse: (Message, Message) -> FolioError) -> FolioError {
+        refuse(Message("bundle.contents.notABundle", ["entry": BundleHeader.entryName]), Message("bundle.contents.notABundle.hint"))
     }
 
     /// A `bundle.json` read and its signature checked: the header and the bundle's id.
-    static func signedHeader(_ bytes: [UInt8], refuse: (String, String) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
-        let again = "Ask the sender to export the bundle again and bring a fresh copy."
+    static func signedHeader(_ bytes: [UInt8], refuse: (Message, Message) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
+        let again = Message("bundle.again.fresh")
         guard let (signed, range) = SignedBundleHeader.readCanonical(bytes) else { return try readHeaderSlowly(bytes, refuse: refuse) }
         // Written as folio writes it: the bytes read are the canonical form, so the signature and the id are
         // computed over them without writing the header again.
         try checkFormat(signed.header, refuse: refuse)
         guard SignatureCheck.isValid(signature: signed.signature, bytes: bytes[range], publicKey: signed.header.key) else {
-            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
+            throw refuse(Message("bundle.contents.badSignature"), again)
         }
         return (signed.header, SHA256Hex.of(bytes[range]))
     }
 
     /// Any other `bundle.json` that JSON can read: decoded whole, its signature checked over the header
     /// written again canonically.
-    private static func readHeaderSlowly(_ bytes: [UInt8], refuse: (String, String) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
-        let again = "Ask the sender to export the bundle again and bring a fresh copy."
+    private static func readHeaderSlowly(_ bytes: [UInt8], refuse: (Message, Message) -> FolioError) throws(FolioError) -> (BundleHeader, String) {
+        let again = Message("bundle.again.fresh")
         // The signature optional, so a missing one can be told from a damaged file.
         struct HeaderFile: Decodable {
             var header: BundleHeader
@@ -159,24 +158,23 @@ final class ContentsCheck {
             return try? JSONDecoder().decode(HeaderFile.self, from: data)
         }
         guard let headerFile = decoded else {
-            throw refuse("its header (\(BundleHeader.entryName)) cannot be read; it is damaged or was changed.", again)
+            throw refuse(Message("bundle.contents.headerUnreadable", ["entry": BundleHeader.entryName]), again)
         }
         let header = headerFile.header
         try checkFormat(header, refuse: refuse)
         guard let signature = headerFile.signature, !signature.isEmpty else {
-            throw refuse("its header is not signed, so nobody can tell who wrote it or whether it was changed.", again)
+            throw refuse(Message("bundle.contents.unsigned"), again)
         }
         guard SignedBundleHeader(header: header, signature: signature).signatureIsValid else {
-            throw refuse("the signature on its header does not match: the bundle was changed after it was signed, or was not signed with the key it names.", again)
+            throw refuse(Message("bundle.contents.badSignature"), again)
         }
-        guard let id = try? header.id() else { throw refuse("its header cannot be encoded.", again) }
+        guard let id = try? header.id() else { throw refuse(Message("bundle.contents.unencodable"), again) }
         return (header, id)
     }
 
-    private static func checkFormat(_ header: BundleHeader, refuse: (String, String) -> FolioError) throws(FolioError) {
+    private static func checkFormat(_ header: BundleHeader, refuse: (Message, Message) -> FolioError) throws(FolioError) {
         guard header.format == BundleHeader.format else {
-            throw refuse("it is in format \(header.format), which this version of folio does not know.",
-                         "Update folio on this machine to the version the sender uses.")
+            throw refuse(Message("bundle.contents.format", ["format": "\(header.format)"]), Message("bundle.contents.format.hint"))
         }
     }
 
@@ -196,10 +194,10 @@ final class ContentsCheck {
     }
 
     private func unlisted(_ path: String) -> FolioError {
-        refuse("it holds \(path), which its signed header does not list.", again)
+        refuse(Message("bundle.contents.unlisted", ["path": path]), again)
     }
 
     private func differs(_ path: String) -> FolioError {
-        refuse("the file \(path) does not match the signed header (size or SHA-256 differ): it was damaged or changed.", again)
+        refuse(Message("bundle.contents.mismatch", ["path": path]), again)
     }
 }

@@ -35,10 +35,9 @@ struct ImportGate {
     func admit(_ e: StoredEvent, school: SchoolState, label: String) throws(FolioError) -> Problem? {
         if hub, let since = school.revoked[e.event.key] { throw revoked(e, since: since, label: label) }
         guard e.event.at <= horizon else {
-            return Problem(event: e.id, error: FolioError(
-                .outsideWindow,
-                "Record \(e.id.prefix(12)) (\(e.event.kind.rawValue), by \(e.event.author)) is dated \(e.event.at.taipeiText), after this computer's clock (\(now.taipeiText)); it was not taken in.",
-                hint: "The clock of the machine that made it is probably ahead: the IT section (資訊組) sets it right. The record comes again with the next bundle and is taken in once its date has come."))
+            return Problem(event: e.id, error: FolioError(.outsideWindow, "bundle.gate.future", [
+                "id": e.id.prefix(12), "kind": e.event.kind.rawValue, "author": e.event.author, "at": e.event.at.taipeiText,
+                "now": now.taipeiText]))
         }
         return nil
     }
@@ -50,18 +49,16 @@ struct ImportGate {
         // A root replaced since signs nothing new: whoever kept or stole it could otherwise date a replacement
         // of their own before the school's and take its place.
         if hub, e.event.author == SchoolState.rootPrincipal, school.formerRootKeys.contains(e.event.key) {
-            throw FolioError(.badBundle, "\(label) carries a school record signed with a school root key that has since been replaced; the office never held it before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
-                             hint: "Nothing was imported. Give the USB stick to the IT section (資訊組): the old root key may be in someone else's hands.")
+            throw FolioError(.badBundle, "bundle.gate.formerRoot", ["label": label, "at": e.event.at.taipeiText])
         }
         guard e.event.at <= horizon else {
-            throw FolioError(.badBundle, "\(label) carries a school record dated \(e.event.at.taipeiText), after this computer's clock (\(now.taipeiText)).",
-                             hint: "Nothing was imported. The clock of the machine that wrote it is ahead: set it right there, then export the bundle again.")
+            throw FolioError(.badBundle, "bundle.gate.futureSchool", ["label": label, "at": e.event.at.taipeiText, "now": now.taipeiText])
         }
     }
 
     private func revoked(_ e: StoredEvent, since: Instant, label: String) -> FolioError {
-        FolioError(.badBundle, "\(label) carries a record signed with \(e.event.author)'s key, which was revoked on \(since.taipeiText); the office never held that record before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
-                   hint: "Nothing was imported. If the key was stolen, keep the USB stick for the IT section (資訊組). \(e.event.author) makes the change again with a new key.")
+        FolioError(.badBundle, "bundle.gate.revoked", ["label": label, "author": e.event.author, "since": since.taipeiText,
+                                                  "at": e.event.at.taipeiText])
     }
 
     /// On the hub: the records among `incoming` that reached it more than `offlineGrace` after their date and
@@ -84,10 +81,9 @@ struct ImportGate {
         let asReceived = StudentFolder.fold(number: number, events: existing + redated, school: school).problems
         return asReceived.filter { late.contains($0.event) && $0.code == .outsideWindow && !asDated.contains($0.event) }.map { p in
             let dated = incoming.first { $0.id == p.event }!.event
-            return Problem(event: p.event, error: FolioError(
-                .outsideWindow,
-                "Record \(p.event.prefix(12)) (\(dated.kind.rawValue), by \(dated.author)) is dated \(dated.at.taipeiText) but reached the office only on \(now.taipeiText); records are judged on when the office receives them, with two weeks' grace, and by then its window had closed (\(p.message)). It was not taken in.",
-                hint: "Bring sticks to the office within two weeks of the work on them. If the date is right and the delay had a reason, the office (教學組 or 資料組) decides what to do; if the computer's clock was wrong, the IT section (資訊組) sets it right."))
+            return Problem(event: p.event, error: FolioError(.outsideWindow, "bundle.gate.late", [
+                "id": p.event.prefix(12), "kind": dated.kind.rawValue, "author": dated.author, "at": dated.at.taipeiText,
+                "now": now.taipeiText, "why": p.error.what]))
         }
     }
 
@@ -98,8 +94,7 @@ struct ImportGate {
     func checkStudentKey(_ incoming: [StoredEvent], number: String, current: String?, label: (StoredEvent) -> String) throws(FolioError) {
         guard hub else { return }
         for e in incoming where e.event.author == number && e.event.key != current {
-            throw FolioError(.badBundle, "\(label(e)) carries a record of \(number)'s signed with a secret that has since been reset; the office never held it before, so it is refused whatever date it claims (\(e.event.at.taipeiText)).",
-                             hint: "Nothing was imported. The student does it again at a kiosk with the secret on their new slip, once the kiosk has the office's latest school update.")
+            throw FolioError(.badBundle, "bundle.gate.secretReset", ["label": label(e), "number": number, "at": e.event.at.taipeiText])
         }
     }
 

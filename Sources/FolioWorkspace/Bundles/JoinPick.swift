@@ -10,8 +10,7 @@ extension Workspace {
     /// as is a folder with none. The chosen bundle is then checked in full by `join`.
     public static func joinBundle(in dir: String, for owner: String?) throws(FolioError) -> String {
         guard let owner else {
-            throw FolioError(.badInput, "Say whose workspace this is, so folio can find your bundle in \(dir).",
-                             hint: "Add --as with your staff or device id, as registered by the IT section, or give the bundle's file name.")
+            throw FolioError(.badInput, "bundle.join.sayWhoseIn", ["dir": dir])
         }
         var personal: [String] = [], everyone: [String] = [], others: [String] = []
         for name in FileIO.list(dir).sorted() where name.hasSuffix(".tar") && FileIO.isRegularFile(dir + "/" + name) {
@@ -42,12 +41,12 @@ extension Workspace {
         let found = personal.isEmpty ? everyone : personal
         if found.count == 1 { return dir + "/" + found[0] }
         if found.isEmpty {
-            throw FolioError(.badBundle, others.isEmpty
-                                 ? "There is no folio bundle in \(dir)."
-                                 : "None of the bundles in \(dir) starts a workspace for \(owner): \(others.joined(separator: ", ")) \(others.count == 1 ? "is" : "are") meant for others or sent the other way. Nothing was changed.",
-                             hint: "Ask the office for a school update for you: `folio bundle export --kind school-update --to \(owner)`, written to the stick.")
+            throw FolioError(.badBundle, Message(others.isEmpty ? "bundle.join.none" : others.count == 1 ? "bundle.join.noneForYou" : "bundle.join.noneForYouMany",
+                                                 ["dir": dir, "owner": owner, "others": others.joined(separator: ", ")]),
+                             hint: Message("bundle.join.none.hint", ["owner": owner]))
         }
-        throw FolioError(.badBundle, "\(dir) holds \(found.count) bundles \(personal.isEmpty ? "for everyone" : "meant for \(owner)"): \(found.joined(separator: ", ")). Nothing was changed.",
-                         hint: "Choose one and give its file name: --join \(dir)/\(found.last ?? "").")
+        throw FolioError(.badBundle, Message(personal.isEmpty ? "bundle.join.several.everyone" : "bundle.join.several.personal",
+                                             ["dir": dir, "count": found.count, "owner": owner, "found": found.joined(separator: ", ")]),
+                         hint: Message("bundle.join.several.hint", ["dir": dir, "last": found.last ?? ""]))
     }
 }

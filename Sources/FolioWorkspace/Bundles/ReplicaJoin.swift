@@ -14,8 +14,7 @@ extension Workspace {
                             keys: [SigningIdentity] = [], confirmRoot: (String) -> Bool) throws(FolioError) -> (Workspace, ImportReport) {
         let path = URL(fileURLWithPath: root).standardizedFileURL.path
         if FileIO.exists(path + "/" + configName) {
-            throw FolioError(.workspaceExists, "\(path) already holds a folio workspace.",
-                             hint: "Import the bundle into it with `folio bundle import`, or choose an empty folder.")
+            throw FolioError(.workspaceExists, "bundle.join.exists", ["path": path])
         }
         let createdRoot = !FileIO.exists(path)
         try FileIO.makeDirectories(path)
@@ -28,33 +27,28 @@ extension Workspace {
             defer { staged.remove() }
             let roots = SchoolFolder.declaredRoots(staged.schoolEvents)
             guard roots.count == 1, let declared = roots.first else {
-                throw FolioError(.badBundle, roots.isEmpty
-                                     ? "\(staged.fileLabel) does not carry its school's founding records, so a workspace cannot be started from it."
-                                     : "\(staged.fileLabel) carries the founding records of \(roots.count) different school roots; it cannot be trusted.",
-                                 hint: "Start a replica from a school update or a certification request written by your school's office.")
+                throw FolioError(.badBundle, Message(roots.isEmpty ? "bundle.noFounding" : "bundle.join.manyRoots",
+                                                     ["label": staged.fileLabel, "count": roots.count]),
+                                 hint: Message("bundle.join.noFounding.hint"))
             }
             guard confirmRoot(declared) else {
-                throw FolioError(.wrongKey, "The school root key in \(staged.fileLabel) has fingerprint \(RootFingerprint.of(declared)), which was not confirmed.",
-                                 hint: "Compare it with the fingerprint the IT section (資訊組) gave you on paper. If they are the same, run the command again with --root-fingerprint '\(RootFingerprint.of(declared))'; if not, do not use this bundle and give it to the IT section.")
+                throw FolioError(.wrongKey, "bundle.join.rootUnconfirmed", ["label": staged.fileLabel, "fingerprint": RootFingerprint.of(declared)])
             }
             pinned = declared
             let school = try BundleCheck.check(staged, config: nil, schoolEvents: [], root: declared, hasFile: { _ in false })
             let header = staged.header
             guard header.kind == .schoolUpdate || header.kind == .certRequest, let hub = header.sender.replica else {
-                throw FolioError(.badBundle, "\(staged.fileLabel) is a \(header.kind.title) bundle; a replica starts from a school update or a certification request.",
-                                 hint: "Ask the office for a school update: `folio bundle export --kind school-update --to YOUR-ID`.")
+                throw FolioError(.badBundle, "bundle.join.wrongKind", ["label": staged.fileLabel, "kind": header.kind.name])
             }
             guard let who = header.recipient.person ?? owner, let principal = school.principal(who) else {
-                throw FolioError(.badInput, "Say whose workspace this is.",
-                                 hint: "Add --as with your staff or device id, as registered by the IT section.")
+                throw FolioError(.badInput, "bundle.join.sayWhose")
             }
             if let owner, owner != who {
-                throw FolioError(.badBundle, "\(staged.fileLabel) is meant for \(who), not \(owner).",
-                                 hint: "Use the bundle the office wrote for you.")
+                throw FolioError(.badBundle, "bundle.join.someoneElses", ["label": staged.fileLabel, "who": who, "owner": owner])
             }
             let chosen = role ?? (principal.kind == .device ? .kiosk : .teacher)
             guard chosen != .hub else {
-                throw FolioError(.badInput, "A replica cannot be a hub.", hint: "Use --role teacher, kiosk or office.")
+                throw FolioError(.badInput, "bundle.join.hub")
             }
             let replica = chosen.rawValue + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
             config = WorkspaceConfig(school: school.code, name: school.name, replica: replica, role: chosen,

@@ -25,9 +25,9 @@ enum SealedBundle {
                 let signed = try SignedBundleEnvelope.sign(BundleEnvelope(header: header, sealed: cipher.envelope), with: signer)
                 try outer.appendFile(BundleEnvelope.entryName, bytes: try signed.fileBytes())
             } catch let error as TarError {
-                throw FolioError(.io, "Could not write the bundle's envelope: \(error.message)", hint: error.hint)
+                throw FolioError(.io, Message("bundle.sealed.envelopeWrite", ["error": error.message]), hint: .verbatim(error.hint))
             } catch {
-                throw FolioError(.internalError, "Could not seal the bundle: \(error).", hint: "Report this to the IT section.")
+                throw FolioError(.internalError, Message("bundle.sealFailed", ["error": "\(error)"]), hint: Message("internal.reportIT.hint"))
             }
             worker = Worker(outer: outer, cipher: cipher)
             plain.reserveCapacity(StreamCipher.chunkSize)
@@ -185,10 +185,10 @@ enum SealedBundle {
         guard let first = try? stream.next(), first.path == BundleEnvelope.entryName else { return nil }
         guard first.size <= 1 << 20, let bytes = try? stream.read(max: Int(first.size)),
               let signed = SignedBundleEnvelope.read(bytes) else {
-            throw refuse("its envelope (envelope.json) cannot be read.", "Copy the bundle from the stick again; if it stays unreadable, ask the sender to export it again.")
+            throw refuse(Message("bundle.sealed.envelopeUnreadable"), Message("bundle.copyAgain.hint"))
         }
         guard signed.signatureIsValid else {
-            throw refuse("the signature on its envelope does not match the envelope.", "Do not use this bundle: it was changed after it was written. Ask the sender to export it again.")
+            throw refuse(Message("bundle.sealed.envelopeSignature"), Message("bundle.sealed.envelopeSignature.hint"))
         }
         let envelope = signed.envelope
         let id = SHA256Hex.of(bytes)
@@ -216,8 +216,7 @@ enum SealedBundle {
                 guard let next = try stream.next() else { break }
                 pieces += 1
                 guard next.path == BundleEnvelope.pieceName(pieces) else {
-                    throw .sourceFailed(message: "\(label): it holds \(next.path) where piece \(pieces) of its sealed content should be.",
-                                        hint: "Do not use this bundle. Ask the sender to export it again.")
+                    throw sourceFailed(label, Message("bundle.sealed.misplaced", ["path": next.path, "piece": pieces]), Message("bundle.doNotUse.hint"))
                 }
             }
             return out
@@ -231,8 +230,7 @@ enum SealedBundle {
                 if last {
                     ended = true
                     guard try stream.next() == nil else {
-                        throw TarError.sourceFailed(message: "\(label): it holds more after the end of its sealed content.",
-                                                    hint: "Do not use this bundle. Ask the sender to export it again.")
+                        throw Self.sourceFailed(label, Message("bundle.sealed.trailing"), Message("bundle.doNotUse.hint"))
                     }
                 }
                 return plain
@@ -241,7 +239,7 @@ enum SealedBundle {
             } catch let error as TarError {
                 throw error
             } catch {
-                throw .sourceFailed(message: "\(label): \(error)", hint: "Ask the sender to export the bundle again.")
+                throw sourceFailed(label, .verbatim("\(error)"), Message("bundle.exportAgain.hint"))
             }
         }
         let finish = { () throws(TarError) -> Void in
@@ -253,29 +251,31 @@ enum SealedBundle {
     static func failed(_ failure: StreamCipher.Failure, label: String) -> TarError {
         switch failure {
         case .truncated:
-            return .sourceFailed(message: "\(label): its sealed content ends early, so the bundle was not copied whole.",
-                                 hint: "Copy the bundle from the USB stick again (eject the stick safely first); if it stays incomplete, ask the sender for a new copy.")
+            return sourceFailed(label, Message("bundle.sealed.short"), Message("bundle.sealed.short.hint"))
         case .damaged(let chunk):
-            return .sourceFailed(message: "\(label): its sealed content does not open at chunk \(chunk + 1): it was changed, cut, or taken from another bundle.",
-                                 hint: "Do not use this bundle. Copy it from the stick again, or ask the sender to export it again.")
+            return sourceFailed(label, Message("bundle.sealed.chunk", ["chunk": chunk + 1]), Message("bundle.sealed.chunk.hint"))
         case .notForThisKey, .malformed:
-            return .sourceFailed(message: "\(label): its sealed content cannot be opened.", hint: "Ask the sender to export the bundle again.")
+            return sourceFailed(label, Message("bundle.sealed.cannotOpen"), Message("bundle.exportAgain.hint"))
         }
+    }
+
+    /// The tar layer carries a failed source's words as text: they are rendered here, in the language shown.
+    private static func sourceFailed(_ label: String, _ what: Message, _ hint: Message) -> TarError {
+        .sourceFailed(message: Message("bundle.refused", ["label": label, "why": what]).text(), hint: hint.text())
     }
 
     /// The refusal of a bundle none of `keys` opens: whose it is, and what to do.
     static func notForThese(_ keys: [SigningIdentity], _ envelope: BundleEnvelope, label: String) -> FolioError {
         let readers = envelope.readers
-        let shown = readers.count > 6 ? readers.prefix(6).joined(separator: ", ") + " and \(readers.count - 6) more" : readers.joined(separator: ", ")
+        let shown: Message = readers.count > 6
+            ? Message("bundle.sealed.more", ["shown": readers.prefix(6).joined(separator: ", "), "count": readers.count - 6])
+            : .verbatim(readers.joined(separator: ", "))
         guard let key = keys.first else {
-            return FolioError(.badKeyFile, "\(label) is sealed: only \(shown) can open it, with their key.",
-                              hint: "Give your key with --as ID --key FILE (or FOLIO_KEY). Nothing was changed.")
+            return FolioError(.badKeyFile, "bundle.sealed.onlyThese", ["label": label, "shown": shown])
         }
         if readers.contains(key.principal) {
-            return FolioError(.wrongKey, "\(label) is sealed for \(key.principal), but not to this key of theirs: it was written for a key \(key.principal) held before, or the bundle was changed.",
-                              hint: "If \(key.principal)'s key was replaced, the office writes the bundle again for the new one (run `folio sync` at the office with this stick). If the key file was lost, the IT section (資訊組) revokes it and registers a new one. Nothing was changed.")
+            return FolioError(.wrongKey, "bundle.sealed.oldKey", ["label": label, "principal": key.principal])
         }
-        return FolioError(.wrongKey, "\(label) is sealed for \(shown), not for \(key.principal).",
-                          hint: "Open it with the key of someone it is meant for, or ask the office to write one for \(key.principal). Nothing was changed.")
+        return FolioError(.wrongKey, "bundle.sealed.forOthers", ["label": label, "shown": shown, "principal": key.principal])
     }
 }

@@ -61,15 +61,14 @@ struct StagedBundle {
     func event(_ r: Record) throws(FolioError) -> StoredEvent {
         guard let bytes = try? FileIO.readAll(stagedPath(r.path)), SHA256Hex.of(bytes) == r.sha256,
               let e = SignedEvent.readCanonical(bytes, signatureChecked: true) else {
-            throw FolioError(.badBundle, "\(fileLabel): the record \(r.path) changed while the bundle was being imported.",
-                             hint: "Nothing was imported. Import the bundle again.")
+            throw FolioError(.badBundle, "bundle.staged.recordChanged", ["label": fileLabel, "path": r.path])
         }
         return e
     }
 
     /// How every refusal of the bundle `label` is worded.
-    static func refuser(_ label: String) -> @Sendable (String, String) -> FolioError {
-        { message, hint in FolioError(.badBundle, "\(label): \(message)", hint: hint) }
+    static func refuser(_ label: String) -> @Sendable (Message, Message) -> FolioError {
+        { why, hint in FolioError(.badBundle, Message("bundle.refused", ["label": label, "why": why]), hint: hint) }
     }
 
     /// A bundle `open` extracted and checked into `staging` earlier in this command, read again from there
@@ -83,7 +82,7 @@ struct StagedBundle {
         let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         let changed = { () -> FolioError in
-            refuse("its staged copy in \(staging) changed while it was being imported.", "Nothing more was imported. Import the bundle again.")
+            refuse(Message("bundle.staged.copyChanged", ["staging": staging]), Message("bundle.staged.copyChanged.hint"))
         }
         guard let bytes = try? FileIO.readAll(staging + "/" + BundleHeader.entryName),
               let (header, again) = try? ContentsCheck.signedHeader(bytes, refuse: refuse), again == id else { throw changed() }
@@ -118,7 +117,7 @@ struct StagedBundle {
         let label = FileIO.lastComponent(of: file)
         let refuse = refuser(label)
         guard FileIO.exists(file), !FileIO.isDirectory(file) else {
-            throw FolioError(.badInput, "There is no bundle file \(file).", hint: "Check the path; bundles end in .tar.")
+            throw FolioError(.badInput, "bundle.staged.noFile", ["file": file])
         }
         // The limits files are judged by: the receiving school's, or for a transfer the sending school's.
         let limits = screen?.fileLimits ?? { FileLimits(SchoolFolder.fold($0, root: SchoolFolder.foundingRoot($0)).settings) }
@@ -137,7 +136,7 @@ struct StagedBundle {
             var (bundle, listing, read) = try extract(file: file, source: source, envelope: envelope, label: label, staging: staging,
                                                       screen: screen, refuse: refuse)
             // The tar inside can end before its last sealed chunk: that chunk must still be there, sealed as the last.
-            do throws(TarError) { try finish?() } catch { throw refuse(error.message, error.hint) }
+            do throws(TarError) { try finish?() } catch { throw refuse(.verbatim(error.message), .verbatim(error.hint)) }
             try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
             bundle.envelopeID = envelopeID
             return bundle
@@ -159,7 +158,7 @@ struct StagedBundle {
     /// come first (they sort right after the header), so they are read here, in order, for the screen to
     /// judge the signer by before the first student's entry is written.
     private static func extract(file: String, source: TarSource, envelope: BundleEnvelope?, label: String, staging: String, screen: BundleScreen?,
-                                refuse: @escaping (String, String) -> FolioError)
+                                refuse: @escaping (Message, Message) -> FolioError)
         throws(FolioError) -> (StagedBundle, ContentsCheck.Listing, [RecordRead]) {
         let contents = ContentsCheck(staging: staging, refuse: refuse)
         // Started at the first student record: a record is queued as its place in the header's list, so no
@@ -197,8 +196,7 @@ struct StagedBundle {
                 if !headerScreened {
                     headerScreened = true
                     if let envelope, !envelope.agrees(with: listing.header) {
-                        contents.stop(refuse("the bundle sealed inside it is not the one its envelope describes (kind, school, sender, recipient or number differ).",
-                                             "Do not use this bundle: its content was swapped. Ask the sender to export it again."))
+                        contents.stop(refuse(Message("bundle.staged.swapped"), Message("bundle.staged.swapped.hint")))
                         return false
                     }
                     if let screen, !judge({ () throws(FolioError) in try screen.header(listing.header) }) { return false }
@@ -234,7 +232,7 @@ struct StagedBundle {
         } catch {
             // A stop asked for by the checks above carries their reason; any other is the tar layer's own.
             if let refusal = contents.refusal { throw refusal }
-            throw refuse(error.message, error.hint)
+            throw refuse(.verbatim(error.message), .verbatim(error.hint))
         }
         // A bundle of nothing but school records: the signer is judged now, before it is used.
         if !signerScreened, !judgeSigner(), let refusal = contents.refusal { throw refusal }
@@ -246,9 +244,9 @@ struct StagedBundle {
 
     /// The refusal of a record the bundle's kind may not carry.
     static func notAdmitted(_ kind: EventKind, _ header: BundleHeader, _ path: String,
-                            refuse: (String, String) -> FolioError) -> FolioError {
-        refuse("a \(header.kind.title) bundle may not carry a \(kind.rawValue) record (\(path)).",
-               "Ask the sender to export the bundle again and bring a fresh copy.")
+                            refuse: (Message, Message) -> FolioError) -> FolioError {
+        refuse(Message("bundle.staged.notAdmitted", ["kind": header.kind.name, "record": kind.rawValue, "path": path]),
+               Message("bundle.again.fresh"))
     }
 
     /// One record read and checked: its place in the header's list, and what is kept of it.
@@ -279,8 +277,8 @@ struct StagedBundle {
     /// bundle was extracted, in the order of the header's list; any the header lists that are not there are
     /// read here. It is emptied at the end.
     private mutating func readEntries(_ read: inout [RecordRead], listing: ContentsCheck.Listing, limits: FileLimits,
-                                      refuse: (String, String) -> FolioError) throws(FolioError) {
-        let again = "Ask the sender to export the bundle again and bring a fresh copy."
+                                      refuse: (Message, Message) -> FolioError) throws(FolioError) {
+        let again = Message("bundle.again.fresh")
         // What the uploads say of each entry: 0 nothing, 1 declared with this size and hash, 2 declared otherwise.
         // The first upload to declare a file counts.
         var declared = [UInt8](repeating: 0, count: header.entries.count)
@@ -321,7 +319,7 @@ struct StagedBundle {
             }
             let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 6, parts[0] == "students", parts[2] == "files" else {
-                throw refuse("it holds \(entry.path), which is neither a record nor a student's file.", again)
+                throw refuse(Message("bundle.staged.stray", ["path": entry.path]), again)
             }
             files[entry.path] = entry.size
             fileEntries.append(i)
@@ -332,10 +330,10 @@ struct StagedBundle {
         for i in fileEntries {
             let path = header.entries[i].path
             guard declared[i] != 0 else {
-                throw refuse("it holds the file \(path), but no upload in the bundle mentions it.", again)
+                throw refuse(Message("bundle.staged.unmentioned", ["path": path]), again)
             }
             guard declared[i] == 1 else {
-                throw refuse("the file \(path) is not the one its upload record describes (size or SHA-256 differ).", again)
+                throw refuse(Message("bundle.staged.fileDiffers", ["path": path]), again)
             }
         }
         try judgeContents(fileEntries, kinds: kinds, limits: limits, refuse: refuse)
@@ -347,28 +345,30 @@ struct StagedBundle {
     /// that is not folio, or a forged one, could label a PNG or a text file "pdf", and the central platform
     /// refuses a file that is not what it says. Files are read on every core, 16 bytes each.
     private func judgeContents(_ fileEntries: [Int], kinds: [FileKind?], limits: FileLimits,
-                               refuse: (String, String) -> FolioError) throws(FolioError) {
+                               refuse: (Message, Message) -> FolioError) throws(FolioError) {
         let staging = self.staging, entries = header.entries
-        let problems = Parallel.map(fileEntries.count) { n -> String? in
+        let problems = Parallel.map(fileEntries.count) { n -> Message? in
             let entry = entries[fileEntries[n]]
             let name = FileIO.lastComponent(of: entry.path)
             let declared = kinds[fileEntries[n]]
             guard let prefix = try? FileIO.prefix(staging + "/" + entry.path, count: FileKind.sniffLength) else {
-                return "the file \(entry.path) cannot be read."
+                return Message("bundle.staged.fileUnreadable", ["path": entry.path])
             }
             let actual: FileKind
             do throws(FileRuleError) {
                 actual = try FileCheck.check(name: name, prefix: prefix, size: Int(entry.size), limits: limits)
             } catch {
-                return "the file \(entry.path) is not what its upload record says it is: \(error.message)"
+                return Message("bundle.staged.fileNotWhatSaid", ["path": entry.path, "error": error.message])
             }
             guard actual == declared else {
-                return "the file \(entry.path) is a \(actual.displayName), but its upload record says it is \(declared.map { "a " + $0.displayName } ?? "a kind folio does not accept")."
+                return Message("bundle.staged.fileKind", ["path": entry.path, "actual": actual.displayName,
+                                                           "declared": declared.map { Message("bundle.staged.aKind", ["kind": $0.displayName]) }
+                                                               ?? Message("bundle.staged.unacceptedKind")])
             }
             return nil
         }
         if let first = problems.lazy.compactMap({ $0 }).first {
-            throw refuse(first, "Nothing was imported. Ask the sender to check that file and export the bundle again; a student's upload at a folio kiosk is judged by the same rules.")
+            throw refuse(first, Message("bundle.staged.fileRefused.hint"))
         }
     }
 
@@ -414,41 +414,42 @@ struct StagedBundle {
     /// Refuses an upload whose item id, file name or SHA-256 is not in the one form a workspace path is
     /// made of (`files/<item>/<sha12>/<name>`), so that `../../../x` can never become a path.
     private static func checkPathParts(_ u: ItemUploaded, _ path: String,
-                                       refuse: (String, String) -> FolioError) throws(FolioError) {
-        let again = "Ask the sender to export the bundle again; a record like this is not made by folio as it stands."
+                                       refuse: (Message, Message) -> FolioError) throws(FolioError) {
+        let again = Message("bundle.again.notFolio")
         guard ItemID.isValid(u.item) else {
-            throw refuse("the upload record \(path) names item \"\(ItemID.printable(u.item))\", which is not an item id (\(ItemID.length) characters, the digits 0-9 and the letters a-f).", again)
+            throw refuse(Message("bundle.staged.badItem", ["path": path, "item": ItemID.printable(u.item), "length": ItemID.length]), again)
         }
         for f in u.files where !SHA256Hex.isValid(f.sha256) || !FileNames.isSafe(f.name) {
-            throw refuse("the upload record \(path) describes a file whose name or SHA-256 cannot be a file in a workspace (\"\(ItemID.printable(f.name))\").", again)
+            throw refuse(Message("bundle.staged.badFileName", ["path": path, "name": ItemID.printable(f.name)]), again)
         }
     }
 
     private static func event(_ path: String, staging: String, student: String?,
-                              refuse: (String, String) -> FolioError) throws(FolioError) -> StoredEvent {
-        let again = "Ask the sender to export the bundle again and bring a fresh copy."
+                              refuse: (Message, Message) -> FolioError) throws(FolioError) -> StoredEvent {
+        let again = Message("bundle.again.fresh")
         if let student {
             do { try WorkspaceSession.checkStudentNumber(student) } catch {
-                throw refuse("it holds records under \(path.split(separator: "/")[0])/\(student.prefix(3))…, which is not a student number: \(error.message)", again)
+                throw refuse(Message("bundle.staged.badStudent", ["folder": path.split(separator: "/")[0], "start": student.prefix(3),
+                                                                   "error": error.what]), again)
             }
         }
         let name = FileIO.lastComponent(of: path)
         // A record travels exactly as stored: canonical bytes, named by its id. The strict reader is tried
         // first so that a canonical record's signature is checked once.
-        guard let bytes = try? FileIO.readAll(staging + "/" + path) else { throw refuse("the record \(path) cannot be read.", again) }
+        guard let bytes = try? FileIO.readAll(staging + "/" + path) else { throw refuse(Message("bundle.staged.recordUnreadable", ["path": path]), again) }
         let fast = SignedEvent.readCanonical(bytes)
         guard let stored = fast ?? SignedEvent.readStored(bytes) else {
-            throw refuse("the record \(path) cannot be read.", again)
+            throw refuse(Message("bundle.staged.recordUnreadable", ["path": path]), again)
         }
         let canonical = fast != nil || (try? stored.signed.fileBytes()) == bytes
         guard name == stored.id + ".json", canonical else {
-            throw refuse("the record \(path) does not match its name.", again)
+            throw refuse(Message("bundle.staged.recordName", ["path": path]), again)
         }
         guard stored.signatureIsValid else {
-            throw refuse("the signature on the record \(path) does not match its contents.", again)
+            throw refuse(Message("bundle.staged.recordSignature", ["path": path]), again)
         }
         guard stored.event.student == student else {
-            throw refuse("the record \(path) is filed under the wrong student.", again)
+            throw refuse(Message("bundle.staged.wrongStudent", ["path": path]), again)
         }
         return stored
     }

@@ -30,8 +30,7 @@ extension WorkspaceSession {
     /// written twice.
     public func sync(dir: String, actor: Actor?, now: Instant) throws(FolioError) -> SyncReport {
         guard FileIO.isDirectory(dir) else {
-            throw FolioError(.badInput, "There is no folder \(dir).",
-                             hint: "Plug in the USB stick and pass the folder it is mounted at, for example /media/usb.")
+            throw FolioError(.badInput, Message("bundle.noStickFolder", ["dir": dir]), hint: Message("bundle.noFolder.hint"))
         }
         // Staging folders are deleted at the end, not after each bundle: on ext4 without a journal (as on
         // the benchmark machine) a new inode skips those freed in the last half minute, and an import made
@@ -88,7 +87,7 @@ extension WorkspaceSession {
             }
         }
         guard let actor else {
-            report.notWritten = "No bundles were written back: give your key (--as ID --key FILE) to sign them."
+            report.notWritten = Message("bundle.sync.notWritten").text()
             return report
         }
         for (kind, to) in due() {
@@ -102,8 +101,8 @@ extension WorkspaceSession {
     /// for the report, or nil when it is to be imported.
     private func passOver(_ header: BundleHeader, id: String, known: Set<String>) -> String?? {
         if header.sender.replica == workspace.config.replica { return .some(nil) }
-        if known.contains(id) { return "already imported" }
-        if !isForMe(header) { return "meant for another workspace" }
+        if known.contains(id) { return Message("bundle.sync.alreadyImported").text() }
+        if !isForMe(header) { return Message("bundle.sync.forAnother").text() }
         return nil
     }
 

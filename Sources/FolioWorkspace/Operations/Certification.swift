@@ -48,14 +48,13 @@ extension WorkspaceSession {
         if let code {
             let courses = school.courses.filter { $0.code == code }
             guard !courses.isEmpty else {
-                throw FolioError(.badInput, "There is no course \(code) in this school.",
-                                 hint: "Use a course code from `folio report uncertified`, for example \(school.courses.first?.code ?? "PHY-11A").")
+                throw FolioError(.badInput, "certify.noCourse", ["code": code, "example": school.courses.first?.code ?? "PHY-11A"])
             }
             if !courses.contains(where: { $0.certifiers.contains(teacher) }) {
                 let who = Set(courses.flatMap(\.certifiers)).sorted().joined(separator: ", ")
-                throw FolioError(.notAuthorised, "\(teacher) does not certify \(code); \(who.isEmpty ? "nobody is set" : who) does.",
-                                 hint: who.isEmpty ? "Ask the academic affairs office (教務處) to set the course's teachers."
-                                                   : "Ask \(who) to certify \(code); for a joint course (合開課程) that is its reviewer.")
+                throw FolioError(.notAuthorised, Message(who.isEmpty ? "certify.notTheirs.nobody" : "certify.notTheirs",
+                                                       ["teacher": teacher, "code": code, "who": who]),
+                                 hint: Message(who.isEmpty ? "certify.notTheirs.nobody.hint" : "certify.notTheirs.hint", ["who": who, "code": code]))
             }
         }
         func waits(_ item: ItemView) -> Bool {
@@ -70,8 +69,9 @@ extension WorkspaceSession {
             }
             if delegate, let course = item.course.flatMap({ school.course($0, term: item.term) }),
                let other = course.certifiers.sorted().first(where: { $0 != teacher && school.isAvailable($0, on: day) }) {
-                return (.otherCertifierAvailable, "\(other) also certifies \(course.code) and is available, so a delegate may not act for \(teacher) on it.",
-                        "Ask \(other) to certify it.")
+                return (.otherCertifierAvailable,
+                        Message("certify.otherAvailable", ["other": other, "course": course.code, "teacher": teacher]).text(),
+                        Message("certify.otherAvailable.hint", ["other": other]).text())
             }
             return nil
         }
@@ -104,8 +104,8 @@ extension WorkspaceSession {
         let waiting = try waitingCertification(for: teacher, course: code, delegate: actor.onBehalfOf != nil, on: now.taipeiDay)
         if waiting.open.isEmpty, let first = waiting.left.first {
             throw FolioError(first.reason == .window ? .outsideWindow : .delegateNotAllowed,
-                             "\(waiting.left.count) item(s) wait for \(teacher), but none can be certified now. \(first.why)",
-                             hint: first.hint)
+                             Message("certify.noneNow", ["count": waiting.left.count, "teacher": teacher, "why": first.why]),
+                             hint: .verbatim(first.hint))
         }
         var changes: [StudentChange] = []
         for (number, items) in waiting.open {
@@ -119,7 +119,7 @@ extension WorkspaceSession {
         }
         let views: [String: StudentView]
         do { views = try appendStudents(changes) } catch {
-            throw FolioError(error.code, "Nothing was certified: \(error.message)", hint: error.hint)
+            throw FolioError(error.code, Message("certify.nothing", ["error": error.what]), hint: error.next)
         }
         let certified = waiting.openItems.compactMap { w in
             views[w.student]?.item(w.item.id).map { CertifiedItem(student: w.student, item: $0) }

@@ -31,8 +31,7 @@ extension WorkspaceSession {
         let item = try workspace.item(student, prefix, school: school)
         let view = workspace.view(student, school: school)
         guard let conflict = view.conflicts.first(where: { $0.item == item.id }) else {
-            throw FolioError(.badInput, "Item \(item.id) of \(student) has no conflict to resolve.",
-                             hint: "Use `folio certify` or `folio reject` for an ordinary decision; `folio conflicts` lists open conflicts.")
+            throw FolioError(.badInput, "item.noConflict", ["item": item.id, "student": student])
         }
         let body = ItemDecision(item: item.id, version: conflict.version, reason: reason,
                                 settles: conflict.decisions.map(\.event).sorted())

@@ -28,15 +28,13 @@ public enum ReceiptCheck {
     public static func load(_ path: String) throws(FolioError) -> Receipt {
         guard let bytes = try? FileIO.readAll(path),
               let file = try? JSONDecoder().decode(ReceiptFile.self, from: Data(bytes)) else {
-            throw FolioError(.badInput, "\(path) is not a receipt file.",
-                             hint: "Use the .json file `folio receipt print` wrote next to the printed page.")
+            throw FolioError(.badInput, "receipt.notAFile", ["path": path])
         }
         // Lines are re-sorted as the receipt defines them before the digest is recomputed.
         let receipt = Receipt(school: file.receipt.school, student: file.receipt.student, submission: file.receipt.submission,
                               office: file.receipt.office, period: file.receipt.period, lines: file.receipt.lines)
         guard receipt.digest == file.digest else {
-            throw FolioError(.tampered, "The receipt \(path) does not match its own code: its lines were changed after it was issued.",
-                             hint: "Ask the data section (資料組) for a new copy of the receipt.")
+            throw FolioError(.tampered, "receipt.changed", ["path": path])
         }
         return receipt
     }
@@ -45,7 +43,7 @@ public enum ReceiptCheck {
     /// receipt's file lines.
     public static func check(_ receipt: Receipt, files dir: String) throws(FolioError) -> [ReceiptCheckLine] {
         guard FileIO.isDirectory(dir) else {
-            throw FolioError(.badInput, "There is no folder \(dir).", hint: "Pass the folder that holds your own copies.")
+            throw FolioError(.badInput, "receipt.noFolder", ["dir": dir])
         }
         var byName: [String: [String]] = [:]
         let enumerator = FileManager.default.enumerator(atPath: dir)
@@ -69,7 +67,7 @@ public enum ReceiptCheck {
     /// The short code and full SHA-256 of a file.
     public static func code(_ path: String) throws(FolioError) -> (code: String, sha256: String) {
         guard FileIO.exists(path), !FileIO.isDirectory(path) else {
-            throw FolioError(.badInput, "There is no file \(path).", hint: "Check the path.")
+            throw FolioError(.badInput, "receipt.noFile", ["path": path])
         }
         let sha = try FileIO.hashFile(path).sha256
         return (ShortCode.of(sha), sha)
@@ -88,8 +86,7 @@ extension WorkspaceSession {
     /// `folio confirmation close`: from then on, every receipt of the period without an answer counts as confirmed.
     public func closeConfirmation(id: String, actor: Actor, now: Instant) throws(FolioError) -> [String] {
         if let closed = school.confirmations.first(where: { $0.id == id })?.closed {
-            throw FolioError(.duplicate, "The confirmation period \(id) was already closed on \(closed.taipeiText).",
-                             hint: "Nothing to do; `folio status` shows who confirmed.")
+            throw FolioError(.duplicate, "receipt.periodClosed", ["id": id, "closed": closed.taipeiText])
         }
         try appendAll(school: [try sign(actor, .confirmationClosed, at: now, body: ConfirmationClosed(id: id))],
                       students: [:], adopting: [])
@@ -107,12 +104,12 @@ extension WorkspaceSession {
                               byPost: Bool, actor: Actor, now: Instant) throws(FolioError) -> ReceiptView {
         let view = workspace.view(student, school: school)
         guard view.student != nil else {
-            throw FolioError(.unknownStudent, "There is no student \(student).", hint: "Check the student number (學號).")
+            throw FolioError(.unknownStudent, Message("student.none", ["student": student]), hint: Message("student.checkNumber.hint"))
         }
         let open = view.receipts.filter { !$0.superseded }
         guard let receipt = submission.map({ s in open.first { $0.receipt.submission == s } }) ?? open.last else {
-            throw FolioError(.unknownItem, "Student \(student) has no receipt\(submission.map { " for \($0)" } ?? "").",
-                             hint: "Receipts are issued by `folio submit`; see `folio status \(student)`.")
+            throw FolioError(.unknownItem, Message(submission == nil ? "receipt.none" : "receipt.noneFor", ["student": student, "submission": submission ?? ""]),
+                             hint: Message("receipt.none.hint", ["student": student]))
         }
         var item = dispute?.item
         if let prefix = item {
@@ -136,7 +133,7 @@ extension WorkspaceSession {
             .flatMap(\.disputes).filter { $0.finding == nil }
         // The doubt routed to the answering person's own office first; another office's only if none is.
         guard let open = candidates.last(where: { mine.contains($0.office.rawValue) }) ?? candidates.last else {
-            throw FolioError(.unknownItem, "Student \(student) has no open doubt (異議).", hint: "See `folio status \(student)`.")
+            throw FolioError(.unknownItem, "receipt.noDoubt", ["student": student])
         }
         let event = try sign(actor, .disputeAnswered, student: student, at: now,
                              body: DisputeAnswered(dispute: open.event, finding: finding, resubmission: resubmission))
@@ -152,8 +149,7 @@ extension Workspace {
                               to dir: String) throws(FolioError) -> [String] {
         let school = self.school()
         guard school.submission(submission) != nil else {
-            throw FolioError(.badInput, "There is no submission \(submission).",
-                             hint: "Submission ids look like it-113-1; `folio status` lists them.")
+            throw FolioError(.badInput, Message("receipt.noSubmission", ["submission": submission]), hint: Message("receipt.noSubmission.status.hint"))
         }
         try FileIO.makeDirectories(dir)
         var written: [String] = []
@@ -212,17 +208,16 @@ extension WorkspaceSession {
     /// `submissions/<id>.received.csv`; otherwise nothing changes and the differences are returned.
     public func importReceived(_ path: String, submission: String) throws(FolioError) -> ReceivedComparison {
         guard school.submission(submission) != nil else {
-            throw FolioError(.badInput, "There is no submission \(submission).", hint: "Submission ids look like it-113-1.")
+            throw FolioError(.badInput, "receipt.noSubmission", ["submission": submission])
         }
         let bytes = try FileIO.readAll(path)
         let table: CSVTable
         do { table = try CSVTable.parse(bytes) } catch {
-            throw FolioError(.badCSV, "\(path): \(error.message)", hint: error.hint)
+            throw FolioError(.badCSV, Message("receipt.csv", ["path": path, "error": error.message]), hint: .verbatim(error.hint))
         }
         func column(_ names: [String]) throws(FolioError) -> Int {
             guard let i = table.column(named: names) else {
-                throw FolioError(.badCSV, "\(path) has no \(names[0]) column.",
-                                 hint: "The receipt details need the columns 學號, 類別, 學期, 檔名, 檔案大小, SHA-256 (see Docs/receipts.md).")
+                throw FolioError(.badCSV, "receipt.noColumn", ["path": path, "column": names[0]])
             }
             return i
         }
@@ -247,17 +242,18 @@ extension WorkspaceSession {
             } else if let i = lines.firstIndex(where: name) {
                 let line = lines.remove(at: i)
                 result.differences.append(.init(kind: .changed, student: student, file: file,
-                                                detail: "submitted \(line.size) bytes \(ShortCode.of(line.sha256)), received \(size) bytes \(ShortCode.of(sha))"))
+                                                detail: Message("receipt.diff.changed", ["sent": line.size, "sentCode": ShortCode.of(line.sha256),
+                                                                        "got": size, "gotCode": ShortCode.of(sha)]).text()))
             } else {
                 result.differences.append(.init(kind: .notSubmitted, student: student, file: file,
-                                                detail: "the central database lists it, but \(submission) did not submit it for \(student)"))
+                                                detail: Message("receipt.diff.notSubmitted", ["submission": submission, "student": student]).text()))
             }
             remaining[student] = lines
         }
         for (student, lines) in remaining.sorted(by: { $0.key < $1.key }) {
             for line in lines {
                 result.differences.append(.init(kind: .notReceived, student: student, file: line.file,
-                                                detail: "submitted, but missing from the central database's details"))
+                                                detail: Message("receipt.diff.notReceived").text()))
             }
         }
         if result.differences.isEmpty {

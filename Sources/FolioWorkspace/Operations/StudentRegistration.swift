@@ -24,8 +24,7 @@ extension WorkspaceSession {
         for r in records {
             try Self.checkStudentNumber(r.number)
             if let sealed = school.archived(r.number) {
-                throw FolioError(.badInput, "Student \(r.number) graduated and was sealed on \(sealed.sealed.sealed); their registration can no longer change.",
-                                 hint: "Take the row for \(r.number) out of the roster, then import it again.")
+                throw FolioError(.badInput, "student.sealed", ["number": r.number, "sealed": "\(sealed.sealed.sealed)"])
             }
         }
         let txn = try Transaction(root: workspace.root)

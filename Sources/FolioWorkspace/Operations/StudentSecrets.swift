@@ -25,7 +25,7 @@ extension WorkspaceSession {
         for number in students {
             let view = workspace.view(number, school: school)
             guard workspace.studentNumbers().contains(number), let record = view.student else {
-                throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號); nothing was issued.")
+                throw FolioError(.unknownStudent, Message("student.none", ["student": number]), hint: Message("student.secret.noneIssued.hint"))
             }
             let issue = view.signingKey.map { $0.resets + 1 } ?? 0
             let secret = demo ? StudentSecret.demo(school: school.code, student: number, issue: issue) : StudentSecret.generate()
@@ -43,17 +43,15 @@ extension WorkspaceSession {
     /// so a mistyped secret, or a classmate's, is refused before anything is signed.
     public func studentActor(_ number: String, secret: String) throws(FolioError) -> Actor {
         guard workspace.studentNumbers().contains(number) else {
-            throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號).")
+            throw FolioError(.unknownStudent, Message("student.none", ["student": number]), hint: Message("student.checkNumber.hint"))
         }
         let view = workspace.view(number, school: school)
         guard let registered = view.signingKey else {
-            throw FolioError(.wrongKey, "Student \(number) has no secret yet.",
-                             hint: "The registration section (註冊組) issues one with `folio student secret \(number)`.")
+            throw FolioError(.wrongKey, "student.secret.none", ["number": number])
         }
         let identity = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: registered.cost)
         guard identity.publicKeyText == registered.publicKey else {
-            throw FolioError(.wrongKey, "That secret is not \(number)'s.",
-                             hint: "Type the secret on your own slip, carefully. A forgotten secret is reset by the registration section (註冊組).")
+            throw FolioError(.wrongKey, "student.secret.notTheirs", ["number": number])
         }
         return Actor(identity: identity)
     }

@@ -19,14 +19,14 @@ extension WorkspaceSession {
     public func transferOut(student: String, actor: Actor, now: Instant, outDir: String,
                             sealedFor: (id: String, key: String)) throws(FolioError) -> ExportReport {
         guard let key = SignatureCheck.encryptionKey(sealedFor.key) else {
-            throw FolioError(.badKeyFile, "The encryption key given for \(sealedFor.id) is not an X25519 key.", hint: "Give the .pub file `folio key new` wrote.")
+            throw FolioError(.badKeyFile, "transfer.notX25519", ["id": sealedFor.id])
         }
         guard workspace.studentNumbers().contains(student) else {
-            throw FolioError(.unknownStudent, "There is no student \(student) in the live workspace.", hint: "Check the student number (學號).")
+            throw FolioError(.unknownStudent, Message("transfer.noStudent", ["student": student]), hint: Message("student.checkNumber.hint"))
         }
         try checkSigner(actor)
         guard let duty = school.dutyTable.duty("enrolment") else {
-            throw FolioError(.notAuthorised, "The duty table has no enrolment row.", hint: "Ask the IT section to restore the duty table.")
+            throw FolioError(.notAuthorised, "transfer.noEnrolmentDuty")
         }
         if let error = Authority.checkDuty(Event(kind: .studentSet, school: school.code, author: actor.id,
                                                  key: actor.identity.publicKeyText, at: now, student: student, body: .null),
@@ -66,51 +66,45 @@ extension WorkspaceSession {
         let label = bundle.fileLabel
         let header = bundle.header
         guard header.kind == .transfer else {
-            throw FolioError(.badBundle, "\(label) is a \(header.kind.title) bundle, not a transfer.", hint: "Import it with `folio bundle import`.")
+            throw FolioError(.badBundle, "transfer.notATransfer", ["label": label, "kind": header.kind.name])
         }
         // Their records are folded under the root whose fingerprint the person typed, and no other.
         let roots = SchoolFolder.declaredRoots(bundle.schoolEvents)
         guard roots.count <= 1 else {
-            throw FolioError(.badBundle, "\(label) carries the founding records of \(roots.count) different school roots; it cannot be trusted.",
-                             hint: "Nothing was taken in. Ask the sending school for a new transfer bundle, and check its fingerprint with them by phone or letter.")
+            throw FolioError(.badBundle, Message("bundle.join.manyRoots", ["label": label, "count": roots.count]), hint: Message("transfer.manyRoots.hint"))
         }
         guard let theirRoot = roots.first(where: { RootFingerprint.matches(expectRoot, $0) }) else {
             let found = roots.sorted().map(RootFingerprint.of).joined(separator: ", ")
-            throw FolioError(.badBundle, "\(label) is signed under school root \(found.isEmpty ? "(none)" : found), not \(expectRoot).",
-                             hint: "Nothing was taken in. The bundle may be forged: check the fingerprint with the sending school by phone or letter.")
+            throw FolioError(.badBundle, "transfer.otherRoot", ["label": label, "expected": expectRoot,
+                                                              "found": found.isEmpty ? Message("transfer.noRoot") : Message.verbatim(found)])
         }
         let theirs = SchoolFolder.fold(bundle.schoolEvents, root: theirRoot)
         guard theirs.code == header.school, !theirs.code.isEmpty, !theirs.problems.contains(where: { $0.code == .tampered }) else {
-            throw FolioError(.badBundle, "\(label) does not carry its school's records intact, so its signatures cannot be checked.",
-                             hint: "Ask the sending school to write the transfer again.")
+            throw FolioError(.badBundle, Message("transfer.schoolDamaged", ["label": label]), hint: Message("transfer.writeAgain.hint"))
         }
         guard theirs.code != school.code else {
-            throw FolioError(.badBundle, "\(label) comes from this school itself.", hint: "Transfers are between two schools.")
+            throw FolioError(.badBundle, "transfer.fromHere", ["label": label])
         }
         let person = header.sender.person ?? ""
         guard (theirs.keys[person] ?? []).contains(header.key) || (person == SchoolState.rootPrincipal && header.key == theirs.rootKey) else {
-            throw FolioError(.badBundle, "\(label) is signed with a key school \(theirs.code) does not list for \(person).",
-                             hint: "The bundle may be forged; ask the sending school for a new one.")
+            throw FolioError(.badBundle, "transfer.unknownKey", ["label": label, "school": theirs.code, "person": person])
         }
         guard bundle.studentRecords.count == 1, let old = bundle.studentRecords.keys.first else {
-            throw FolioError(.badBundle, "\(label) should hold one student's records.", hint: "Ask the sending school to write the transfer again.")
+            throw FolioError(.badBundle, Message("transfer.oneStudent", ["label": label]), hint: Message("transfer.writeAgain.hint"))
         }
         let events = try bundle.events(of: old)
         let view = StudentFolder.fold(number: old, events: events, school: theirs)
         if let problem = view.problems.first(where: { $0.code == .tampered }) {
-            throw FolioError(.badBundle, "\(label): \(problem.message)", hint: "Ask the sending school for a new transfer bundle.")
+            throw FolioError(.badBundle, Message("bundle.refused", ["label": label, "why": problem.error.what]), hint: Message("transfer.newBundle.hint"))
         }
         guard let here = workspace.storedManifest(student)?.student ?? (workspace.studentNumbers().contains(student) ? workspace.view(student, school: school).student : nil) else {
-            throw FolioError(.unknownStudent, "Student \(student) is not registered at this school yet.",
-                             hint: "Import them with `folio roster import students` (原就讀學校 \(theirs.code)) first.")
+            throw FolioError(.unknownStudent, "transfer.notRegistered", ["student": student, "school": theirs.code])
         }
         guard let theirID = view.student?.nationalID else {
-            throw FolioError(.badBundle, "\(label) does not carry the student's registration, so it cannot be matched to \(student).",
-                             hint: "Ask the sending school to write the transfer again.")
+            throw FolioError(.badBundle, Message("transfer.noRegistration", ["label": label, "student": student]), hint: Message("transfer.writeAgain.hint"))
         }
         if theirID != here.nationalID {
-            throw FolioError(.badBundle, "\(label) is for a student whose national ID differs from \(student)'s.",
-                             hint: "Check that the transfer and the student number belong to the same person.")
+            throw FolioError(.badBundle, "transfer.otherPerson", ["label": label, "student": student])
         }
         let folder = "earlier/\(theirs.code)-\(old)"
         let items = view.items.map { EarlierItem(school: theirs.code, schoolName: theirs.name, item: $0, folder: folder) }

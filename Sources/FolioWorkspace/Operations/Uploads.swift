@@ -39,15 +39,14 @@ extension WorkspaceSession {
             // What the path is, said as it is: a folder or a pipe is not "no file".
             var st = stat()
             guard stat(path, &st) == 0 else {
-                throw FolioError(.io, "There is no file \(path).", hint: "Check the file name and folder.")
+                throw FolioError(.io, "upload.noFile", ["path": path])
             }
             switch st.st_mode & S_IFMT {
             case S_IFREG: break
             case S_IFDIR:
-                throw FolioError(.badInput, "\(path) is a folder, not a file.", hint: "Give one file inside it with --file, once per file.")
+                throw FolioError(.badInput, "upload.folder", ["path": path])
             default:
-                throw FolioError(.badInput, "\(path) is not an ordinary file (a pipe or a device stands there).",
-                                 hint: "Save what you want to upload as a file first, then give that file.")
+                throw FolioError(.badInput, "upload.notOrdinary", ["path": path])
             }
             if let problem = FileNames.problem(name) { throw problem }
             // Kind and size are judged before the file is read whole: a 2 GB file is refused at once, not after
@@ -62,8 +61,7 @@ extension WorkspaceSession {
             }
             let (size, sha) = try FileIO.hashFile(path)
             guard size == Int(st.st_size) else {
-                throw FolioError(.io, "\(name) changed while it was being read.",
-                                 hint: "Close any program that is editing the file, then upload again.")
+                throw FolioError(.io, "upload.changedReading", ["name": name])
             }
             files.append(ItemFile(role: kind.isDocument ? .document : .media, name: name, size: size, sha256: sha,
                                   kind: kind.rawValue))
@@ -94,8 +92,7 @@ extension WorkspaceSession {
         for f in files {
             let landed = try FileIO.hashFile(workspace.studentDir(request.student) + "/" + f.path(item: itemID))
             guard landed.sha256 == f.sha256 else {
-                throw FolioError(.io, "\(f.name) changed while it was being copied.",
-                                 hint: "Close any program that is editing the file, then run `folio verify` and upload again.")
+                throw FolioError(.io, "upload.changedCopying", ["name": f.name])
             }
         }
         return views[request.student]!.item(itemID)!

@@ -7,19 +7,16 @@ extension Workspace {
     public static func create(at root: String, school: SchoolCreated, rootKey: SigningIdentity,
                               now: Instant) throws(FolioError) -> Workspace {
         guard rootKey.principal == SchoolState.rootPrincipal else {
-            throw FolioError(.wrongKey, "A workspace is created with the school root key; this key belongs to \(rootKey.principal).",
-                             hint: "Make one with `folio key new --id root --out root.key` and keep it offline.")
+            throw FolioError(.wrongKey, "workspace.create.notRoot", ["principal": rootKey.principal])
         }
         guard rootKey.publicKeyText == school.rootKey else {
-            throw FolioError(.internalError, "Root key mismatch.", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("workspace.create.rootMismatch"), hint: Message("internal.reportIT.hint"))
         }
         guard school.code.count == 6, school.code.allSatisfy(\.isNumber) else {
-            throw FolioError(.badInput, "\"\(school.code)\" is not a school code (學校代碼 has six digits).",
-                             hint: "Use the six-digit code the Ministry of Education gave the school.")
+            throw FolioError(.badInput, "workspace.create.badCode", ["code": school.code])
         }
         if FileIO.exists(root + "/" + configName) {
-            throw FolioError(.workspaceExists, "\(root) already holds a folio workspace.",
-                             hint: "Use it as it is, or choose an empty folder.")
+            throw FolioError(.workspaceExists, Message("bundle.join.exists", ["path": root]), hint: Message("workspace.create.exists.hint"))
         }
         try FileIO.makeDirectories(root + "/.folio")
         try FileIO.makeDirectories(root + "/students")
@@ -34,7 +31,7 @@ extension Workspace {
         // all, so an interrupted `init` leaves nothing that looks like a workspace.
         let eventBytes: [UInt8]
         do { eventBytes = try created.signed.fileBytes() } catch {
-            throw FolioError(.internalError, "Could not encode the founding record.", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, Message("workspace.create.encodeFailed"), hint: Message("internal.reportIT.hint"))
         }
         let lock = try WorkspaceLock(path: workspace.root + "/.folio/lock", mode: .exclusive, wait: 0)
         try withExtendedLifetime(lock) { () throws(FolioError) in
