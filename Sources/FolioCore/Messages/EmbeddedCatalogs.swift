@@ -56,7 +56,7 @@ enum EmbeddedCatalogs {
 "bundle.kind.certifications" = "認證結果";
 "bundle.kind.officeRecords" = "處室紀錄";
 "bundle.kind.uploads" = "學生上傳";
-"bundle.kind.schoolUpdate" = "學校設定";
+"bundle.kind.schoolUpdate" = "學校設定更新";
 "bundle.kind.transfer" = "轉學";
 "bundle.workspace" = "工作區 {id}";
 "bundle.everyone" = "全校";
@@ -198,12 +198,6 @@ enum EmbeddedCatalogs {
 "bundle.join.someoneElses.hint" = "請使用學校主機為你匯出的資料包。";
 "bundle.join.hub" = "副本不能當學校主機。";
 "bundle.join.hub.hint" = "請用 --role teacher、kiosk 或 office。";
-"bundle.kind.certRequest" = "認證請求";
-"bundle.kind.certifications" = "認證結果";
-"bundle.kind.officeRecords" = "處室紀錄";
-"bundle.kind.uploads" = "學生上傳";
-"bundle.kind.schoolUpdate" = "學校設定更新";
-"bundle.kind.transfer" = "轉學";
 "bundle.noStickFolder" = "沒有資料夾 {dir}。";
 "bundle.sync.notWritten" = "沒有寫回任何資料包：請提供你的金鑰（--as ID --key FILE）來簽署。";
 "bundle.sync.alreadyImported" = "已經匯入過";
@@ -1124,8 +1118,8 @@ enum EmbeddedCatalogs {
 "student.none" = "沒有學號 {student} 的學生。";
 "student.checkNumber.hint" = "請確認學號。";
 "student.secret.noneIssued.hint" = "請確認學號；沒有發出任何學生密碼。";
-"student.secret.none" = "學號 {number} 的學生還沒有學生密碼。";
-"student.secret.none.hint" = "請註冊組用 `folio student secret {number}` 發給學生密碼。";
+"student.secret.missing" = "學號 {number} 的學生還沒有學生密碼。";
+"student.secret.missing.hint" = "請註冊組用 `folio student secret {number}` 發給學生密碼。";
 "student.secret.notTheirs" = "這不是學號 {number} 的學生密碼。";
 "student.secret.notTheirs.hint" = "請仔細輸入你自己單子上的學生密碼。忘記學生密碼的話，請註冊組重設。";
 "student.sealed" = "學號 {number} 的學生已經畢業，學習歷程檔案已在 {sealed} 封存；學籍資料不能再變更。";
@@ -1467,12 +1461,6 @@ enum EmbeddedCatalogs {
 "bundle.join.someoneElses.hint" = "Use the bundle the office wrote for you.";
 "bundle.join.hub" = "A replica cannot be a hub.";
 "bundle.join.hub.hint" = "Use --role teacher, kiosk or office.";
-"bundle.kind.certRequest" = "certification request (認證請求)";
-"bundle.kind.certifications" = "certifications (認證結果)";
-"bundle.kind.officeRecords" = "office records (處室紀錄)";
-"bundle.kind.uploads" = "student uploads (學生上傳)";
-"bundle.kind.schoolUpdate" = "school update (學校設定)";
-"bundle.kind.transfer" = "transfer (轉學)";
 "bundle.noStickFolder" = "There is no folder {dir}.";
 "bundle.sync.notWritten" = "No bundles were written back: give your key (--as ID --key FILE) to sign them.";
 "bundle.sync.alreadyImported" = "already imported";
@@ -2394,8 +2382,8 @@ enum EmbeddedCatalogs {
 "student.none" = "There is no student {student}.";
 "student.checkNumber.hint" = "Check the student number (學號).";
 "student.secret.noneIssued.hint" = "Check the student number (學號); nothing was issued.";
-"student.secret.none" = "Student {number} has no secret yet.";
-"student.secret.none.hint" = "The registration section (註冊組) issues one with `folio student secret {number}`.";
+"student.secret.missing" = "Student {number} has no secret yet.";
+"student.secret.missing.hint" = "The registration section (註冊組) issues one with `folio student secret {number}`.";
 "student.secret.notTheirs" = "That secret is not {number}'s.";
 "student.secret.notTheirs.hint" = "Type the secret on your own slip, carefully. A forgotten secret is reset by the registration section (註冊組).";
 "student.sealed" = "Student {number} graduated and was sealed on {sealed}; their registration can no longer change.";

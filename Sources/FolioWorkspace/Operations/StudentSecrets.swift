@@ -47,7 +47,7 @@ extension WorkspaceSession {
         }
         let view = workspace.view(number, school: school)
         guard let registered = view.signingKey else {
-            throw FolioError(.wrongKey, "student.secret.none", ["number": number])
+            throw FolioError(.wrongKey, "student.secret.missing", ["number": number])
         }
         let identity = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: registered.cost)
         guard identity.publicKeyText == registered.publicKey else {
