@@ -5,7 +5,5 @@ let messagesNotYetInCatalog: [String: Int] = [
     "FolioCore/Fold/SchoolFolder.swift": 30,
     "FolioCore/Fold/StudentFolder.swift": 30,
     "FolioWorkspace/Archive/ArchiveOperations.swift": 17,
-    "FolioWorkspace/Archive/Bag.swift": 3,
     "FolioWorkspace/Operations/RosterImport.swift": 4,
-    "FolioWorkspace/Operations/Submissions.swift": 5,
 ]

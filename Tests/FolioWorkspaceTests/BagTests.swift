@@ -74,7 +74,7 @@ import Testing
             _ = try Bag.write(studentDir: student, info: info, to: tarball)
         } throws: { error in
             let e = error as? FolioError
-            return e?.code == .tampered && e?.message.contains("111001's file \(wrong) is not the file that was uploaded") == true
+            return e?.code == .tampered && e?.what.text(.en).contains("111001's file \(wrong) is not the file that was uploaded") == true
         }
         #expect(!FileManager.default.fileExists(atPath: tarball), "a refused seal left its tar behind")
         #expect(Bag.uploadedPrefix("data/earlier/999902-110001/files/4c1202a5c7/0123456789ab/a.pdf") == "0123456789ab")

@@ -51,6 +51,10 @@ enum EmbeddedCatalogs {
 "archive.purge.deleted" = "已刪除 {path}（{student}，保存到 {until}）。";
 "archive.purge.dryRun" = "什麼都沒有刪除。要刪除它們，請去掉 --dry-run 再執行一次。";
 "archive.purge.done" = "每個都在登記簿留下有簽章的刪除紀錄（`folio archive list`）。";
+"archive.fileChanged" = "{student} 的檔案 {file} 不是當初上傳的那一個：它的 SHA-256 開頭是 {sha}，上傳時是 {expected}。檔案內容在磁碟上被改變了，所以 {student} 沒有封存。";
+"archive.fileChanged.hint" = "請從備份還原這個檔案，再封存一次。";
+"archive.notWritten" = "無法寫出 {student} 的封存檔：{why}";
+"archive.notWritten.hint" = "請檢查磁碟後再試一次。";
 /* folio bundle, sync, conflicts and resolve: exchanging work on USB sticks, and settling conflicts. */
 "bundle.kind.certRequest" = "認證請求";
 "bundle.kind.certifications" = "認證結果";
@@ -1138,6 +1142,20 @@ enum EmbeddedCatalogs {
 "submit.office.it" = "資訊組";
 "submit.office.activities" = "訓育組";
 "submit.office.data" = "資料組";
+"submit.nothing.gradeTwelve" = "{period} 還沒有結束，現在只提交高三學生的資料，而沒有任何高三學生有{office}要提交。";
+"submit.nothing" = "{period} 沒有任何{office}要提交。";
+"submit.nothing.hint" = "請用 `folio report selections` 檢查勾選情形和各項紀錄。";
+"submit.nothing.nextYear.hint" = "其他年級請在下一個學年度提交（依規定第五點）。";
+"submit.nothing.nextTerm.hint" = "其他年級請在下一個學期提交（依規定第五點）。";
+"submit.unchanged" = "從提交批次 {submission} 之後沒有任何變動。";
+"submit.unchanged.hint" = "只有在更正資料後才需要重新提交。";
+"submit.indexNotEncoded" = "無法產生提交包的索引。";
+"submit.indexNotEncoded.hint" = "請把這個情形告訴資訊組。";
+"submit.packageNotWritten" = "無法寫出提交包：{why}";
+"submit.period.notAYear" = "{office}是以學年度為單位提交，「{text}」不是學年度。";
+"submit.period.notAYear.hint" = "請給學年度，例如 --period 113 或 --period 113學年度。";
+"submit.period.notATerm" = "{office}是以學期為單位提交，「{text}」不是學期。";
+"submit.period.notATerm.hint" = "請給學期，例如 --period 113-1 或 --period 113學年度第1學期。";
 /* folio transfer: a student's portfolio out to another school, or in from one. */
 "transfer.out.noKey" = "轉學資料包只能由新學校的收件人打開，但沒有指定收件人。";
 "transfer.out.noKey.hint" = "請向新學校的註冊組索取他們的公開金鑰檔（`folio key new` 產生的 .pub 檔），再加上 --for-key 檔案。";
@@ -1314,6 +1332,10 @@ enum EmbeddedCatalogs {
 "archive.purge.deleted" = "Deleted {path} ({student}, kept until {until}).";
 "archive.purge.dryRun" = "Nothing was deleted. Run again without --dry-run to delete them.";
 "archive.purge.done" = "A signed tombstone for each stays in the register (`folio archive list`).";
+"archive.fileChanged" = "{student}'s file {file} is not the file that was uploaded: its SHA-256 begins {sha}, the upload's {expected}. Its bytes changed on disk, so {student} was not sealed.";
+"archive.fileChanged.hint" = "Restore that file from a backup, then seal again.";
+"archive.notWritten" = "Could not write the archive for {student}: {why}";
+"archive.notWritten.hint" = "Check the disk and try again.";
 /* folio bundle, sync, conflicts and resolve: exchanging work on USB sticks, and settling conflicts. */
 "bundle.kind.certRequest" = "certification request (認證請求)";
 "bundle.kind.certifications" = "certifications (認證結果)";
@@ -2402,6 +2424,20 @@ enum EmbeddedCatalogs {
 "submit.office.it" = "it";
 "submit.office.activities" = "activities";
 "submit.office.data" = "data";
+"submit.nothing.gradeTwelve" = "{period} has not ended yet, so only grade 12 is submitted now, and no grade-12 student has anything to submit for {office}.";
+"submit.nothing" = "Nothing to submit for {office} in {period}.";
+"submit.nothing.hint" = "Check the selections (勾選) and records with `folio report selections`.";
+"submit.nothing.nextYear.hint" = "Submit the other grades during the next academic year (seed point 五).";
+"submit.nothing.nextTerm.hint" = "Submit the other grades during the next term (seed point 五).";
+"submit.unchanged" = "Nothing changed since submission {submission}.";
+"submit.unchanged.hint" = "Resubmit only after a correction.";
+"submit.indexNotEncoded" = "Could not encode the package index.";
+"submit.indexNotEncoded.hint" = "Report this to the IT section.";
+"submit.packageNotWritten" = "Could not write the submission package: {why}";
+"submit.period.notAYear" = "{office} is submitted per academic year; \"{text}\" is not one.";
+"submit.period.notAYear.hint" = "Give the academic year, for example --period 113 or --period 113學年度.";
+"submit.period.notATerm" = "{office} is submitted per term; \"{text}\" is not one.";
+"submit.period.notATerm.hint" = "Give the term, for example --period 113-1 or --period 113學年度第1學期.";
 /* folio transfer: a student's portfolio out to another school, or in from one. */
 "transfer.out.noKey" = "A transfer is sealed for the person at the new school who takes it in, and none was named.";
 "transfer.out.noKey.hint" = "Ask the new school's registration section (註冊組) for their public key file (the .pub `folio key new` wrote), then add --for-key FILE.";

@@ -67,8 +67,8 @@ public enum Bag {
                 // Sealing is the last moment the live folder exists: a file damaged on disk must not be sealed
                 // as if it were the upload (the bag would be valid, its bytes wrong, and the folder gone).
                 if let expected = uploadedPrefix(p.path), !sha.hasPrefix(expected) {
-                    throw FolioError(.tampered, "\(info.student)'s file \(p.path.dropFirst("data/".count)) is not the file that was uploaded: its SHA-256 begins \(sha.prefix(12)), the upload's \(expected). Its bytes changed on disk, so \(info.student) was not sealed.",
-                                     hint: "Restore that file from a backup, then seal again.")
+                    throw FolioError(.tampered, "archive.fileChanged", ["student": info.student, "file": p.path.dropFirst("data/".count),
+                                                                         "sha": sha.prefix(12), "expected": expected])
                 }
                 manifest += "\(sha)  \(p.path)\n"
             }
@@ -84,11 +84,12 @@ public enum Bag {
             return (Int(st.st_size), sha)
         } catch let error as TarError {
             // A file that changed size while it was copied is reported here, and the half-written tar is gone.
-            throw FolioError(.io, "Could not write the archive for \(info.student): \(error.message)", hint: error.hint)
+            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": error.what]), hint: error.next)
         } catch let error as FolioError {
             throw error
         } catch {
-            throw FolioError(.io, "Could not write the archive for \(info.student): \(error)", hint: "Check the disk and try again.")
+            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": Message.verbatim("\(error)")]),
+                             hint: Message("archive.notWritten.hint"))
         }
     }
 

@@ -94,11 +94,10 @@ extension WorkspaceSession {
             }
         }
         guard !perStudent.isEmpty else {
-            throw FolioError(.badInput, gradeTwelveOnly
-                                ? "\(text) has not ended yet, so only grade 12 is submitted now, and no grade-12 student has anything to submit for \(office.title)."
-                                : "Nothing to submit for \(office.title) in \(text).",
-                             hint: gradeTwelveOnly ? "Submit the other grades during the next \(office.isYearly ? "academic year" : "term") (seed point 五)."
-                                                   : "Check the selections (勾選) and records with `folio report selections`.")
+            throw FolioError(.badInput, gradeTwelveOnly ? Message("submit.nothing.gradeTwelve", ["period": text, "office": office.title])
+                                                        : Message("submit.nothing", ["period": text, "office": office.title]),
+                             hint: gradeTwelveOnly ? Message(office.isYearly ? "submit.nothing.nextYear.hint" : "submit.nothing.nextTerm.hint")
+                                                   : Message("submit.nothing.hint"))
         }
         let id = "\(office.rawValue)-\(text)-\(earlier.count + 1)"
         let receipts = perStudent.keys.sorted().map {
@@ -106,8 +105,7 @@ extension WorkspaceSession {
         }
         if let last = earlier.last {
             if previous.map({ [$0.student: $0.lines] }) == receipts.map({ [$0.student: $0.lines] }) {
-                throw FolioError(.duplicate, "Nothing changed since submission \(last.id).",
-                                 hint: "Resubmit only after a correction.")
+                throw FolioError(.duplicate, "submit.unchanged", ["submission": last.id])
             }
         }
         // The package is built under .folio/ and renamed into submissions/ with the records.
@@ -128,12 +126,12 @@ extension WorkspaceSession {
         let index = SubmissionIndex(school: school.code, id: id, office: office, period: text, created: now,
                                     supersedes: earlier.last?.id, files: entries, receipts: receipts)
         guard let indexBytes = try? CanonicalJSON.encode(index) else {
-            throw FolioError(.internalError, "Could not encode the package index.", hint: "Report this to the IT section.")
+            throw FolioError(.internalError, "submit.indexNotEncoded")
         }
         inputs.append(.bytes("index.json", Data(indexBytes)))
         let package = staging + "/" + id + ".tar"
         do { try TarWriter.writeArchive(atPath: package, inputs) } catch {
-            throw FolioError(.io, "Could not write the submission package: \(error.message)", hint: error.hint)
+            throw FolioError(.io, Message("submit.packageNotWritten", ["why": error.what]), hint: error.next)
         }
         let packageHash = try FileIO.hashFile(package).sha256
         let made = SubmissionMade(id: id, office: office, period: text, package: packageHash, students: receipts.count,
@@ -165,14 +163,12 @@ extension WorkspaceSession {
     private func parsePeriod(_ office: SubmittingOffice, _ text: String) throws(FolioError) -> (AcademicYear, Term?) {
         if office.isYearly {
             guard let year = TermInput.academicYear(text), (100...200).contains(year.value) else {
-                throw FolioError(.badTerm, "\(office.title) is submitted per academic year; \"\(text)\" is not one.",
-                                 hint: "Give the academic year, for example --period 113 or --period 113學年度.")
+                throw FolioError(.badTerm, "submit.period.notAYear", ["office": office.title, "text": text])
             }
             return (year, nil)
         }
         guard let term = TermInput.term(text) else {
-            throw FolioError(.badTerm, "\(office.title) is submitted per term; \"\(text)\" is not one.",
-                             hint: "Give the term, for example --period 113-1 or --period 113學年度第1學期.")
+            throw FolioError(.badTerm, "submit.period.notATerm", ["office": office.title, "text": text])
         }
         return (term.year, term)
     }
