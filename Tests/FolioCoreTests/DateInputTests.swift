@@ -65,7 +65,8 @@ import Testing
         }
         let noSuchDay = refusal { () throws(FolioError) in try DateInput.parse("114/02/29") }
         #expect(noSuchDay?.code == .badDate)
-        #expect(noSuchDay?.message.contains("not a day in the calendar") == true)
+        #expect(noSuchDay?.what.text(.en).contains("not a day in the calendar") == true)
+        #expect(noSuchDay?.message == "「114/02/29」不是日曆上有的日子。")
         #expect(noSuchDay?.hint.contains("2025") == true, "the hint should say which Gregorian year 民國114年 is")
     }
 

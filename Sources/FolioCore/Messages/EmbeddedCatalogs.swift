@@ -580,7 +580,7 @@ enum EmbeddedCatalogs {
 "key.file.wrongPassphrase" = "{principal} 的金鑰檔通關密語不對（或檔案被改過）。";
 "key.file.wrongPassphrase.hint" = "請仔細再輸入一次通關密語。如果忘記了，請資訊組撤銷這把金鑰並發給您新的金鑰檔。";
 "key.revoke.root" = "這是學校的根金鑰；撤銷它之後，就沒有人能登錄或撤銷任何金鑰了。";
-"key.revoke.root.hint" = "要汰換根金鑰，請改為更換它：`folio root replace --new-key NEW-ROOT.key`（步驟見資訊組的說明頁）。";
+"key.revoke.root.hint" = "要汰換根金鑰，請改為更換它：`folio root replace --new-public-key NEW-ROOT.key.pub`（步驟見資訊組的說明頁）。";
 "key.revoke.unknown" = "本校沒有任何人員或裝置使用金鑰 {key}…。";
 "key.revoke.unknown.hint" = "請確認金鑰沒有打錯：`folio staff list` 會列出已登錄的人員。沒有撤銷任何金鑰。";
 "key.revoke.already" = "{owner} 的金鑰 {key}… 已在 {since} 撤銷過了。";
@@ -1862,7 +1862,7 @@ enum EmbeddedCatalogs {
 "key.file.wrongPassphrase" = "The passphrase for {principal}'s key file is wrong (or the file was changed).";
 "key.file.wrongPassphrase.hint" = "Type the passphrase again, carefully. If it is lost, the IT section (資訊組) revokes this key and gives you a new one.";
 "key.revoke.root" = "That is the school root key; revoking it would leave nobody able to register or revoke a key.";
-"key.revoke.root.hint" = "To retire the root key, replace it: `folio root replace --new-key NEW-ROOT.key` (the IT section's page says how).";
+"key.revoke.root.hint" = "To retire the root key, replace it: `folio root replace --new-public-key NEW-ROOT.key.pub` (the IT section's page says how).";
 "key.revoke.unknown" = "No person or device of this school has the key {key}….";
 "key.revoke.unknown.hint" = "Check that you gave the right key: `folio staff list` shows who is registered. Nothing was revoked.";
 "key.revoke.already" = "{owner}'s key {key}… was revoked already, on {since}.";
@@ -1901,8 +1901,8 @@ enum EmbeddedCatalogs {
 "certify.noCourse.hint" = "Use a course code from `folio report uncertified`, for example {example}.";
 "certify.notTheirs" = "{teacher} does not certify {code}; {who} does.";
 "certify.notTheirs.hint" = "Ask {who} to certify {code}; for a joint course (合開課程) that is its reviewer.";
-"certify.notTheirs.nobody" = "{teacher} does not certify {code}; nobody is set does.";
-"certify.notTheirs.nobody.hint" = "Ask the academic affairs office (教務處) to set the course's teachers.";
+"certify.notTheirs.nobody" = "{teacher} does not certify {code}; no teacher is set to certify it.";
+"certify.notTheirs.nobody.hint" = "Ask the instruction section (教學組) to set the course's teachers.";
 "certify.otherAvailable" = "{other} also certifies {course} and is available, so a delegate may not act for {teacher} on it.";
 "certify.otherAvailable.hint" = "Ask {other} to certify it.";
 "certify.noneNow" = "{count} item(s) wait for {teacher}, but none can be certified now. {why}";
