@@ -1,7 +1,6 @@
 /// Files that still hold sentences written in the code rather than taken from the message catalogs, with how
 /// many (`MessagesLeftInCodeTests`). The counts only go down; a file moved to the catalogs leaves the list.
 let messagesNotYetInCatalog: [String: Int] = [
-    "FolioCore/Fold/ReceiptFold.swift": 14,
     "FolioCore/Fold/SchoolFolder.swift": 30,
     "FolioCore/Fold/StudentFolder.swift": 30,
     "FolioWorkspace/Archive/ArchiveOperations.swift": 17,
