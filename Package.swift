@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,9 +46,18 @@ let package = Package(
             name: "FolioWorkspace",
             dependencies: ["FolioCore", "FolioTar", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The local web pages (`folio serve`): one more front end over the library, holding no rule of its own.
+        .target(
+            name: "FolioWeb",
+            dependencies: ["FolioWorkspace", "FolioCore",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "MultipartKit", package: "multipart-kit")],
+            exclude: ["Templates", "Assets"]
+        ),
         .executableTarget(
             name: "folio",
-            dependencies: ["FolioWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["FolioWorkspace", "FolioWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks/run: this machine's Ed25519 checking speed, the floor under a full verify.
         .executableTarget(
@@ -63,6 +75,8 @@ let package = Package(
         .testTarget(name: "FolioWorkspaceTests", dependencies: ["FolioWorkspace", "FolioTestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["folio", "FolioTestSupport"]),
         // Bundles between replicas: built with the binary, imported through the library and the binary.
+        .testTarget(name: "FolioWebTests", dependencies: ["folio", "FolioWeb", "FolioWorkspace", "FolioCore", "FolioTestSupport",
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "FolioExchangeTests", dependencies: ["folio", "FolioWorkspace", "FolioCore", "FolioTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

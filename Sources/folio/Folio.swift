@@ -31,7 +31,7 @@ struct Folio: ParsableCommand {
             ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
             ConflictsCommand.self, ResolveCommand.self, SubmitCommand.self, ReceiptCommand.self, ConfirmationCommand.self,
             ConfirmCommand.self, DisputeCommand.self, AnswerDisputeCommand.self, GraduateCommand.self, ArchiveCommand.self,
-            TransferCommand.self, SampleCommand.self, RootCommand.self, StudentCommand.self,
+            TransferCommand.self, SampleCommand.self, RootCommand.self, StudentCommand.self, ServeCommand.self,
         ]
     )
 }

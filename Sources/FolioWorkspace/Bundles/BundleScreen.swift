@@ -16,7 +16,7 @@ struct BundleScreen {
 
 extension FileLimits {
     /// The limits a school's settings set.
-    init(_ settings: Settings) {
+    public init(_ settings: Settings) {
         self.init(documentBytes: settings.documentLimitBytes, mediaBytes: settings.mediaLimitBytes)
     }
 }

@@ -42,17 +42,37 @@ extension WorkspaceSession {
     /// The student's signing key from the secret they typed, checked against the key registered for them,
     /// so a mistyped secret, or a classmate's, is refused before anything is signed.
     public func studentActor(_ number: String, secret: String) throws(FolioError) -> Actor {
-        guard workspace.studentNumbers().contains(number) else {
-            throw FolioError(.unknownStudent, Message("student.none", ["student": number]), hint: Message("student.checkNumber.hint"))
-        }
-        let view = workspace.view(number, school: school)
-        guard let registered = view.signingKey else {
-            throw FolioError(.wrongKey, "student.secret.missing", ["number": number])
-        }
-        let identity = try StudentSecret.identity(secret: secret, school: school.code, student: number, cost: registered.cost)
-        guard identity.publicKeyText == registered.publicKey else {
+        try workspace.studentKey(number, school: school).actor(secret: secret)
+    }
+}
+
+/// What checking a student's secret needs: the key registered for them. Read under the lock; the slow part
+/// (deriving the key from the secret) needs no lock, so a server lets other requests through meanwhile.
+public struct RegisteredStudentKey: Sendable {
+    public let number: String
+    public let name: String
+    public let school: String
+    public let key: StudentKeyView
+
+    public func actor(secret: String) throws(FolioError) -> Actor {
+        let identity = try StudentSecret.identity(secret: secret, school: school, student: number, cost: key.cost)
+        guard identity.publicKeyText == key.publicKey else {
             throw FolioError(.wrongKey, "student.secret.notTheirs", ["number": number])
         }
         return Actor(identity: identity)
+    }
+}
+
+extension Workspace {
+    /// The key registered for student `number`, or why they cannot sign in (no such student, no secret issued).
+    public func studentKey(_ number: String, school: SchoolState) throws(FolioError) -> RegisteredStudentKey {
+        guard studentNumbers().contains(number) else {
+            throw FolioError(.unknownStudent, Message("student.none", ["student": number]), hint: Message("student.checkNumber.hint"))
+        }
+        let view = view(number, school: school)
+        guard let registered = view.signingKey else {
+            throw FolioError(.wrongKey, "student.secret.missing", ["number": number])
+        }
+        return RegisteredStudentKey(number: number, name: view.student?.name ?? "", school: school.code, key: registered)
     }
 }

@@ -160,3 +160,10 @@ public struct Workspace: Sendable {
         return Array(try! encoder.encode(value)) + [10]
     }
 }
+
+extension Workspace {
+    /// The bytes of a student's stored file, as the manifest lists it (its path is folio's own, never typed).
+    public func fileBytes(student number: String, _ file: StoredFile) throws(FolioError) -> [UInt8] {
+        try FileIO.readAll(studentDir(number) + "/" + file.path)
+    }
+}

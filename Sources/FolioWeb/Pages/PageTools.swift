@@ -1,0 +1,68 @@
+import FolioCore
+import FolioWorkspace
+import Foundation
+import Hummingbird
+
+/// What every desk's routes share: the workspace, the visits, the pages, the clock.
+public struct Desk: Sendable {
+    public let gate: WorkspaceGate
+    public let visits: VisitBook
+    public let throttle: SignInThrottle
+    public let renderer: PageRenderer
+    let clock: @Sendable () throws(FolioError) -> Instant
+
+    public static let visitCookie = "folio_visit"
+    /// The token of a sign-in form, before anyone is signed in (the form's own copy must match it).
+    public static let signInCookie = "folio_signin"
+
+    /// Now: the system clock, or `FOLIO_NOW` in a demo school, as the CLI has it.
+    func now() throws(FolioError) -> Instant { try clock() }
+
+    /// The response to a library refusal: its words, the right status, nothing changed.
+    func refused(_ error: FolioError, visit: Visit?) -> Response {
+        let status: HTTPResponse.Status = switch error.code {
+            case .notAuthorised, .wrongKey, .delegateNotAllowed: .forbidden
+            case .unknownItem, .unknownStudent, .unknownCourse, .unknownPerson: .notFound
+            case .conflict, .versionChanged, .duplicate, .workspaceBusy: .conflict
+            case .fileTooLarge: .contentTooLarge
+            case .io, .internalError, .workspaceDamaged, .workspaceMissing: .internalServerError
+            default: .unprocessableContent
+        }
+        return renderer.refusal(error, status: status, visit: visit)
+    }
+
+    /// A form without this visit's token: another site's page posting on the visitor's behalf, or a stale page.
+    func forged(_ visit: Visit?) -> Response {
+        renderer.refusal(Message("web.refused.forged"), next: Message("web.refused.forged.next"), status: .forbidden, visit: visit)
+    }
+
+    /// A cookie only this site's pages send back, invisible to scripts.
+    static func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .strict)
+    }
+
+    /// Back to `location` after a form, with one line to show there.
+    func after(_ visit: Visit, notice: String?, to location: String) -> Response {
+        visits.setNotice(visit.token, notice)
+        return .redirect(to: location, type: .normal)
+    }
+}
+
+/// Puts the visit named by the request's cookie (if it is live) into the context.
+public struct VisitMiddleware: RouterMiddleware {
+    public typealias Context = WebContext
+    let visits: VisitBook
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[Desk.visitCookie]?.value {
+            context.visit = visits.find(token)
+        }
+        return try await next(request, context)
+    }
+}
+
+extension Term {
+    /// `113 學年度第 1 學期`, in the page's language.
+    var label: String { Message("web.term", ["year": year.value, "semester": semester]).text() }
+}

@@ -1,0 +1,86 @@
+import FolioCore
+import FolioWorkspace
+import Foundation
+import Hummingbird
+
+/// A student signs in at the kiosk with their student number and the secret on their slip.
+struct StudentSignIn: Sendable {
+    let desk: Desk
+
+    func add(to router: Router<WebContext>) {
+        router.get("/") { _, context -> Response in
+            context.visit?.studentNumber != nil ? .redirect(to: "/me") : .redirect(to: "/signin")
+        }
+        router.get("/signin") { request, context in
+            self.form(visit: context.visit, error: nil, number: "",
+                      notice: request.uri.queryParameters.get("out") == nil ? nil : Message("web.signin.signedOut"))
+        }
+        router.post("/signin") { request, context in try await self.signIn(request, context) }
+        router.post("/signout") { request, context in try await self.signOut(request, context) }
+    }
+
+    /// The sign-in form, with a fresh token that must come back with it in both the form and a cookie.
+    func form(visit: Visit?, error: Message?, number: String, notice: Message? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let token = VisitBook.randomToken()
+        var response = desk.renderer.page("signin", title: Message("web.signin.title").text(), visit: nil, notice: notice?.text(),
+                                          values: ["signin": token, "number": number,
+                                                   "failure": StudentPageModel.shown(error?.text())], status: status)
+        response.setCookie(Desk.cookie(Desk.signInCookie, token))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
+        let fields = try await FormFields.read(request, context: context)
+        guard let sent = fields["signin"], let kept = request.cookies[Desk.signInCookie]?.value, VisitBook.same(sent, kept) else {
+            return desk.forged(nil)
+        }
+        let number = fields.text("number") ?? ""
+        let secret = fields["secret"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !number.isEmpty, !secret.isEmpty else {
+            return form(visit: nil, error: Message("web.signin.empty"), number: number, status: .unprocessableContent)
+        }
+        if let wait = desk.throttle.wait(name: number, peer: context.peer) {
+            return form(visit: nil, error: Message("web.signin.wait", ["seconds": wait]), number: number, status: .tooManyRequests)
+        }
+        let registered: RegisteredStudentKey
+        do {
+            registered = try await desk.gate.read { workspace throws(FolioError) in
+                try workspace.studentKey(number, school: workspace.school())
+            }
+        } catch {
+            desk.throttle.failed(name: number, peer: context.peer)
+            return form(visit: nil, error: Message("web.signin.wrong"), number: number, status: .forbidden)
+        }
+        // Deriving the key from the secret is slow on purpose; it runs outside the workspace's one queue.
+        let actor: Actor
+        do { actor = try await Self.derive(registered, secret: secret) } catch {
+            desk.throttle.failed(name: number, peer: context.peer)
+            return form(visit: nil, error: Message("web.signin.wrong"), number: number, status: .forbidden)
+        }
+        desk.throttle.succeeded(name: number)
+        if let old = context.visit { desk.visits.close(old.token) }
+        let visit = desk.visits.open(.student(number: number, name: registered.name), actor: actor)
+        var response = Response.redirect(to: "/me", type: .normal)
+        response.setCookie(Desk.cookie(Desk.visitCookie, visit.token))
+        response.setCookie(Desk.cookie(Desk.signInCookie, "", maxAge: 0))
+        return response
+    }
+
+    static func derive(_ key: RegisteredStudentKey, secret: String) async throws(FolioError) -> Actor {
+        let result: Result<Actor, FolioError> = await Task.detached {
+            do throws(FolioError) { return .success(try key.actor(secret: secret)) } catch { return .failure(error) }
+        }.value
+        return try result.get()
+    }
+
+    func signOut(_ request: Request, _ context: WebContext) async throws -> Response {
+        let fields = try await FormFields.read(request, context: context)
+        if let visit = context.visit {
+            guard fields.carries(visit) else { return desk.forged(visit) }
+            desk.visits.close(visit.token)
+        }
+        var response = Response.redirect(to: "/signin?out=1", type: .normal)
+        response.setCookie(Desk.cookie(Desk.visitCookie, "", maxAge: 0))
+        return response
+    }
+}
