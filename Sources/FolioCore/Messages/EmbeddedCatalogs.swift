@@ -916,14 +916,14 @@ enum EmbeddedCatalogs {
 "activity.kind.workshop" = "工作坊";
 "activity.add.done" = "已記錄 {date} 的{kind}：{title}。";
 /* folio serve: the local web pages. */
-"serve.help.abstract" = "在這台電腦上開啟 folio 的網頁（教室自助機給學生用）。";
-"serve.help.discussion" = "範例（教室自助機）：folio serve --kiosk --workspace /srv/kiosk\n頁面只給這台電腦的瀏覽器開啟（127.0.0.1）；按 Ctrl-C 停止。";
+"serve.help.abstract" = "在這台電腦上開啟 folio 的網頁：教室自助機給學生用，或老師的認證頁。";
+"serve.help.discussion" = "範例（教室自助機）：folio serve --kiosk --workspace /srv/kiosk\n範例（老師）：folio serve --key T001.key\n頁面只給這台電腦的瀏覽器開啟（127.0.0.1）；按 Ctrl-C 停止。";
 "serve.help.kiosk" = "教室自助機：學生用學號和學生密碼登入，上傳、勾選、確認收訖明細。";
 "serve.help.port" = "網頁使用的連接埠（預設 8080；0 表示由系統挑一個空的）。";
 "serve.help.listen" = "讓其他電腦也能連進來的位址（例如 0.0.0.0）。預設只有這台電腦能開啟。";
 "serve.help.idle" = "幾分鐘沒有操作就自動登出（自助機預設 5 分鐘）。";
 "serve.whichDesk" = "請指定要開哪一種頁面。";
-"serve.whichDesk.hint" = "教室自助機請用：folio serve --kiosk";
+"serve.whichDesk.hint" = "教室自助機：folio serve --kiosk；老師或處室：folio serve --key 您的金鑰檔（或 --keys 金鑰資料夾）。";
 "serve.badPort" = "連接埠 {port} 不對，要在 0 到 65535 之間。";
 "serve.badPort.hint" = "例如 --port 8080，或不加這個選項。";
 "serve.badIdle" = "自動登出時間 {minutes} 分鐘不對，要在 1 到 240 分鐘之間。";
@@ -934,6 +934,12 @@ enum EmbeddedCatalogs {
 "serve.running.stop" = "要停止請按 Ctrl-C。";
 "serve.failed" = "無法在 {address} 的連接埠 {port} 開啟頁面：{why}";
 "serve.failed.hint" = "可能已有其他程式使用這個連接埠；換一個試試，例如 --port 8081。";
+"serve.help.keys" = "一個放金鑰檔的資料夾：裡面每位教職員都能用自己的通關密語登入（學校主機給多人用時）。";
+"serve.kioskWithKeys" = "教室自助機的頁面不用任何金鑰檔：學生用學號和學生密碼登入。";
+"serve.kioskWithKeys.hint" = "拿掉 --key 和 --keys；自助機的金鑰只在同步時使用。";
+"serve.noKeyFolder" = "找不到金鑰資料夾 {folder}。";
+"serve.noKeyFolder.hint" = "確認路徑，例如 --keys /home/office/keys。";
+"serve.running.staff" = "請用瀏覽器開啟上面的網址，選擇您的名字並輸入通關密語登入。";
 /* folio settings: the rule settings. */
 "settings.set.nothing" = "沒有指定任何設定，所以沒有做任何變更。";
 "settings.set.nothing.hint" = "請指定 --upload-limit、--course-selection-limit、--diverse-selection-limit、--retention-years 其中一項以上；`folio settings` 會列出目前的設定。";
@@ -1342,6 +1348,58 @@ enum EmbeddedCatalogs {
 "web.refused.notFound" = "找不到這個頁面。";
 "web.refused.tooLarge" = "送出的內容太大了。";
 "web.refused.badRequest" = "送出的內容看不懂。";
+
+/* Staff desks: sign-in with a key file's passphrase, and the teacher's review desk. */
+"web.nav.review" = "待認證";
+"web.nav.conflicts" = "認證衝突";
+"web.staff.heading" = "教職員登入";
+"web.staff.intro" = "選擇您的名字，輸入您金鑰檔的通關密語。";
+"web.staff.person" = "我是";
+"web.staff.passphrase" = "通關密語";
+"web.staff.forgot" = "忘記通關密語無法找回：請到資訊組換一把新的金鑰。";
+"web.staff.empty" = "請選擇您的名字並輸入通關密語。";
+"web.staff.signedOut" = "已登出。";
+
+"web.review.title" = "待認證的課程學習成果";
+"web.review.heading" = "待認證的課程學習成果";
+"web.review.waiting" = "目前有 {count} 件等待您認證。";
+"web.review.course" = "課程";
+"web.review.allCourses" = "我的全部課程";
+"web.review.show" = "顯示";
+"web.review.none" = "目前沒有等待您認證的成果。";
+"web.review.count" = "件數";
+"web.review.student" = "學生";
+"web.review.uploaded" = "上傳時間";
+"web.review.open" = "檢視";
+"web.review.allHeading" = "全部認證";
+"web.review.allIntro" = "把上面列出、還在等待的成果一次全部認證。請先逐件檢視；有問題的請先退回。";
+"web.review.allSeen" = "我已檢視過上面列出的成果";
+"web.review.allButton" = "全部認證";
+"web.review.leftHeading" = "現在不能認證的成果";
+"web.review.back" = "← 回到待認證清單";
+"web.review.itemTitle" = "檢視成果";
+"web.review.decision" = "認證結果";
+"web.review.openNew" = "在新分頁開啟";
+"web.review.noFiles" = "這件成果沒有檔案。";
+"web.review.certify" = "認證";
+"web.review.reason" = "退回原因（學生會看到）";
+"web.review.return" = "退回";
+"web.review.certified" = "已認證 {student}「{description}」。";
+"web.review.returned" = "已退回 {student}「{description}」，學生會看到退回原因。";
+"web.review.certifiedAll" = "已認證 {count} 件；{left} 件現在不能認證（見清單下方的說明）。";
+"web.review.noReason" = "退回要寫原因，學生才知道要怎麼改。";
+"web.review.noReason.hint" = "在「退回原因」寫下要修改的地方，例如「請補上實驗數據表」。";
+"web.review.notSeen" = "還沒有勾選「我已檢視過上面列出的成果」。";
+"web.review.notSeen.hint" = "請先逐件檢視，再勾選後按「全部認證」。";
+"web.review.notYours" = "這件成果不在 {teacher} 認證的課程裡。";
+"web.review.notYours.hint" = "回到待認證清單，只檢視您課程的成果。";
+"web.review.conflictsTitle" = "認證衝突";
+"web.review.conflictsHeading" = "認證衝突";
+"web.review.conflictsIntro" = "兩位有權認證的人對同一件成果做了不同的決定（例如一位在學校主機認證、一位在教師筆電退回）。請決定最後的結果。";
+"web.review.noConflicts" = "沒有需要處理的認證衝突。";
+"web.review.settleCertify" = "定為認證";
+"web.review.settleReturn" = "定為退回";
+"web.review.resolved" = "已處理 {student}「{description}」的衝突：{status}。";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "請把這個訊息告訴資訊組。";
 "actor.keyFile.unreadable" = "無法讀取金鑰檔 {file}：{why}。";
@@ -2350,14 +2408,14 @@ enum EmbeddedCatalogs {
 "activity.kind.workshop" = "workshop";
 "activity.add.done" = "Recorded {kind} on {date}: {title}.";
 /* folio serve: the local web pages. */
-"serve.help.abstract" = "Open folio's web pages on this computer (a classroom kiosk for students).";
-"serve.help.discussion" = "Example (a classroom kiosk): folio serve --kiosk --workspace /srv/kiosk\nThe pages open only in this computer's browser (127.0.0.1); stop with Ctrl-C.";
+"serve.help.abstract" = "Open folio's web pages on this computer: a classroom kiosk for students, or a teacher's review desk.";
+"serve.help.discussion" = "Example (a classroom kiosk): folio serve --kiosk --workspace /srv/kiosk\nExample (a teacher): folio serve --key T001.key\nThe pages open only in this computer's browser (127.0.0.1); stop with Ctrl-C.";
 "serve.help.kiosk" = "A classroom kiosk: students sign in with their number and secret to upload, select and confirm receipts.";
 "serve.help.port" = "The port the pages use (8080 by default; 0 lets the system pick a free one).";
 "serve.help.listen" = "An address other computers can reach the pages at (0.0.0.0, say). By default only this computer can open them.";
 "serve.help.idle" = "Minutes without a click before a visitor is signed out (5 at a kiosk by default).";
 "serve.whichDesk" = "Say which pages to open.";
-"serve.whichDesk.hint" = "For a classroom kiosk: folio serve --kiosk";
+"serve.whichDesk.hint" = "A classroom kiosk: folio serve --kiosk; a teacher or office: folio serve --key YOUR.key (or --keys FOLDER).";
 "serve.badPort" = "Port {port} is wrong: it must be between 0 and 65535.";
 "serve.badPort.hint" = "For example --port 8080, or leave the option out.";
 "serve.badIdle" = "An idle time of {minutes} minutes is wrong: it must be between 1 and 240.";
@@ -2368,6 +2426,12 @@ enum EmbeddedCatalogs {
 "serve.running.stop" = "Press Ctrl-C to stop.";
 "serve.failed" = "Could not open the pages on {address} port {port}: {why}";
 "serve.failed.hint" = "Another program may be using that port; try another, for example --port 8081.";
+"serve.help.keys" = "A folder of key files: each person whose key is in it can sign in with their own passphrase (an office machine several people use).";
+"serve.kioskWithKeys" = "A classroom kiosk's pages take no key file: students sign in with their number and secret.";
+"serve.kioskWithKeys.hint" = "Leave out --key and --keys; the kiosk's key is used only when it syncs.";
+"serve.noKeyFolder" = "There is no key folder {folder}.";
+"serve.noKeyFolder.hint" = "Check the path, for example --keys /home/office/keys.";
+"serve.running.staff" = "Open that address in a browser, choose your name and type your passphrase to sign in.";
 /* folio settings: the rule settings. */
 "settings.set.nothing" = "Nothing to change: no setting was given, so nothing was recorded.";
 "settings.set.nothing.hint" = "Give one or more of --upload-limit, --course-selection-limit, --diverse-selection-limit and --retention-years; `folio settings` shows the current settings.";
@@ -2776,6 +2840,58 @@ enum EmbeddedCatalogs {
 "web.refused.notFound" = "There is no such page.";
 "web.refused.tooLarge" = "What was sent is too large.";
 "web.refused.badRequest" = "What was sent could not be understood.";
+
+/* Staff desks: sign-in with a key file's passphrase, and the teacher's review desk. */
+"web.nav.review" = "To certify";
+"web.nav.conflicts" = "Conflicts";
+"web.staff.heading" = "Staff sign-in";
+"web.staff.intro" = "Choose your name and type the passphrase of your key file.";
+"web.staff.person" = "I am";
+"web.staff.passphrase" = "Passphrase";
+"web.staff.forgot" = "A forgotten passphrase cannot be recovered: ask the IT section for a new key.";
+"web.staff.empty" = "Choose your name and type your passphrase.";
+"web.staff.signedOut" = "Signed out.";
+
+"web.review.title" = "Course learning outcomes to certify";
+"web.review.heading" = "Course learning outcomes to certify";
+"web.review.waiting" = "{count} item(s) wait for your certification.";
+"web.review.course" = "Course";
+"web.review.allCourses" = "All my courses";
+"web.review.show" = "Show";
+"web.review.none" = "Nothing waits for your certification.";
+"web.review.count" = "items";
+"web.review.student" = "Student";
+"web.review.uploaded" = "Uploaded";
+"web.review.open" = "Open";
+"web.review.allHeading" = "Certify all";
+"web.review.allIntro" = "Certify every item listed above that still waits, in one step. Look at each first; return any that needs work.";
+"web.review.allSeen" = "I have looked at the items listed above";
+"web.review.allButton" = "Certify all";
+"web.review.leftHeading" = "Items that cannot be certified now";
+"web.review.back" = "← Back to the list";
+"web.review.itemTitle" = "Item";
+"web.review.decision" = "Decision";
+"web.review.openNew" = "Open in a new tab";
+"web.review.noFiles" = "This item has no files.";
+"web.review.certify" = "Certify";
+"web.review.reason" = "Reason for returning (the student reads it)";
+"web.review.return" = "Return";
+"web.review.certified" = "Certified {student}'s “{description}”.";
+"web.review.returned" = "Returned {student}'s “{description}”; the student will see the reason.";
+"web.review.certifiedAll" = "Certified {count} item(s); {left} cannot be certified now (see below the list).";
+"web.review.noReason" = "A return needs a reason, so the student knows what to change.";
+"web.review.noReason.hint" = "Write what to change under “Reason for returning”, for example “add the table of measurements”.";
+"web.review.notSeen" = "“I have looked at the items listed above” is not ticked.";
+"web.review.notSeen.hint" = "Look at each item, then tick the box and press “Certify all”.";
+"web.review.notYours" = "This item is not in a course {teacher} certifies.";
+"web.review.notYours.hint" = "Go back to the list and open items of your own courses.";
+"web.review.conflictsTitle" = "Conflicts";
+"web.review.conflictsHeading" = "Conflicting decisions";
+"web.review.conflictsIntro" = "Two people allowed to certify decided differently about the same item (one certified at the office, say, and one returned it on a laptop). Decide the final result.";
+"web.review.noConflicts" = "No conflicts to settle.";
+"web.review.settleCertify" = "Settle as certified";
+"web.review.settleReturn" = "Settle as returned";
+"web.review.resolved" = "Settled {student}'s “{description}”: {status}.";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "Report this to the IT section.";
 "actor.keyFile.unreadable" = "Cannot read the key file {file}: {why}.";

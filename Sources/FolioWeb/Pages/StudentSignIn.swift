@@ -16,7 +16,7 @@ struct StudentSignIn: Sendable {
                       notice: request.uri.queryParameters.get("out") == nil ? nil : Message("web.signin.signedOut"))
         }
         router.post("/signin") { request, context in try await self.signIn(request, context) }
-        router.post("/signout") { request, context in try await self.signOut(request, context) }
+        router.post("/signout") { request, context in try await SignOut.run(request, context, desk: desk) }
     }
 
     /// The sign-in form, with a fresh token that must come back with it in both the form and a cookie.
@@ -71,16 +71,5 @@ struct StudentSignIn: Sendable {
             do throws(FolioError) { return .success(try key.actor(secret: secret)) } catch { return .failure(error) }
         }.value
         return try result.get()
-    }
-
-    func signOut(_ request: Request, _ context: WebContext) async throws -> Response {
-        let fields = try await FormFields.read(request, context: context)
-        if let visit = context.visit {
-            guard fields.carries(visit) else { return desk.forged(visit) }
-            desk.visits.close(visit.token)
-        }
-        var response = Response.redirect(to: "/signin?out=1", type: .normal)
-        response.setCookie(Desk.cookie(Desk.visitCookie, "", maxAge: 0))
-        return response
     }
 }

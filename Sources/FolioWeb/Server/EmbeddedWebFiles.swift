@@ -20,6 +20,122 @@ enum EmbeddedWebFiles {
 {{> bottom}}
 
 """#,
+        "review-conflicts": #"""
+{{> top}}
+<section>
+  <h1>{{t.review_conflictsHeading}}</h1>
+  <p>{{t.review_conflictsIntro}}</p>
+  {{#none}}<p>{{t.review_noConflicts}}</p>{{/none}}
+  {{#conflicts}}
+  <article class="receipt">
+    <h3>{{student}}：「{{description}}」{{#course}}　<span class="small">{{course}}</span>{{/course}}</h3>
+    <ul>{{#decisions}}<li>{{who}}（{{at}}）：{{what}}{{#reason}}，{{reason}}{{/reason}}</li>{{/decisions}}</ul>
+    <form method="post" action="/review/resolve" class="inline">
+      <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="student" value="{{student}}"><input type="hidden" name="item" value="{{item}}"><input type="hidden" name="decision" value="certify">
+      <button type="submit" class="primary">{{t.review_settleCertify}}</button>
+    </form>
+    <form method="post" action="/review/resolve">
+      <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="student" value="{{student}}"><input type="hidden" name="item" value="{{item}}"><input type="hidden" name="decision" value="return">
+      <label for="reason-{{item}}">{{t.review_reason}}</label>
+      <textarea id="reason-{{item}}" name="reason" rows="2" maxlength="200" required></textarea>
+      <button type="submit">{{t.review_settleReturn}}</button>
+    </form>
+  </article>
+  {{/conflicts}}
+</section>
+{{> bottom}}
+
+"""#,
+        "review-item": #"""
+{{> top}}
+<section>
+  <p><a href="/review">{{t.review_back}}</a></p>
+  <h1>{{description}}</h1>
+  <table class="facts">
+    <tbody>
+      <tr><th>{{t.review_student}}</th><td>{{student}} {{name}}（{{className}}）</td></tr>
+      <tr><th>{{t.student_category}}</th><td>{{category}}</td></tr>
+      <tr><th>{{t.upload_course}}</th><td>{{course}}</td></tr>
+      <tr><th>{{t.upload_term}}</th><td>{{term}}</td></tr>
+      {{#fields}}<tr><th>{{label}}</th><td>{{value}}</td></tr>{{/fields}}
+      <tr><th>{{t.student_state}}</th><td class="state">{{status}}</td></tr>
+      {{#decision}}<tr><th>{{t.review_decision}}</th><td>{{what}}（{{who}}，{{at}}）{{#reason}}：{{reason}}{{/reason}}</td></tr>{{/decision}}
+    </tbody>
+  </table>
+  {{#files}}
+  <figure class="file">
+    <figcaption>{{name}}　<span class="small">{{size}}，{{t.receipt_fileCode}} <code>{{code}}</code></span>　<a href="{{href}}" target="_blank" rel="noopener">{{t.review_openNew}}</a></figcaption>
+    {{#pdf}}<iframe src="{{href}}" title="{{name}}"></iframe>{{/pdf}}
+    {{#image}}<img src="{{href}}" alt="{{name}}">{{/image}}
+    {{#audio}}<audio controls preload="metadata" src="{{href}}"></audio>{{/audio}}
+    {{#video}}<video controls preload="metadata" src="{{href}}"></video>{{/video}}
+  </figure>
+  {{/files}}
+  {{^hasFiles}}<p>{{t.review_noFiles}}</p>{{/hasFiles}}
+  {{#waits}}
+  <div class="decide">
+    <form method="post" action="/review/decide" class="inline">
+      <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="student" value="{{student}}"><input type="hidden" name="item" value="{{item}}"><input type="hidden" name="decision" value="certify">
+      <button type="submit" class="primary">{{t.review_certify}}</button>
+    </form>
+    <form method="post" action="/review/decide">
+      <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="student" value="{{student}}"><input type="hidden" name="item" value="{{item}}"><input type="hidden" name="decision" value="return">
+      <label for="reason">{{t.review_reason}}</label>
+      <textarea id="reason" name="reason" rows="2" maxlength="200" required></textarea>
+      <button type="submit">{{t.review_return}}</button>
+    </form>
+  </div>
+  {{/waits}}
+</section>
+{{> bottom}}
+
+"""#,
+        "review": #"""
+{{> top}}
+<section>
+  <h1>{{t.review_heading}}</h1>
+  <p class="lead">{{waitingLine}}</p>
+  <form method="get" action="/review" class="step">
+    <label for="course">{{t.review_course}}</label>
+    <select id="course" name="course"><option value="">{{t.review_allCourses}}</option>{{#choices}}<option value="{{code}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/choices}}</select>
+    <button type="submit">{{t.review_show}}</button>
+  </form>
+  {{#none}}<p>{{t.review_none}}</p>{{/none}}
+  {{#courses}}
+  <h2>{{course}}　<span class="small">{{t.review_count}} {{count}}</span></h2>
+  {{#classes}}
+  <h3>{{className}}</h3>
+  <table class="items">
+    <thead><tr><th>{{t.review_student}}</th><th>{{t.student_description}}</th><th>{{t.student_files}}</th><th>{{t.review_uploaded}}</th><th></th></tr></thead>
+    <tbody>
+    {{#rows}}
+    <tr data-item="{{item}}">
+      <td>{{student}} {{name}}</td><td>{{description}}</td><td>{{files}}</td><td>{{uploaded}}</td>
+      <td><a class="button" href="{{href}}">{{t.review_open}}</a></td>
+    </tr>
+    {{/rows}}
+    </tbody>
+  </table>
+  {{/classes}}
+  {{/courses}}
+  {{^none}}
+  <form method="post" action="/review/certify-all" class="step">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="course" value="{{course}}">
+    <h2>{{t.review_allHeading}}</h2>
+    <p>{{t.review_allIntro}}</p>
+    <label class="check"><input type="checkbox" name="seen" value="1" required> {{t.review_allSeen}}</label>
+    <button type="submit" class="primary">{{t.review_allButton}}</button>
+  </form>
+  {{/none}}
+  {{#hasLeft}}
+  <h2>{{t.review_leftHeading}}</h2>
+  <ul>{{#left}}<li>{{student}} {{name}}：「{{description}}」— {{why}}</li>{{/left}}</ul>
+  {{/hasLeft}}
+</section>
+{{> bottom}}
+
+"""#,
         "signin": #"""
 {{> top}}
 <section class="signin">
@@ -35,6 +151,25 @@ enum EmbeddedWebFiles {
     <button type="submit" class="primary">{{t.signin_button}}</button>
   </form>
   <p class="small">{{t.signin_forgot}}</p>
+</section>
+{{> bottom}}
+
+"""#,
+        "staff-signin": #"""
+{{> top}}
+<section class="signin">
+  <h1>{{t.staff_heading}}</h1>
+  <p>{{t.staff_intro}}</p>
+  {{#failure}}<p class="failure" role="alert">{{failure}}</p>{{/failure}}
+  <form method="post" action="/signin" autocomplete="off">
+    <input type="hidden" name="signin" value="{{signin}}">
+    <label for="person">{{t.staff_person}}</label>
+    <select id="person" name="person" required>{{#people}}<option value="{{id}}"{{#chosen}} selected{{/chosen}}>{{name}}（{{id}}）</option>{{/people}}</select>
+    <label for="passphrase">{{t.staff_passphrase}}</label>
+    <input id="passphrase" name="passphrase" type="password" required autofocus>
+    <button type="submit" class="primary">{{t.signin_button}}</button>
+  </form>
+  <p class="small">{{t.staff_forgot}}</p>
 </section>
 {{> bottom}}
 
@@ -137,6 +272,12 @@ enum EmbeddedWebFiles {
 <body{{#who}} data-idle="{{idleMinutes}}"{{/who}}>
 <header class="bar">
   <span class="brand">{{t.brand}}</span>
+  {{#staff}}
+  <nav>
+    <a href="/review">{{t.nav_review}}</a>
+    <a href="/review/conflicts">{{t.nav_conflicts}}</a>
+  </nav>
+  {{/staff}}
   {{#who}}
   <span class="who">{{who}}</span>
   <form method="post" action="/signout" class="signout" id="signout">
@@ -233,6 +374,16 @@ code { font-family: "Noto Sans Mono CJK TC", "DejaVu Sans Mono", monospace; back
 .signin { max-width: 32rem; }
 .step { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .4rem 1rem 1rem; }
 @media (max-width: 800px) { html { font-size: 16px; } th, td { padding: .35rem; } }
+.bar nav a { color: #fff; margin-right: 1rem; text-decoration: underline; }
+.facts { max-width: 48rem; margin-bottom: 1rem; }
+.facts th { width: 9rem; }
+figure.file { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .6rem; }
+figure.file iframe { width: 100%; height: 70vh; border: 1px solid var(--line); }
+figure.file img, figure.file video { max-width: 100%; max-height: 70vh; display: block; }
+.decide { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-end; }
+.decide form { flex: 1 1 20rem; }
+label.check { font-weight: normal; }
+label.check input { width: auto; min-height: 1.2rem; }
 
 """#,
         "folio.js": #"""

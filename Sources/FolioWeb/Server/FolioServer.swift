@@ -10,6 +10,11 @@ public struct ServeOptions: Sendable {
     public enum Mode: Sendable {
         /// A classroom kiosk: students sign in with their number and secret; no staff page exists.
         case kiosk
+        /// Staff desks: teachers and clerks sign in by unlocking one of these key files (by person) with its
+        /// passphrase; teachers get the review desk.
+        case staff(keys: [String: String])
+
+        var isKiosk: Bool { if case .kiosk = self { true } else { false } }
     }
 
     public var workspace: String?
@@ -26,7 +31,7 @@ public struct ServeOptions: Sendable {
         self.mode = mode
         self.host = host
         self.port = port
-        self.idleMinutes = idleMinutes ?? (mode == .kiosk ? 5 : 30)
+        self.idleMinutes = idleMinutes ?? (mode.isKiosk ? 5 : 30)
     }
 
     /// Whether the address is this machine only (loopback): anything else is reachable from the network.
@@ -48,6 +53,9 @@ public enum FolioServer {
             StudentSignIn(desk: desk).add(to: router)
             StudentPages(desk: desk).add(to: router)
             UploadPage(desk: desk).add(to: router)
+        case .staff(let keys):
+            StaffSignIn(desk: desk, keys: keys).add(to: router)
+            ReviewPages(desk: desk).add(to: router)
         }
         return router
     }

@@ -42,6 +42,7 @@ public struct PageRenderer: Sendable {
         context["idleMinutes"] = idleMinutes
         if let visit {
             context["csrf"] = visit.formToken
+            context["staff"] = visit.staffID != nil
             switch visit.who {
             case .student(let number, let name): context["who"] = "\(number) \(name)"
             case .staff(let id, let name): context["who"] = "\(name)（\(id)）"
@@ -65,4 +66,11 @@ public struct PageRenderer: Sendable {
     public func refusal(_ error: FolioError, status: HTTPResponse.Status = .badRequest, visit: Visit?) -> Response {
         refusal(error.what, next: error.next, status: status, visit: visit)
     }
+}
+
+/// A template's values made on the workspace's queue and read on the server's: plain strings, numbers,
+/// booleans and lists of them, made once and never changed after.
+struct PageValues: @unchecked Sendable {
+    let values: [String: Any]
+    init(_ values: [String: Any]) { self.values = values }
 }
