@@ -13,7 +13,7 @@ struct StaffSignIn: Sendable {
     func add(to router: Router<WebContext>) {
         router.get("/") { _, context -> Response in
             guard let visit = context.visit, visit.staffID != nil else { return .redirect(to: "/signin") }
-            return .redirect(to: "/review")
+            return .redirect(to: visit.clerk ? "/office" : "/review")
         }
         router.get("/signin") { request, context in
             try await self.form(error: nil, chosen: nil,
@@ -60,10 +60,14 @@ struct StaffSignIn: Sendable {
             return try await form(error: error.what, chosen: id, status: .forbidden)
         }
         desk.throttle.succeeded(name: id)
-        let name = try await desk.gate.read { workspace throws(FolioError) in workspace.school().principal(id)?.name ?? id }
+        let (name, clerk, certifies) = try await desk.gate.read { workspace throws(FolioError) -> (String, Bool, Bool) in
+            let school = workspace.school()
+            return (school.principal(id)?.name ?? id, school.holdsAnOffice(id), school.courses.contains { $0.certifiers.contains(id) })
+        }
         if let old = context.visit { desk.visits.close(old.token) }
-        let visit = desk.visits.open(.staff(id: id, name: name), actor: actor)
-        var response = Response.redirect(to: "/review", type: .normal)
+        let visit = desk.visits.open(.staff(id: id, name: name), actor: actor, clerk: clerk)
+        // A teacher starts at what waits for them; a clerk who certifies nothing, at the school's status.
+        var response = Response.redirect(to: clerk && !certifies ? "/office" : "/review", type: .normal)
         response.setCookie(Desk.cookie(Desk.visitCookie, visit.token))
         response.setCookie(Desk.cookie(Desk.signInCookie, "", maxAge: 0))
         return response

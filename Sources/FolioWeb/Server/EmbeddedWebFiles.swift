@@ -8,6 +8,134 @@ enum EmbeddedWebFiles {
 </html>
 
 """#,
+        "office-report": #"""
+{{> top}}
+<section>
+  <h1>{{heading}}</h1>
+  <form method="get" action="/office/reports" class="step">
+    <label for="report">{{t.office_report}}</label>
+    <select id="report" name="report">{{#reports}}<option value="{{name}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/reports}}</select>
+    <button type="submit">{{t.review_show}}</button>
+  </form>
+  <p><a class="button primary" href="{{csv}}">{{t.office_csv}}</a></p>
+  {{#none}}<p>{{t.office_emptyReport}}</p>{{/none}}
+  {{^none}}
+  <table class="items">
+    <thead><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr></thead>
+    <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+  </table>
+  {{/none}}
+</section>
+{{> bottom}}
+
+"""#,
+        "office-schedule": #"""
+{{> top}}
+<section>
+  <h1>{{t.office_scheduleHeading}}</h1>
+  <p class="lead">{{term}}　<span class="small">{{t.office_today}} {{today}}</span></p>
+  <table class="items">
+    <thead><tr><th>{{t.office_window}}</th><th>{{t.office_dates}}</th><th>{{t.student_state}}</th></tr></thead>
+    <tbody>{{#windows}}<tr{{#open}} class="state-certified"{{/open}}><td>{{name}}</td><td>{{window}}</td><td><span class="state">{{state}}</span> {{daysLeft}}</td></tr>{{/windows}}</tbody>
+  </table>
+  <h2>{{t.office_checks}}</h2>
+  <ul class="checks">{{#checks}}<li class="{{#ok}}ok{{/ok}}{{^ok}}bad{{/ok}}">{{#ok}}✓{{/ok}}{{^ok}}✗{{/ok}} {{point}}<br><span class="small">{{detail}}</span></li>{{/checks}}</ul>
+</section>
+{{> bottom}}
+
+"""#,
+        "office-student": #"""
+{{> top}}
+<section>
+  <p><a href="/office">{{t.office_back}}</a></p>
+  <h1>{{name}}（{{t.student_number}} {{number}}{{#className}}，{{className}}{{/className}}）</h1>
+  {{#hasYears}}
+  <table class="counts">
+    <thead><tr><th>{{t.student_year}}</th><th>{{t.student_courseOutcomes}}</th><th>{{t.student_diverse}}</th></tr></thead>
+    <tbody>{{#years}}<tr><td>{{year}}</td><td>{{course}}</td><td>{{diverse}}</td></tr>{{/years}}</tbody>
+  </table>
+  {{/hasYears}}
+  {{^hasItems}}<p>{{t.office_noItems}}</p>{{/hasItems}}
+  {{#terms}}
+  <h3>{{term}}</h3>
+  <table class="items">
+    <thead><tr><th>{{t.student_category}}</th><th>{{t.student_description}}</th><th>{{t.student_files}}</th><th>{{t.student_state}}</th><th>{{t.student_select}}</th></tr></thead>
+    <tbody>
+    {{#items}}
+    <tr class="state-{{state}}"><td>{{category}}{{#course}}<br><span class="small">{{course}}</span>{{/course}}</td><td>{{description}}</td>
+      <td>{{#files}}{{name}} <code>{{code}}</code><br>{{/files}}</td>
+      <td><span class="state">{{status}}</span>{{#reason}}<br><span class="reason">{{t.student_reason}}{{reason}}</span>{{/reason}}</td>
+      <td>{{#selected}}{{t.student_chosen}}{{/selected}}</td></tr>
+    {{/items}}
+    </tbody>
+  </table>
+  {{/terms}}
+  {{#hasReceipts}}
+  <h2>{{t.receipt_heading}}</h2>
+  <ul>{{#receipts}}<li>{{submission}}　{{t.receipt_code}} <code>{{code}}</code>：{{answer}}</li>{{/receipts}}</ul>
+  {{/hasReceipts}}
+</section>
+{{> bottom}}
+
+"""#,
+        "office-sync": #"""
+{{> top}}
+<section>
+  <h1>{{t.office_syncHeading}}</h1>
+  <p>{{t.office_syncIntro}}</p>
+  <form method="post" action="/office/sync" class="step">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="folder">{{t.office_folder}}</label>
+    <input id="folder" name="folder" value="{{folder}}" list="sticks" required>
+    <datalist id="sticks">{{#sticks}}<option value="{{path}}">{{/sticks}}</datalist>
+    {{#hasSticks}}<p class="small">{{t.office_sticksFound}} {{#sticks}}<code>{{path}}</code> {{/sticks}}</p>{{/hasSticks}}
+    <button type="submit" class="primary">{{t.office_syncButton}}</button>
+  </form>
+  {{#done}}
+  <h2>{{t.office_syncDone}}</h2>
+  {{#nothing}}<p>{{t.office_syncNothing}}</p>{{/nothing}}
+  <ul>
+    {{#imported}}<li>{{t.office_syncIn}}{{file}}：{{kind}}（{{from}}）— {{line}}</li>{{/imported}}
+    {{#skipped}}<li class="small">{{t.office_syncSkipped}}{{file}}：{{why}}</li>{{/skipped}}
+    {{#refused}}<li class="reason">{{t.office_syncRefused}}{{file}}：{{message}} {{hint}}</li>{{/refused}}
+    {{#written}}<li>{{t.office_syncOut}}{{file}}：{{kind}}（{{to}}）— {{line}}</li>{{/written}}
+  </ul>
+  {{#notWritten}}<p>{{notWritten}}</p>{{/notWritten}}
+  {{/done}}
+</section>
+{{> bottom}}
+
+"""#,
+        "office": #"""
+{{> top}}
+<section>
+  <h1>{{t.office_heading}}</h1>
+  <p class="lead">{{school}}　<span class="small">{{asOf}}</span></p>
+  <form method="get" action="/office" class="step filters">
+    <div><label for="q">{{t.office_search}}</label><input id="q" name="q" value="{{search}}"></div>
+    <div><label for="class">{{t.office_class}}</label><select id="class" name="class"><option value="">{{t.office_any}}</option>{{#classes}}<option value="{{value}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/classes}}</select></div>
+    <div><label for="course">{{t.review_course}}</label><select id="course" name="course"><option value="">{{t.office_any}}</option>{{#courses}}<option value="{{value}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/courses}}</select></div>
+    <div><label for="teacher">{{t.office_teacher}}</label><select id="teacher" name="teacher"><option value="">{{t.office_any}}</option>{{#teachers}}<option value="{{value}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/teachers}}</select></div>
+    <div><label for="state">{{t.student_state}}</label><select id="state" name="state"><option value="">{{t.office_any}}</option>{{#states}}<option value="{{value}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/states}}</select></div>
+    <div><button type="submit" class="primary">{{t.office_filter}}</button> <a class="button" href="/office">{{t.office_clear}}</a></div>
+  </form>
+  <p class="lead">{{summary}}</p>
+  {{#none}}<p>{{t.office_none}}</p>{{/none}}
+  {{^none}}
+  <table class="items">
+    <thead><tr><th>{{t.student_number}}</th><th>{{t.office_name}}</th><th>{{t.office_class}}</th><th>{{t.office_uploaded}}</th><th>{{t.office_certified}}</th><th>{{t.office_returned}}</th><th>{{t.office_pending}}</th><th>{{t.office_selected}}</th><th>{{t.office_attention}}</th></tr></thead>
+    <tbody>
+    {{#lines}}
+    <tr><td><a href="{{href}}">{{number}}</a></td><td>{{name}}</td><td>{{className}}</td><td>{{uploaded}}</td><td>{{certified}}</td><td>{{rejected}}</td><td>{{pending}}</td><td>{{selected}}</td><td>{{#attention}}<span class="reason">{{t.office_conflicts}} {{conflicts}}，{{t.office_problems}} {{problems}}</span>{{/attention}}</td></tr>
+    {{/lines}}
+    </tbody>
+  </table>
+  <p class="pager">{{#previous}}<a class="button" href="{{previous}}">{{t.office_previous}}</a>{{/previous}} {{pageLine}} {{#next}}<a class="button" href="{{next}}">{{t.office_next}}</a>{{/next}}</p>
+  {{/none}}
+</section>
+{{> bottom}}
+
+"""#,
         "refused": #"""
 {{> top}}
 <section class="refused" role="alert">
@@ -276,6 +404,12 @@ enum EmbeddedWebFiles {
   <nav>
     <a href="/review">{{t.nav_review}}</a>
     <a href="/review/conflicts">{{t.nav_conflicts}}</a>
+    {{#office}}
+    <a href="/office">{{t.nav_office}}</a>
+    <a href="/office/reports">{{t.nav_reports}}</a>
+    <a href="/office/schedule">{{t.nav_schedule}}</a>
+    <a href="/office/sync">{{t.nav_sync}}</a>
+    {{/office}}
   </nav>
   {{/staff}}
   {{#who}}
@@ -384,6 +518,12 @@ figure.file img, figure.file video { max-width: 100%; max-height: 70vh; display:
 .decide form { flex: 1 1 20rem; }
 label.check { font-weight: normal; }
 label.check input { width: auto; min-height: 1.2rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: flex-end; }
+.filters > div { flex: 1 1 11rem; }
+.filters input, .filters select { max-width: none; }
+.pager { text-align: center; }
+.checks li.ok { color: var(--ok); }
+.checks li.bad { color: var(--bad); }
 
 """#,
         "folio.js": #"""

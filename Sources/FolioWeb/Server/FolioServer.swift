@@ -56,6 +56,7 @@ public enum FolioServer {
         case .staff(let keys):
             StaffSignIn(desk: desk, keys: keys).add(to: router)
             ReviewPages(desk: desk).add(to: router)
+            OfficePages(desk: desk).add(to: router)
         }
         return router
     }

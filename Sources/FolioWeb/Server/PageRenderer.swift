@@ -43,6 +43,7 @@ public struct PageRenderer: Sendable {
         if let visit {
             context["csrf"] = visit.formToken
             context["staff"] = visit.staffID != nil
+            context["office"] = visit.clerk
             switch visit.who {
             case .student(let number, let name): context["who"] = "\(number) \(name)"
             case .staff(let id, let name): context["who"] = "\(name)（\(id)）"

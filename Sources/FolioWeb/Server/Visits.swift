@@ -22,6 +22,8 @@ public struct Visit: Sendable {
     public let formToken: String
     public let who: Who
     public let actor: Actor
+    /// Holds an office (註冊組, 資料組 …): the office desk's pages are theirs (each page checks again).
+    public let clerk: Bool
     public var lastSeen: Date
     /// One line to show on the next page (what the last form did).
     public var notice: String?
@@ -45,8 +47,8 @@ public final class VisitBook: Sendable {
 
     public init(idleLimit: TimeInterval) { self.idleLimit = idleLimit }
 
-    public func open(_ who: Visit.Who, actor: Actor, now: Date = Date()) -> Visit {
-        let visit = Visit(token: Self.randomToken(), formToken: Self.randomToken(), who: who, actor: actor, lastSeen: now)
+    public func open(_ who: Visit.Who, actor: Actor, clerk: Bool = false, now: Date = Date()) -> Visit {
+        let visit = Visit(token: Self.randomToken(), formToken: Self.randomToken(), who: who, actor: actor, clerk: clerk, lastSeen: now)
         visits.withLock { book in
             book = book.filter { now.timeIntervalSince($0.value.lastSeen) < idleLimit }
             book[visit.token] = visit

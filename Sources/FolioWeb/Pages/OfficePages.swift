@@ -1,0 +1,174 @@
+import FolioCore
+import FolioWorkspace
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The office desk: the school's status with search, filters and pages; one student's record; the reports
+/// with CSV download; the schedule and its self-check; a sync with a stick. Open to staff who hold an
+/// office (註冊組, 教學組, 訓育組, 資料組, 資訊組 …); a teacher without one gets their review desk only.
+struct OfficePages: Sendable {
+    let desk: Desk
+    static let pageSize = 50
+
+    func add(to router: Router<WebContext>) {
+        router.get("/office") { request, context in try await self.status(request, context) }
+        router.get("/office/student/:number") { _, context in try await self.student(context) }
+        router.get("/office/reports") { request, context in try await self.reports(request, context) }
+        router.get("/office/schedule") { _, context in try await self.schedule(context) }
+        router.get("/office/sync") { _, context in try await self.syncForm(context) }
+        router.post("/office/sync") { request, context in try await self.sync(request, context) }
+    }
+
+    /// The visit of someone holding an office, or why not.
+    func clerk(_ context: WebContext) async throws(FolioError) -> (Visit, String)? {
+        guard let visit = context.visit, let id = visit.staffID else { return nil }
+        let holds = try await desk.gate.read { workspace throws(FolioError) in workspace.school().holdsAnOffice(id) }
+        guard holds else { throw FolioError(.notAuthorised, "web.office.notOffice", ["person": id]) }
+        return (visit, id)
+    }
+
+    /// Runs a page for a clerk: the sign-in page for nobody, a refusal for a teacher without an office.
+    func page(_ context: WebContext, _ body: (Visit, String) async throws(FolioError) -> Response) async -> Response {
+        do throws(FolioError) {
+            guard let (visit, id) = try await clerk(context) else { return .redirect(to: "/signin") }
+            do throws(FolioError) { return try await body(visit, id) } catch { return desk.refused(error, visit: visit) }
+        } catch { return desk.refused(error, visit: context.visit) }
+    }
+
+    func status(_ request: Request, _ context: WebContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        func value(_ name: String) -> String? {
+            query.get(name).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : String($0).trimmingCharacters(in: .whitespaces) }
+        }
+        let filter = StatusFilter(className: value("class"), course: value("course"), teacher: value("teacher"), state: value("state"))
+        let search = value("q")?.precomposedStringWithCanonicalMapping
+        let pageNumber = max(1, value("page").flatMap(Int.init) ?? 1)
+        return await page(context) { visit, _ throws(FolioError) in
+            let now = try desk.now()
+            let values = try await desk.gate.read { workspace throws(FolioError) -> PageValues in
+                let school = workspace.school()
+                let status = try SchoolStatus.make(workspace, school: school, now: now, filter: filter)
+                return PageValues(OfficeStatusModel(status: status, school: school, filter: filter, search: search,
+                                                    page: pageNumber, pageSize: Self.pageSize).values)
+            }
+            return desk.renderer.page("office", title: Message("web.office.title").text(), visit: visit,
+                                      notice: desk.visits.takeNotice(visit.token), values: values.values)
+        }
+    }
+
+    func student(_ context: WebContext) async throws -> Response {
+        let number = context.parameters.get("number") ?? ""
+        return await page(context) { visit, _ throws(FolioError) in
+            let values = try await desk.gate.read { workspace throws(FolioError) -> PageValues in
+                guard workspace.studentNumbers().contains(number) else {
+                    throw FolioError(.unknownStudent, "status.student.unknown", ["student": number])
+                }
+                let school = workspace.school()
+                var model = StudentPageModel(view: workspace.view(number, school: school), school: school).values
+                model["readOnly"] = true
+                return PageValues(model)
+            }
+            return desk.renderer.page("office-student", title: Message("web.office.studentTitle").text(), visit: visit, values: values.values)
+        }
+    }
+
+    func reports(_ request: Request, _ context: WebContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let name = query.get("report").map { String($0) } ?? "uncertified"
+        let csv = query.get("format") == "csv"
+        let year = query.get("year").flatMap { Int(String($0)) }
+        let submission = query.get("submission").flatMap { $0.isEmpty ? nil : String($0) }
+        return await page(context) { visit, _ throws(FolioError) in
+            let now = try desk.now()
+            guard ["uncertified", "selections", "confirmations"].contains(name) else {
+                throw FolioError(.badInput, "web.office.noReport", ["report": name])
+            }
+            let table = try await desk.gate.read { workspace throws(FolioError) -> Reports.Table in
+                let school = workspace.school()
+                switch name {
+                case "selections":
+                    return Reports.selections(workspace, school: school, year: year.map(AcademicYear.init) ?? AcademicYear(containing: now.taipeiDay))
+                case "confirmations": return Reports.confirmations(workspace, school: school, submission: submission)
+                default: return Reports.uncertified(workspace, school: school, now: now)
+                }
+            }
+            if csv {
+                var headers = HTTPFields()
+                headers[.contentType] = "text/csv; charset=utf-8"
+                headers[.contentDisposition] = "attachment; filename=\"\(name).csv\""
+                // As `folio report --csv` writes it (with the byte-order mark Excel needs to read UTF-8).
+                let bytes = CSVTable.write(header: table.header, rows: table.rows)
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            var link = "/office/reports?report=\(name)&format=csv"
+            if let year { link += "&year=\(year)" }
+            if let submission, let encoded = submission.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { link += "&submission=\(encoded)" }
+            return desk.renderer.page("office-report", title: table.title, visit: visit, values: [
+                "heading": table.title, "header": table.header, "rows": table.rows.map { ["cells": $0] },
+                "none": table.rows.isEmpty, "csv": link,
+                "reports": ["uncertified", "selections", "confirmations"].map {
+                    ["name": $0, "label": Message("web.office.report." + $0).text(), "chosen": $0 == name]
+                },
+            ])
+        }
+    }
+
+    func schedule(_ context: WebContext) async throws -> Response {
+        await page(context) { visit, _ throws(FolioError) in
+            let now = try desk.now()
+            let schedule = try await desk.gate.read { workspace throws(FolioError) in
+                Schedule.make(workspace, school: workspace.school(), now: now, term: nil)
+            }
+            guard let schedule else { throw FolioError(.noCalendar, "web.office.noCalendar") }
+            return desk.renderer.page("office-schedule", title: Message("web.office.scheduleTitle").text(), visit: visit, values: [
+                "term": schedule.term, "today": schedule.today,
+                "windows": schedule.windows.map { w in
+                    ["name": w.name, "window": w.window, "state": Message("web.office.window." + w.state).text(), "open": w.state == "open",
+                     "daysLeft": w.daysLeft.map { Message("web.office.daysLeft", ["days": $0]).text() } ?? ""] as [String: Any]
+                },
+                "checks": schedule.checks.map { ["point": $0.point, "ok": $0.ok, "detail": $0.detail] as [String: Any] },
+            ])
+        }
+    }
+
+    func syncForm(_ context: WebContext) async throws -> Response {
+        await page(context) { visit, _ throws(FolioError) in
+            desk.renderer.page("office-sync", title: Message("web.office.syncTitle").text(), visit: visit,
+                               values: ["sticks": Self.sticks().map { ["path": $0] }, "hasSticks": !Self.sticks().isEmpty])
+        }
+    }
+
+    func sync(_ request: Request, _ context: WebContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        return await page(context) { visit, _ throws(FolioError) in
+            guard form.carries(visit) else { return desk.forged(visit) }
+            guard let folder = form.text("folder"), folder.hasPrefix("/") else { throw FolioError(.badInput, "web.office.noFolder") }
+            let actor = visit.actor
+            let now = try desk.now()
+            let report = try await desk.gate.write { session throws(FolioError) -> SyncReport in
+                session.openingKeys = [actor.identity]
+                return try session.sync(dir: folder, actor: actor, now: now)
+            }
+            return desk.renderer.page("office-sync", title: Message("web.office.syncTitle").text(), visit: visit,
+                                      values: SyncReportModel(report: report, folder: folder).values)
+        }
+    }
+
+    /// Folders where a USB stick shows up on a Debian desktop (`/media/USER/LABEL`), to choose from.
+    static func sticks() -> [String] {
+        let fm = FileManager.default
+        var found: [String] = []
+        for base in ["/media", "/run/media"] {
+            for user in (try? fm.contentsOfDirectory(atPath: base)) ?? [] {
+                let dir = base + "/" + user
+                for label in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] {
+                    var isFolder: ObjCBool = false
+                    guard fm.fileExists(atPath: dir + "/" + label, isDirectory: &isFolder), isFolder.boolValue else { continue }
+                    found.append(dir + "/" + label)
+                }
+            }
+        }
+        return found.sorted()
+    }
+}
