@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    @Test func theStatusPageShowsAChangeMadeFromTheCommandLineAtOnce() async throws {
+        let desk = try ReviewFixture(laptop: false)
+        try await desk.application(["R01"], now: "2025-01-09T10:00").test(.router) { client in
+            let visitor = WebVisitor(client)
+            try await visitor.signIn(staff: "R01", passphrase: "demo")
+            let before = try await visitor.get("/office")
+            #expect(before.text.contains("等待認證 2 件"), "\(before.text)")
+            #expect(try await visitor.get("/office").text.contains("等待認證 2 件"), "the kept status, shown again")
+            // A teacher certifies at the office's terminal while the pages run: the next page load shows it.
+            try KioskFixture.require(try desk.school.folio(as: "T001", ["certify", "112020", "abf0f468ae"], now: "2025-01-09T10:05"))
+            let after = try await visitor.get("/office")
+            #expect(after.text.contains("等待認證 1 件"), "\(after.text)")
+        }
+    }
+
     @Test func aTeacherWithoutAnOfficeGetsNoOfficePage() async throws {
         let desk = try ReviewFixture(laptop: false)
         try await desk.application(["T002"]).test(.router) { client in

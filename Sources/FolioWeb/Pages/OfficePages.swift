@@ -23,7 +23,7 @@ struct OfficePages: Sendable {
     /// The visit of someone holding an office, or why not.
     func clerk(_ context: WebContext) async throws(FolioError) -> (Visit, String)? {
         guard let visit = context.visit, let id = visit.staffID else { return nil }
-        let holds = try await desk.gate.read { workspace throws(FolioError) in workspace.school().holdsAnOffice(id) }
+        let holds = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).holdsAnOffice(id) }
         guard holds else { throw FolioError(.notAuthorised, "web.office.notOffice", ["person": id]) }
         return (visit, id)
     }
@@ -46,14 +46,27 @@ struct OfficePages: Sendable {
         let pageNumber = max(1, value("page").flatMap(Int.init) ?? 1)
         return await page(context) { visit, _ throws(FolioError) in
             let now = try desk.now()
-            let values = try await desk.gate.read { workspace throws(FolioError) -> PageValues in
-                let school = workspace.school()
-                let status = try SchoolStatus.make(workspace, school: school, now: now, filter: filter)
-                return PageValues(OfficeStatusModel(status: status, school: school, filter: filter, search: search,
-                                                    page: pageNumber, pageSize: Self.pageSize).values)
-            }
+            let (status, school) = try await schoolStatus(filter, now: now)
+            let model = OfficeStatusModel(status: status, school: school, filter: filter, search: search, page: pageNumber, pageSize: Self.pageSize)
             return desk.renderer.page("office", title: Message("web.office.title").text(), visit: visit,
-                                      notice: desk.visits.takeNotice(visit.token), values: values.values)
+                                      notice: desk.visits.takeNotice(visit.token), values: model.values)
+        }
+    }
+
+    /// The school's status for `filter`: made under the lock when the workspace changed since it was last
+    /// made, otherwise the one made then (a 2,000-student school's status reads 2,000 manifests).
+    func schoolStatus(_ filter: StatusFilter, now: Instant) async throws(FolioError) -> (SchoolStatus, SchoolState) {
+        let day = now.taipeiDay
+        if let workspace = try? desk.gate.workspace(), let kept = desk.cache.status(WorkspaceStamp.everyone(workspace), filter, day) {
+            return kept
+        }
+        let cache = desk.cache
+        return try await desk.gate.read { workspace throws(FolioError) -> (SchoolStatus, SchoolState) in
+            let stamp = WorkspaceStamp.everyone(workspace)
+            let school = cache.school(workspace)
+            let status = try SchoolStatus.make(workspace, school: school, now: now, filter: filter)
+            cache.keep(status, school, stamp, filter, day)
+            return (status, school)
         }
     }
 
@@ -64,7 +77,7 @@ struct OfficePages: Sendable {
                 guard workspace.studentNumbers().contains(number) else {
                     throw FolioError(.unknownStudent, "status.student.unknown", ["student": number])
                 }
-                let school = workspace.school()
+                let school = desk.cache.school(workspace)
                 var model = StudentPageModel(view: workspace.view(number, school: school), school: school).values
                 model["readOnly"] = true
                 return PageValues(model)
@@ -85,7 +98,7 @@ struct OfficePages: Sendable {
                 throw FolioError(.badInput, "web.office.noReport", ["report": name])
             }
             let table = try await desk.gate.read { workspace throws(FolioError) -> Reports.Table in
-                let school = workspace.school()
+                let school = desk.cache.school(workspace)
                 switch name {
                 case "selections":
                     return Reports.selections(workspace, school: school, year: year.map(AcademicYear.init) ?? AcademicYear(containing: now.taipeiDay))
@@ -118,7 +131,7 @@ struct OfficePages: Sendable {
         await page(context) { visit, _ throws(FolioError) in
             let now = try desk.now()
             let schedule = try await desk.gate.read { workspace throws(FolioError) in
-                Schedule.make(workspace, school: workspace.school(), now: now, term: nil)
+                Schedule.make(workspace, school: desk.cache.school(workspace), now: now, term: nil)
             }
             guard let schedule else { throw FolioError(.noCalendar, "web.office.noCalendar") }
             return desk.renderer.page("office-schedule", title: Message("web.office.scheduleTitle").text(), visit: visit, values: [

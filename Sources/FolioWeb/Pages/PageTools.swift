@@ -9,6 +9,7 @@ public struct Desk: Sendable {
     public let visits: VisitBook
     public let throttle: SignInThrottle
     public let renderer: PageRenderer
+    let cache = ReadCache()
     let clock: @Sendable () throws(FolioError) -> Instant
 
     public static let visitCookie = "folio_visit"

@@ -53,12 +53,11 @@ struct ReviewItemModel: @unchecked Sendable {
     var values: [String: Any]
 
     /// The item, if this person may see it: a course they certify, or any item for someone holding an office.
-    static func find(_ workspace: Workspace, teacher: String, student: String, item id: String) throws(FolioError) -> (StudentView, ItemView) {
+    static func find(_ workspace: Workspace, school: SchoolState, teacher: String, student: String, item id: String) throws(FolioError) -> (StudentView, ItemView) {
         try Workspace.checkItemPrefix(id, student: student)
         guard workspace.studentNumbers().contains(student) else {
             throw FolioError(.unknownStudent, Message("student.none", ["student": student]), hint: Message("student.checkNumber.hint"))
         }
-        let school = workspace.school()
         let view = workspace.view(student, school: school)
         guard let item = view.item(id) else { throw FolioError(.unknownItem, "web.file.none") }
         let certifies = item.course.flatMap { school.course($0, term: item.term) }?.certifiers.contains(teacher) ?? false
@@ -73,9 +72,8 @@ struct ReviewItemModel: @unchecked Sendable {
         bytes < 1024 * 1024 ? "\(max(1, (bytes + 1023) / 1024)) KB" : ItemRules.megabytes(bytes) + " MB"
     }
 
-    init(workspace: Workspace, teacher: String, student: String, item id: String) throws(FolioError) {
-        let (view, item) = try Self.find(workspace, teacher: teacher, student: student, item: id)
-        let school = workspace.school()
+    init(workspace: Workspace, school: SchoolState, teacher: String, student: String, item id: String) throws(FolioError) {
+        let (view, item) = try Self.find(workspace, school: school, teacher: teacher, student: student, item: id)
         let files: [[String: Any]] = item.files.enumerated().map { index, file in
             let kind = FileKind(rawValue: file.kind)
             return ["name": file.name, "href": "/review/files/\(student)/\(item.id)/\(index)", "code": ShortCode.of(file.sha256),

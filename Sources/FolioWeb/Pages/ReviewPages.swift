@@ -42,7 +42,7 @@ struct ReviewPages: Sendable {
         let student = context.parameters.get("student") ?? "", itemID = context.parameters.get("item") ?? ""
         do throws(FolioError) {
             let model = try await desk.gate.read { workspace throws(FolioError) -> ReviewItemModel in
-                try ReviewItemModel(workspace: workspace, teacher: id, student: student, item: itemID)
+                try ReviewItemModel(workspace: workspace, school: desk.cache.school(workspace), teacher: id, student: student, item: itemID)
             }
             return desk.renderer.page("review-item", title: Message("web.review.itemTitle").text(), visit: visit, values: model.values)
         } catch { return desk.refused(error, visit: visit) }
@@ -55,7 +55,7 @@ struct ReviewPages: Sendable {
         let index = context.parameters.get("index", as: Int.self) ?? -1
         do throws(FolioError) {
             let (stored, bytes) = try await desk.gate.read { workspace throws(FolioError) -> (StoredFile, [UInt8]) in
-                let (_, item) = try ReviewItemModel.find(workspace, teacher: id, student: student, item: itemID)
+                let (_, item) = try ReviewItemModel.find(workspace, school: desk.cache.school(workspace), teacher: id, student: student, item: itemID)
                 guard item.files.indices.contains(index) else { throw FolioError(.unknownItem, "web.file.none") }
                 return (item.files[index], try workspace.fileBytes(student: student, item.files[index]))
             }
@@ -104,7 +104,7 @@ struct ReviewPages: Sendable {
         guard let (visit, id) = Self.staff(context) else { return .redirect(to: "/signin") }
         do throws(FolioError) {
             let values = try await desk.gate.read { workspace throws(FolioError) -> PageValues in
-                let school = workspace.school()
+                let school = desk.cache.school(workspace)
                 let mine = workspace.conflicts(school: school).filter { c in
                     school.holdsAnOffice(id) || c.course.map { code in school.courses.contains { $0.code == code && $0.certifiers.contains(id) } } == true
                 }

@@ -24,7 +24,7 @@ struct StaffSignIn: Sendable {
     }
 
     func form(error: Message?, chosen: String?, notice: Message? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let school = try await desk.gate.read { workspace throws(FolioError) in workspace.school() }
+        let school = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace) }
         // Staff only: a device's key (a kiosk's) signs bundles, not decisions.
         let people = keys.keys.sorted().filter { school.principal($0)?.kind == .staff }.map { id in
             ["id": id, "name": school.principal(id)?.name ?? id, "chosen": id == chosen] as [String: Any]
@@ -44,7 +44,7 @@ struct StaffSignIn: Sendable {
         }
         let id = fields.text("person") ?? ""
         let passphrase = fields["passphrase"] ?? ""
-        let isStaff = try await desk.gate.read { workspace throws(FolioError) in workspace.school().principal(id)?.kind == .staff }
+        let isStaff = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).principal(id)?.kind == .staff }
         guard let keyFile = keys[id], isStaff, !passphrase.isEmpty else {
             return try await form(error: Message("web.staff.empty"), chosen: id, status: .unprocessableContent)
         }
@@ -61,7 +61,7 @@ struct StaffSignIn: Sendable {
         }
         desk.throttle.succeeded(name: id)
         let (name, clerk, certifies) = try await desk.gate.read { workspace throws(FolioError) -> (String, Bool, Bool) in
-            let school = workspace.school()
+            let school = desk.cache.school(workspace)
             return (school.principal(id)?.name ?? id, school.holdsAnOffice(id), school.courses.contains { $0.certifiers.contains(id) })
         }
         if let old = context.visit { desk.visits.close(old.token) }

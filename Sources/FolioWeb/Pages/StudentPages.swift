@@ -24,8 +24,9 @@ struct StudentPages: Sendable {
     func home(_ context: WebContext) async throws -> Response {
         guard let (visit, number) = Self.student(context) else { return .redirect(to: "/signin") }
         let (school, view) = try await desk.gate.read { workspace throws(FolioError) in
-            let school = workspace.school()
-            return (school, workspace.view(number, school: school))
+            let school = desk.cache.school(workspace)
+            // The manifest as folio last wrote it (as `folio status` reads the school's), folded anew if missing.
+            return (school, workspace.storedManifest(number) ?? workspace.view(number, school: school))
         }
         let notice = desk.visits.takeNotice(visit.token)
         return desk.renderer.page("student", title: Message("web.student.title").text(), visit: visit, notice: notice,
@@ -80,7 +81,7 @@ struct StudentPages: Sendable {
         let index = context.parameters.get("index", as: Int.self) ?? -1
         do throws(FolioError) {
             let found = try await desk.gate.read { workspace throws(FolioError) -> (StoredFile, [UInt8]) in
-                let view = workspace.view(number, school: workspace.school())
+                let view = workspace.view(number, school: desk.cache.school(workspace))
                 guard let entry = view.item(item), entry.files.indices.contains(index) else {
                     throw FolioError(.unknownItem, "web.file.none")
                 }

@@ -45,7 +45,7 @@ struct StudentSignIn: Sendable {
         let registered: RegisteredStudentKey
         do {
             registered = try await desk.gate.read { workspace throws(FolioError) in
-                try workspace.studentKey(number, school: workspace.school())
+                try workspace.studentKey(number, school: desk.cache.school(workspace))
             }
         } catch {
             desk.throttle.failed(name: number, peer: context.peer)

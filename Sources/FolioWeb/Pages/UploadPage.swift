@@ -18,7 +18,7 @@ struct UploadPage: Sendable {
     func form(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let (visit, _) = StudentPages.student(context) else { return .redirect(to: "/signin") }
         let query = request.uri.queryParameters
-        let school = try await desk.gate.read { workspace throws(FolioError) in workspace.school() }
+        let school = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace) }
         let today = try desk.now().taipeiDay
         let current = school.term(containing: today) ?? Term(containing: today)
         let term = query.get("term").flatMap { Term(String($0)) } ?? current
@@ -44,7 +44,7 @@ struct UploadPage: Sendable {
 
     func upload(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let (visit, number) = StudentPages.student(context) else { return .redirect(to: "/signin", type: .normal) }
-        let settings = try await desk.gate.read { workspace throws(FolioError) in workspace.school().settings }
+        let settings = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).settings }
         let limits = FileLimits(settings)
         let form: UploadForm
         do {
@@ -63,7 +63,7 @@ struct UploadPage: Sendable {
             var course: String?
             if category.group == .courseOutcome {
                 guard let typed = fields.text("course") else { throw FolioError(.unknownCourse, "web.upload.noCourse") }
-                let courses = try await desk.gate.read { workspace throws(FolioError) in workspace.school().courses }
+                let courses = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).courses }
                 course = try CourseInput.code(typed, term: term, courses: courses)
             }
             var extra: [String: String] = [:]

@@ -1,6 +1,7 @@
 import Dispatch
 import FolioCore
 import FolioWorkspace
+import Synchronization
 
 /// The one way the pages reach the workspace: one command at a time, on a thread of its own.
 ///
@@ -12,13 +13,26 @@ import FolioWorkspace
 public final class WorkspaceGate: Sendable {
     public let root: String?
     private let queue = DispatchQueue(label: "folio.web.workspace")
+    /// The workspace as last opened, with the stamp of its `folio.json`: opening a demo school checks its
+    /// founding record's signature, which every page would otherwise pay for.
+    private let opened = Mutex<(WorkspaceStamp, Workspace)?>(nil)
 
     public init(root: String?) { self.root = root }
 
+    /// The workspace, opened again only when its `folio.json` changed (a re-pinned root, say).
+    public func workspace() throws(FolioError) -> Workspace {
+        if let (stamp, workspace) = opened.withLock({ $0 }), stamp == WorkspaceStamp.file(workspace.root + "/" + Workspace.configName) {
+            return workspace
+        }
+        let workspace = try Workspace.open(root)
+        opened.withLock { $0 = (WorkspaceStamp.file(workspace.root + "/" + Workspace.configName), workspace) }
+        return workspace
+    }
+
     /// Reads under the shared lock.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws(FolioError) -> T) async throws(FolioError) -> T {
-        try await run { [root] () throws(FolioError) -> T in
-            let workspace = try Workspace.open(root)
+        try await run { [self] () throws(FolioError) -> T in
+            let workspace = try self.workspace()
             let lock = try workspace.lockForReading()
             defer { withExtendedLifetime(lock) {} }
             return try body(workspace)
@@ -27,8 +41,8 @@ public final class WorkspaceGate: Sendable {
 
     /// Changes the workspace in a writing session (the exclusive lock, interrupted work finished first).
     public func write<T: Sendable>(_ body: @escaping @Sendable (WorkspaceSession) throws(FolioError) -> T) async throws(FolioError) -> T {
-        try await run { [root] () throws(FolioError) -> T in
-            let session = try WorkspaceSession(try Workspace.open(root))
+        try await run { [self] () throws(FolioError) -> T in
+            let session = try WorkspaceSession(try self.workspace())
             return try withExtendedLifetime(session) { () throws(FolioError) -> T in try body(session) }
         }
     }
