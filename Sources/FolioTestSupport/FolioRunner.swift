@@ -48,6 +48,10 @@ public final class FolioProcess: @unchecked Sendable {
     public var pid: Int32 { process.processIdentifier }
     public var isRunning: Bool { process.isRunning }
 
+    /// What the process has written to standard output so far: a test reads a server's address from it
+    /// while the server runs.
+    public var outputSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
     /// Sends SIGKILL: the process gets no chance to clean up.
     public func kill() { sendSIGKILL(process.processIdentifier) }
 

@@ -6,7 +6,8 @@ import Hummingbird
 /// - A strict Content-Security-Policy: the page's own CSS and script only (no inline script, no
 ///   other origin), media and frames from the server itself, forms posted back to it, never framed.
 /// - No caching (a kiosk's browser must not show the last student's page from its cache), no sniffing
-///   of content types, no referrer.
+///   of content types, no referrer to any other origin. Not `no-referrer`: under it a browser names the
+///   origin of the pages' own forms as `null` (the Fetch standard), and the check below refuses them all.
 /// - A changing request (POST) from another origin is refused before any route sees it: the browser
 ///   names the page a form came from in `Origin`, and a page of another site is never one of ours.
 public struct SecurityMiddleware: RouterMiddleware {
@@ -49,7 +50,7 @@ public struct SecurityMiddleware: RouterMiddleware {
             response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         response.headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
         response.headers[.init("Cross-Origin-Resource-Policy")!] = "same-origin"
