@@ -49,7 +49,7 @@ let package = Package(
         // The local web pages (`folio serve`): one more front end over the library, holding no rule of its own.
         .target(
             name: "FolioWeb",
-            dependencies: ["FolioWorkspace", "FolioCore",
+            dependencies: ["FolioWorkspace", "FolioCore", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "MultipartKit", package: "multipart-kit")],

@@ -42,7 +42,9 @@ import Testing
 
     @Test func noTemplatePrintsAValueUnescaped() {
         for (name, text) in EmbeddedWebFiles.templates {
-            #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name) prints a value without escaping")
+            // The one exception: the frame places a body its own template rendered (and escaped) before.
+            let checked = name == "frame" ? text.replacingOccurrences(of: "{{{bodyHTML}}}", with: "") : text
+            #expect(!checked.contains("{{{") && !checked.contains("{{&"), "\(name) prints a value without escaping")
         }
     }
 

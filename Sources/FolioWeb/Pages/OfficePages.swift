@@ -23,7 +23,7 @@ struct OfficePages: Sendable {
     /// The visit of someone holding an office, or why not.
     func clerk(_ context: WebContext) async throws(FolioError) -> (Visit, String)? {
         guard let visit = context.visit, let id = visit.staffID else { return nil }
-        let holds = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).holdsAnOffice(id) }
+        let holds = try await desk.school().holdsAnOffice(id)
         guard holds else { throw FolioError(.notAuthorised, "web.office.notOffice", ["person": id]) }
         return (visit, id)
     }
@@ -46,27 +46,33 @@ struct OfficePages: Sendable {
         let pageNumber = max(1, value("page").flatMap(Int.init) ?? 1)
         return await page(context) { visit, _ throws(FolioError) in
             let now = try desk.now()
-            let (status, school) = try await schoolStatus(filter, now: now)
-            let model = OfficeStatusModel(status: status, school: school, filter: filter, search: search, page: pageNumber, pageSize: Self.pageSize)
-            return desk.renderer.page("office", title: Message("web.office.title").text(), visit: visit,
-                                      notice: desk.visits.takeNotice(visit.token), values: model.values)
+            let (status, school, stamp) = try await schoolStatus(filter, now: now)
+            let key = StatusPageKey(stamp: stamp, filter: filter, search: search, page: pageNumber, day: now.taipeiDay, language: Messages.language)
+            // The body is the same for every clerk looking at the same state: rendered once, then framed per visit.
+            let body = desk.cache.body(key) {
+                desk.renderer.fragment("office", values: OfficeStatusModel(status: status, school: school, filter: filter, search: search,
+                                                                           page: pageNumber, pageSize: Self.pageSize).values)
+            }
+            return desk.renderer.page(body: body, title: Message("web.office.title").text(), visit: visit,
+                                      notice: desk.visits.takeNotice(visit.token))
         }
     }
 
     /// The school's status for `filter`: made under the lock when the workspace changed since it was last
     /// made, otherwise the one made then (a 2,000-student school's status reads 2,000 manifests).
-    func schoolStatus(_ filter: StatusFilter, now: Instant) async throws(FolioError) -> (SchoolStatus, SchoolState) {
+    func schoolStatus(_ filter: StatusFilter, now: Instant) async throws(FolioError) -> (SchoolStatus, SchoolState, WorkspaceStamp) {
         let day = now.taipeiDay
-        if let workspace = try? desk.gate.workspace(), let kept = desk.cache.status(WorkspaceStamp.everyone(workspace), filter, day) {
-            return kept
+        if let workspace = try? desk.gate.workspace() {
+            let stamp = desk.cache.everyone(workspace)
+            if let (status, school) = desk.cache.status(stamp, filter, day) { return (status, school, stamp) }
         }
         let cache = desk.cache
-        return try await desk.gate.read { workspace throws(FolioError) -> (SchoolStatus, SchoolState) in
+        return try await desk.gate.read { workspace throws(FolioError) -> (SchoolStatus, SchoolState, WorkspaceStamp) in
             let stamp = WorkspaceStamp.everyone(workspace)
             let school = cache.school(workspace)
             let status = try SchoolStatus.make(workspace, school: school, now: now, filter: filter)
             cache.keep(status, school, stamp, filter, day)
-            return (status, school)
+            return (status, school, stamp)
         }
     }
 
@@ -184,4 +190,14 @@ struct OfficePages: Sendable {
         }
         return found.sorted()
     }
+}
+
+/// Everything one status page's values are made from.
+struct StatusPageKey: Hashable, Sendable {
+    let stamp: WorkspaceStamp
+    let filter: StatusFilter
+    let search: String?
+    let page: Int
+    let day: CivilDate
+    let language: Language
 }

@@ -19,6 +19,14 @@ public struct Desk: Sendable {
     /// Now: the system clock, or `FOLIO_NOW` in a demo school, as the CLI has it.
     func now() throws(FolioError) -> Instant { try clock() }
 
+    /// The school's state: the one kept while the school's files are unchanged, else folded under the lock.
+    func school() async throws(FolioError) -> SchoolState {
+        let workspace = try gate.workspace()
+        if let kept = cache.keptSchool(workspace) { return kept }
+        let cache = cache
+        return try await gate.read { workspace throws(FolioError) in cache.school(workspace) }
+    }
+
     /// The response to a library refusal: its words, the right status, nothing changed.
     func refused(_ error: FolioError, visit: Visit?) -> Response {
         let status: HTTPResponse.Status = switch error.code {

@@ -8,6 +8,13 @@ enum EmbeddedWebFiles {
 </html>
 
 """#,
+        "frame": #"""
+{{> top}}
+{{! A body rendered before by its own template (escaped there), framed for this visit. }}
+{{{bodyHTML}}}
+{{> bottom}}
+
+"""#,
         "office-report": #"""
 {{> top}}
 <section>
@@ -107,7 +114,6 @@ enum EmbeddedWebFiles {
 
 """#,
         "office": #"""
-{{> top}}
 <section>
   <h1>{{t.office_heading}}</h1>
   <p class="lead">{{school}}　<span class="small">{{asOf}}</span></p>
@@ -133,7 +139,6 @@ enum EmbeddedWebFiles {
   <p class="pager">{{#previous}}<a class="button" href="{{previous}}">{{t.office_previous}}</a>{{/previous}} {{pageLine}} {{#next}}<a class="button" href="{{next}}">{{t.office_next}}</a>{{/next}}</p>
   {{/none}}
 </section>
-{{> bottom}}
 
 """#,
         "refused": #"""

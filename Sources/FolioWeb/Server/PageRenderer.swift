@@ -32,6 +32,18 @@ public struct PageRenderer: Sendable {
     private static let zhTexts = texts(.zhTW)
     private static let enTexts = texts(.en)
 
+    /// A part of a page: `template` with `values` and the page texts, escaped by the template engine.
+    public func fragment(_ template: String, values: [String: Any]) -> String {
+        var context = values
+        context["t"] = Messages.language == .en ? Self.enTexts : Self.zhTexts
+        return library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// A page whose body was rendered before (by `fragment`, so escaped), in the frame of this visit.
+    public func page(body: String, title: String, visit: Visit?, notice: String? = nil) -> Response {
+        page("frame", title: title, visit: visit, notice: notice, values: ["bodyHTML": body])
+    }
+
     /// The page `template` with `values`, inside the frame every page shares.
     public func page(_ template: String, title: String, visit: Visit?, notice: String? = nil, error: FolioError? = nil,
                      values: [String: Any] = [:], status: HTTPResponse.Status = .ok) -> Response {
