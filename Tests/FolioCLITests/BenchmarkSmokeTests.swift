@@ -16,6 +16,8 @@ import Testing
         env["FOLIO_BIN"] = try FolioRunner.binary().path
         // Small parts, so that the tiny school's export is split as a whole school's is.
         env["FOLIO_BUNDLE_PART_ENTRIES"] = "10"
+        // A second of load per page is enough to see the rows made.
+        env["PAGES_SECONDS"] = "1"
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
@@ -26,10 +28,12 @@ import Testing
         #expect(p.terminationStatus == 0, "\(text)")
         for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
                     "bundle import of all parts at once", "sync of the same stick again",
-                    "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round"] {
+                    "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round",
+                    "status page p95", "student's page p95", "10 MB upload at the kiosk"] {
             #expect(text.contains("| " + row), "no row \(row):\n\(text)")
         }
         #expect(text.contains("after the round: 0 item(s) wait for certification"), "\(text)")
+        #expect(text.contains("0 socket errors, 0 not 2xx"), "every page load answered: \(text)")
         let parts = try FileManager.default.contentsOfDirectory(atPath: work + "/n4/usb").filter { $0.hasPrefix("uploads-") }
         #expect(parts.count > 1, "the export should have been split: \(parts)")
     }

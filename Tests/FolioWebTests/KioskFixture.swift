@@ -11,8 +11,10 @@ final class KioskFixture: @unchecked Sendable {
     let school: SampleCopy
     let kiosk: String
 
-    init(now: String = "2025-01-08T13:00") throws {
+    /// `prepare` runs at the office before the kiosk is joined (a submission whose receipts the kiosk should hold).
+    init(now: String = "2025-01-08T13:00", prepare: (SampleCopy) throws -> Void = { _ in }) throws {
         school = try SampleCopy(now: now)
+        try prepare(school)
         let usb = school.scratch("usb")
         kiosk = school.scratch("kiosk")
         try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)

@@ -1469,6 +1469,17 @@ enum EmbeddedCatalogs {
 "web.office.sync.writtenLine" = "{events} 筆紀錄、{files} 個檔案";
 "web.office.noFolder" = "請指定隨身碟的資料夾（完整路徑，例如 /media/office/USB）。";
 "web.office.noFolder.hint" = "插入隨身碟後重新整理本頁，從清單選擇它的資料夾。";
+"web.nav.receipts" = "收訖明細";
+"web.office.receiptsTitle" = "收訖明細";
+"web.office.receiptsHeading" = "收訖明細：列印與確認情形";
+"web.office.receiptsIntro" = "每次提交的收訖明細可以一次全部列印（依班級、學號排序，每位學生一張 A4）；已離校的學生另印附通知信的版本郵寄。";
+"web.office.noSubmissions" = "還沒有任何提交紀錄。";
+"web.office.submission" = "提交";
+"web.office.content" = "內容";
+"web.office.period" = "學年度／學期";
+"web.office.students" = "學生數";
+"web.office.printAll" = "列印全部";
+"web.office.printLetters" = "列印離校學生的通知信";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "請把這個訊息告訴資訊組。";
 "actor.keyFile.unreadable" = "無法讀取金鑰檔 {file}：{why}。";
@@ -3030,6 +3041,17 @@ enum EmbeddedCatalogs {
 "web.office.sync.writtenLine" = "{events} record(s), {files} file(s)";
 "web.office.noFolder" = "Name the stick's folder (its full path, /media/office/USB say).";
 "web.office.noFolder.hint" = "Plug the stick in, reload this page and choose its folder from the list.";
+"web.nav.receipts" = "Receipts";
+"web.office.receiptsTitle" = "Receipts";
+"web.office.receiptsHeading" = "Receipts: printing and confirmations";
+"web.office.receiptsIntro" = "Each submission's receipts print in one go (by class and student number, one A4 sheet per student); students who have left get a version with the letter, for the post.";
+"web.office.noSubmissions" = "Nothing has been submitted yet.";
+"web.office.submission" = "Submission";
+"web.office.content" = "Content";
+"web.office.period" = "Year / term";
+"web.office.students" = "Students";
+"web.office.printAll" = "Print all";
+"web.office.printLetters" = "Print letters for students who have left";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "Report this to the IT section.";
 "actor.keyFile.unreadable" = "Cannot read the key file {file}: {why}.";

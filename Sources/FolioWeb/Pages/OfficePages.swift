@@ -17,6 +17,8 @@ struct OfficePages: Sendable {
         router.get("/office/reports") { request, context in try await self.reports(request, context) }
         router.get("/office/schedule") { _, context in try await self.schedule(context) }
         router.get("/office/sync") { _, context in try await self.syncForm(context) }
+        router.get("/office/receipts") { _, context in try await self.receipts(context) }
+        router.get("/office/receipts/:submission") { request, context in try await self.printable(request, context) }
         router.post("/office/sync") { request, context in try await self.sync(request, context) }
     }
 
@@ -171,6 +173,50 @@ struct OfficePages: Sendable {
             }
             return desk.renderer.page("office-sync", title: Message("web.office.syncTitle").text(), visit: visit,
                                       values: SyncReportModel(report: report, folder: folder).values)
+        }
+    }
+
+    /// The submissions, each with how its receipts stand and a link to print them all.
+    func receipts(_ context: WebContext) async throws -> Response {
+        await page(context) { visit, _ throws(FolioError) in
+            let values = try await desk.gate.read { workspace throws(FolioError) -> PageValues in
+                let school = desk.cache.school(workspace)
+                let table = Reports.confirmations(workspace, school: school, submission: nil)
+                return PageValues(["submissions": school.submissions.map { s -> [String: Any] in
+                    ["id": s.id, "office": s.office.title, "period": s.period, "students": s.students,
+                     "href": "/office/receipts/\(s.id)", "letters": "/office/receipts/\(s.id)?left=1"]
+                }, "none": school.submissions.isEmpty, "header": table.header, "rows": table.rows.map { ["cells": $0] }])
+            }
+            return desk.renderer.page("office-receipts", title: Message("web.office.receiptsTitle").text(), visit: visit, values: values.values)
+        }
+    }
+
+    /// Every student's receipt for one submission as one document for the browser to print (with `left=1`,
+    /// those of students who have left, each after the letter that goes with it).
+    func printable(_ request: Request, _ context: WebContext) async throws -> Response {
+        let submission = context.parameters.get("submission") ?? ""
+        let letters = request.uri.queryParameters.get("left") == "1"
+        return await page(context) { _, _ throws(FolioError) in
+            let html = try await desk.gate.read { workspace throws(FolioError) -> String in
+                let school = desk.cache.school(workspace)
+                guard school.submission(submission) != nil else {
+                    throw FolioError(.badInput, Message("receipt.noSubmission", ["submission": submission]),
+                                     hint: Message("receipt.noSubmission.status.hint"))
+                }
+                var found: [(ReceiptView, StudentRecord)] = []
+                for number in workspace.studentNumbers() {
+                    let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
+                    guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
+                    if letters && student.status == .enrolled { continue }
+                    found.append((receipt, student))
+                }
+                return ReceiptPages.all(found, submission: submission, school: school, letters: letters)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            // A document to print, styled by its own inline sheet (A4 pages), with no script at all.
+            headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
         }
     }
 

@@ -15,6 +15,32 @@ enum EmbeddedWebFiles {
 {{> bottom}}
 
 """#,
+        "office-receipts": #"""
+{{> top}}
+<section>
+  <h1>{{t.office_receiptsHeading}}</h1>
+  <p>{{t.office_receiptsIntro}}</p>
+  {{#none}}<p>{{t.office_noSubmissions}}</p>{{/none}}
+  {{^none}}
+  <table class="items">
+    <thead><tr><th>{{t.office_submission}}</th><th>{{t.office_content}}</th><th>{{t.office_period}}</th><th>{{t.office_students}}</th><th></th></tr></thead>
+    <tbody>
+    {{#submissions}}
+    <tr><td>{{id}}</td><td>{{office}}</td><td>{{period}}</td><td>{{students}}</td>
+      <td><a class="button" href="{{href}}" target="_blank" rel="noopener">{{t.office_printAll}}</a> <a class="button" href="{{letters}}" target="_blank" rel="noopener">{{t.office_printLetters}}</a></td></tr>
+    {{/submissions}}
+    </tbody>
+  </table>
+  <h2>{{t.office_report_confirmations}}</h2>
+  <table class="items">
+    <thead><tr>{{#header}}<th>{{.}}</th>{{/header}}</tr></thead>
+    <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+  </table>
+  {{/none}}
+</section>
+{{> bottom}}
+
+"""#,
         "office-report": #"""
 {{> top}}
 <section>
@@ -414,6 +440,7 @@ enum EmbeddedWebFiles {
     <a href="/office/reports">{{t.nav_reports}}</a>
     <a href="/office/schedule">{{t.nav_schedule}}</a>
     <a href="/office/sync">{{t.nav_sync}}</a>
+    <a href="/office/receipts">{{t.nav_receipts}}</a>
     {{/office}}
   </nav>
   {{/staff}}

@@ -11,6 +11,18 @@ public enum ReceiptPages {
     }
 
     public static func page(_ view: ReceiptView, student: StudentRecord, school: SchoolState, letter: Bool) -> String {
+        document(title: "收訖明細 \(student.number) \(view.receipt.submission)", body: body(view, student: student, school: school, letter: letter))
+    }
+
+    /// Every student's receipt for one submission in one document, sorted by class and student number, each on
+    /// its own sheet (a letter first for a student who has left): what the office prints from the pages.
+    public static func all(_ receipts: [(ReceiptView, StudentRecord)], submission: String, school: SchoolState, letters: Bool) -> String {
+        let sorted = receipts.sorted { ($0.1.className, $0.1.number) < ($1.1.className, $1.1.number) }
+        return document(title: "收訖明細 \(submission)",
+                        body: sorted.map { body($0.0, student: $0.1, school: school, letter: letters) }.joined())
+    }
+
+    static func body(_ view: ReceiptView, student: StudentRecord, school: SchoolState, letter: Bool) -> String {
         let r = view.receipt
         let office = SubmittingOffice(rawValue: r.office)
         let period = school.confirmation(for: r.submission)
@@ -58,7 +70,7 @@ public enum ReceiptPages {
         </section>
 
         """
-        return document(title: "收訖明細 \(student.number) \(r.submission)", body: body)
+        return body
     }
 
     static func document(title: String, body: String) -> String {
