@@ -25,7 +25,7 @@ import Testing
         let base = dir + "/students/112001/files"
         let e = FileManager.default.enumerator(atPath: base)!
         while let p = e.nextObject() as? String { if p.hasSuffix(".pdf") { return base + "/" + p } }
-        throw FolioError(.io, "no pdf", hint: "")
+        throw FolioError(.io, verbatim: "no pdf", hint: "")
     }
 
     @Test func anUnchangedWorkspaceGivesTheSameAnswerFromTheCache() throws {
