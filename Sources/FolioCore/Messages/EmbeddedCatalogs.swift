@@ -295,8 +295,8 @@ enum EmbeddedCatalogs {
 "bundle.staged.fileDiffers" = "檔案 {path} 和它的上傳紀錄描述的不一樣（大小或 SHA-256 不同）。";
 "bundle.staged.fileUnreadable" = "檔案 {path} 無法讀取。";
 "bundle.staged.fileNotWhatSaid" = "檔案 {path} 和它的上傳紀錄說的不符：{error}";
-"bundle.staged.fileKind" = "檔案 {path} 是「{actual}」檔案，但它的上傳紀錄說它是{declared}。";
-"bundle.staged.aKind" = "「{kind}」檔案";
+"bundle.staged.fileKind" = "檔案 {path} 其實是 {actual}，但它的上傳紀錄說它是{declared}。";
+"bundle.staged.aKind" = "一個 {kind}";
 "bundle.staged.unacceptedKind" = " folio 不接受的檔案種類";
 "bundle.staged.fileRefused.hint" = "沒有匯入任何東西。請送來資料包的人檢查那個檔案後重新匯出；學生在 folio 教室自助機上傳時，也是用同樣的規則判斷。";
 "bundle.staged.badItem" = "上傳紀錄 {path} 寫的成果編號「{item}」不是成果編號（成果編號是 {length} 個字元，只有數字 0-9 和英文字母 a-f）。";
@@ -759,6 +759,33 @@ enum EmbeddedCatalogs {
 "item.fileName.unsafe.hint" = "請把檔名改成只用中英文字、數字、空格、- 和 _，再上傳一次。";
 "item.id.malformed" = "「{id}」不是成果編號：成果編號是 {length} 個字元，只有數字 0-9 和英文字母 a-f。";
 "item.id.malformed.hint" = "這筆紀錄不是 folio 原樣產生的，已排除在學生的成果之外。請向資訊組查明它的來源。";
+/* 檔案能不能加入成果：看檔名、開頭的位元組和大小。 */
+"file.kind.pdf" = "PDF 文件";
+"file.kind.jpeg" = "JPEG 圖片";
+"file.kind.png" = "PNG 圖片";
+"file.kind.mp3" = "MP3 音訊檔";
+"file.kind.mp4" = "MP4 影片";
+"file.looksLike.zip" = "ZIP 壓縮檔（例如 Word 或 PowerPoint 檔）";
+"file.looksLike.gif" = "GIF 圖片";
+"file.looksLike.webp" = "WebP 圖片";
+"file.looksLike.wav" = "WAV 音訊檔";
+"file.looksLike.quickTime" = "QuickTime（MOV）影片";
+"file.looksLike.heic" = "HEIC 照片";
+"file.looksLike.oldOffice" = "舊版 Microsoft Office 檔案";
+"file.empty" = "{name} 是空的（0 位元組）。";
+"file.empty.hint" = "可能是上傳或複製時失敗了。請打開原始檔案確認，再加入一次。";
+"file.noExtension" = "{name} 沒有副檔名，所以無法接受。";
+"file.extension" = "{name}：不接受 .{ext} 檔。可以接受的是 PDF、JPG、PNG（文件檔）和 MP3、MP4（影音檔）。";
+"file.extension.hint" = "請把檔案另存或匯出成 PDF、JPG、PNG（文件檔）或 MP3、MP4（影音檔），再加入一次。";
+"file.lookalike" = "{name} 其實是 {looksLike}，不是 {claimed}。";
+"file.unrecognised" = "{name} 不是能讀取的 {claimed}；它的內容不是任何可以接受的格式。";
+"file.unrecognised.hint" = "請用製作這個檔案的程式打開它，再匯出或另存成 {claimed}（只改檔名是不夠的）。";
+"file.renamed" = "{name} 其實是 {actual}。";
+"file.renamed.hint" = "請把副檔名改成 .{ext}，或把檔案匯出成檔名所說的格式。";
+"file.documentTooLarge" = "{name} 有 {size}，文件檔最大 {limit}。";
+"file.documentTooLarge.hint" = "請縮小檔案：用較低的解析度掃描、壓縮圖片，或把文件分成幾份。";
+"file.mediaTooLarge" = "{name} 有 {size}，影音檔最大 {limit}。";
+"file.mediaTooLarge.hint" = "請縮短錄音或錄影，或用較低的品質匯出。";
 /* Keys: key files, passphrases, students' secrets and revocation. */
 "internal.report.hint" = "請把這個訊息告訴資訊組。";
 "key.unusedDerivation" = "這個檔案要求 folio 不使用的金鑰推導方式（scrypt N=2^{logN}、r={r}、p={p}）。";
@@ -2279,6 +2306,33 @@ enum EmbeddedCatalogs {
 "item.fileName.unsafe.hint" = "Rename the file using letters, digits, spaces, - and _ only, then upload again.";
 "item.id.malformed" = "\"{id}\" is not an item id: an item id is {length} characters, the digits 0-9 and the letters a-f.";
 "item.id.malformed.hint" = "The record was not made by folio as it stands; it is kept out of the student's items. Ask the IT section (資訊組) where it came from.";
+/* Whether a file may be attached: its name, its first bytes and its size. */
+"file.kind.pdf" = "PDF document";
+"file.kind.jpeg" = "JPEG image";
+"file.kind.png" = "PNG image";
+"file.kind.mp3" = "MP3 audio file";
+"file.kind.mp4" = "MP4 video";
+"file.looksLike.zip" = "ZIP archive (for example a Word or PowerPoint file)";
+"file.looksLike.gif" = "GIF image";
+"file.looksLike.webp" = "WebP image";
+"file.looksLike.wav" = "WAV audio file";
+"file.looksLike.quickTime" = "QuickTime (MOV) video";
+"file.looksLike.heic" = "HEIC photo";
+"file.looksLike.oldOffice" = "older Microsoft Office file";
+"file.empty" = "{name} is empty (0 bytes).";
+"file.empty.hint" = "The upload or copy probably failed. Open the original file to check it, then add it again.";
+"file.noExtension" = "{name} has no file extension, so its type cannot be accepted.";
+"file.extension" = "{name}: .{ext} files are not accepted. Accepted are PDF, JPG, PNG (documents) and MP3, MP4 (media).";
+"file.extension.hint" = "Save or export the file as PDF, JPG or PNG (documents) or MP3 or MP4 (media), then add it again.";
+"file.lookalike" = "{name} is really a {looksLike}, not a {claimed}.";
+"file.unrecognised" = "{name} is not a readable {claimed}; its contents are not in any accepted format.";
+"file.unrecognised.hint" = "Open the file in the program that made it and export or save it as {claimed} (renaming the file is not enough).";
+"file.renamed" = "{name} is really a {actual}.";
+"file.renamed.hint" = "Rename the file with the .{ext} extension, or export it in the format its name claims.";
+"file.documentTooLarge" = "{name} is {size}; the limit for documents is {limit}.";
+"file.documentTooLarge.hint" = "Reduce the file: scan at a lower resolution, compress the images or split the document.";
+"file.mediaTooLarge" = "{name} is {size}; the limit for media files is {limit}.";
+"file.mediaTooLarge.hint" = "Shorten the recording or export it at a lower quality.";
 /* Keys: key files, passphrases, students' secrets and revocation. */
 "internal.report.hint" = "Report this to the IT section (資訊組).";
 "key.unusedDerivation" = "The file asks for a key derivation folio does not use (scrypt N=2^{logN}, r={r}, p={p}).";

@@ -358,11 +358,11 @@ struct StagedBundle {
             do throws(FileRuleError) {
                 actual = try FileCheck.check(name: name, prefix: prefix, size: Int(entry.size), limits: limits)
             } catch {
-                return Message("bundle.staged.fileNotWhatSaid", ["path": entry.path, "error": error.message])
+                return Message("bundle.staged.fileNotWhatSaid", ["path": entry.path, "error": error.what])
             }
             guard actual == declared else {
-                return Message("bundle.staged.fileKind", ["path": entry.path, "actual": actual.displayName,
-                                                           "declared": declared.map { Message("bundle.staged.aKind", ["kind": $0.displayName]) }
+                return Message("bundle.staged.fileKind", ["path": entry.path, "actual": actual.name,
+                                                           "declared": declared.map { Message("bundle.staged.aKind", ["kind": $0.name]) }
                                                                ?? Message("bundle.staged.unacceptedKind")])
             }
             return nil
