@@ -699,6 +699,23 @@ enum EmbeddedCatalogs {
 "nationalID.lowercase.hint" = "英文字母請用大寫，例如 A123456789。";
 "nationalID.checksum" = "身分證統一編號的檢查碼不符，至少有一個字元是錯的。";
 "nationalID.checksum.hint" = "請逐字和身分證或居留證核對；通常是數字對調或打錯。";
+/* 讀不懂的 CSV 檔：名冊，或學習歷程資料庫的收訖清單。 */
+"csv.empty" = "檔案是空的：沒有標題列。";
+"csv.empty.hint" = "請從校務行政系統重新匯出檔案；第一行必須寫出各欄的名稱。";
+"csv.unterminatedQuote" = "第 {line} 行：有一個欄位以雙引號（\"）開頭，卻一直沒有結束的引號。";
+"csv.textAfterQuote" = "第 {line} 行：用引號括起來的欄位後面，在下一個逗號之前還有其他文字。";
+"csv.quote.hint" = "請用 Excel 或文字編輯器打開檔案，檢查那一行的引號；欄位內容本身有引號時，要寫成兩個（\"\"）。";
+"csv.fieldCount.one" = "第 {line} 行只有 1 個欄位，但標題列有 {expected} 個。";
+"csv.fieldCount" = "第 {line} 行有 {found} 個欄位，但標題列有 {expected} 個。";
+"csv.fieldCount.hint" = "請檢查那一行是不是少了或多了逗號；欄位內容有逗號時，必須用引號括起來。";
+"csv.byte" = "位元組 {hex}";
+"csv.bytes" = "位元組 {hex}";
+"csv.userDefined" = "第 {line} 行第 {column} 個字：{bytes} 是 {encoding} 的造字，只有寫出這個檔案的系統才能顯示。";
+"csv.userDefined.hint" = "請把檔案裡的這個字換成標準字（常見的寫法，或註冊組在其他系統寫這個名字的方式），存檔後再匯入一次。";
+"csv.notCharacter" = "第 {line} 行第 {column} 個字：{bytes} 不是 {encoding} 的字元（{readAs}）。";
+"csv.readAs" = "這個檔案是以 {encoding} 讀取的";
+"csv.readAs.big5" = "這個檔案不是 UTF-8，所以以 {encoding} 讀取";
+"csv.notCharacter.hint" = "請檢查檔案裡的這個字並重新輸入，把檔案另存為「CSV UTF-8」（Excel：另存新檔 → CSV UTF-8），再匯入一次。";
 /* 上傳、退回、勾選與處室紀錄：folio add、reject、select、unselect、record。 */
 "add.help.abstract" = "替學生上傳一件成果：課程學習成果或多元表現。";
 "add.help.discussion" = "檔案依內容判斷：文件檔 PDF/JPG/PNG 最大 4 MB，影音檔 MP3/MP4 最大 10 MB。\n例如：folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\\n           --description 單擺實驗報告 --file report.pdf\n（等同 --category course-outcome --term 113-1 --course PHY-11A）\n（folio 會請學生輸入註冊組發的密碼單上的學生密碼）";
@@ -2246,6 +2263,23 @@ enum EmbeddedCatalogs {
 "nationalID.lowercase.hint" = "Type the letters as capitals, e.g. A123456789.";
 "nationalID.checksum" = "The ID number fails its check digit, so at least one character is wrong.";
 "nationalID.checksum.hint" = "Compare each character with the ID card or resident certificate; a swapped or mistyped digit is the usual cause.";
+/* A CSV file that cannot be read: a roster, or the central database's list of what it received. */
+"csv.empty" = "The file is empty: it has no header line.";
+"csv.empty.hint" = "Export the file again from the school system; the first line must name the columns.";
+"csv.unterminatedQuote" = "Line {line}: a field opens with a double quote (\") that is never closed.";
+"csv.textAfterQuote" = "Line {line}: a quoted field is followed by more text before the next comma.";
+"csv.quote.hint" = "Open the file in Excel or a text editor and check the quotes on that line; a field containing a quote must write it twice (\"\").";
+"csv.fieldCount.one" = "Line {line} has 1 field, but the header has {expected}.";
+"csv.fieldCount" = "Line {line} has {found} fields, but the header has {expected}.";
+"csv.fieldCount.hint" = "Check that line for a missing or extra comma; a field that contains a comma must be in quotes.";
+"csv.byte" = "the byte {hex} is";
+"csv.bytes" = "the bytes {hex} are";
+"csv.userDefined" = "Line {line}, column {column}: {bytes} a user-defined character (造字) of {encoding}, which only the system that wrote the file can show.";
+"csv.userDefined.hint" = "Replace that character in the file with a standard one (a common form of the character, or the name written the way the registration office (註冊組) writes it for other systems), save the file again, then import it again.";
+"csv.notCharacter" = "Line {line}, column {column}: {bytes} not a character in {encoding} ({readAs}).";
+"csv.readAs" = "the file is read as {encoding}";
+"csv.readAs.big5" = "the file is read as {encoding} because it is not UTF-8";
+"csv.notCharacter.hint" = "Check that character in the file and type it again, save the file as \"CSV UTF-8\" (in Excel: Save As → CSV UTF-8), then import it again.";
 /* Uploading, returning, selecting and office records: folio add, reject, select, unselect, record. */
 "add.help.abstract" = "Upload an item for a student: a course learning outcome or a diverse-performance record.";
 "add.help.discussion" = "Files are judged by their content: documents PDF/JPG/PNG up to 4 MB, media MP3/MP4 up to 10 MB.\nExample: folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\\n           --description 單擺實驗報告 --file report.pdf\n(the same as --category course-outcome --term 113-1 --course PHY-11A)\n(folio asks for the student's secret, printed on their slip from the registration section 註冊組)";

@@ -9,14 +9,14 @@ public enum RosterImport {
     static func table(_ path: String) throws(FolioError) -> CSVTable {
         let bytes = try FileIO.readAll(path)
         do { return try CSVTable.parse(bytes) } catch {
-            throw FolioError(.badCSV, Message("roster.file.unreadable", ["file": (path as NSString).lastPathComponent, "problem": error.message]),
-                             hint: .verbatim(error.hint))
+            throw FolioError(.badCSV, Message("roster.file.unreadable", ["file": (path as NSString).lastPathComponent, "problem": error.what]),
+                             hint: error.next)
         }
     }
 
     /// A file that cannot be read as CSV: nothing of it is imported.
     static func fileError(_ file: String, _ error: CSVError) -> FolioError {
-        FolioError(.badCSV, Message("roster.file.notCSV", ["file": file, "problem": error.message]), hint: .verbatim(error.hint))
+        FolioError(.badCSV, Message("roster.file.notCSV", ["file": file, "problem": error.what]), hint: error.next)
     }
 
     static func columns(_ t: CSVTable, _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
