@@ -171,8 +171,15 @@ import Testing
         #expect(receipt.next.text(.en) == "Receipts are issued by `folio submit`; see `folio status 112001`.")
     }
 
-    /// A roster line's refusal holds a phrase of its own, or another rule's whole sentence, in either language.
-    @Test func rosterLineRefusalsReadInBothLanguages() {
+    /// A roster line's refusal holds a phrase of its own, or another rule's whole sentence, in either language;
+    /// a change it would make reads in either too, the English (which --json prints) as it always was.
+    @Test func rosterMessagesReadInBothLanguages() {
+        let away = Message("roster.change.staff.status", ["from": Message("staff.status.available"), "to": Message("staff.status.on-leave")])
+        #expect(away.text(.en) == "status (狀態) available → on-leave from today")
+        #expect(away.text(.zhTW) == "狀態自今天起由可執行職務改為請假")
+        let grade = Message("roster.change.field", ["field": Message("roster.field.grade"), "from": "10", "to": "11"])
+        #expect(grade.text(.en) == "grade (年級) 10 → 11")
+        #expect(grade.text(.zhTW) == "年級由 10 改為 11")
         let twice = Message("roster.file.line", ["file": "s.csv", "line": 4, "what": Message("roster.row.studentTwice",
                                                                                                 ["number": "113030", "earlier": 2])])
         #expect(twice.text(.en) == "s.csv, line 4: student number (學號) 113030 is also on line 2. Nothing was imported.")

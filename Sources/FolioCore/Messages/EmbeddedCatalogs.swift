@@ -1033,9 +1033,9 @@ enum EmbeddedCatalogs {
 "roster.place" = "{class} 班，{grade} 年級";
 "roster.line" = "第 {line} 行  {id}  {name}  {detail}";
 "roster.line.short" = "第 {line} 行  {id}  {detail}";
-"roster.change.field" = "{field} 由 {from} 改為 {to}";
+"roster.change.field" = "{field}由 {from} 改為 {to}";
 "roster.change.none" = "（無）";
-"roster.change.changed" = "{field} 已變更";
+"roster.change.changed" = "{field}已變更";
 "roster.students.added" = "新增的學生（{count} 名）：";
 "roster.students.renamed" = "姓名變更（{count} 名）：";
 "roster.students.newIDs" = "身分證統一編號變更（{count} 名）：";
@@ -1103,6 +1103,23 @@ enum EmbeddedCatalogs {
 "roster.row.studentStatus.hint" = "請填 在學、離校、畢業 或 轉出。";
 "roster.row.noName" = "姓名是空的";
 "roster.row.noName.hint" = "請填寫「姓名」。";
+/* 名冊會變更的欄位，預覽時列出（--json 一律用英文）。 */
+"roster.field.name" = "姓名";
+"roster.field.nationalID" = "身分證號";
+"roster.field.birthDate" = "出生日期";
+"roster.field.className" = "班級";
+"roster.field.grade" = "年級";
+"roster.field.address" = "通訊地址";
+"roster.field.status" = "狀態";
+"roster.field.previousSchool" = "原就讀學校";
+"roster.change.staff.name" = "姓名由 {from} 改為 {to}";
+"roster.change.staff.offices" = "處室由 {from} 改為 {to}";
+"roster.change.staff.status" = "狀態自今天起由{from}改為{to}";
+"roster.change.course.name" = "課程名稱由 {from} 改為 {to}";
+"roster.change.course.teachers" = "授課教師由 {from} 改為 {to}";
+"roster.change.course.reviewer" = "審核教師由 {from} 改為 {to}";
+"roster.reviewer.none" = "（無）";
+"roster.offices.none" = "（無）";
 /* Rules: who may sign what, and the calendar's windows. */
 "authority.otherSchool" = "這筆紀錄屬於學校 {school}，不是本校（{here}）。";
 "authority.otherSchool.hint" = "其他學校的紀錄不能合併進來；請檢查隨身碟裡的檔案。";
@@ -2668,6 +2685,23 @@ enum EmbeddedCatalogs {
 "roster.row.studentStatus.hint" = "Use 在學, 離校, 畢業 or 轉出.";
 "roster.row.noName" = "the name is empty";
 "roster.row.noName.hint" = "Fill in 姓名.";
+/* The fields a roster changes, as the dry run lists them (and --json, always in English). */
+"roster.field.name" = "name (姓名)";
+"roster.field.nationalID" = "national ID (身分證號)";
+"roster.field.birthDate" = "birth date (出生日期)";
+"roster.field.className" = "class (班級)";
+"roster.field.grade" = "grade (年級)";
+"roster.field.address" = "address (通訊地址)";
+"roster.field.status" = "status (狀態)";
+"roster.field.previousSchool" = "previous school (原就讀學校)";
+"roster.change.staff.name" = "name (姓名) {from} → {to}";
+"roster.change.staff.offices" = "offices (處室) {from} → {to}";
+"roster.change.staff.status" = "status (狀態) {from} → {to} from today";
+"roster.change.course.name" = "name (課程名稱) {from} → {to}";
+"roster.change.course.teachers" = "teachers (授課教師) {from} → {to}";
+"roster.change.course.reviewer" = "reviewer (審核教師) {from} → {to}";
+"roster.reviewer.none" = "none";
+"roster.offices.none" = "none";
 /* Rules: who may sign what, and the calendar's windows. */
 "authority.otherSchool" = "This record was made for school {school}, not {here}.";
 "authority.otherSchool.hint" = "Records from another school cannot be merged; check the USB stick's contents.";

@@ -109,14 +109,17 @@ public enum RosterImport {
             // 在職 in the file does not end a leave recorded here: the school system's export may be older.
             let now = existing.unavailability(id, on: today)?.status ?? .available
             let marksAway = status != .available && status != now
-            var changes: [String] = []
+            var changes: [Message] = []
             if let old {
-                if old.name != p.name { changes.append("name (姓名) \(old.name) → \(p.name)") }
+                if old.name != p.name { changes.append(Message("roster.change.staff.name", ["from": old.name, "to": p.name])) }
                 if old.offices != p.offices {
-                    changes.append("offices (處室) \(StaffRow.list(old.offices)) → \(StaffRow.list(p.offices))")
+                    changes.append(Message("roster.change.staff.offices", ["from": StaffRow.list(old.offices), "to": StaffRow.list(p.offices)]))
                 }
             }
-            if marksAway { changes.append("status (狀態) \(now.rawValue) → \(status.rawValue) from today") }
+            if marksAway {
+                changes.append(Message("roster.change.staff.status", ["from": Message("staff.status." + now.rawValue),
+                                                                      "to": Message("staff.status." + status.rawValue)]))
+            }
             let entry = RosterEntry(line: line, id: id, title: p.name, changes: changes,
                                     value: StaffRow(principal: p, writesPrincipal: old != p, status: marksAway ? status : nil))
             if old == nil { out.added.append(entry) } else if changes.isEmpty { out.unchanged += 1 } else { out.changed.append(entry) }
@@ -155,14 +158,16 @@ public enum RosterImport {
             let course = Course(code: cell("code"), name: cell("name"), term: term, teachers: teachers,
                                 reviewer: reviewer.isEmpty ? nil : reviewer)
             let old = existing.course(course.code, term: term)
-            var changes: [String] = []
+            var changes: [Message] = []
             if let old {
-                if old.name != course.name { changes.append("name (課程名稱) \(old.name) → \(course.name)") }
+                if old.name != course.name { changes.append(Message("roster.change.course.name", ["from": old.name, "to": course.name])) }
                 if old.teachers != course.teachers {
-                    changes.append("teachers (授課教師) \(old.teachers.joined(separator: "、")) → \(course.teachers.joined(separator: "、"))")
+                    changes.append(Message("roster.change.course.teachers", ["from": old.teachers.joined(separator: "、"),
+                                                                             "to": course.teachers.joined(separator: "、")]))
                 }
                 if old.reviewer != course.reviewer {
-                    changes.append("reviewer (審核教師) \(old.reviewer ?? "none") → \(course.reviewer ?? "none")")
+                    func reviewer(_ id: String?) -> any MessageValue { id ?? Message("roster.reviewer.none") }
+                    changes.append(Message("roster.change.course.reviewer", ["from": reviewer(old.reviewer), "to": reviewer(course.reviewer)]))
                 }
             }
             let entry = RosterEntry(line: line, id: key, title: course.name, changes: changes, value: course)
@@ -218,7 +223,7 @@ public struct RosterEntry<Value: Sendable>: Sendable {
     /// The person's or the course's name.
     public var title: String
     /// What changes, in words (empty for a new entry).
-    public var changes: [String]
+    public var changes: [Message]
     public var value: Value
 }
 
@@ -230,8 +235,8 @@ public struct StaffRow: Sendable {
     /// Set when the row records the person as on leave or left from today.
     public var status: AvailabilityStatus?
 
-    /// Offices as `註冊組 (registration), 任課教師 (course-teacher)`, or `none`.
-    public static func list(_ offices: [String]) -> String {
-        offices.isEmpty ? "none" : offices.map(Office.label).joined(separator: ", ")
+    /// Offices as `註冊組 (registration), 任課教師 (course-teacher)`, or none.
+    public static func list(_ offices: [String]) -> Message {
+        offices.isEmpty ? Message("roster.offices.none") : .verbatim(offices.map(Office.label).joined(separator: ", "))
     }
 }

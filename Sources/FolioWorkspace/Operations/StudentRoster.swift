@@ -13,19 +13,8 @@ public struct StudentRoster: Sendable {
     public enum Field: String, CaseIterable, Sendable, Encodable {
         case name, nationalID, birthDate, className, grade, address, status, previousSchool
 
-        /// `姓名 (name)`: the column's Chinese name with the English one.
-        public var label: String {
-            switch self {
-            case .name: return "name (姓名)"
-            case .nationalID: return "national ID (身分證號)"
-            case .birthDate: return "birth date (出生日期)"
-            case .className: return "class (班級)"
-            case .grade: return "grade (年級)"
-            case .address: return "address (通訊地址)"
-            case .status: return "status (狀態)"
-            case .previousSchool: return "previous school (原就讀學校)"
-            }
-        }
+        /// The column's name: `class (班級)` in English, `班級` in Chinese.
+        public var label: Message { Message("roster.field." + rawValue) }
 
         /// The field's value as folio prints it: a national ID masked; nil for the address and the birth date,
         /// which are personal and shown only as changed.
