@@ -279,7 +279,7 @@ extension Workspace {
             throw FolioError(.tampered, "archive.open.mismatch", ["path": entry.sealed.path])
         }
         do { _ = try TarReader().extract(.file(path: root + "/" + entry.sealed.path), intoNewDirectory: dir) } catch {
-            throw FolioError(.io, Message("archive.open.failed", ["why": Message.verbatim(error.message)]), hint: .verbatim(error.hint))
+            throw FolioError(.io, Message("archive.open.failed", ["why": error.what]), hint: error.next)
         }
         return dir + "/" + Bag.name(school: school.code, student: student)
     }

@@ -84,7 +84,7 @@ public enum Bag {
             return (Int(st.st_size), sha)
         } catch let error as TarError {
             // A file that changed size while it was copied is reported here, and the half-written tar is gone.
-            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": Message.verbatim(error.message)]), hint: .verbatim(error.hint))
+            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": error.what]), hint: error.next)
         } catch let error as FolioError {
             throw error
         } catch {
