@@ -92,6 +92,24 @@ enum EmbeddedCatalogs {
 "archive.open.mismatch" = "{path} 和封存檔登記簿不符。";
 "archive.open.mismatch.hint" = "請從備份還原；`folio archive verify` 會檢查每一個封存檔。";
 "archive.open.failed" = "無法開啟封存檔：{why}";
+/* folio archive verify 在登記簿、封存檔和其中的 bag 找到的問題。 */
+"archive.state.sealed" = "已封存";
+"archive.state.purged" = "已刪除";
+"archive.state.damaged" = "已損壞";
+"archive.state.unregistered" = "未登記";
+"archive.check.mismatch" = "和登記簿不符（SHA-256 {sha}…，登記簿上是 {register}…）";
+"archive.check.bag" = "bag 的問題：{problem}";
+"archive.check.notTar" = "無法當作 tar 檔讀取：{error}";
+"archive.check.stillLive" = "已經封存，但 students/{student} 還在工作區裡";
+"bag.outside" = "{path} 在 bag 的資料夾 {root} 之外";
+"bag.tagTooLarge" = "{path} 太大，不可能是標籤檔，所以沒有讀取";
+"bag.missing" = "{path} 不見了";
+"bag.unreadable" = "無法讀取 {path}";
+"bag.notBagIt" = "bagit.txt 不見了，或不是 BagIt 1.0";
+"bag.differs" = "{path} 和 {manifest} 不符";
+"bag.unlisted" = "{path} 不在 manifest-sha256.txt 裡";
+"bag.oxum" = "bag-info.txt 的 Payload-Oxum 和內容不符（應該是 {expected}）";
+"bag.noOxum" = "bag-info.txt 沒有 Payload-Oxum";
 /* folio bundle, sync, conflicts and resolve: exchanging work on USB sticks, and settling conflicts. */
 "bundle.kind.certRequest" = "認證請求";
 "bundle.kind.certifications" = "認證結果";
@@ -1082,6 +1100,27 @@ enum EmbeddedCatalogs {
 "schedule.activity.teacherTraining" = "教師的系統操作訓練";
 "schedule.activity.studentTraining" = "學生的系統操作訓練";
 "schedule.activity.workshop" = "專業研習";
+/* folio verify 找到的問題，接在所說的路徑後面。--json 和檢查快取不論顯示哪種語言都一樣。 */
+"verify.finding.interrupted" = "裡有一項確定寫入後被中斷的變更；請執行 `folio repair` 完成它";
+"verify.finding.notEvent" = "不是紀錄檔";
+"verify.finding.notReadable" = "無法當作紀錄讀取";
+"verify.finding.misnamed" = "和它的內容不符（檔名應該是 {id}.json）";
+"verify.finding.otherRoot" = "用另一把根金鑰（指紋 {fingerprint}）建立學校，不是這個工作區信任的那一把；它不是本校的紀錄：請交給資訊組，再把它刪除";
+"verify.finding.missing" = "不見了";
+"verify.finding.derived" = "{why}（處理方式：{fix}）";
+"verify.finding.moveFolder" = "把這個資料夾移開，`folio repair` 就會從紀錄重建它";
+"verify.finding.repair" = "`folio repair` 會從紀錄重建它";
+"verify.finding.differs" = "和它的紀錄所說的不一樣";
+"verify.finding.purgedStillThere" = "已經刪除，卻還留在磁碟上";
+"verify.finding.archiveMissing" = "不見了：這是 {student} 的封存檔，要保存到 {until}";
+"verify.finding.archiveChanged" = "和封存檔登記簿不符（{sealed} 封存）";
+"verify.finding.sealedStillLive" = "已經封存，卻還在工作區裡";
+"verify.finding.unregistered" = "不在封存檔登記簿上";
+"verify.finding.fileChanged" = "被改動了：應該是 {size} 位元組、SHA-256 {sha}…，實際是 {foundSize} 位元組、{foundSha}…";
+"verify.finding.notUpload" = "不屬於任何一次上傳";
+"verify.finding.earlierMissing" = "不見了（這是從 {school} 轉入的成果）";
+"verify.finding.earlierChanged" = "從 {school} 轉入之後被改動了";
+"verify.finding.notPortfolio" = "不屬於學習歷程檔案";
 /* folio root: the school root key's fingerprint, and replacing the key. */
 "root.show.pinned" = "本工作區信任的學校根金鑰（建立或加入時記下）：{fingerprint}";
 "root.show.current" = "目前的學校根金鑰（經前一把根金鑰簽章更換 {count} 次後）：{fingerprint}";
@@ -1745,6 +1784,24 @@ enum EmbeddedCatalogs {
 "archive.open.mismatch" = "{path} does not match the archive register.";
 "archive.open.mismatch.hint" = "Restore it from a backup; `folio archive verify` checks every archive.";
 "archive.open.failed" = "Could not open the archive: {why}";
+/* What folio archive verify finds in the register, a tarball and its bag. */
+"archive.state.sealed" = "sealed";
+"archive.state.purged" = "purged";
+"archive.state.damaged" = "damaged";
+"archive.state.unregistered" = "unregistered";
+"archive.check.mismatch" = "does not match the register (SHA-256 {sha}…, register {register}…)";
+"archive.check.bag" = "bag: {problem}";
+"archive.check.notTar" = "cannot be read as a tar: {error}";
+"archive.check.stillLive" = "is sealed but students/{student} is still in the live workspace";
+"bag.outside" = "{path} is outside the bag's folder {root}";
+"bag.tagTooLarge" = "{path} is too large to be a tag file, so it was not read";
+"bag.missing" = "{path} is missing";
+"bag.unreadable" = "{path} cannot be read";
+"bag.notBagIt" = "bagit.txt is missing or not BagIt 1.0";
+"bag.differs" = "{path} does not match {manifest}";
+"bag.unlisted" = "{path} is not in manifest-sha256.txt";
+"bag.oxum" = "bag-info.txt's Payload-Oxum does not match the payload ({expected})";
+"bag.noOxum" = "bag-info.txt has no Payload-Oxum";
 /* folio bundle, sync, conflicts and resolve: exchanging work on USB sticks, and settling conflicts. */
 "bundle.kind.certRequest" = "certification request (認證請求)";
 "bundle.kind.certifications" = "certifications (認證結果)";
@@ -2739,6 +2796,28 @@ enum EmbeddedCatalogs {
 "schedule.activity.teacherTraining" = "系統操作訓練 system training for teachers";
 "schedule.activity.studentTraining" = "系統操作訓練 system training for students";
 "schedule.activity.workshop" = "專業研習 workshop";
+/* What folio verify finds, said after the path it is about. --json and the verify cache keep them the same
+   whatever language is shown. */
+"verify.finding.interrupted" = "holds a change that was interrupted after it was committed; run `folio repair` to finish it";
+"verify.finding.notEvent" = "is not an event file";
+"verify.finding.notReadable" = "cannot be read as an event";
+"verify.finding.misnamed" = "does not match its contents (expected {id}.json)";
+"verify.finding.otherRoot" = "founds the school under another root key (fingerprint {fingerprint}), not the one this workspace trusts; it is not this school's record: give it to the IT section (資訊組) and delete it";
+"verify.finding.missing" = "is missing";
+"verify.finding.derived" = "{why} ({fix})";
+"verify.finding.moveFolder" = "move the folder away, then `folio repair` rebuilds it from the events";
+"verify.finding.repair" = "it is rebuilt from the events by `folio repair`";
+"verify.finding.differs" = "differs from what its events say";
+"verify.finding.purgedStillThere" = "was purged but is still on disk";
+"verify.finding.archiveMissing" = "is missing: {student}'s sealed archive, to be kept until {until}";
+"verify.finding.archiveChanged" = "does not match the archive register (sealed {sealed})";
+"verify.finding.sealedStillLive" = "is sealed but still in the live workspace";
+"verify.finding.unregistered" = "is not in the archive register";
+"verify.finding.fileChanged" = "has changed: expected {size} bytes with SHA-256 {sha}…, found {foundSize} bytes with {foundSha}…";
+"verify.finding.notUpload" = "is not part of any upload";
+"verify.finding.earlierMissing" = "is missing (an item from {school})";
+"verify.finding.earlierChanged" = "has changed since it was transferred from {school}";
+"verify.finding.notPortfolio" = "is not part of a portfolio";
 /* folio root: the school root key's fingerprint, and replacing the key. */
 "root.show.pinned" = "Pinned school root (since this workspace was founded or joined): {fingerprint}";
 "root.show.current" = "Current school root (after {count} replacement(s) signed by the root before it): {fingerprint}";

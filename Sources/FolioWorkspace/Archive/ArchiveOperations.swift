@@ -2,12 +2,40 @@ import FolioCore
 import FolioTar
 import Foundation
 
-/// What `folio archive verify` found for one register entry.
+/// What `folio archive verify` found for one register entry. The findings are shown in the user's language;
+/// `--json` writes them in English (`problems`), the same whatever language is shown.
 public struct ArchiveCheck: Codable, Sendable {
     public var student: String
     public var path: String
+    /// sealed, purged, damaged or unregistered.
     public var state: String
-    public var problems: [String]
+    public var findings: [Message]
+
+    public init(student: String, path: String, state: String, findings: [Message]) {
+        (self.student, self.path, self.state, self.findings) = (student, path, state, findings)
+    }
+
+    /// The findings in English.
+    public var problems: [String] { findings.map { $0.text(.en) } }
+    /// `state` in the user's language.
+    public var shownState: Message { Message("archive.state." + state) }
+
+    private enum CodingKeys: String, CodingKey { case student, path, state, problems }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(student: try c.decode(String.self, forKey: .student), path: try c.decode(String.self, forKey: .path),
+                  state: try c.decode(String.self, forKey: .state),
+                  findings: try c.decode([String].self, forKey: .problems).map(Message.verbatim))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(student, forKey: .student)
+        try c.encode(path, forKey: .path)
+        try c.encode(state, forKey: .state)
+        try c.encode(problems, forKey: .problems)
+    }
 }
 
 extension WorkspaceSession {
@@ -230,14 +258,15 @@ extension Workspace {
         // A register record changed after signing drops out of the register: say so, and name any
         // tarball the register no longer accounts for.
         for p in school.problems where p.code == .tampered {
-            out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", problems: [p.message]))
+            out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", findings: [p.error.what]))
         }
         for d in readEvents(in: schoolEventsDir).damaged {
-            out.append(ArchiveCheck(student: "-", path: Verifier.relative(self, d.file), state: "damaged", problems: [d.why]))
+            out.append(ArchiveCheck(student: "-", path: Verifier.relative(self, d.file), state: "damaged", findings: [d.why]))
         }
         let registered = Set(school.archive.map(\.sealed.path))
         for name in FileIO.list(root + "/archive") where !registered.contains("archive/" + name) {
-            out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered", problems: ["is not in the archive register"]))
+            out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered",
+                                    findings: [Message("verify.finding.unregistered")]))
         }
         return out
     }
@@ -249,23 +278,26 @@ extension Workspace {
         let tarball = root + "/" + s.path
         if entry.purged != nil {
             return ArchiveCheck(student: s.student, path: s.path, state: "purged",
-                                problems: FileIO.exists(tarball) ? ["was purged but is still on disk"] : [])
+                                findings: FileIO.exists(tarball) ? [Message("verify.finding.purgedStillThere")] : [])
         }
-        var problems: [String] = []
+        var problems: [Message] = []
         if let (size, sha) = try? FileIO.hashFile(tarball) {
-            if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
+            if size != s.size || sha != s.sha256 {
+                problems.append(Message("archive.check.mismatch", ["sha": sha.prefix(16), "register": s.sha256.prefix(16)]))
+            }
         } else {
-            problems.append(FileIO.whyUnreadable(tarball) ?? "is missing")
+            problems.append(FileIO.whyUnreadable(tarball) ?? Message("verify.finding.missing"))
         }
         if problems.isEmpty {
             do throws(TarError) {
-                problems += try Bag.validate(tarball: tarball, root: Bag.name(school: code, student: s.student)).map { "bag: " + $0 }
+                problems += try Bag.validate(tarball: tarball, root: Bag.name(school: code, student: s.student))
+                    .map { Message("archive.check.bag", ["problem": $0]) }
             } catch {
-                problems.append("cannot be read as a tar: \(error.message)")
+                problems.append(Message("archive.check.notTar", ["error": error.what]))
             }
         }
-        if FileIO.exists(studentDir(s.student)) { problems.append("is sealed but students/\(s.student) is still in the live workspace") }
-        return ArchiveCheck(student: s.student, path: s.path, state: "sealed", problems: problems)
+        if FileIO.exists(studentDir(s.student)) { problems.append(Message("archive.check.stillLive", ["student": s.student])) }
+        return ArchiveCheck(student: s.student, path: s.path, state: "sealed", findings: problems)
     }
 
     /// `folio archive open`: extracts a copy of a sealed bag into `dir` (a new folder) for a lookup; the

@@ -91,8 +91,8 @@ struct VerifyCommand: FolioCommand {
     func execute() throws(FolioError) {
         let report = Verifier.run(try global.openWorkspace(refusingInterrupted: true), full: full)
         if global.json { Output.json(report) } else {
-            for i in report.issues { Output.say(Message("verify.problem", ["path": i.path, "message": i.message])) }
-            for i in report.heldBack { Output.say(Message("verify.heldBack", ["path": i.path, "message": i.message])) }
+            for i in report.issues { Output.say(Message("verify.problem", ["path": i.path, "message": i.what])) }
+            for i in report.heldBack { Output.say(Message("verify.heldBack", ["path": i.path, "message": i.what])) }
             let counts: [String: any MessageValue] = ["students": report.students, "sealed": report.sealed, "records": report.events,
                                                       "files": report.files, "bytes": report.bytes, "problems": report.issues.count]
             Output.say(Message(report.isClean ? "verify.checked.clean" : "verify.checked.problems", counts))
