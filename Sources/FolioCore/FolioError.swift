@@ -37,8 +37,9 @@ public struct FolioError: Error, Sendable, Equatable, CustomStringConvertible {
         self.next = next
     }
 
-    /// Text not yet in the catalogs, shown as it is in every language.
-    public init(_ code: Code, _ message: String, hint: String) {
+    /// Text another program already wrote (a system error, libarchive, a report read back from disk), shown as it
+    /// is in every language. The label keeps a sentence typed here from passing as a catalog key.
+    public init(_ code: Code, verbatim message: String, hint: String) {
         self.code = code
         what = .verbatim(message)
         next = .verbatim(hint)

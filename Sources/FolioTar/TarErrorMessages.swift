@@ -6,6 +6,9 @@ extension TarError: CustomStringConvertible, LocalizedError {
     public var description: String { "\(message) \(hint)" }
     public var errorDescription: String? { description }
 
+    /// A name as the messages show it: forbidden characters written as `\u{…}`.
+    public static func printable(_ path: String) -> String { TarPathRules.printable(path) }
+
     /// The entry the problem is about, if there is one.
     public var path: String? {
         switch self {

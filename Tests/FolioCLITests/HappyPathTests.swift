@@ -173,7 +173,13 @@ import Testing
         for date in ["2024-09-02", "2025-02-03", "2025-02-10", "2025-01-06"] {
             #expect(r.stdout.contains(date), "the schedule should show \(date): \(r.stdout)")
         }
-        expectSuccess(try ws.folio(["schedule", "--json"]))
+        let json = expectSuccess(try ws.folio(["schedule", "--json"]))
+        // Scripts read the same English whatever language folio speaks; a person reads their own.
+        let chinese = expectSuccess(try ws.folio(["schedule", "--term", "113-1", "--json"], env: ["LANG": ""]))
+        #expect(json.stdout.contains("\"name\":\"upload (上傳)\"") || json.stdout.contains("\"name\" : \"upload (上傳)\""), "\(json.stdout)")
+        #expect(chinese.stdout.contains("every enrolled student has uploaded this term"), "\(chinese.stdout)")
+        let zh = expectSuccess(try ws.folio(["schedule", "--term", "113-1"], env: ["LANG": ""]))
+        #expect(zh.stdout.contains("勾選") && zh.stdout.contains("每位在學學生這學期都已上傳"), "\(zh.stdout)")
     }
 
     /// The Big5 roster holds the first four students of the UTF-8 one the sample was built from: read as Big5,

@@ -92,7 +92,9 @@ import Testing
             try CSVTable.parse(self.bytes(text))
         }
         let error = CSVError.wrongFieldCount(line: 3, expected: 3, found: 2)
-        #expect(error.message == "Line 3 has 2 fields, but the header has 3.")
+        #expect(error.what.text(.en) == "Line 3 has 2 fields, but the header has 3.")
+        #expect(error.what.text(.zhTW) == "第 3 行有 2 個欄位，但標題列有 3 個。")
+        #expect(CSVError.wrongFieldCount(line: 3, expected: 3, found: 1).what.text(.en) == "Line 3 has 1 field, but the header has 3.")
         #expect(error.line == 3)
     }
 
@@ -188,8 +190,16 @@ import Testing
                                   .unreadableCharacter(line: 5, column: 2, bytes: [0xfa, 0x40], encoding: .big5, userDefined: true),
                                   .unreadableCharacter(line: 5, column: 2, bytes: [0xff], encoding: .utf8, userDefined: false)]
         for error in errors {
-            #expect(!error.message.isEmpty && !error.hint.isEmpty)
-            if let line = error.line { #expect(error.message.contains("Line \(line)")) }
+            #expect(!error.what.text(.en).isEmpty && !error.next.text(.en).isEmpty)
+            if let line = error.line {
+                #expect(error.what.text(.en).contains("Line \(line)"))
+                #expect(error.what.text(.zhTW).contains("第 \(line) 行"))
+            }
         }
+        let big5 = CSVError.unreadableCharacter(line: 5, column: 2, bytes: [0xff], encoding: .big5, userDefined: false)
+        #expect(big5.what.text(.en) == "Line 5, column 2: the byte FF is not a character in Big5 (CP950) (the file is read as Big5 (CP950) because it is not UTF-8).")
+        #expect(big5.what.text(.zhTW) == "第 5 行第 2 個字：位元組 FF 不是 Big5 (CP950) 的字元（這個檔案不是 UTF-8，所以以 Big5 (CP950) 讀取）。")
+        let made = CSVError.unreadableCharacter(line: 5, column: 2, bytes: [0xfa, 0x40], encoding: .big5, userDefined: true)
+        #expect(made.what.text(.en) == "Line 5, column 2: the bytes FA 40 are a user-defined character (造字) of Big5 (CP950), which only the system that wrote the file can show.")
     }
 }

@@ -87,14 +87,15 @@ import Testing
     @Test func refusesUnrecognisedContent() {
         let zip = Array("PK\u{03}\u{04}".utf8) + [0, 0, 0, 0]
         let error = FileRuleError.unrecognisedContent(
-            name: "essay.pdf", claimed: .pdf, looksLike: "ZIP archive (for example a Word or PowerPoint file)")
+            name: "essay.pdf", claimed: .pdf, looksLike: .zip)
         #expect(throws: error) { try FileCheck.check(name: "essay.pdf", prefix: zip, size: 10) }
-        #expect(error.message == "essay.pdf is really a ZIP archive (for example a Word or PowerPoint file), "
+        #expect(error.what.text(.en) == "essay.pdf is really a ZIP archive (for example a Word or PowerPoint file), "
                 + "not a PDF document.")
+        #expect(error.what.text(.zhTW) == "essay.pdf 其實是 ZIP 壓縮檔（例如 Word 或 PowerPoint 檔），不是 PDF 文件。")
 
         let heic = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [0, 0, 0, 0]
         #expect(throws: FileRuleError.unrecognisedContent(name: "IMG_0001.jpg", claimed: .jpeg,
-                                                          looksLike: "HEIC photo")) {
+                                                          looksLike: .heic)) {
             try FileCheck.check(name: "IMG_0001.jpg", prefix: heic, size: 10)
         }
         #expect(throws: FileRuleError.unrecognisedContent(name: "x.png", claimed: .png, looksLike: nil)) {
@@ -105,9 +106,9 @@ import Testing
     @Test func refusesRenamedFiles() {
         let error = FileRuleError.contentMismatch(name: "report.pdf", claimed: .pdf, actual: .png)
         #expect(throws: error) { try FileCheck.check(name: "report.pdf", prefix: FileKindTests.png, size: 500) }
-        #expect(error.message == "report.pdf is really a PNG image.")
-        #expect(error.hint.contains(".png"))
-        #expect(FileRuleError.contentMismatch(name: "a.png", claimed: .png, actual: .jpeg).hint.contains(".jpg"))
+        #expect(error.what.text(.en) == "report.pdf is really a PNG image.")
+        #expect(error.next.text(.en).contains(".png"))
+        #expect(FileRuleError.contentMismatch(name: "a.png", claimed: .png, actual: .jpeg).next.text(.zhTW).contains(".jpg"))
     }
 
     @Test func refusesOversizedFiles() {
@@ -115,13 +116,14 @@ import Testing
         let error = FileRuleError.tooLarge(name: "scan.pdf", kind: .pdf, size: limit + 1, limit: limit)
         #expect(throws: error) { try FileCheck.check(name: "scan.pdf", prefix: FileKindTests.pdf, size: limit + 1) }
         // Rounded up, so a file one byte over never reads as equal to the limit.
-        #expect(error.message == "scan.pdf is 4.1 MB; the limit for documents is 4.0 MB.")
+        #expect(error.what.text(.en) == "scan.pdf is 4.1 MB; the limit for documents is 4.0 MB.")
+        #expect(error.what.text(.zhTW) == "scan.pdf 有 4.1 MB，文件檔最大 4.0 MB。")
 
         let video = FileRuleError.tooLarge(name: "clip.mp4", kind: .mp4, size: 12_800_000, limit: 10 * 1024 * 1024)
         #expect(throws: video) {
             try FileCheck.check(name: "clip.mp4", prefix: FileKindTests.mp4, size: 12_800_000)
         }
-        #expect(video.message == "clip.mp4 is 12.3 MB; the limit for media files is 10.0 MB.")
+        #expect(video.what.text(.en) == "clip.mp4 is 12.3 MB; the limit for media files is 10.0 MB.")
     }
 
     @Test func limitsAreOverridable() throws {
@@ -142,8 +144,10 @@ import Testing
             .tooLarge(name: "a.mp3", kind: .mp3, size: 11 << 20, limit: 10 << 20),
         ]
         for error in errors {
-            #expect(error.message.hasPrefix("a"))
-            #expect(!error.hint.isEmpty)
+            for language in Language.allCases {
+                #expect(error.what.text(language).hasPrefix("a"))
+                #expect(!error.next.text(language).isEmpty)
+            }
         }
     }
 }

@@ -209,4 +209,31 @@ import Testing
         #expect(g.school.problems.first?.code == .notAuthorised)
         #expect(g.school.course("X", term: Term("113-1")!) == nil)
     }
+
+    /// A held-back record's reason is written into the views in the English it always had, whatever language
+    /// folio speaks; the refusal just found is shown in the user's language.
+    @Test func heldBackReasonsKeepTheirEnglish() throws {
+        var g = f
+        g.school(.staffSet, by: "R01", at: "2024-08-06T09:00",
+                 body: Principal(id: "X01", name: "X01", kind: .staff, offices: [], publicKey: nil))
+        let root = try #require(g.school.problems.first)
+        #expect(root.message == "Only the school root key may register people and keys; R01 signed this.")
+        #expect(root.hint == "The IT section (資訊組) does this with the school root key (--as root).")
+        #expect(root.error.message == "只有學校根金鑰可以登錄人員和金鑰；這筆紀錄是 R01 簽署的。")
+
+        let badID = f.event(.studentSet, by: "R01", at: "2024-08-05T09:00", student: "112001", body: StudentRecord(
+            number: "112001", name: "學生", nationalID: "A123456780", birthDate: CivilDate(iso: "2008-03-14")!,
+            className: "201", grade: 11, address: "臺北市虛構區", status: .enrolled))
+        let id = try #require(fold([badID]).problems.first)
+        #expect(id.code == .badNationalID)
+        #expect(id.message == "Student 112001: The ID number fails its check digit, so at least one character is wrong.")
+        #expect(id.hint == "Compare each character with the ID card or resident certificate; a swapped or mistyped digit is the usual cause.")
+        #expect(id.error.message == "學號 112001 的學生：身分證統一編號的檢查碼不符，至少有一個字元是錯的。")
+
+        let record = f.event(.recordAdded, by: "R01", at: "2024-10-01T09:00", student: "112001",
+                             body: RecordAdded(kind: "no-such-kind", term: Term("113-1")!, fields: [:]))
+        let kind = try #require(fold(f.enrolled("112001") + [record]).problems.first)
+        #expect(kind.message == "no-such-kind is not a kind of office record.")
+        #expect(kind.hint == "Use one of: " + Catalog.recordKinds.map(\.code).joined(separator: ", ") + ".")
+    }
 }

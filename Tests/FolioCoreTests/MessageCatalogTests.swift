@@ -79,13 +79,14 @@ import Testing
         return out.sorted { $0.0 < $1.0 }
     }
 
-    /// `FolioError(.code, "a.key"…)` and `Message("a.key"…)`: the key, and whether the call names its own hint.
+    /// `FolioError(.code, "a.key"…)`, a roster's `lineError(file, line, "a.key"…)` (which takes its hint from
+    /// `a.key.hint` as `FolioError` does) and `Message("a.key"…)`: the key, and whether the call names its own hint.
     static func keyUses(_ text: String) -> [(key: String, ownHint: Bool)] {
-        let pattern = try! NSRegularExpression(pattern: #"(FolioError\(\s*[.\w]+,\s*|Message\(\s*)"([a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)""#)
+        let pattern = try! NSRegularExpression(pattern: #"(FolioError\(\s*[.\w]+,\s*|(?:line|row)Error\(\s*\w+,\s*[\w.]+,\s*|Message\(\s*)"([a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+)""#)
         let ns = text as NSString
         return pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { m in
             let key = ns.substring(with: m.range(at: 2))
-            guard ns.substring(with: m.range(at: 1)).hasPrefix("FolioError") else { return (key, true) }
+            guard !ns.substring(with: m.range(at: 1)).hasPrefix("Message") else { return (key, true) }
             // The call's text up to its closing parenthesis: a `hint:` there names the hint.
             var depth = 1, i = m.range.location + ns.substring(with: m.range).firstIndex(of: "(")!.utf16Offset(in: ns.substring(with: m.range)) + 1
             let chars = Array(text.utf16)
@@ -170,6 +171,24 @@ import Testing
         #expect(receipt.next.text(.en) == "Receipts are issued by `folio submit`; see `folio status 112001`.")
     }
 
+    /// A roster line's refusal holds a phrase of its own, or another rule's whole sentence, in either language;
+    /// a change it would make reads in either too, the English (which --json prints) as it always was.
+    @Test func rosterMessagesReadInBothLanguages() {
+        let away = Message("roster.change.staff.status", ["from": Message("staff.status.available"), "to": Message("staff.status.on-leave")])
+        #expect(away.text(.en) == "status (狀態) available → on-leave from today")
+        #expect(away.text(.zhTW) == "狀態自今天起由可執行職務改為請假")
+        let grade = Message("roster.change.field", ["field": Message("roster.field.grade"), "from": "10", "to": "11"])
+        #expect(grade.text(.en) == "grade (年級) 10 → 11")
+        #expect(grade.text(.zhTW) == "年級由 10 改為 11")
+        let twice = Message("roster.file.line", ["file": "s.csv", "line": 4, "what": Message("roster.row.studentTwice",
+                                                                                                ["number": "113030", "earlier": 2])])
+        #expect(twice.text(.en) == "s.csv, line 4: student number (學號) 113030 is also on line 2. Nothing was imported.")
+        #expect(twice.text(.zhTW) == "s.csv 第 4 行：學號 113030 也出現在第 2 行。整個檔案都沒有匯入。")
+        let id = Message("roster.file.lineSentence", ["file": "s.csv", "line": 3, "what": NationalIDError.wrongChecksum.what])
+        #expect(id.text(.en) == "s.csv, line 3: The ID number fails its check digit, so at least one character is wrong. Nothing was imported.")
+        #expect(id.text(.zhTW) == "s.csv 第 3 行：身分證統一編號的檢查碼不符，至少有一個字元是錯的。整個檔案都沒有匯入。")
+    }
+
     /// Problems are written into the views on disk, which must be the same bytes whichever language folio speaks.
     @Test func aProblemKeepsItsMessageInEnglish() throws {
         #expect(Messages.language == .zhTW)
@@ -219,6 +238,8 @@ import Testing
 @Suite struct MessagesLeftInCodeTests {
     static let patterns = [
         #"FolioError\(\s*[.\w]+,\s*"(?![a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+")"#,
+        // Verbatim text is what another program wrote; a literal sentence there is one of ours after all.
+        #"FolioError\(\s*[.\w]+,\s*verbatim:\s*""#,
         #"Output\.(?:say|warn|note)\(\s*""#,
         #"(?:abstract|discussion|help):\s*""#,
     ].map { try! NSRegularExpression(pattern: $0) }

@@ -1,8 +1,3 @@
 /// Files that still hold sentences written in the code rather than taken from the message catalogs, with how
 /// many (`MessagesLeftInCodeTests`). The counts only go down; a file moved to the catalogs leaves the list.
-let messagesNotYetInCatalog: [String: Int] = [
-    "FolioCore/Fold/SchoolFolder.swift": 30,
-    "FolioCore/Fold/StudentFolder.swift": 30,
-    "FolioWorkspace/Archive/ArchiveOperations.swift": 17,
-    "FolioWorkspace/Operations/RosterImport.swift": 4,
-]
+let messagesNotYetInCatalog: [String: Int] = [:]

@@ -99,9 +99,12 @@ import Testing
         let errors: [NationalIDError] = [.wrongShape(characterCount: 9), .wrongShape(characterCount: 10),
                                          .lowercaseLetter, .wrongChecksum]
         for error in errors {
-            #expect(!error.message.isEmpty && !error.hint.isEmpty)
+            for language in Language.allCases {
+                #expect(!error.what.text(language).isEmpty && !error.next.text(language).isEmpty)
+            }
         }
-        #expect(NationalIDError.wrongShape(characterCount: 9).message.contains("9 characters"))
+        #expect(NationalIDError.wrongShape(characterCount: 9).what.text(.en) == "The ID number has 9 characters; it must have exactly 10.")
+        #expect(NationalIDError.wrongShape(characterCount: 9).what.text(.zhTW) == "身分證統一編號有 9 個字元，必須剛好 10 個。")
     }
 
     @Test func masks() throws {

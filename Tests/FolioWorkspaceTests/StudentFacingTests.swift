@@ -25,7 +25,7 @@ import Testing
         var noisy = school
         for number in numbers { noisy.archive.append(try sealedEntry(number)) }
         noisy.activities.append(ActivityRecorded(kind: .workshop, date: CivilDate(year: 2025, month: 5, day: 1)!, title: "學習歷程檔案說明會"))
-        noisy.problems.append(Problem(event: "ef", error: FolioError(.badInput, "A stray record.", hint: "None.")))
+        noisy.problems.append(Problem(event: "ef", error: FolioError(.badInput, verbatim: "A stray record.", hint: "None.")))
         #expect(noisy != school)
         #expect(noisy.studentFacing == school.studentFacing)
         for number in numbers {

@@ -18,7 +18,7 @@ import Testing
         let base = root + "/" + under
         let e = FileManager.default.enumerator(atPath: base)!
         while let p = e.nextObject() as? String { if p.hasSuffix(suffix) { return base + "/" + p } }
-        throw FolioError(.io, "no \(suffix) under \(under)", hint: "")
+        throw FolioError(.io, verbatim: "no \(suffix) under \(under)", hint: "")
     }
 
     @Test func sampleWorkspaceVerifiesClean() throws {

@@ -25,7 +25,7 @@ import Testing
         let base = dir + "/students/112001/files"
         let e = FileManager.default.enumerator(atPath: base)!
         while let p = e.nextObject() as? String { if p.hasSuffix(".pdf") { return base + "/" + p } }
-        throw FolioError(.io, "no pdf", hint: "")
+        throw FolioError(.io, verbatim: "no pdf", hint: "")
     }
 
     @Test func anUnchangedWorkspaceGivesTheSameAnswerFromTheCache() throws {
@@ -79,6 +79,10 @@ import Testing
         let again = try verify()
         #expect(again.issues == first.issues)
         #expect(again.heldBack == first.heldBack)
+        // The cache keeps the finding's key and values, not its words: read back, it is shown in either language.
+        #expect(record.contains("verify.finding.fileChanged"))
+        #expect(again.issues.first?.what.text(.zhTW).hasPrefix("被改動了：應該是") == true)
+        #expect(again.issues.first?.message.hasPrefix("has changed: expected ") == true)
         let counts: [Int] = [again.events, again.files, again.bytes]
         #expect(counts == [first.events, first.files, first.bytes])
         let files = dir + "/students/113001/files"

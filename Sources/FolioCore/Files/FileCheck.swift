@@ -40,19 +40,19 @@ public enum FileCheck {
 
     /// Names a few formats students commonly try to upload instead, so the message can say what to convert
     /// from. Phones save HEIC photos and MOV videos; Word and PowerPoint files are ZIP archives.
-    static func describeUnsupported(_ p: [UInt8]) -> String? {
+    static func describeUnsupported(_ p: [UInt8]) -> FileRuleError.Lookalike? {
         func at(_ offset: Int, _ text: String) -> Bool {
             let s = Array(text.utf8)
             return p.count >= offset + s.count && p[offset..<offset + s.count].elementsEqual(s)
         }
-        if at(0, "PK\u{03}\u{04}") { return "ZIP archive (for example a Word or PowerPoint file)" }
-        if at(0, "GIF8") { return "GIF image" }
-        if at(0, "RIFF") && at(8, "WEBP") { return "WebP image" }
-        if at(0, "RIFF") && at(8, "WAVE") { return "WAV audio file" }
-        if at(4, "ftypqt") { return "QuickTime (MOV) video" }
-        if at(4, "ftypheic") || at(4, "ftypheix") || at(4, "ftypmif1") { return "HEIC photo" }
+        if at(0, "PK\u{03}\u{04}") { return .zip }
+        if at(0, "GIF8") { return .gif }
+        if at(0, "RIFF") && at(8, "WEBP") { return .webp }
+        if at(0, "RIFF") && at(8, "WAVE") { return .wav }
+        if at(4, "ftypqt") { return .quickTime }
+        if at(4, "ftypheic") || at(4, "ftypheix") || at(4, "ftypmif1") { return .heic }
         if p.count >= 8, p[0] == 0xD0, p[1] == 0xCF, p[2] == 0x11, p[3] == 0xE0 {
-            return "older Microsoft Office file"
+            return .oldOffice
         }
         return nil
     }

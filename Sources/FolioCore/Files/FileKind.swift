@@ -59,15 +59,7 @@ public enum FileKind: String, Codable, Sendable, CaseIterable {
     public var sizeLimit: Int { FileLimits.national.limit(for: self) }
 
     /// What a clerk calls it, for messages: "report.pdf is really a PNG image".
-    public var displayName: String {
-        switch self {
-        case .pdf: return "PDF document"
-        case .jpeg: return "JPEG image"
-        case .png: return "PNG image"
-        case .mp3: return "MP3 audio file"
-        case .mp4: return "MP4 video"
-        }
-    }
+    public var name: Message { Message("file.kind." + rawValue) }
 
     /// The kind a file name's extension promises (`pdf`, `jpg`/`jpeg`, `png`, `mp3`, `mp4`, any case,
     /// with or without the dot), or nil for any other extension.

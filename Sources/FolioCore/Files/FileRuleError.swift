@@ -4,46 +4,48 @@ public enum FileRuleError: Error, Equatable, Sendable {
     /// The extension is not one of pdf, jpg, jpeg, png, mp3, mp4 ("" when the name has none).
     case unsupportedExtension(name: String, extension: String)
     /// The content matches none of the accepted formats. `looksLike` names a common format it resembles, if any.
-    case unrecognisedContent(name: String, claimed: FileKind, looksLike: String?)
+    case unrecognisedContent(name: String, claimed: FileKind, looksLike: Lookalike?)
     /// The content is an accepted format, but not the one the name claims: a renamed file.
     case contentMismatch(name: String, claimed: FileKind, actual: FileKind)
     case tooLarge(name: String, kind: FileKind, size: Int, limit: Int)
 
-    public var message: String {
+    /// A common format that is not accepted, recognised so that the refusal can name it.
+    public enum Lookalike: String, Sendable {
+        case zip, gif, webp, wav, quickTime, heic, oldOffice
+
+        public var name: Message { Message("file.looksLike." + rawValue) }
+    }
+
+    /// What is wrong, from the message catalogs.
+    public var what: Message {
         switch self {
         case .empty(let name):
-            return "\(name) is empty (0 bytes)."
+            Message("file.empty", ["name": name])
         case .unsupportedExtension(let name, let ext):
-            if ext.isEmpty { return "\(name) has no file extension, so its type cannot be accepted." }
-            return "\(name): .\(ext) files are not accepted. Accepted are PDF, JPG, PNG (documents) and MP3, MP4 (media)."
+            ext.isEmpty ? Message("file.noExtension", ["name": name]) : Message("file.extension", ["name": name, "ext": ext])
         case .unrecognisedContent(let name, let claimed, let looksLike):
-            if let looksLike { return "\(name) is really a \(looksLike), not a \(claimed.displayName)." }
-            return "\(name) is not a readable \(claimed.displayName); its contents are not in any accepted format."
+            if let looksLike {
+                Message("file.lookalike", ["name": name, "looksLike": looksLike.name, "claimed": claimed.name])
+            } else {
+                Message("file.unrecognised", ["name": name, "claimed": claimed.name])
+            }
         case .contentMismatch(let name, _, let actual):
-            return "\(name) is really a \(actual.displayName)."
+            Message("file.renamed", ["name": name, "actual": actual.name])
         case .tooLarge(let name, let kind, let size, let limit):
-            let which = kind.isDocument ? "documents" : "media files"
-            return "\(name) is \(FileRuleError.megabytes(size, roundingUp: true)); the limit for \(which) is "
-                + "\(FileRuleError.megabytes(limit, roundingUp: false))."
+            Message(kind.isDocument ? "file.documentTooLarge" : "file.mediaTooLarge",
+                    ["name": name, "size": FileRuleError.megabytes(size, roundingUp: true),
+                     "limit": FileRuleError.megabytes(limit, roundingUp: false)])
         }
     }
 
-    public var hint: String {
+    /// What to do next.
+    public var next: Message {
         switch self {
-        case .empty:
-            return "The upload or copy probably failed. Open the original file to check it, then add it again."
-        case .unsupportedExtension:
-            return "Save or export the file as PDF, JPG or PNG (documents) or MP3 or MP4 (media), then add it again."
-        case .unrecognisedContent(_, let claimed, _):
-            return "Open the file in the program that made it and export or save it as \(claimed.displayName) "
-                + "(renaming the file is not enough)."
-        case .contentMismatch(_, _, let actual):
-            return "Rename the file with the .\(FileRuleError.usualExtension(actual)) extension, or export it in the "
-                + "format its name claims."
-        case .tooLarge(_, let kind, _, _):
-            return kind.isDocument
-                ? "Reduce the file: scan at a lower resolution, compress the images or split the document."
-                : "Shorten the recording or export it at a lower quality."
+        case .empty: Message("file.empty.hint")
+        case .unsupportedExtension: Message("file.extension.hint")
+        case .unrecognisedContent(_, let claimed, _): Message("file.unrecognised.hint", ["claimed": claimed.name])
+        case .contentMismatch(_, _, let actual): Message("file.renamed.hint", ["ext": FileRuleError.usualExtension(actual)])
+        case .tooLarge(_, let kind, _, _): Message(kind.isDocument ? "file.documentTooLarge.hint" : "file.mediaTooLarge.hint")
         }
     }
 

@@ -34,31 +34,26 @@ public enum SchoolFolder {
     public static func apply(_ stored: StoredEvent, to state: inout SchoolState, root pinned: String?) -> FolioError? {
         let event = stored.event
         guard stored.signatureIsValid else {
-            return FolioError(.tampered, "The signature on school record \(stored.id.prefix(12)) does not match its contents.",
-                              hint: "The record was changed after it was signed; restore it from a backup or bundle.")
+            return FolioError(.tampered, "school.fold.tampered", ["record": stored.id.prefix(12)])
         }
         guard event.kind.isSchoolWide, event.student == nil else {
-            return FolioError(.badInput, "A student record was found among the school records.",
-                              hint: "Move it back to its student's events folder or delete the stray file.")
+            return FolioError(.badInput, "school.fold.studentRecord")
         }
         do {
             if event.kind == .schoolCreated {
                 guard state.code.isEmpty else {
-                    return FolioError(.duplicate, "The school was already created; a second creation record is ignored.",
-                                      hint: "Nothing to do unless this workspace mixes two schools.")
+                    return FolioError(.duplicate, "school.fold.alreadyCreated")
                 }
                 let body = try event.decodeBody(SchoolCreated.self)
                 guard event.author == SchoolState.rootPrincipal, event.key == body.rootKey, event.school == body.code else {
-                    return FolioError(.wrongKey, "The school creation record is not signed by the root key it declares.",
-                                      hint: "Recreate the workspace with `folio init`.")
+                    return FolioError(.wrongKey, "school.fold.creationNotByRoot")
                 }
                 if body.demo != true, DemoKeys.isPublished(body.rootKey) {
-                    return FolioError(.wrongKey, "School \(body.code) is founded with a published demo key, which protects nothing.",
-                                      hint: "Found a real school with a root key of its own (`folio key new --id root`), kept offline.")
+                    return FolioError(.wrongKey, "school.fold.demoRoot", ["code": body.code])
                 }
                 if let pinned, body.rootKey != pinned {
-                    return FolioError(.wrongKey, "A record founds school \(body.code) under another root key (fingerprint \(RootFingerprint.of(body.rootKey))); this workspace trusts only the root \(RootFingerprint.of(pinned)).",
-                                      hint: "It is refused: whoever wrote it does not hold this school's root key. Give the USB stick it came on to the IT section (資訊組).")
+                    return FolioError(.wrongKey, "school.fold.otherRoot", ["code": body.code, "fingerprint": RootFingerprint.of(body.rootKey),
+                                                                      "pinned": RootFingerprint.of(pinned)])
                 }
                 state.code = body.code
                 state.name = body.name
@@ -68,72 +63,65 @@ public enum SchoolFolder {
                 return nil
             }
             guard !state.code.isEmpty else {
-                return FolioError(.workspaceDamaged, "A school record comes before the school was created.",
-                                  hint: "Restore school/events from a backup.")
+                return FolioError(.workspaceDamaged, "school.fold.beforeCreation")
             }
             if let error = Authority.checkKey(event, school: state) { return error }
             switch event.kind {
             case .staffSet:
-                if let error = rootOnly(event, "register people and keys") { return error }
+                if let error = rootOnly(event, Message("school.fold.rootOnly.registerPeople")) { return error }
                 let p = try event.decodeBody(Principal.self)
                 guard !p.id.isEmpty, p.id != SchoolState.rootPrincipal else {
-                    return FolioError(.badInput, "A person id may not be empty or `root`.", hint: "Choose another id.")
+                    return FolioError(.badInput, "school.fold.badPersonId")
                 }
                 if let key = p.publicKey {
                     if state.demo != true, DemoKeys.isPublished(key) {
-                        return FolioError(.wrongKey, "The key given for \(p.id) is a published demo key, which protects nothing.",
-                                          hint: "\(p.id) makes a key of their own with `folio key new`; register that one.")
+                        return FolioError(.wrongKey, "school.fold.demoKey", ["id": p.id])
                     }
                     guard SignatureCheck.isPublicKey(key) else {
-                        return FolioError(.badKeyFile, "The public key for \(p.id) is not an Ed25519 key.",
-                                          hint: "Use the .pub or key file written by `folio key new`.")
+                        return FolioError(.badKeyFile, "school.fold.notSigningKey", ["id": p.id])
                     }
                     var list = state.keys[p.id] ?? []
                     if !list.contains(key) { list.append(key) }
                     state.keys[p.id] = list
                 }
                 if let key = p.encryptionKey, SignatureCheck.encryptionKey(key) == nil {
-                    return FolioError(.badKeyFile, "The encryption key for \(p.id) is not an X25519 key.",
-                                      hint: "Use the .pub or key file written by `folio key new`.")
+                    return FolioError(.badKeyFile, "school.fold.notEncryptionKey", ["id": p.id])
                 }
                 state.principals[p.id] = p
             case .staffAvailability:
                 if let error = staffDuty(event, state) { return error }
                 let a = try event.decodeBody(Availability.self)
                 guard state.principals[a.id] != nil else {
-                    return FolioError(.unknownPerson, "\(a.id) is not registered.", hint: "Register them first.")
+                    return FolioError(.unknownPerson, "school.fold.unknownPerson", ["id": a.id])
                 }
                 state.availability.removeAll { $0.id == a.id && $0.from == a.from }
                 state.availability.append(a)
                 state.availability.sort { ($0.id, $0.from) < ($1.id, $1.from) }
             case .keyRevoked:
-                if let error = rootOnly(event, "revoke keys") { return error }
+                if let error = rootOnly(event, Message("school.fold.rootOnly.revokeKeys")) { return error }
                 let r = try event.decodeBody(KeyRevoked.self)
                 guard r.publicKey != state.rootKey else {
-                    return FolioError(.badInput, "The school root key cannot be revoked: nobody could then register or revoke a key.",
-                                      hint: "Replace the root instead (`folio root replace`, see the IT section's page).")
+                    return FolioError(.badInput, "school.fold.revokeRoot")
                 }
                 state.revoked[r.publicKey] = min(state.revoked[r.publicKey] ?? event.at, event.at)
             case .rootReplaced:
-                if let error = rootOnly(event, "replace the root key") { return error }
+                if let error = rootOnly(event, Message("school.fold.rootOnly.replaceRoot")) { return error }
                 let r = try event.decodeBody(RootReplaced.self)
                 guard SignatureCheck.isPublicKey(r.newRootKey), r.newRootKey != state.rootKey,
                       !state.formerRootKeys.contains(r.newRootKey) else {
-                    return FolioError(.badKeyFile, "The new root key is not a new Ed25519 key.",
-                                      hint: "Make a new root key with `folio key new --id root` and replace the root with it.")
+                    return FolioError(.badKeyFile, "school.fold.newRootNotNew")
                 }
                 state.formerRootKeys.append(state.rootKey)
                 state.rootKey = r.newRootKey
             case .dutyTable:
-                if let error = rootOnly(event, "change the duty table") { return error }
+                if let error = rootOnly(event, Message("school.fold.rootOnly.changeDutyTable")) { return error }
                 state.dutyTable = try event.decodeBody(DutyTable.self)
             case .settings:
                 if let error = duty(event, "outcome-settings", state) { return error }
                 let s = try event.decodeBody(Settings.self)
                 guard s.uploadLimitPerTerm > 0, s.courseSelectionLimit > 0, s.diverseSelectionLimit > 0,
                       s.descriptionLimit > 0, s.retentionYears >= 5 else {
-                    return FolioError(.badInput, "Settings must be positive, and retention at least 5 years (seed point 七).",
-                                      hint: "Correct the settings and try again.")
+                    return FolioError(.badInput, "school.fold.badSettings")
                 }
                 state.settings = s
             case .calendarTerm:
@@ -147,8 +135,7 @@ public enum SchoolFolder {
                 if let error = duty(event, "course-setup", state) { return error }
                 let c = try event.decodeBody(Course.self)
                 for id in c.teachers + (c.reviewer.map { [$0] } ?? []) where state.principals[id] == nil {
-                    return FolioError(.unknownPerson, "Course \(c.code) names \(id), who is not registered.",
-                                      hint: "Register the teacher with `folio staff add` or fix the course list.")
+                    return FolioError(.unknownPerson, "school.fold.courseTeacherUnknown", ["course": c.code, "id": id])
                 }
                 state.courses.removeAll { $0.code == c.code && $0.term == c.term }
                 state.courses.append(c)
@@ -161,48 +148,46 @@ public enum SchoolFolder {
                 let s = try event.decodeBody(SubmissionMade.self)
                 if let error = duty(event, s.office.duty, state) { return error }
                 guard state.submission(s.id) == nil else {
-                    return FolioError(.duplicate, "Submission \(s.id) is already recorded.", hint: "Nothing to do.")
+                    return FolioError(.duplicate, "school.fold.submissionDuplicate", ["submission": s.id])
                 }
                 if let old = s.supersedes, state.submission(old) == nil {
-                    return FolioError(.badInput, "Submission \(s.id) corrects \(old), which is not recorded.",
-                                      hint: "Import the earlier submission's records first.")
+                    return FolioError(.badInput, "school.fold.correctsUnknown", ["submission": s.id, "old": old])
                 }
                 state.submissions.append(s)
             case .confirmationOpened:
                 if let error = duty(event, SubmittingOffice.data.duty, state) { return error }
                 let c = try event.decodeBody(ConfirmationOpened.self)
                 guard c.from.days(until: c.to) + 1 >= 3 else {
-                    return FolioError(.badInput, "A confirmation period must last at least 3 days; \(c.from) to \(c.to) is \(max(0, c.from.days(until: c.to) + 1)).",
-                                      hint: "Choose an end date at least 3 days after the start (seed point 六).")
+                    return FolioError(.badInput, "school.fold.periodTooShort", ["from": "\(c.from)", "to": "\(c.to)",
+                                                                            "days": max(0, c.from.days(until: c.to) + 1)])
                 }
                 for id in c.submissions where state.submission(id) == nil {
-                    return FolioError(.badInput, "There is no submission \(id).", hint: "List submissions with `folio submissions`.")
+                    return FolioError(.badInput, "school.fold.noSubmission", ["submission": id])
                 }
                 guard !state.confirmations.contains(where: { $0.id == c.id }) else {
-                    return FolioError(.duplicate, "Confirmation period \(c.id) is already open.", hint: "Nothing to do.")
+                    return FolioError(.duplicate, "school.fold.periodDuplicate", ["period": c.id])
                 }
                 state.confirmations.append(ConfirmationPeriod(c))
             case .archiveSealed:
                 if let error = duty(event, "enrolment", state) { return error }
                 let a = try event.decodeBody(ArchiveSealed.self)
                 guard state.archived(a.student) == nil else {
-                    return FolioError(.duplicate, "Student \(a.student) is already sealed.", hint: "`folio archive list` shows the register.")
+                    return FolioError(.duplicate, "school.fold.archiveDuplicate", ["student": a.student])
                 }
                 guard a.graduated <= a.sealed, a.retainUntil >= a.sealed.adding(years: state.settings.retentionYears) else {
-                    return FolioError(.badInput, "The archive of \(a.student) would be kept only until \(a.retainUntil); the school keeps graduates \(state.settings.retentionYears) years.",
-                                      hint: "Seal it again with folio's own dates.")
+                    return FolioError(.badInput, "school.fold.retentionShort", ["student": a.student, "until": "\(a.retainUntil)",
+                                                                           "years": state.settings.retentionYears])
                 }
                 state.archive.append(ArchiveEntry(sealed: a, event: stored.id, sealedBy: event.author, purged: nil, purgedBy: nil))
             case .archivePurged:
                 if let error = duty(event, "enrolment", state) { return error }
                 let p = try event.decodeBody(ArchivePurged.self)
                 guard let index = state.archive.lastIndex(where: { $0.sealed.student == p.student && $0.sealed.sha256 == p.sha256 }) else {
-                    return FolioError(.unknownStudent, "There is no sealed archive of \(p.student) with that SHA-256.", hint: "`folio archive list` shows the register.")
+                    return FolioError(.unknownStudent, "school.fold.noArchive", ["student": p.student])
                 }
                 let entry = state.archive[index]
                 guard p.purged >= entry.sealed.retainUntil, event.at.taipeiDay >= entry.sealed.retainUntil else {
-                    return FolioError(.outsideWindow, "The archive of \(p.student) must be kept until \(entry.sealed.retainUntil) (seed point 七).",
-                                      hint: "It can be purged from \(entry.sealed.retainUntil).")
+                    return FolioError(.outsideWindow, "school.fold.keptUntil", ["student": p.student, "until": "\(entry.sealed.retainUntil)"])
                 }
                 if state.archive[index].purged == nil {
                     state.archive[index].purged = p
@@ -212,29 +197,28 @@ public enum SchoolFolder {
                 if let error = duty(event, SubmittingOffice.data.duty, state) { return error }
                 let c = try event.decodeBody(ConfirmationClosed.self)
                 guard let index = state.confirmations.firstIndex(where: { $0.id == c.id }) else {
-                    return FolioError(.badInput, "There is no confirmation period \(c.id).", hint: "Open it first.")
+                    return FolioError(.badInput, "school.fold.noPeriod", ["period": c.id])
                 }
                 let period = state.confirmations[index]
                 guard event.at.taipeiDay > period.to else {
-                    return FolioError(.outsideWindow, "The confirmation period \(c.id) runs until \(period.to); it cannot be closed before it ends.",
-                                      hint: "Close it from \(period.to.adding(days: 1)).")
+                    return FolioError(.outsideWindow, "school.fold.periodRunning", ["period": c.id, "to": "\(period.to)",
+                                                                               "from": "\(period.to.adding(days: 1))"])
                 }
                 if period.closed == nil { state.confirmations[index].closed = event.at }
             default:
-                return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) among school records.",
-                                  hint: "Move it to its student's folder.")
+                return FolioError(.badInput, "school.fold.unexpectedKind", ["kind": event.kind.rawValue])
             }
             return nil
         } catch {
-            return FolioError(.badInput, "School record \(stored.id.prefix(12)) (\(event.kind.rawValue)) is malformed: \(error).",
-                              hint: "The record cannot be read by this version of folio.")
+            return FolioError(.badInput, "school.fold.malformed", ["record": stored.id.prefix(12), "kind": event.kind.rawValue,
+                                                                 "error": "\(error)"])
         }
     }
 
-    private static func rootOnly(_ event: Event, _ what: String) -> FolioError? {
+    /// `what` is what only the root may do, a phrase that completes the sentence in each language.
+    private static func rootOnly(_ event: Event, _ what: Message) -> FolioError? {
         event.author == SchoolState.rootPrincipal ? nil
-            : FolioError(.notAuthorised, "Only the school root key may \(what); \(event.author) signed this.",
-                         hint: "The IT section (資訊組) does this with the school root key (--as root).")
+            : FolioError(.notAuthorised, "school.fold.rootOnly", ["what": what, "author": event.author])
     }
 
     /// Staff availability is set by the root key or by the accounts duty (資訊組、系統師).
@@ -244,7 +228,7 @@ public enum SchoolFolder {
 
     private static func duty(_ event: Event, _ id: String, _ state: SchoolState) -> FolioError? {
         guard let d = state.dutyTable.duty(id) else {
-            return rootOnly(event, "do this (the duty table has no \(id) row)")
+            return rootOnly(event, Message("school.fold.rootOnly.noDutyRow", ["duty": id]))
         }
         return Authority.checkDuty(event, duty: d, primaries: [], school: state, allowRoot: true)
     }

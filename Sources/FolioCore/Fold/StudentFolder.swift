@@ -53,12 +53,10 @@ public enum StudentFolder {
                       decisions: inout [String: [String: Decision]], school: SchoolState) -> FolioError? {
         let event = stored.event
         guard stored.signatureIsValid else {
-            return FolioError(.tampered, "The signature on record \(stored.id.prefix(12)) does not match its contents.",
-                              hint: "The record was changed after it was signed; restore it from a backup or bundle.")
+            return FolioError(.tampered, "student.fold.tampered", ["record": stored.id.prefix(12)])
         }
         guard event.student == view.number, !event.kind.isSchoolWide else {
-            return FolioError(.badInput, "Record \(stored.id.prefix(12)) does not belong to student \(view.number).",
-                              hint: "Move it to the right student's events folder.")
+            return FolioError(.badInput, "student.fold.otherStudent", ["record": stored.id.prefix(12), "number": view.number])
         }
         if event.author == view.number {
             if let error = checkStudentKey(event, view: view) { return error }
@@ -72,17 +70,14 @@ public enum StudentFolder {
                 let k = try event.decodeBody(StudentKey.self)
                 if let error = duty(event, "enrolment", school) { return error }
                 guard view.student != nil else {
-                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.",
-                                      hint: "Import the roster first with `folio roster import`.")
+                    return FolioError(.unknownStudent, "student.fold.notRegistered", ["number": view.number])
                 }
                 guard SignatureCheck.isPublicKey(k.publicKey), k.cost.isSane else {
-                    return FolioError(.badKeyFile, "The key registered for \(view.number) is not a student key folio can use.",
-                                      hint: "Issue the student a new secret with `folio student secret \(view.number)`.")
+                    return FolioError(.badKeyFile, "student.fold.badKey", ["number": view.number])
                 }
                 // A cheap derivation is for published demo secrets; in a real school it would make a guess cheap.
                 guard school.demo == true || k.cost.logN >= ScryptCost.studentSecret.logN else {
-                    return FolioError(.badKeyFile, "The key registered for \(view.number) is derived too cheaply (scrypt 2^\(k.cost.logN)) for a real school.",
-                                      hint: "Issue the student a new secret with `folio student secret \(view.number)` on the office's own machine.")
+                    return FolioError(.badKeyFile, "student.fold.cheapKey", ["number": view.number, "logN": "\(k.cost.logN)"])
                 }
                 view.signingKey = StudentKeyView(publicKey: k.publicKey, cost: k.cost, issued: event.at, by: event.author,
                                                  resets: view.signingKey.map { $0.resets + 1 } ?? 0)
@@ -90,12 +85,11 @@ public enum StudentFolder {
                 var r = try event.decodeBody(StudentRecord.self)
                 if let error = duty(event, "enrolment", school) { return error }
                 guard r.number == view.number else {
-                    return FolioError(.badInput, "The registration record names \(r.number), not \(view.number).",
-                                      hint: "Correct the student number.")
+                    return FolioError(.badInput, "student.fold.otherNumber", ["named": r.number, "number": view.number])
                 }
                 if r.hasPersonal {
                     do { _ = try NationalID(r.nationalID) } catch {
-                        return FolioError(.badNationalID, "Student \(r.number): \(error.message)", hint: error.hint)
+                        return FolioError(.badNationalID, Message("student.fold.nationalID", ["number": r.number, "problem": error.what]), hint: error.next)
                     }
                 } else if let old = view.student {
                     // The personal part comes in its own record, which this one leaves as it was.
@@ -106,11 +100,10 @@ public enum StudentFolder {
                 let p = try event.decodeBody(StudentPersonal.self)
                 if let error = duty(event, "enrolment", school) { return error }
                 guard view.student != nil else {
-                    return FolioError(.unknownStudent, "Student \(view.number) has personal data (身分證號, 出生日期, 通訊地址) but no registration.",
-                                      hint: "Import the student's roster row again with `folio roster import students`.")
+                    return FolioError(.unknownStudent, "student.fold.personalOnly", ["number": view.number])
                 }
                 do { _ = try NationalID(p.nationalID) } catch {
-                    return FolioError(.badNationalID, "Student \(view.number): \(error.message)", hint: error.hint)
+                    return FolioError(.badNationalID, Message("student.fold.nationalID", ["number": view.number, "problem": error.what]), hint: error.next)
                 }
                 (view.student!.nationalID, view.student!.birthDate, view.student!.address) = (p.nationalID, p.birthDate, p.address)
             case .itemUploaded:
@@ -152,21 +145,17 @@ public enum StudentFolder {
                 guard let index = view.items.firstIndex(where: { $0.id == d.item }) else { throw unknownItem(d.item, view) }
                 var item = view.items[index]
                 guard item.group == .courseOutcome, let code = item.course, let course = school.course(code, term: item.term) else {
-                    return FolioError(.badInput, "Item \(d.item) is not a course learning outcome; only those are certified.",
-                                      hint: "Diverse-performance items need no certification.")
+                    return FolioError(.badInput, "student.fold.notCertifiable", ["item": d.item])
                 }
                 guard d.version == item.version else {
-                    return FolioError(.versionChanged, "Item \(d.item) was changed by the student after you opened it.",
-                                      hint: "Look at the new file and decide again.")
+                    return FolioError(.versionChanged, "student.fold.versionChanged", ["item": d.item])
                 }
                 if !certified, (d.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                    return FolioError(.missingField, "A rejection needs a reason the student can act on.",
-                                      hint: "Add --reason, for example --reason \"檔案不是本課程的作業\".")
+                    return FolioError(.missingField, "student.fold.rejectNeedsReason")
                 }
                 if let error = CalendarRules.window(school, item.term, day, \.certify, "certification (認證)") { return error }
                 guard let duty = school.dutyTable.duty(Catalog.certificationDuty) else {
-                    return FolioError(.notAuthorised, "The duty table has no certification row.",
-                                      hint: "Ask the IT section to restore the duty table.")
+                    return FolioError(.notAuthorised, "student.fold.noCertificationRow")
                 }
                 if let error = Authority.checkDuty(event, duty: duty, primaries: course.certifiers, school: school) {
                     return error
@@ -177,8 +166,7 @@ public enum StudentFolder {
                 if let settles = d.settles {
                     let standing = Set(forVersion.values.map(\.event))
                     guard !standing.isEmpty, standing.isSubset(of: Set(settles)) else {
-                        return FolioError(.conflict, "The settlement of item \(d.item) does not name every decision that stands on it.",
-                                          hint: "Run `folio conflicts` to see the current decisions, then resolve again.")
+                        return FolioError(.conflict, "student.fold.settlementIncomplete", ["item": d.item])
                     }
                     forVersion = [:]
                 }
@@ -234,14 +222,13 @@ public enum StudentFolder {
             case .recordAdded:
                 let r = try event.decodeBody(RecordAdded.self)
                 guard let kind = Catalog.recordKind(r.kind) else {
-                    return FolioError(.unknownCategory, "\(r.kind) is not a kind of office record.",
-                                      hint: "Use one of: \(Catalog.recordKinds.map(\.code).joined(separator: ", ")).")
+                    return FolioError(.unknownCategory, "student.fold.unknownRecordKind",
+                                      ["kind": r.kind, "kinds": Catalog.recordKinds.map(\.code).joined(separator: ", ")])
                 }
                 if let error = duty(event, kind.duty, school) { return error }
                 if let error = requiredFields(kind.fields, r.fields, what: kind.title) { return error }
                 guard view.student != nil else {
-                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.",
-                                      hint: "Import the roster first with `folio roster import`.")
+                    return FolioError(.unknownStudent, "student.fold.notRegistered", ["number": view.number])
                 }
                 view.records.append(RecordView(event: stored.id, kind: r.kind, term: r.term, fields: r.fields,
                                                by: event.author, onBehalfOf: event.onBehalfOf, at: event.at))
@@ -249,7 +236,7 @@ public enum StudentFolder {
                 let g = try event.decodeBody(StudentGraduated.self)
                 if let error = duty(event, "enrolment", school) { return error }
                 guard var student = view.student else {
-                    return FolioError(.unknownStudent, "Student \(view.number) is not registered.", hint: "Import the roster first.")
+                    return FolioError(.unknownStudent, "student.fold.graduateNotRegistered", ["number": view.number])
                 }
                 student.status = .graduated
                 view.student = student
@@ -259,18 +246,17 @@ public enum StudentFolder {
                 if let error = duty(event, "enrolment", school) { return error }
                 if let bad = t.items.first(where: { !ItemID.isValid($0.item) }) { return ItemID.malformed(bad.item) }
                 guard t.fromSchool != school.code else {
-                    return FolioError(.badInput, "A transfer must come from another school.", hint: "Nothing to do.")
+                    return FolioError(.badInput, "student.fold.transferFromHere")
                 }
                 guard !view.earlier.contains(where: { $0.school == t.fromSchool && t.items.map(\.item).contains($0.item) }) else {
-                    return FolioError(.duplicate, "Student \(view.number)'s items from \(t.fromSchool) were already taken in.", hint: "Nothing to do.")
+                    return FolioError(.duplicate, "student.fold.transferDuplicate", ["number": view.number, "school": t.fromSchool])
                 }
                 view.earlier += t.items
                 view.earlier.sort { ($0.term, $0.school, $0.item) < ($1.term, $1.school, $1.item) }
             case .receiptIssued, .receiptConfirmed, .receiptDisputed, .disputeAnswered:
                 if let error = ReceiptFold.apply(stored, to: &view, school: school) { return error }
             default:
-                return FolioError(.badInput, "Unexpected record kind \(event.kind.rawValue) in a student's folder.",
-                                  hint: "Move it to school/events.")
+                return FolioError(.badInput, "student.fold.unexpectedKind", ["kind": event.kind.rawValue])
             }
             return nil
         } catch {
@@ -281,8 +267,8 @@ public enum StudentFolder {
     /// A rule's own error, or a body that does not decode.
     static func malformed(_ stored: StoredEvent, _ error: any Error) -> FolioError {
         if let error = error as? FolioError { return error }
-        return FolioError(.badInput, "Record \(stored.id.prefix(12)) (\(stored.event.kind.rawValue)) is malformed: \(error).",
-                          hint: "The record cannot be read by this version of folio.")
+        return FolioError(.badInput, "student.fold.malformed", ["record": stored.id.prefix(12), "kind": stored.event.kind.rawValue,
+                                                         "error": "\(error)"])
     }
 
     private static func checkUpload(_ u: ItemUploaded, event: Event, view: StudentView,
@@ -291,15 +277,14 @@ public enum StudentFolder {
         guard ItemID.isValid(u.item) else { throw ItemID.malformed(u.item) }
         if let error = checkActor(event, view: view, school: school) { throw error }
         guard let student = view.student else {
-            throw FolioError(.unknownStudent, "Student \(view.number) is not registered.",
-                             hint: "Import the roster first with `folio roster import`.")
+            throw FolioError(.unknownStudent, "student.fold.notRegistered", ["number": view.number])
         }
         guard student.status == .enrolled else {
             throw FolioError(.notEnrolled, "upload.notEnrolled", ["student": view.number, "status": Message("status.student." + student.status.rawValue)])
         }
         guard let category = Catalog.category(u.category) else {
-            throw FolioError(.unknownCategory, "\(u.category) is not an item category.",
-                             hint: "Use one of: \(Catalog.categories.map(\.code).joined(separator: ", ")).")
+            throw FolioError(.unknownCategory, "student.fold.unknownCategory",
+                             ["category": u.category, "categories": Catalog.categories.map(\.code).joined(separator: ", ")])
         }
         if let error = CalendarRules.window(school, u.term, event.at.taipeiDay, \.upload, "uploads (上傳)") { throw error }
         if let error = ItemRules.checkDescription(u.description, settings: school.settings) { throw error }
@@ -308,19 +293,16 @@ public enum StudentFolder {
         let existing = view.item(u.item)
         if let existing {
             guard existing.category == u.category, existing.term == u.term, existing.course == u.course else {
-                throw FolioError(.badInput, "A re-upload must keep the item's category, term and course.",
-                                 hint: "Upload a new item instead.")
+                throw FolioError(.badInput, "student.fold.reuploadChanges")
             }
             return
         }
         if category.group == .courseOutcome {
             guard let code = u.course else {
-                throw FolioError(.missingField, "A course learning outcome must name its course.",
-                                 hint: "Add --course with the course code (the instruction section 教學組 has the list).")
+                throw FolioError(.missingField, "student.fold.noCourseGiven")
             }
             guard school.course(code, term: u.term) != nil else {
-                throw FolioError(.unknownCourse, "There is no course \(code) in \(u.term).",
-                                 hint: "Check the course code; the instruction section (教學組) sets up courses.")
+                throw FolioError(.unknownCourse, "student.fold.unknownCourse", ["course": code, "term": u.term.description])
             }
             let count = view.items.filter { $0.group == .courseOutcome && $0.term == u.term }.count
             if count >= school.settings.uploadLimitPerTerm {
@@ -345,8 +327,7 @@ public enum StudentFolder {
     /// earlier secret (reset since) signs nothing after the reset.
     static func checkStudentKey(_ event: Event, view: StudentView) -> FolioError? {
         guard studentKinds.contains(event.kind), event.onBehalfOf == nil else {
-            return FolioError(.notAuthorised, "A student cannot sign a \(event.kind.rawValue) record.",
-                              hint: "Students upload, select, unselect and answer receipts; everything else is staff work.")
+            return FolioError(.notAuthorised, "student.fold.notStudentWork", ["kind": event.kind.rawValue])
         }
         guard let key = view.signingKey else {
             return FolioError(.wrongKey, "student.noSecret", ["student": view.number])
@@ -359,20 +340,18 @@ public enum StudentFolder {
 
     static func duty(_ event: Event, _ id: String, _ school: SchoolState) -> FolioError? {
         guard let d = school.dutyTable.duty(id) else {
-            return FolioError(.notAuthorised, "The duty table has no \(id) row.", hint: "Ask the IT section to restore it.")
+            return FolioError(.notAuthorised, "student.fold.noDutyRow", ["duty": id])
         }
         return Authority.checkDuty(event, duty: d, primaries: [], school: school)
     }
 
     private static func requiredFields(_ specs: [FieldSpec], _ fields: [String: String], what: String) -> FolioError? {
         for spec in specs where spec.required && (fields[spec.name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            return FolioError(.missingField, "A \(what) record needs \(spec.label) (\(spec.name)).",
-                              hint: "Add --field \(spec.name)=VALUE.")
+            return FolioError(.missingField, "student.fold.fieldMissing", ["what": what, "label": spec.label, "field": spec.name])
         }
         let known = Set(specs.map(\.name))
         if let extra = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            return FolioError(.badInput, "\(what) has no field called \(extra).",
-                              hint: "Fields: \(specs.map(\.name).joined(separator: ", ")).")
+            return FolioError(.badInput, "student.fold.unknownField", ["what": what, "field": extra, "fields": specs.map(\.name).joined(separator: ", ")])
         }
         return nil
     }

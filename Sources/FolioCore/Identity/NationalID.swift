@@ -108,9 +108,10 @@ extension NationalID: Codable {
         do {
             try self.init(text)
         } catch {
-            // The number itself stays out of the message: decoding errors end up in logs.
+            // The number itself stays out of the message: decoding errors end up in logs, and in English in a
+            // held-back record's reason in the views on disk.
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: error.message))
+                                                    debugDescription: error.what.text(.en)))
         }
     }
 

@@ -9,29 +9,23 @@ public enum NationalIDError: Error, Equatable, Sendable {
     /// Right shape, but the check digit does not match: almost always a typo.
     case wrongChecksum
 
-    public var message: String {
+    /// What is wrong, from the message catalogs. The English is written into a held-back registration's reason
+    /// in the views on disk, so it must not change.
+    public var what: Message {
         switch self {
-        case .wrongShape(let count) where count != 10:
-            return "The ID number has \(count) characters; it must have exactly 10."
-        case .wrongShape:
-            return "The ID number does not have the right form: one capital letter, then 1, 2, 8, 9 or a capital "
-                + "A–D, then eight digits."
-        case .lowercaseLetter:
-            return "The ID number contains a lowercase letter."
-        case .wrongChecksum:
-            return "The ID number fails its check digit, so at least one character is wrong."
+        case .wrongShape(let count) where count != 10: Message("nationalID.wrongLength", ["count": count])
+        case .wrongShape: Message("nationalID.wrongShape")
+        case .lowercaseLetter: Message("nationalID.lowercase")
+        case .wrongChecksum: Message("nationalID.checksum")
         }
     }
 
-    public var hint: String {
+    /// What to do next.
+    public var next: Message {
         switch self {
-        case .wrongShape:
-            return "Copy the number again from the ID card or resident certificate, with no spaces or dashes."
-        case .lowercaseLetter:
-            return "Type the letters as capitals, e.g. A123456789."
-        case .wrongChecksum:
-            return "Compare each character with the ID card or resident certificate; a swapped or mistyped digit "
-                + "is the usual cause."
+        case .wrongShape: Message("nationalID.wrongShape.hint")
+        case .lowercaseLetter: Message("nationalID.lowercase.hint")
+        case .wrongChecksum: Message("nationalID.checksum.hint")
         }
     }
 }

@@ -23,44 +23,36 @@ public enum CSVError: Error, Equatable, Sendable {
         }
     }
 
-    public var message: String {
+    /// What is wrong, from the message catalogs.
+    public var what: Message {
         switch self {
         case .empty:
-            return "The file is empty: it has no header line."
+            return Message("csv.empty")
         case .unterminatedQuote(let line):
-            return "Line \(line): a field opens with a double quote (\") that is never closed."
+            return Message("csv.unterminatedQuote", ["line": line])
         case .textAfterClosingQuote(let line):
-            return "Line \(line): a quoted field is followed by more text before the next comma."
+            return Message("csv.textAfterQuote", ["line": line])
         case .wrongFieldCount(let line, let expected, let found):
-            return "Line \(line) has \(found) field\(found == 1 ? "" : "s"), but the header has \(expected)."
+            return Message(found == 1 ? "csv.fieldCount.one" : "csv.fieldCount", ["line": line, "found": found, "expected": expected])
         case .unreadableCharacter(let line, let column, let bytes, let encoding, let userDefined):
             let hex = bytes.map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined(separator: " ")
-            let what = bytes.count == 1 ? "the byte \(hex) is" : "the bytes \(hex) are"
-            if userDefined {
-                return "Line \(line), column \(column): \(what) a user-defined character (造字) of \(encoding.rawValue), "
-                    + "which only the system that wrote the file can show."
-            }
-            return "Line \(line), column \(column): \(what) not a character in \(encoding.rawValue) "
-                + "(the file is read as \(encoding.rawValue)\(encoding == .big5 ? " because it is not UTF-8" : ""))."
+            let values: [String: any MessageValue] = [
+                "line": line, "column": column, "encoding": encoding.rawValue,
+                "bytes": Message(bytes.count == 1 ? "csv.byte" : "csv.bytes", ["hex": hex]),
+                "readAs": Message(encoding == .big5 ? "csv.readAs.big5" : "csv.readAs", ["encoding": encoding.rawValue]),
+            ]
+            return Message(userDefined ? "csv.userDefined" : "csv.notCharacter", values)
         }
     }
 
-    public var hint: String {
+    /// What to do next.
+    public var next: Message {
         switch self {
-        case .empty:
-            return "Export the file again from the school system; the first line must name the columns."
-        case .unterminatedQuote, .textAfterClosingQuote:
-            return "Open the file in Excel or a text editor and check the quotes on that line; a field containing "
-                + "a quote must write it twice (\"\")."
-        case .wrongFieldCount:
-            return "Check that line for a missing or extra comma; a field that contains a comma must be in quotes."
-        case .unreadableCharacter(_, _, _, _, true):
-            return "Replace that character in the file with a standard one (a common form of the character, or the name "
-                + "written the way the registration office (註冊組) writes it for other systems), save the file again, "
-                + "then import it again."
-        case .unreadableCharacter:
-            return "Check that character in the file and type it again, save the file as \"CSV UTF-8\" "
-                + "(in Excel: Save As → CSV UTF-8), then import it again."
+        case .empty: Message("csv.empty.hint")
+        case .unterminatedQuote, .textAfterClosingQuote: Message("csv.quote.hint")
+        case .wrongFieldCount: Message("csv.fieldCount.hint")
+        case .unreadableCharacter(_, _, _, _, true): Message("csv.userDefined.hint")
+        case .unreadableCharacter: Message("csv.notCharacter.hint")
         }
     }
 }

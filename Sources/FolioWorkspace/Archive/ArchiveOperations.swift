@@ -2,12 +2,40 @@ import FolioCore
 import FolioTar
 import Foundation
 
-/// What `folio archive verify` found for one register entry.
+/// What `folio archive verify` found for one register entry. The findings are shown in the user's language;
+/// `--json` writes them in English (`problems`), the same whatever language is shown.
 public struct ArchiveCheck: Codable, Sendable {
     public var student: String
     public var path: String
+    /// sealed, purged, damaged or unregistered.
     public var state: String
-    public var problems: [String]
+    public var findings: [Message]
+
+    public init(student: String, path: String, state: String, findings: [Message]) {
+        (self.student, self.path, self.state, self.findings) = (student, path, state, findings)
+    }
+
+    /// The findings in English.
+    public var problems: [String] { findings.map { $0.text(.en) } }
+    /// `state` in the user's language.
+    public var shownState: Message { Message("archive.state." + state) }
+
+    private enum CodingKeys: String, CodingKey { case student, path, state, problems }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(student: try c.decode(String.self, forKey: .student), path: try c.decode(String.self, forKey: .path),
+                  state: try c.decode(String.self, forKey: .state),
+                  findings: try c.decode([String].self, forKey: .problems).map(Message.verbatim))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(student, forKey: .student)
+        try c.encode(path, forKey: .path)
+        try c.encode(state, forKey: .state)
+        try c.encode(problems, forKey: .problems)
+    }
 }
 
 extension WorkspaceSession {
@@ -16,8 +44,7 @@ extension WorkspaceSession {
                          now: Instant) throws(FolioError) -> [String] {
         let today = now.taipeiDay
         guard date <= today, date >= today.adding(days: -366) else {
-            throw FolioError(.badDate, "\(date) cannot be this year's graduation day (today is \(today)).",
-                             hint: "Give the day of the graduation ceremony, within the past year.")
+            throw FolioError(.badDate, "graduate.badDay", ["date": "\(date)", "today": "\(today)"])
         }
         var numbers = named
         if let grade {
@@ -30,13 +57,13 @@ extension WorkspaceSession {
         }
         numbers = numbers.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !numbers.isEmpty else {
-            throw FolioError(.badInput, "Nobody to graduate.", hint: "Name students, or give --grade 12 for the whole cohort.")
+            throw FolioError(.badInput, "graduate.nobody")
         }
         var changes: [StudentChange] = []
         let present = Set(workspace.studentNumbers())
         for number in numbers {
             guard present.contains(number) else {
-                throw FolioError(.unknownStudent, "There is no student \(number).", hint: "Check the student number (學號).")
+                throw FolioError(.unknownStudent, "graduate.noStudent", ["number": number])
             }
             changes.append(StudentChange(number: number, events: [try sign(actor, .studentGraduated, student: number, at: now,
                                                                            body: StudentGraduated(date: date))]))
@@ -70,24 +97,22 @@ extension WorkspaceSession {
         for (number, finding) in zip(candidates, findings) {
             if school.archived(number) != nil {
                 if named.isEmpty { continue }
-                throw FolioError(.duplicate, "Student \(number) is already sealed.", hint: "`folio archive list` shows the register.")
+                throw FolioError(.duplicate, "archive.seal.already", ["number": number])
             }
             guard present.contains(number) else {
-                throw FolioError(.unknownStudent, "There is no student \(number) in the live workspace.", hint: "Check the student number (學號).")
+                throw FolioError(.unknownStudent, "archive.seal.noStudent", ["number": number])
             }
             guard let graduated = finding.graduated else {
                 if named.isEmpty { continue }
-                throw FolioError(.badInput, "Student \(number) has not graduated, so their portfolio cannot be sealed.",
-                                 hint: "The registration section (註冊組) records graduation first with `folio graduate \(number)`.")
+                throw FolioError(.badInput, "archive.seal.notGraduated", ["number": number])
             }
             if let open = finding.waitingReceipt {
-                throw FolioError(.badInput, "Student \(number) still has receipt \(open) waiting for an answer or a finding, so the portfolio cannot be sealed yet.",
-                                 hint: "Close the confirmation period (`folio confirmation close`) and answer open doubts first.")
+                throw FolioError(.badInput, "archive.seal.receiptOpen", ["number": number, "submission": open])
             }
             targets.append((number, graduated))
         }
         guard !targets.isEmpty else {
-            throw FolioError(.badInput, "No graduate is waiting to be sealed.", hint: "Record graduation with `folio graduate`.")
+            throw FolioError(.badInput, "archive.seal.nobody")
         }
         let staging = workspace.root + "/.folio/incoming/seal-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try FileIO.makeDirectories(staging)
@@ -117,9 +142,11 @@ extension WorkspaceSession {
                 removal.finish()
                 let committed = Transaction.committedPlanWaits(root: workspace.root)
                 guard !sealed.isEmpty || committed else { throw error }
-                let waiting = committed ? " The next \(batch.count) graduate(s) are recorded as sealed; the next folio command you run, once the problem above is fixed, moves their files into place." : ""
-                throw FolioError(error.code, "Sealing stopped after \(sealed.count) of \(infos.count) graduates: \(error.message)",
-                                 hint: "Sealed so far: \(sealed.count), listed by `folio archive list`.\(waiting) The rest are untouched. \(error.hint) `folio archive seal` again seals the rest.")
+                let values: [String: any MessageValue] = ["sealed": sealed.count, "total": infos.count, "batch": batch.count,
+                                                          "error": error.what, "hint": error.next]
+                throw FolioError(error.code, Message("archive.seal.stopped", values),
+                                 hint: committed ? Message("archive.seal.stopped.committed.hint", values)
+                                                 : Message("archive.seal.stopped.hint", values))
             }
         }
         return sealed
@@ -144,17 +171,17 @@ extension WorkspaceSession {
         // copy once its graduate's folder is deleted. (The transaction's own flush then finds nothing to do.)
         if written.allSatisfy({ (try? $0.get()) != nil }) {
             try FileIO.flushFileSystem(staging)
-            let checked = Parallel.map(infos.count) { i -> String? in
+            let checked = Parallel.map(infos.count) { i -> Message? in
                 let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
                 guard case .success(let w) = written[i] else { return nil }
                 let fd = open(staging + "/" + name + ".tar", O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { return "\(name).tar cannot be read back" }
+                guard fd >= 0 else { return Message("archive.seal.readBack.unreadable", ["file": name + ".tar"]) }
                 defer { close(fd) }
-                return FileIO.readBack(fd, size: Int64(w.size), .sha256(w.sha256)).map { "\(name).tar: \($0.text())" }
+                return FileIO.readBack(fd, size: Int64(w.size), .sha256(w.sha256))
+                    .map { Message("archive.seal.readBack.differs", ["file": name + ".tar", "why": $0]) }
             }
             if let why = checked.compactMap({ $0 }).first {
-                throw FolioError(.io, "A sealed archive is not what was written (\(why)), so this batch was not sealed.",
-                                 hint: "The disk may be failing: ask the IT section (資訊組) to check it before sealing again.")
+                throw FolioError(.io, "archive.seal.readBack", ["why": why])
             }
         }
         var events: [StoredEvent] = []
@@ -182,17 +209,16 @@ extension WorkspaceSession {
         let live = school.archive.filter { $0.purged == nil }
         for number in named {
             guard let entry = live.first(where: { $0.sealed.student == number }) else {
-                throw FolioError(.unknownStudent, "There is no sealed archive of \(number) to purge.", hint: "`folio archive list` shows the register.")
+                throw FolioError(.unknownStudent, "archive.purge.noArchive", ["number": number])
             }
             if entry.sealed.retainUntil > day {
-                throw FolioError(.outsideWindow, "The archive of \(number) must be kept until \(entry.sealed.retainUntil) (seed point 七); nothing was deleted.",
-                                 hint: "It can be purged from \(entry.sealed.retainUntil).")
+                throw FolioError(.outsideWindow, "archive.purge.tooEarly", ["number": number, "until": "\(entry.sealed.retainUntil)"])
             }
         }
         let due = live.filter { $0.sealed.retainUntil <= day && (named.isEmpty || named.contains($0.sealed.student)) }
         if dryRun || due.isEmpty { return due }
         guard let actor else {
-            throw FolioError(.badKeyFile, "Purging is signed.", hint: "Give your key with --as and --key.")
+            throw FolioError(.badKeyFile, "archive.purge.unsigned")
         }
         var events: [StoredEvent] = []
         for entry in due {
@@ -215,8 +241,7 @@ extension WorkspaceSession {
         let others = workspace.schoolEvents().filter { $0.event.author != actor?.id && $0.event.at <= now }
         guard let newest = others.map(\.event.at).max() else { return }
         if now.epochSeconds - newest.epochSeconds > Self.clockSlack {
-            throw FolioError(.outsideWindow, "This computer's clock says \(now.taipeiText), but the newest record the school holds is from \(newest.taipeiText); archives are purged on the school's records, not on the clock alone. Nothing was deleted.",
-                             hint: "Check the computer's date and time with the IT section (資訊組). If the school really has been quiet for half a year, record this term's calendar first (`folio calendar set`).")
+            throw FolioError(.outsideWindow, "archive.purge.clock", ["now": now.taipeiText, "newest": newest.taipeiText])
         }
     }
 }
@@ -233,14 +258,15 @@ extension Workspace {
         // A register record changed after signing drops out of the register: say so, and name any
         // tarball the register no longer accounts for.
         for p in school.problems where p.code == .tampered {
-            out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", problems: [p.message]))
+            out.append(ArchiveCheck(student: "-", path: "school/events/\(p.event).json", state: "damaged", findings: [p.error.what]))
         }
         for d in readEvents(in: schoolEventsDir).damaged {
-            out.append(ArchiveCheck(student: "-", path: Verifier.relative(self, d.file), state: "damaged", problems: [d.why]))
+            out.append(ArchiveCheck(student: "-", path: Verifier.relative(self, d.file), state: "damaged", findings: [d.why]))
         }
         let registered = Set(school.archive.map(\.sealed.path))
         for name in FileIO.list(root + "/archive") where !registered.contains("archive/" + name) {
-            out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered", problems: ["is not in the archive register"]))
+            out.append(ArchiveCheck(student: "-", path: "archive/" + name, state: "unregistered",
+                                    findings: [Message("verify.finding.unregistered")]))
         }
         return out
     }
@@ -252,23 +278,26 @@ extension Workspace {
         let tarball = root + "/" + s.path
         if entry.purged != nil {
             return ArchiveCheck(student: s.student, path: s.path, state: "purged",
-                                problems: FileIO.exists(tarball) ? ["was purged but is still on disk"] : [])
+                                findings: FileIO.exists(tarball) ? [Message("verify.finding.purgedStillThere")] : [])
         }
-        var problems: [String] = []
+        var problems: [Message] = []
         if let (size, sha) = try? FileIO.hashFile(tarball) {
-            if size != s.size || sha != s.sha256 { problems.append("does not match the register (SHA-256 \(sha.prefix(16))…, register \(s.sha256.prefix(16))…)") }
+            if size != s.size || sha != s.sha256 {
+                problems.append(Message("archive.check.mismatch", ["sha": sha.prefix(16), "register": s.sha256.prefix(16)]))
+            }
         } else {
-            problems.append(FileIO.whyUnreadable(tarball) ?? "is missing")
+            problems.append(FileIO.whyUnreadable(tarball) ?? Message("verify.finding.missing"))
         }
         if problems.isEmpty {
             do throws(TarError) {
-                problems += try Bag.validate(tarball: tarball, root: Bag.name(school: code, student: s.student)).map { "bag: " + $0 }
+                problems += try Bag.validate(tarball: tarball, root: Bag.name(school: code, student: s.student))
+                    .map { Message("archive.check.bag", ["problem": $0]) }
             } catch {
-                problems.append("cannot be read as a tar: \(error.message)")
+                problems.append(Message("archive.check.notTar", ["error": error.what]))
             }
         }
-        if FileIO.exists(studentDir(s.student)) { problems.append("is sealed but students/\(s.student) is still in the live workspace") }
-        return ArchiveCheck(student: s.student, path: s.path, state: "sealed", problems: problems)
+        if FileIO.exists(studentDir(s.student)) { problems.append(Message("archive.check.stillLive", ["student": s.student])) }
+        return ArchiveCheck(student: s.student, path: s.path, state: "sealed", findings: problems)
     }
 
     /// `folio archive open`: extracts a copy of a sealed bag into `dir` (a new folder) for a lookup; the
@@ -276,14 +305,13 @@ extension Workspace {
     public func openArchive(_ student: String, to dir: String) throws(FolioError) -> String {
         let school = self.school()
         guard let entry = school.archived(student), entry.purged == nil else {
-            throw FolioError(.unknownStudent, "There is no sealed archive of \(student).", hint: "`folio archive list` shows the register.")
+            throw FolioError(.unknownStudent, "archive.open.noArchive", ["student": student])
         }
         guard let (_, sha) = try? FileIO.hashFile(root + "/" + entry.sealed.path), sha == entry.sealed.sha256 else {
-            throw FolioError(.tampered, "\(entry.sealed.path) does not match the archive register.",
-                             hint: "Restore it from a backup; `folio archive verify` checks every archive.")
+            throw FolioError(.tampered, "archive.open.mismatch", ["path": entry.sealed.path])
         }
         do { _ = try TarReader().extract(.file(path: root + "/" + entry.sealed.path), intoNewDirectory: dir) } catch {
-            throw FolioError(.io, "Could not open the archive: \(error.message)", hint: error.hint)
+            throw FolioError(.io, Message("archive.open.failed", ["why": error.what]), hint: error.next)
         }
         return dir + "/" + Bag.name(school: school.code, student: student)
     }

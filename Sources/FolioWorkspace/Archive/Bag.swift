@@ -84,7 +84,7 @@ public enum Bag {
             return (Int(st.st_size), sha)
         } catch let error as TarError {
             // A file that changed size while it was copied is reported here, and the half-written tar is gone.
-            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": Message.verbatim(error.message)]), hint: .verbatim(error.hint))
+            throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": error.what]), hint: error.next)
         } catch let error as FolioError {
             throw error
         } catch {
@@ -118,7 +118,7 @@ public enum Bag {
 
     /// Checks an extracted bag against its manifests: every payload file listed with the right hash,
     /// nothing extra, Payload-Oxum right, tag files as the tag manifest says. Returns the problems found.
-    public static func validate(_ bagDir: String) -> [String] {
+    public static func validate(_ bagDir: String) -> [Message] {
         var contents = Contents()
         for path in FileIO.walk(bagDir) {
             contents.files[path] = .some(try? FileIO.hashFile(bagDir + "/" + path))
@@ -130,7 +130,7 @@ public enum Bag {
     /// Checks the bag inside a sealed tarball as the tarball is read: nothing is extracted, and only the tag
     /// files are held. `root` is the bag's folder in the tarball. Throws when the tarball cannot be read as
     /// a tar at all. A tag file over `tagLimit` bytes is not held, and is reported as too large.
-    static func validate(tarball: String, root: String, tagLimit: Int64 = 16 << 20) throws(TarError) -> [String] {
+    static func validate(tarball: String, root: String, tagLimit: Int64 = 16 << 20) throws(TarError) -> [Message] {
         var contents = Contents()
         var strays: [String] = []
         let prefix = root + "/"
@@ -145,24 +145,24 @@ public enum Bag {
             contents.files[path] = (Int(entry.size), sha256)
             if let content { contents.tags[path] = content } else if isTag(entry.path) { contents.oversized.insert(path) }
         }
-        return strays.map { "\($0) is outside the bag's folder \(root)" } + validate(contents)
+        return strays.map { Message("bag.outside", ["path": $0, "root": root]) } + validate(contents)
     }
 
-    static func validate(_ contents: Contents) -> [String] {
-        var problems = contents.oversized.sorted().map { "\($0) is too large to be a tag file, so it was not read" }
+    static func validate(_ contents: Contents) -> [Message] {
+        var problems = contents.oversized.sorted().map { Message("bag.tagTooLarge", ["path": $0]) }
         func read(_ name: String) -> String? { contents.tags[name].map { String(decoding: $0, as: UTF8.self) } }
         /// The problem of a tag file that is not there, unless it was there but too large (said above).
-        func absent(_ name: String, _ problem: String) -> [String] { contents.oversized.contains(name) ? [] : [problem] }
+        func absent(_ name: String, _ problem: Message) -> [Message] { contents.oversized.contains(name) ? [] : [problem] }
         /// A listed file's size and hash; nil, with the problem noted, when it is missing or unreadable.
         func file(_ path: String) -> (size: Int, sha256: String)? {
             switch contents.files[path] {
-            case nil: problems.append("\(path) is missing")
-            case .some(nil): problems.append("\(path) cannot be read")
+            case nil: problems.append(Message("bag.missing", ["path": path]))
+            case .some(nil): problems.append(Message("bag.unreadable", ["path": path]))
             case .some(let found?): return found
             }
             return nil
         }
-        guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return problems + absent("bagit.txt", "bagit.txt is missing or not BagIt 1.0") }
+        guard read("bagit.txt")?.contains("BagIt-Version: 1.0") == true else { return problems + absent("bagit.txt", Message("bag.notBagIt")) }
         func entries(_ text: String) -> [(sha: String, path: String)] {
             text.split(separator: "\n").compactMap { line in
                 let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
@@ -170,31 +170,31 @@ public enum Bag {
                 return (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces))
             }
         }
-        guard let manifest = read("manifest-sha256.txt") else { return problems + absent("manifest-sha256.txt", "manifest-sha256.txt is missing") }
+        guard let manifest = read("manifest-sha256.txt") else { return problems + absent("manifest-sha256.txt", Message("bag.missing", ["path": "manifest-sha256.txt"])) }
         let listed = entries(manifest)
         var total = 0
         for e in listed {
             guard let found = file(e.path) else { continue }
             total += found.size
-            if found.sha256 != e.sha { problems.append("\(e.path) does not match manifest-sha256.txt") }
+            if found.sha256 != e.sha { problems.append(Message("bag.differs", ["path": e.path, "manifest": "manifest-sha256.txt"])) }
         }
         let present = Set(contents.files.keys.filter { $0.hasPrefix("data/") })
-        for extra in present.subtracting(listed.map(\.path)).sorted() { problems.append("\(extra) is not in manifest-sha256.txt") }
+        for extra in present.subtracting(listed.map(\.path)).sorted() { problems.append(Message("bag.unlisted", ["path": extra])) }
         if let info = read("bag-info.txt"), let oxum = info.split(separator: "\n").first(where: { $0.hasPrefix("Payload-Oxum:") }) {
             let expected = "\(total).\(listed.count)"
             if oxum.dropFirst("Payload-Oxum:".count).trimmingCharacters(in: .whitespaces) != expected {
-                problems.append("bag-info.txt's Payload-Oxum does not match the payload (\(expected))")
+                problems.append(Message("bag.oxum", ["expected": expected]))
             }
         } else {
-            problems += absent("bag-info.txt", "bag-info.txt has no Payload-Oxum")
+            problems += absent("bag-info.txt", Message("bag.noOxum"))
         }
         if let tags = read("tagmanifest-sha256.txt") {
             for e in entries(tags) {
                 guard let found = file(e.path) else { continue }
-                if found.sha256 != e.sha { problems.append("\(e.path) does not match tagmanifest-sha256.txt") }
+                if found.sha256 != e.sha { problems.append(Message("bag.differs", ["path": e.path, "manifest": "tagmanifest-sha256.txt"])) }
             }
         } else {
-            problems += absent("tagmanifest-sha256.txt", "tagmanifest-sha256.txt is missing")
+            problems += absent("tagmanifest-sha256.txt", Message("bag.missing", ["path": "tagmanifest-sha256.txt"]))
         }
         return problems
     }

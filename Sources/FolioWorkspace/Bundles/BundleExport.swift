@@ -290,7 +290,7 @@ extension WorkspaceSession {
             if let damaged {
                 throw FolioError(.workspaceDamaged, "bundle.fileDamaged", ["path": damaged])
             }
-            throw Self.notWritten(path, .verbatim(error.message))
+            throw Self.notWritten(path, error.what)
         }
         guard fsync(fd) == 0 else { throw Self.notWritten(path, .verbatim(String(cString: strerror(errno)))) }
         // What is on the stick now, not what was handed to it: a stick that filled up or was pulled out must

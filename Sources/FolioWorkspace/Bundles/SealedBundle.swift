@@ -25,7 +25,7 @@ enum SealedBundle {
                 let signed = try SignedBundleEnvelope.sign(BundleEnvelope(header: header, sealed: cipher.envelope), with: signer)
                 try outer.appendFile(BundleEnvelope.entryName, bytes: try signed.fileBytes())
             } catch let error as TarError {
-                throw FolioError(.io, Message("bundle.sealed.envelopeWrite", ["error": error.message]), hint: .verbatim(error.hint))
+                throw FolioError(.io, Message("bundle.sealed.envelopeWrite", ["error": error.what]), hint: error.next)
             } catch {
                 throw FolioError(.internalError, Message("bundle.sealFailed", ["error": "\(error)"]), hint: Message("internal.reportIT.hint"))
             }

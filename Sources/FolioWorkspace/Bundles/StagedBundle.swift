@@ -136,7 +136,7 @@ struct StagedBundle {
             var (bundle, listing, read) = try extract(file: file, source: source, envelope: envelope, label: label, staging: staging,
                                                       screen: screen, refuse: refuse)
             // The tar inside can end before its last sealed chunk: that chunk must still be there, sealed as the last.
-            do throws(TarError) { try finish?() } catch { throw refuse(.verbatim(error.message), .verbatim(error.hint)) }
+            do throws(TarError) { try finish?() } catch { throw refuse(error.what, error.next) }
             try bundle.readEntries(&read, listing: listing, limits: limits(bundle.schoolEvents), refuse: refuse)
             bundle.envelopeID = envelopeID
             return bundle
@@ -232,7 +232,7 @@ struct StagedBundle {
         } catch {
             // A stop asked for by the checks above carries their reason; any other is the tar layer's own.
             if let refusal = contents.refusal { throw refusal }
-            throw refuse(.verbatim(error.message), .verbatim(error.hint))
+            throw refuse(error.what, error.next)
         }
         // A bundle of nothing but school records: the signer is judged now, before it is used.
         if !signerScreened, !judgeSigner(), let refusal = contents.refusal { throw refusal }
@@ -358,11 +358,11 @@ struct StagedBundle {
             do throws(FileRuleError) {
                 actual = try FileCheck.check(name: name, prefix: prefix, size: Int(entry.size), limits: limits)
             } catch {
-                return Message("bundle.staged.fileNotWhatSaid", ["path": entry.path, "error": error.message])
+                return Message("bundle.staged.fileNotWhatSaid", ["path": entry.path, "error": error.what])
             }
             guard actual == declared else {
-                return Message("bundle.staged.fileKind", ["path": entry.path, "actual": actual.displayName,
-                                                           "declared": declared.map { Message("bundle.staged.aKind", ["kind": $0.displayName]) }
+                return Message("bundle.staged.fileKind", ["path": entry.path, "actual": actual.name,
+                                                           "declared": declared.map { Message("bundle.staged.aKind", ["kind": $0.name]) }
                                                                ?? Message("bundle.staged.unacceptedKind")])
             }
             return nil

@@ -38,12 +38,7 @@ enum FileIO {
 
     /// Why a file that could not be read is there but unreadable, in words for a verify report, or nil when
     /// it is simply not there. Asked only after a failure, so reading costs nothing more.
-    static func whyUnreadable(_ path: String, in folder: Int32 = AT_FDCWD) -> String? {
-        // In English: `folio verify` keeps its findings on disk, the same whatever language is shown.
-        whyUnreadableMessage(path, in: folder)?.text(.en)
-    }
-
-    static func whyUnreadableMessage(_ path: String, in folder: Int32 = AT_FDCWD) -> Message? {
+    static func whyUnreadable(_ path: String, in folder: Int32 = AT_FDCWD) -> Message? {
         var st = stat()
         guard fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         switch st.st_mode & S_IFMT {

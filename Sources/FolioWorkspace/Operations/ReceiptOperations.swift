@@ -213,7 +213,7 @@ extension WorkspaceSession {
         let bytes = try FileIO.readAll(path)
         let table: CSVTable
         do { table = try CSVTable.parse(bytes) } catch {
-            throw FolioError(.badCSV, Message("receipt.csv", ["path": path, "error": error.message]), hint: .verbatim(error.hint))
+            throw FolioError(.badCSV, Message("receipt.csv", ["path": path, "error": error.what]), hint: error.next)
         }
         func column(_ names: [String]) throws(FolioError) -> Int {
             guard let i = table.column(named: names) else {

@@ -9,13 +9,14 @@ public enum RosterImport {
     static func table(_ path: String) throws(FolioError) -> CSVTable {
         let bytes = try FileIO.readAll(path)
         do { return try CSVTable.parse(bytes) } catch {
-            throw FolioError(.badCSV, "\((path as NSString).lastPathComponent): \(error.message)", hint: error.hint)
+            throw FolioError(.badCSV, Message("roster.file.unreadable", ["file": (path as NSString).lastPathComponent, "problem": error.what]),
+                             hint: error.next)
         }
     }
 
     /// A file that cannot be read as CSV: nothing of it is imported.
     static func fileError(_ file: String, _ error: CSVError) -> FolioError {
-        FolioError(.badCSV, "\(file): \(error.message) Nothing was imported.", hint: error.hint)
+        FolioError(.badCSV, Message("roster.file.notCSV", ["file": file, "problem": error.what]), hint: error.next)
     }
 
     static func columns(_ t: CSVTable, _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
@@ -27,21 +28,29 @@ public enum RosterImport {
         var out: [String: Int] = [:]
         for (key, aliases, required) in wanted {
             if let i = t.column(named: aliases) { out[key] = i } else if required {
-                throw FolioError(.badCSV, "\(file) has no column \(aliases[0]) (\(key)). Nothing was imported.",
-                                 hint: "The first line must name the columns: \(wanted.filter(\.2).map { $0.1[0] }.joined(separator: ", ")).")
+                throw FolioError(.badCSV, "roster.file.noColumn", ["file": file, "column": aliases[0], "key": key,
+                                                                   "columns": wanted.filter(\.2).map { $0.1[0] }.joined(separator: ", ")])
             }
         }
         return out
     }
 
     /// A refused row of a table read whole: `row` counts from the first row after the header.
-    static func rowError(_ file: String, _ row: Int, _ what: String, hint: String) -> FolioError {
-        lineError(file, row + 2, what, hint: hint)
+    static func rowError(_ file: String, _ row: Int, _ key: String, _ values: [String: any MessageValue] = [:]) -> FolioError {
+        lineError(file, row + 2, key, values)
     }
 
-    /// A refused line of a file: the whole file is refused.
-    static func lineError(_ file: String, _ line: Int, _ what: String, hint: String) -> FolioError {
-        FolioError(.badCSV, "\(file), line \(line): \(what.hasSuffix(".") ? String(what.dropLast()) : what). Nothing was imported.", hint: hint)
+    /// A refused line of a file: the whole file is refused. `key` names what is wrong with the line, a phrase
+    /// without a full stop, and `key.hint` what to do; both may use `{file}` and `{line}` besides `values`.
+    static func lineError(_ file: String, _ line: Int, _ key: String, _ values: [String: any MessageValue] = [:]) -> FolioError {
+        let values = values.merging(["file": file, "line": line]) { mine, _ in mine }
+        return FolioError(.badCSV, Message("roster.file.line", ["file": file, "line": line, "what": Message(key, values)]),
+                          hint: Message(key + ".hint", values))
+    }
+
+    /// The same, refused by another rule whose whole sentence (with its own full stop) says why.
+    static func lineError(_ file: String, _ line: Int, sentence error: FolioError) -> FolioError {
+        FolioError(.badCSV, Message("roster.file.lineSentence", ["file": file, "line": line, "what": error.what]), hint: error.next)
     }
 
     static func date(_ text: String) -> CivilDate? { DateInput.date(text) }
@@ -49,11 +58,10 @@ public enum RosterImport {
     /// A student number that can be a folder name and belongs to no sealed graduate, or the line's refusal.
     static func checkNumber(_ number: String, file: String, line: Int, school: SchoolState) throws(FolioError) {
         do { try WorkspaceSession.checkStudentNumber(number) } catch {
-            throw lineError(file, line, error.message, hint: error.hint)
+            throw lineError(file, line, sentence: error)
         }
         if let sealed = school.archived(number) {
-            throw lineError(file, line, "student \(number) graduated and was sealed on \(sealed.sealed.sealed), so their registration can no longer change",
-                            hint: "Take the row for \(number) out of the file, save it, then import it again.")
+            throw lineError(file, line, "roster.row.sealed", ["number": number, "sealed": "\(sealed.sealed.sealed)"])
         }
     }
 
@@ -77,24 +85,22 @@ public enum RosterImport {
             out.rows += 1
             let id = cell("id")
             guard !id.isEmpty, id != SchoolState.rootPrincipal, id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-                throw lineError(file, line, "staff id (職員編號) \"\(id)\" is empty or not plain letters and digits", hint: "Fix the 職員編號 column.")
+                throw lineError(file, line, "roster.row.staffId", ["id": id])
             }
             if let earlier = seen[id] {
-                throw lineError(file, line, "staff id (職員編號) \(id) is also on line \(earlier)",
-                                hint: "A person is listed once: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
+                throw lineError(file, line, "roster.row.staffTwice", ["id": id, "earlier": earlier])
             }
             seen[id] = line
             var offices: [String] = []
             for part in cell("offices").split(whereSeparator: { ";、/".contains($0) }) {
                 let text = part.trimmingCharacters(in: .whitespaces)
                 guard let code = Office.names[text] != nil ? text : byChinese[text] else {
-                    throw lineError(file, line, "office \"\(text)\" is not known",
-                                    hint: "Use an office from the duty table, such as 註冊組 or registration.")
+                    throw lineError(file, line, "roster.row.office", ["office": text])
                 }
                 offices.append(code)
             }
             guard let status = statuses[cell("status")] else {
-                throw lineError(file, line, "status \"\(cell("status"))\" is not known", hint: "Use 在職, 請假 or 離職.")
+                throw lineError(file, line, "roster.row.staffStatus", ["status": cell("status")])
             }
             let old = existing.principal(id)
             var p = old ?? Principal(id: id, name: "", kind: .staff, offices: [], publicKey: nil)
@@ -103,14 +109,17 @@ public enum RosterImport {
             // 在職 in the file does not end a leave recorded here: the school system's export may be older.
             let now = existing.unavailability(id, on: today)?.status ?? .available
             let marksAway = status != .available && status != now
-            var changes: [String] = []
+            var changes: [Message] = []
             if let old {
-                if old.name != p.name { changes.append("name (姓名) \(old.name) → \(p.name)") }
+                if old.name != p.name { changes.append(Message("roster.change.staff.name", ["from": old.name, "to": p.name])) }
                 if old.offices != p.offices {
-                    changes.append("offices (處室) \(StaffRow.list(old.offices)) → \(StaffRow.list(p.offices))")
+                    changes.append(Message("roster.change.staff.offices", ["from": StaffRow.list(old.offices), "to": StaffRow.list(p.offices)]))
                 }
             }
-            if marksAway { changes.append("status (狀態) \(now.rawValue) → \(status.rawValue) from today") }
+            if marksAway {
+                changes.append(Message("roster.change.staff.status", ["from": Message("staff.status." + now.rawValue),
+                                                                      "to": Message("staff.status." + status.rawValue)]))
+            }
             let entry = RosterEntry(line: line, id: id, title: p.name, changes: changes,
                                     value: StaffRow(principal: p, writesPrincipal: old != p, status: marksAway ? status : nil))
             if old == nil { out.added.append(entry) } else if changes.isEmpty { out.unchanged += 1 } else { out.changed.append(entry) }
@@ -133,31 +142,32 @@ public enum RosterImport {
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
             out.rows += 1
             guard let term = TermInput.term(cell("term")) else {
-                throw lineError(file, line, "學期 \"\(cell("term"))\" is not a term", hint: "Write terms as \(TermInput.forms).")
+                throw lineError(file, line, "roster.row.term", ["term": cell("term"), "forms": TermInput.forms])
             }
             let teachers = cell("teachers").split(whereSeparator: { ";、/".contains($0) })
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard !cell("code").isEmpty, !teachers.isEmpty else {
-                throw lineError(file, line, "a course needs a code and at least one teacher", hint: "Fill in 課程代碼 and 授課教師.")
+                throw lineError(file, line, "roster.row.courseIncomplete")
             }
             let key = "\(cell("code")) \(term)"
             if let earlier = seen[key] {
-                throw lineError(file, line, "course (課程代碼) \(key) is also on line \(earlier)",
-                                hint: "A course is listed once a term: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
+                throw lineError(file, line, "roster.row.courseTwice", ["course": key, "earlier": earlier])
             }
             seen[key] = line
             let reviewer = cell("reviewer")
             let course = Course(code: cell("code"), name: cell("name"), term: term, teachers: teachers,
                                 reviewer: reviewer.isEmpty ? nil : reviewer)
             let old = existing.course(course.code, term: term)
-            var changes: [String] = []
+            var changes: [Message] = []
             if let old {
-                if old.name != course.name { changes.append("name (課程名稱) \(old.name) → \(course.name)") }
+                if old.name != course.name { changes.append(Message("roster.change.course.name", ["from": old.name, "to": course.name])) }
                 if old.teachers != course.teachers {
-                    changes.append("teachers (授課教師) \(old.teachers.joined(separator: "、")) → \(course.teachers.joined(separator: "、"))")
+                    changes.append(Message("roster.change.course.teachers", ["from": old.teachers.joined(separator: "、"),
+                                                                             "to": course.teachers.joined(separator: "、")]))
                 }
                 if old.reviewer != course.reviewer {
-                    changes.append("reviewer (審核教師) \(old.reviewer ?? "none") → \(course.reviewer ?? "none")")
+                    func reviewer(_ id: String?) -> any MessageValue { id ?? Message("roster.reviewer.none") }
+                    changes.append(Message("roster.change.course.reviewer", ["from": reviewer(old.reviewer), "to": reviewer(course.reviewer)]))
                 }
             }
             let entry = RosterEntry(line: line, id: key, title: course.name, changes: changes, value: course)
@@ -177,13 +187,13 @@ public enum RosterImport {
         for (i, row) in t.rows.enumerated() {
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
             guard let term = TermInput.term(cell("term")) else {
-                throw rowError(file, i, "學期 \"\(cell("term"))\" is not a term", hint: "Write terms as \(TermInput.forms).")
+                throw rowError(file, i, "roster.row.term", ["term": cell("term"), "forms": TermInput.forms])
             }
             var fields: [String: String] = [:]
             for f in kind.fields {
                 let v = cell(f.name)
                 if f.required && v.isEmpty {
-                    throw rowError(file, i, "\(f.label) is empty", hint: "Every \(kind.title) row needs \(f.label).")
+                    throw rowError(file, i, "roster.row.fieldEmpty", ["label": f.label, "kind": kind.title])
                 }
                 if !v.isEmpty { fields[f.name] = v }
             }
@@ -213,7 +223,7 @@ public struct RosterEntry<Value: Sendable>: Sendable {
     /// The person's or the course's name.
     public var title: String
     /// What changes, in words (empty for a new entry).
-    public var changes: [String]
+    public var changes: [Message]
     public var value: Value
 }
 
@@ -225,8 +235,8 @@ public struct StaffRow: Sendable {
     /// Set when the row records the person as on leave or left from today.
     public var status: AvailabilityStatus?
 
-    /// Offices as `註冊組 (registration), 任課教師 (course-teacher)`, or `none`.
-    public static func list(_ offices: [String]) -> String {
-        offices.isEmpty ? "none" : offices.map(Office.label).joined(separator: ", ")
+    /// Offices as `註冊組 (registration), 任課教師 (course-teacher)`, or none.
+    public static func list(_ offices: [String]) -> Message {
+        offices.isEmpty ? Message("roster.offices.none") : .verbatim(offices.map(Office.label).joined(separator: ", "))
     }
 }

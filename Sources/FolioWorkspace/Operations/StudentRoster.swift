@@ -13,19 +13,8 @@ public struct StudentRoster: Sendable {
     public enum Field: String, CaseIterable, Sendable, Encodable {
         case name, nationalID, birthDate, className, grade, address, status, previousSchool
 
-        /// `姓名 (name)`: the column's Chinese name with the English one.
-        public var label: String {
-            switch self {
-            case .name: return "name (姓名)"
-            case .nationalID: return "national ID (身分證號)"
-            case .birthDate: return "birth date (出生日期)"
-            case .className: return "class (班級)"
-            case .grade: return "grade (年級)"
-            case .address: return "address (通訊地址)"
-            case .status: return "status (狀態)"
-            case .previousSchool: return "previous school (原就讀學校)"
-            }
-        }
+        /// The column's name: `class (班級)` in English, `班級` in Chinese.
+        public var label: Message { Message("roster.field." + rawValue) }
 
         /// The field's value as folio prints it: a national ID masked; nil for the address and the birth date,
         /// which are personal and shown only as changed.
@@ -107,13 +96,12 @@ public struct StudentRoster: Sendable {
             var record = try Self.record(row, columns: columns, file: file, line: line)
             try RosterImport.checkNumber(record.number, file: file, line: line, school: school)
             if let earlier = lineOfNumber[record.number] {
-                throw RosterImport.lineError(file, line, "student number (學號) \(record.number) is also on line \(earlier)",
-                                             hint: "A student is listed once: keep the right one of lines \(earlier) and \(line), save the file, then import it again.")
+                throw RosterImport.lineError(file, line, "roster.row.studentTwice", ["number": record.number, "earlier": earlier])
             }
             lineOfNumber[record.number] = line
             if let earlier = lineOfID[record.nationalID] {
-                throw RosterImport.lineError(file, line, "the national ID (身分證號) \(Self.masked(record.nationalID)) of student \(record.number) is also on line \(earlier.line) (student \(earlier.number))",
-                                             hint: "Two students cannot share a national ID: check lines \(earlier.line) and \(line) against the students' documents, correct the wrong one, save the file, then import it again.")
+                throw RosterImport.lineError(file, line, "roster.row.idTwice", ["id": Self.masked(record.nationalID), "number": record.number,
+                                                                                 "earlier": earlier.line, "other": earlier.number])
             }
             lineOfID[record.nationalID] = (line, record.number)
             guard let old = registered.records[record.number] else {
@@ -139,8 +127,8 @@ public struct StudentRoster: Sendable {
                 return nil
             }
             let name = registered.records[holder]?.name ?? ""
-            return RosterImport.lineError(file, line, "the national ID (身分證號) \(Self.masked(record.nationalID)) of student \(record.number) already belongs to student \(holder) (\(name)) in this workspace",
-                                          hint: "A person has one student number: if this row is \(holder), write \(holder) on line \(line); if the ID is mistyped, correct it. Save the file, then import it again.")
+            return RosterImport.lineError(file, line, "roster.row.idTaken", ["id": Self.masked(record.nationalID), "number": record.number,
+                                                                             "holder": holder, "name": name])
         }
         let firstNew = plan.added.lazy.compactMap { n in conflict(n.line, n.record).map { (n.line, $0) } }.first
         let firstChanged = plan.changed.lazy.compactMap { c in conflict(c.line, c.new).map { (c.line, $0) } }.first
@@ -158,24 +146,23 @@ public struct StudentRoster: Sendable {
         func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
         let number = cell("number")
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw RosterImport.lineError(file, line, "student number (學號) \"\(number)\" is not letters and digits", hint: "Fix the 學號 column.")
+            throw RosterImport.lineError(file, line, "roster.row.studentNumber", ["number": number])
         }
         do { _ = try NationalID(cell("id")) } catch {
-            throw RosterImport.lineError(file, line, "\(error.message)", hint: error.hint)
+            throw RosterImport.lineError(file, line, sentence: FolioError(.badNationalID, error.what, hint: error.next))
         }
         guard let birth = RosterImport.date(cell("birth")) else {
-            throw RosterImport.lineError(file, line, "birth date \"\(cell("birth"))\" is not a date",
-                                         hint: "Write dates as 2008-03-14 or as ROC dates like 0970314.")
+            throw RosterImport.lineError(file, line, "roster.row.birth", ["date": cell("birth")])
         }
         guard let grade = Int(cell("grade")), (10...12).contains(grade) else {
-            throw RosterImport.lineError(file, line, "grade \"\(cell("grade"))\" is not 10, 11 or 12", hint: "Fix the 年級 column.")
+            throw RosterImport.lineError(file, line, "roster.row.grade", ["grade": cell("grade")])
         }
         let statusText = cell("status")
         guard let status = Self.statuses[statusText] else {
-            throw RosterImport.lineError(file, line, "status \"\(statusText)\" is not known", hint: "Use 在學, 離校, 畢業 or 轉出.")
+            throw RosterImport.lineError(file, line, "roster.row.studentStatus", ["status": statusText])
         }
         let name = cell("name")
-        guard !name.isEmpty else { throw RosterImport.lineError(file, line, "the name is empty", hint: "Fill in 姓名.") }
+        guard !name.isEmpty else { throw RosterImport.lineError(file, line, "roster.row.noName") }
         let previous = cell("previous")
         return StudentRecord(number: number, name: name, nationalID: cell("id"), birthDate: birth,
                              className: cell("class"), grade: grade, address: cell("address"), status: status,

@@ -131,7 +131,7 @@ extension WorkspaceSession {
         inputs.append(.bytes("index.json", Data(indexBytes)))
         let package = staging + "/" + id + ".tar"
         do { try TarWriter.writeArchive(atPath: package, inputs) } catch {
-            throw FolioError(.io, Message("submit.packageNotWritten", ["why": Message.verbatim(error.message)]), hint: .verbatim(error.hint))
+            throw FolioError(.io, Message("submit.packageNotWritten", ["why": error.what]), hint: error.next)
         }
         let packageHash = try FileIO.hashFile(package).sha256
         let made = SubmissionMade(id: id, office: office, period: text, package: packageHash, students: receipts.count,

@@ -57,7 +57,7 @@ extension WorkspaceSession {
                 kind = try FileCheck.check(name: name, prefix: prefix, size: Int(st.st_size), limits: limits)
             } catch {
                 let code: FolioError.Code = if case .tooLarge = error { .fileTooLarge } else { .fileType }
-                throw FolioError(code, error.message, hint: error.hint)
+                throw FolioError(code, error.what, hint: error.next)
             }
             let (size, sha) = try FileIO.hashFile(path)
             guard size == Int(st.st_size) else {

@@ -1,10 +1,32 @@
 import FolioCore
 import Foundation
 
-/// One difference `folio verify` found between what the events say and what is on disk.
+/// One difference `folio verify` found between what the events say and what is on disk. It is shown in the
+/// user's language; `--json` writes it in English (`message`), the same whatever language is shown.
 public struct VerifyIssue: Codable, Hashable, Sendable {
     public var path: String
-    public var message: String
+    public var what: Message
+
+    public init(path: String, what: Message) {
+        self.path = path
+        self.what = what
+    }
+
+    /// What is wrong, in English.
+    public var message: String { what.text(.en) }
+
+    private enum CodingKeys: String, CodingKey { case path, message }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try c.decode(String.self, forKey: .path), what: .verbatim(try c.decode(String.self, forKey: .message)))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(message, forKey: .message)
+    }
 }
 
 public struct VerifyReport: Codable, Sendable {
@@ -34,12 +56,11 @@ public enum Verifier {
         // A change interrupted after its commit point is finished by the next writing command; until then
         // the files below look half-changed, so say that first rather than suggest restoring a backup.
         for name in FileIO.list(ws.root + "/.folio/txn") where FileIO.exists(ws.root + "/.folio/txn/\(name)/plan.json") {
-            report.issues.append(VerifyIssue(path: ".folio/txn/\(name)",
-                                             message: "holds a change that was interrupted after it was committed; run `folio repair` to finish it"))
+            report.issues.append(VerifyIssue(path: ".folio/txn/\(name)", what: Message("verify.finding.interrupted")))
         }
         let (schoolEvents, damaged) = ws.readEvents(in: ws.schoolEventsDir)
         report.events += schoolEvents.count
-        for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
+        for d in damaged { report.issues.append(VerifyIssue(path: relative(ws, d.file), what: d.why)) }
         let school = ws.fold(schoolEvents)
         // A founding record under another root is held out of the fold like any broken record, but it is the
         // trace of an attempt to take the school over, not a rule broken by mistake: verify fails on it.
@@ -47,7 +68,7 @@ public enum Verifier {
             for e in schoolEvents where e.event.kind == .schoolCreated {
                 guard let declared = try? e.event.decodeBody(SchoolCreated.self).rootKey, declared != pinned else { continue }
                 report.issues.append(VerifyIssue(path: "school/events/\(e.id).json",
-                                                 message: "founds the school under another root key (fingerprint \(RootFingerprint.of(declared))), not the one this workspace trusts; it is not this school's record: give it to the IT section (資訊組) and delete it"))
+                                                 what: Message("verify.finding.otherRoot", ["fingerprint": RootFingerprint.of(declared)])))
             }
         }
         var schoolIssues = VerifyCache.Record(school: "")
@@ -104,7 +125,7 @@ public enum Verifier {
             ? ws.readEvents(in: ws.studentEventsDir(number), names: eventNames(listing), folder: folder, relative: "events/")
             : ws.readEvents(in: ws.studentEventsDir(number))
         r.events = events.count
-        for d in damaged { r.issues.append(VerifyIssue(path: relative(ws, d.file), message: d.why)) }
+        for d in damaged { r.issues.append(VerifyIssue(path: relative(ws, d.file), what: d.why)) }
         let view = StudentFolder.fold(number: number, events: events, school: school)
         note(view.problems, in: "students/\(number)/events", &r)
         compare(Workspace.viewBytes(view), ws.manifestPath(number), ws, &r.issues)
@@ -158,20 +179,20 @@ public enum Verifier {
             registered.insert(s.path)
             let full = ws.root + "/" + s.path
             if entry.purged != nil {
-                if FileIO.exists(full) { r.issues.append(VerifyIssue(path: s.path, message: "was purged but is still on disk")) }
+                if FileIO.exists(full) { r.issues.append(VerifyIssue(path: s.path, what: Message("verify.finding.purgedStillThere"))) }
                 continue
             }
             report.sealed += 1
             let name = String(s.path.dropFirst("archive/".count))
             rehash(full, key: name, known: known, shown: s.path, size: s.size, sha256: s.sha256, &r,
-                   missing: "is missing: \(s.student)'s sealed archive, to be kept until \(s.retainUntil)",
-                   changed: { _, _ in "does not match the archive register (sealed \(s.sealed))" })
+                   missing: Message("verify.finding.archiveMissing", ["student": s.student, "until": "\(s.retainUntil)"]),
+                   changed: { _, _ in Message("verify.finding.archiveChanged", ["sealed": "\(s.sealed)"]) })
             if FileIO.exists(ws.studentDir(s.student)) {
-                r.issues.append(VerifyIssue(path: "students/\(s.student)", message: "is sealed but still in the live workspace"))
+                r.issues.append(VerifyIssue(path: "students/\(s.student)", what: Message("verify.finding.sealedStillLive")))
             }
         }
         for name in FileIO.list(ws.root + "/archive") where !registered.contains("archive/" + name) {
-            r.issues.append(VerifyIssue(path: "archive/" + name, message: "is not in the archive register"))
+            r.issues.append(VerifyIssue(path: "archive/" + name, what: Message("verify.finding.unregistered")))
         }
         report.files += r.files
         report.bytes += r.bytes
@@ -184,13 +205,13 @@ public enum Verifier {
     /// `full` is relative to `folder` when one is open.
     private static func rehash(_ full: String, in folder: Int32 = AT_FDCWD, key: String, known: Hashes, shown: String,
                                size: Int, sha256: String,
-                               _ r: inout VerifyCache.Record, missing: String, changed: (Int, String) -> String) {
+                               _ r: inout VerifyCache.Record, missing: Message, changed: (Int, String) -> Message) {
         let found: Int, sha: String
         if let cached = known.byPath[key] {
             (found, sha) = cached
         } else {
             guard let (n, h) = try? FileIO.hashFile(full, in: folder) else {
-                r.issues.append(VerifyIssue(path: shown, message: FileIO.whyUnreadable(full, in: folder) ?? missing))
+                r.issues.append(VerifyIssue(path: shown, what: FileIO.whyUnreadable(full, in: folder) ?? missing))
                 return
             }
             (found, sha) = (n, h)
@@ -198,7 +219,7 @@ public enum Verifier {
         r.hashes[key] = sha
         r.files += 1
         r.bytes += found
-        if found != size || sha != sha256 { r.issues.append(VerifyIssue(path: shown, message: changed(found, sha))) }
+        if found != size || sha != sha256 { r.issues.append(VerifyIssue(path: shown, what: changed(found, sha))) }
     }
 
     /// `listing` is what is in the student's folder now (`VerifyCache.listing`); strays are found in it
@@ -224,19 +245,20 @@ public enum Verifier {
             // A kiosk holds the records of uploads made elsewhere, not their files: the hub keeps those.
             if !present.contains(path) && atHub.contains("students/\(number)/\(path)") { continue }
             rehash(base + path, in: folder, key: path, known: known, shown: "students/\(number)/\(path)", size: file.size,
-                   sha256: file.sha256, &r, missing: "is missing", changed: { size, sha in
-                       "has changed: expected \(file.size) bytes with SHA-256 \(file.sha256.prefix(16))…, found \(size) bytes with \(sha.prefix(16))…"
+                   sha256: file.sha256, &r, missing: Message("verify.finding.missing"), changed: { size, sha in
+                       Message("verify.finding.fileChanged", ["size": file.size, "sha": file.sha256.prefix(16), "foundSize": size,
+                                                              "foundSha": sha.prefix(16)])
                    })
         }
         for (path, stamp) in listing where stamp.kind != FileStamp.directory && path.hasPrefix("files/") && expected[path] == nil {
-            r.issues.append(VerifyIssue(path: "students/\(number)/\(path)", message: "is not part of any upload"))
+            r.issues.append(VerifyIssue(path: "students/\(number)/\(path)", what: Message("verify.finding.notUpload")))
         }
         // Items brought from an earlier school keep their files under earlier/.
         for item in view.earlier {
             for f in item.files {
                 rehash(base + f.path, in: folder, key: f.path, known: known, shown: "students/\(number)/\(f.path)", size: f.size,
-                       sha256: f.sha256, &r, missing: "is missing (an item from \(item.school))",
-                       changed: { _, _ in "has changed since it was transferred from \(item.school)" })
+                       sha256: f.sha256, &r, missing: Message("verify.finding.earlierMissing", ["school": item.school]),
+                       changed: { _, _ in Message("verify.finding.earlierChanged", ["school": item.school]) })
             }
         }
         let expectedTop: Set<String> = ["events/", "files/", "manifest.json", "earlier/"]
@@ -244,7 +266,7 @@ public enum Verifier {
             // Only the folder's own entries: a path with a slash before its end is deeper down.
             let name = stamp.kind == FileStamp.directory ? path.utf8.dropLast() : path.utf8[...]
             guard !name.contains(UInt8(ascii: "/")) else { continue }
-            r.issues.append(VerifyIssue(path: "students/\(number)/\(String(Substring(name)))", message: "is not part of a portfolio"))
+            r.issues.append(VerifyIssue(path: "students/\(number)/\(String(Substring(name)))", what: Message("verify.finding.notPortfolio")))
         }
     }
 
@@ -258,20 +280,19 @@ public enum Verifier {
     private static func compare(_ expected: [UInt8], _ path: String, _ ws: Workspace, _ issues: inout [VerifyIssue]) {
         guard let actual = try? FileIO.readAll(path) else {
             // `repair` writes a new file over a missing one, a pipe or a link, but not over a folder.
-            let why = FileIO.whyUnreadable(path) ?? "is missing"
-            let fix = FileIO.isDirectory(path) ? "move the folder away, then `folio repair` rebuilds it from the events"
-                : "it is rebuilt from the events by `folio repair`"
-            issues.append(VerifyIssue(path: relative(ws, path), message: "\(why) (\(fix))"))
+            let why = FileIO.whyUnreadable(path) ?? Message("verify.finding.missing")
+            let fix = Message(FileIO.isDirectory(path) ? "verify.finding.moveFolder" : "verify.finding.repair")
+            issues.append(VerifyIssue(path: relative(ws, path), what: Message("verify.finding.derived", ["why": why, "fix": fix])))
             return
         }
         if actual != expected {
-            issues.append(VerifyIssue(path: relative(ws, path), message: "differs from what its events say"))
+            issues.append(VerifyIssue(path: relative(ws, path), what: Message("verify.finding.differs")))
         }
     }
 
     private static func note(_ problems: [Problem], in dir: String, _ report: inout VerifyCache.Record) {
         for p in problems {
-            let entry = VerifyIssue(path: "\(dir)/\(p.event).json", message: p.message)
+            let entry = VerifyIssue(path: "\(dir)/\(p.event).json", what: p.error.what)
             // A signature that does not match means the file was altered: that is damage, not a held-back event.
             if p.code == .tampered { report.issues.append(entry) }
             else { report.heldBack.append(entry) }

@@ -46,7 +46,7 @@ struct VerifyCache: Sendable {
     init(_ ws: Workspace) {
         dir = ws.root + "/.folio/cache/verify"
         let exe = FileStamp.of((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
-        build = "folio-verify-cache/1 \(exe.map { "\($0.inode)-\($0.size)-\($0.mtime)" } ?? "unknown")"
+        build = "folio-verify-cache/2 \(exe.map { "\($0.inode)-\($0.size)-\($0.mtime)" } ?? "unknown")"
     }
 
     /// One student's record.
@@ -214,7 +214,55 @@ struct VerifyCache: Sendable {
     }
 
     private static func json(_ issues: [VerifyIssue]) -> String {
-        String(decoding: (try? JSONEncoder().encode(issues)) ?? Data("[]".utf8), as: UTF8.self)
+        String(decoding: (try? JSONEncoder().encode(issues.map(StoredIssue.init))) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// A finding as the cache keeps it: the message's key and values rather than its words, so that a finding
+    /// read back is shown in the user's language like one found just now, and the cache is the same bytes
+    /// whatever language is shown.
+    private struct StoredIssue: Codable {
+        var path: String
+        var what: StoredMessage
+
+        init(_ issue: VerifyIssue) {
+            path = issue.path
+            what = StoredMessage(issue.what)
+        }
+
+        var issue: VerifyIssue { VerifyIssue(path: path, what: what.message) }
+    }
+
+    /// A `Message`: a catalog key with its values, or text kept as it is.
+    private struct StoredMessage: Codable {
+        var key: String?
+        var text: String?
+        var values: [String: StoredValue]?
+
+        init(_ m: Message) {
+            key = m.key
+            // A message without a key is verbatim text, the same in every language.
+            text = m.key == nil ? m.text(.en) : nil
+            values = m.values.isEmpty ? nil : m.values.mapValues(StoredValue.init)
+        }
+
+        var message: Message {
+            guard let key else { return .verbatim(text ?? "") }
+            return Message(key, (values ?? [:]).mapValues(\.value))
+        }
+    }
+
+    private struct StoredValue: Codable {
+        var text: String?
+        var message: StoredMessage?
+
+        init(_ v: Message.Value) {
+            switch v {
+            case .text(let t): text = t
+            case .message(let m): message = StoredMessage(m)
+            }
+        }
+
+        var value: any MessageValue { message?.message ?? text ?? "" }
     }
 
     static func decode(_ bytes: [UInt8], build: String) -> Record? {
@@ -255,7 +303,8 @@ struct VerifyCache: Sendable {
         // The findings, one line of JSON each, present only when there are any.
         while at < bytes.count, bytes[at...].starts(with: "issues ".utf8) || bytes[at...].starts(with: "held ".utf8),
               let line = nextLine() {
-            guard let list = try? JSONDecoder().decode([VerifyIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst()))
+            guard let list = try? JSONDecoder().decode([StoredIssue].self, from: Data(line.drop(while: { $0 != 32 }).dropFirst()))
+                .map(\.issue)
             else { return nil }
             if line.first == UInt8(ascii: "h") { r.heldBack = list } else { r.issues = list }
         }

@@ -22,7 +22,7 @@ public struct Actor: Sendable {
                             passphrase: () -> String?) throws(FolioError) -> Actor {
         let bytes: [UInt8]
         do { bytes = try FileIO.readAll(keyFile) } catch {
-            let why = FileIO.whyUnreadableMessage(keyFile).map { Message("actor.keyFile.it", ["why": $0]) }
+            let why = FileIO.whyUnreadable(keyFile).map { Message("actor.keyFile.it", ["why": $0]) }
                 ?? Message("actor.keyFile.noSuchFile")
             throw FolioError(.badKeyFile, "actor.keyFile.unreadable", ["file": keyFile, "why": why])
         }

@@ -85,7 +85,7 @@ public struct Workspace: Sendable {
 
     /// Reads every event file in a folder. A file that cannot be parsed, or whose name is not its id, is
     /// returned in `damaged` rather than thrown, so `folio verify` can report each one.
-    public func readEvents(in dir: String) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
+    public func readEvents(in dir: String) -> (events: [StoredEvent], damaged: [(file: String, why: Message)]) {
         readEvents(in: dir, names: FileIO.list(dir))
     }
 
@@ -93,22 +93,22 @@ public struct Workspace: Sendable {
     /// `dir` held open and `relative` the way down from it, ending in a slash ("events/"): each file is then
     /// opened without the kernel walking the whole path again. `relative` means nothing without `folder`.
     func readEvents(in dir: String, names: [String], folder: Int32 = AT_FDCWD,
-                    relative: String? = nil) -> (events: [StoredEvent], damaged: [(file: String, why: String)]) {
+                    relative: String? = nil) -> (events: [StoredEvent], damaged: [(file: String, why: Message)]) {
         var events: [StoredEvent] = []
-        var damaged: [(String, String)] = []
+        var damaged: [(String, Message)] = []
         events.reserveCapacity(names.count)
         for name in names {
             let path = dir + "/" + name
             guard name.hasSuffix(".json"), let bytes = try? FileIO.readAll(relative.map { $0 + name } ?? path, in: folder) else {
-                damaged.append((path, "is not an event file"))
+                damaged.append((path, Message("verify.finding.notEvent")))
                 continue
             }
             guard let stored = SignedEvent.readStored(bytes) else {
-                damaged.append((path, "cannot be read as an event"))
+                damaged.append((path, Message("verify.finding.notReadable")))
                 continue
             }
             guard name == stored.id + ".json" else {
-                damaged.append((path, "does not match its contents (expected \(stored.id).json)"))
+                damaged.append((path, Message("verify.finding.misnamed", ["id": stored.id])))
                 continue
             }
             events.append(stored)

@@ -61,7 +61,8 @@ struct ArchiveVerify: FolioCommand {
     func execute() throws(FolioError) {
         if let bag {
             let problems = Bag.validate(bag)
-            if global.json { Output.json(problems) } else {
+            // Scripts read the same English whatever language folio speaks.
+            if global.json { Output.json(problems.map { $0.text(.en) }) } else {
                 for p in problems { Output.say(Message("archive.verify.problem", ["problem": p])) }
                 if problems.isEmpty { Output.say(Message("archive.verify.validBag", ["bag": bag])) }
             }
@@ -73,12 +74,13 @@ struct ArchiveVerify: FolioCommand {
         let checks = try global.openWorkspace().verifyArchives()
         if global.json { Output.json(checks) } else {
             for c in checks {
-                Output.say(c.problems.isEmpty ? Message("archive.verify.ok", ["path": c.path, "state": c.state])
-                    : Message("archive.verify.bad", ["path": c.path, "state": c.state, "problems": c.problems.joined(separator: "; ")]))
+                Output.say(c.findings.isEmpty ? Message("archive.verify.ok", ["path": c.path, "state": c.shownState])
+                    : Message("archive.verify.bad", ["path": c.path, "state": c.shownState,
+                                                     "problems": c.findings.map { $0.text() }.joined(separator: "; ")]))
             }
             Output.say(checks.count == 1 ? Message("archive.verify.checked.one") : Message("archive.verify.checked", ["count": checks.count]))
         }
-        let bad = checks.filter { !$0.problems.isEmpty }
+        let bad = checks.filter { !$0.findings.isEmpty }
         if !bad.isEmpty {
             throw FolioError(.verificationFailed, "archive.verify.mismatch", ["count": bad.count, "paths": bad.map(\.path).joined(separator: ", ")])
         }

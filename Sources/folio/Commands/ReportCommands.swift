@@ -72,11 +72,11 @@ struct ScheduleCommand: FolioCommand {
         if global.json { Output.json(s); return }
         Output.say(Message("schedule.heading", ["term": s.term.description, "today": "\(s.today)"]))
         Output.say(Output.table(["window", "dates", "state", "days left"].map { Message("schedule.column." + $0).text() }, s.windows.map {
-            [$0.name, $0.window, $0.state, $0.daysLeft.map(String.init) ?? ""]
+            [$0.what.text(), $0.window, $0.shownState.text(), $0.daysLeft.map(String.init) ?? ""]
         }))
         Output.blankLine()
         Output.say(Message("schedule.selfCheck"))
-        for c in s.checks { Output.say(.verbatim("  [\(c.ok ? "ok" : "!!")] \(c.point): \(c.detail)")) }
+        for c in s.checks { Output.say(.verbatim("  [\(c.ok ? "ok" : "!!")] \(c.what.text()): \(c.found.text())")) }
     }
 }
 
@@ -91,8 +91,8 @@ struct VerifyCommand: FolioCommand {
     func execute() throws(FolioError) {
         let report = Verifier.run(try global.openWorkspace(refusingInterrupted: true), full: full)
         if global.json { Output.json(report) } else {
-            for i in report.issues { Output.say(Message("verify.problem", ["path": i.path, "message": i.message])) }
-            for i in report.heldBack { Output.say(Message("verify.heldBack", ["path": i.path, "message": i.message])) }
+            for i in report.issues { Output.say(Message("verify.problem", ["path": i.path, "message": i.what])) }
+            for i in report.heldBack { Output.say(Message("verify.heldBack", ["path": i.path, "message": i.what])) }
             let counts: [String: any MessageValue] = ["students": report.students, "sealed": report.sealed, "records": report.events,
                                                       "files": report.files, "bytes": report.bytes, "problems": report.issues.count]
             Output.say(Message(report.isClean ? "verify.checked.clean" : "verify.checked.problems", counts))

@@ -50,7 +50,7 @@ struct RosterImportCommand: FolioCommand {
                 try session.appendSchool(events)
             }
             RosterReport.entries(rows, kind: "staff", nouns: RosterReport.staffNouns, applied: apply, json: global.json) { row in
-                StaffRow.list(row.principal.offices)
+                StaffRow.list(row.principal.offices).text()
             }
         case .courses:
             let courses = try RosterImport.courses(file, existing: school)
@@ -182,7 +182,7 @@ enum RosterReport {
         if json {
             Output.json(JSON(file: r.file, kind: kind, applied: applied && !r.changesNothing, rows: r.rows,
                              added: r.added.map { .init(line: $0.line, id: $0.id, name: $0.title, changes: nil) },
-                             changed: r.changed.map { .init(line: $0.line, id: $0.id, name: $0.title, changes: $0.changes) },
+                             changed: r.changed.map { .init(line: $0.line, id: $0.id, name: $0.title, changes: $0.changes.map { $0.text(.en) }) },
                              unchanged: r.unchanged, missing: nil))
             return
         }
@@ -197,7 +197,7 @@ enum RosterReport {
             Output.say(Message("roster.changed", ["count": r.changed.count]))
             for e in r.changed {
                 Output.say(.verbatim("  " + Message("roster.line", ["line": e.line, "id": e.id, "name": e.title,
-                                                                    "detail": e.changes.joined(separator: "; ")]).text()))
+                                                                    "detail": e.changes.map { $0.text() }.joined(separator: "; ")]).text()))
             }
         }
         if r.changesNothing {
