@@ -145,10 +145,10 @@ struct OfficePages: Sendable {
             return desk.renderer.page("office-schedule", title: Message("web.office.scheduleTitle").text(), visit: visit, values: [
                 "term": schedule.term, "today": schedule.today,
                 "windows": schedule.windows.map { w in
-                    ["name": w.name, "window": w.window, "state": Message("web.office.window." + w.state).text(), "open": w.state == "open",
+                    ["name": w.what.text(), "window": w.window, "state": Message("web.office.window." + w.state).text(), "open": w.state == "open",
                      "daysLeft": w.daysLeft.map { Message("web.office.daysLeft", ["days": $0]).text() } ?? ""] as [String: Any]
                 },
-                "checks": schedule.checks.map { ["point": $0.point, "ok": $0.ok, "detail": $0.detail] as [String: Any] },
+                "checks": schedule.checks.map { ["point": $0.what.text(), "ok": $0.ok, "detail": $0.found.text()] as [String: Any] },
             ])
         }
     }
