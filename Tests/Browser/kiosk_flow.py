@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 os.environ["SE_OFFLINE"] = "true"
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -261,7 +261,9 @@ def gone(element):
     try:
         element.tag_name
         return False
-    except StaleElementReferenceException:
+    except (StaleElementReferenceException, WebDriverException):
+        # While a page is being replaced Chromium may also answer "Node with given id does not belong to the
+        # document" (a plain WebDriverException): the element's page is going, which is all this asks.
         return True
 
 

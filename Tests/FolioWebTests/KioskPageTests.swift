@@ -49,6 +49,22 @@ import Testing
         #expect(Array(stored) == Self.pdf)
     }
 
+    @Test func filesKeptAtTheOfficeAreNamedWithoutALinkAndRefusedPlainly() async throws {
+        let kiosk = try KioskFixture()
+        let secret = kiosk.secret("112001")
+        try await kiosk.application().test(.router) { client in
+            let visitor = WebVisitor(client)
+            try await visitor.signIn("112001", secret: secret)
+            // 112001's items were uploaded at the office: the kiosk holds their records, not their files.
+            let home = try await visitor.get("/me")
+            let item = try #require(home.body.firstMatch(of: /data-item="(f186[0-9a-f]*)"/)?.1)
+            #expect(home.text.contains("（檔案在學校主機）") && !home.body.contains("href=\"/me/files/\(item)/"), "\(home.body)")
+            let file = try await visitor.get("/me/files/\(item)/0")
+            #expect(file.status == .notFound && file.text.contains("檔案放在學校主機"), "\(file.text)")
+            #expect(!file.body.contains("/students/") && !file.body.contains("No such file"), "no path or system words on the page")
+        }
+    }
+
     @Test func everyAnswerCarriesTheSecurityHeadersAndTheVisitCookieIsHttpOnlyAndStrict() async throws {
         let kiosk = try KioskFixture()
         let secret = kiosk.secret("112002")

@@ -1701,7 +1701,7 @@ enum EmbeddedCatalogs {
 "web.upload.oneFile" = "一次只能上傳一個檔案，沒有儲存任何東西。";
 
 "web.receipt.heading" = "收訖明細";
-"web.receipt.intro" = "學校提交到學習歷程資料庫的內容如下。請核對每個檔案的代碼；內容正確請按「確認」，有問題請提出疑義。";
+"web.receipt.intro" = "學校提交到學習歷程資料庫的內容如下。請核對每個檔案的代碼；內容正確請按「確認無誤」，有問題請提出疑義。";
 "web.receipt.code" = "明細代碼";
 "web.receipt.title" = "名稱";
 "web.receipt.file" = "檔案";
@@ -1862,6 +1862,10 @@ enum EmbeddedCatalogs {
 "web.office.students" = "學生數";
 "web.office.printAll" = "列印全部";
 "web.office.printLetters" = "列印離校學生的通知信";
+"web.student.atOffice" = "（檔案在學校主機）";
+"web.file.atOffice" = "這個檔案不是在這台自助機上傳的，檔案放在學校主機，這裡只有它的紀錄。";
+"web.file.atOffice.hint" = "要看檔案內容，請到上傳它的電腦，或請老師在學校主機上開啟。";
+"web.receipt.deadline" = "請在 {to} 前回覆；期間內沒有回覆，視為確認無誤。";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "請把這個訊息告訴資訊組。";
 "actor.keyFile.unreadable" = "無法讀取金鑰檔 {file}：{why}。";
@@ -3660,7 +3664,7 @@ enum EmbeddedCatalogs {
 "web.upload.oneFile" = "Only one file can be uploaded at a time; nothing was saved.";
 
 "web.receipt.heading" = "Receipt details";
-"web.receipt.intro" = "This is what the school submitted to the central database. Check each file's code; confirm if it is right, raise a doubt if not.";
+"web.receipt.intro" = "This is what the school submitted to the central database. Check each file's code; press “Confirm” if it is right, raise a doubt if not.";
 "web.receipt.code" = "receipt code";
 "web.receipt.title" = "Title";
 "web.receipt.file" = "File";
@@ -3821,6 +3825,10 @@ enum EmbeddedCatalogs {
 "web.office.students" = "Students";
 "web.office.printAll" = "Print all";
 "web.office.printLetters" = "Print letters for students who have left";
+"web.student.atOffice" = "(the file is at the office)";
+"web.file.atOffice" = "This file was not uploaded at this kiosk: it is kept at the office, and the kiosk holds only its record.";
+"web.file.atOffice.hint" = "Open it where it was uploaded, or ask a teacher to open it at the office.";
+"web.receipt.deadline" = "Answer by {to}; no answer within the period counts as a confirmation.";
 /* Workspace: finding it, its lock, its disk, the clock and the key a command signs with. */
 "internal.reportIT.hint" = "Report this to the IT section.";
 "actor.keyFile.unreadable" = "Cannot read the key file {file}: {why}.";

@@ -23,8 +23,9 @@ enum FileAnswer {
         // RFC 6266 with RFC 8187: a Chinese file name survives in every browser.
         let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
         headers[.contentDisposition] = "inline; filename*=UTF-8''\(encoded)"
-        // Pictures, sound and film run in a sandbox; a PDF cannot (the browser's viewer refuses a sandboxed
-        // document), and is shown by that viewer, which runs no script of the file's own.
+        // Pictures, sound and film are sent with a sandbox; a PDF cannot be (the browser's viewer refuses a
+        // sandboxed document), so it gets a policy that loads nothing and is shown by the browser's own viewer,
+        // whose handling of the file is the browser's, not the pages' origin's.
         headers[.contentSecurityPolicy] = file.kind == "pdf" ? "default-src 'none'; frame-ancestors 'self'"
             : "default-src 'none'; img-src 'self'; media-src 'self'; frame-ancestors 'self'; sandbox"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

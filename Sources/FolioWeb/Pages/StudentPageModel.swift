@@ -7,6 +7,8 @@ import Foundation
 struct StudentPageModel {
     let view: StudentView
     let school: SchoolState
+    /// The paths of the files this workspace holds (all of them at the office; at a kiosk, those uploaded there).
+    var held: Set<String>? = nil
 
     var values: [String: Any] {
         ["name": view.student?.name ?? "", "number": view.number, "className": Self.shown(view.student?.className),
@@ -28,8 +30,9 @@ struct StudentPageModel {
         return ["id": item.id, "category": category, "course": Self.shown(course), "description": item.description,
                 "status": Message("status.item." + item.status.rawValue).text(), "state": item.status.rawValue,
                 "reason": Self.shown(reason), "selected": item.selected, "canSelect": canSelect && !item.selected,
-                "files": item.files.enumerated().map { index, file in
-                    ["name": file.name, "href": "/me/files/\(item.id)/\(index)", "code": ShortCode.of(file.sha256)]
+                "files": item.files.enumerated().map { index, file -> [String: Any] in
+                    let here = held?.contains(file.path) ?? true
+                    return ["name": file.name, "href": here ? "/me/files/\(item.id)/\(index)" : false, "code": ShortCode.of(file.sha256)]
                 }]
     }
 
@@ -48,7 +51,11 @@ struct StudentPageModel {
     var receipts: [[String: Any]] {
         view.receipts.filter { !$0.superseded }.map { receipt in
             let open = receipt.answer == .open
+            let office = SubmittingOffice(rawValue: receipt.receipt.office)?.title ?? receipt.receipt.office
+            let period = school.confirmation(for: receipt.receipt.submission)
             return ["submission": receipt.receipt.submission, "code": receipt.code,
+                    "what": "\(office)（\(receipt.receipt.period)）",
+                    "deadline": StudentPageModel.shown(open ? period.map { Message("web.receipt.deadline", ["to": $0.to.description]).text() } : nil),
                     "answer": Message("receipt.answer." + receipt.answer.rawValue).text(), "open": open,
                     "lines": receipt.receipt.lines.map { line in
                         ["category": Catalog.category(line.category)?.title ?? Catalog.recordKind(line.category)?.title ?? line.category,

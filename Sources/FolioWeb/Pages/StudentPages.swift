@@ -23,14 +23,15 @@ struct StudentPages: Sendable {
 
     func home(_ context: WebContext) async throws -> Response {
         guard let (visit, number) = Self.student(context) else { return .redirect(to: "/signin") }
-        let (school, view) = try await desk.gate.read { workspace throws(FolioError) in
+        let (school, view, held) = try await desk.gate.read { workspace throws(FolioError) in
             let school = desk.cache.school(workspace)
             // The manifest as folio last wrote it (as `folio status` reads the school's), folded anew if missing.
-            return (school, workspace.storedManifest(number) ?? workspace.view(number, school: school))
+            let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
+            return (school, view, Self.held(view, in: workspace))
         }
         let notice = desk.visits.takeNotice(visit.token)
         return desk.renderer.page("student", title: Message("web.student.title").text(), visit: visit, notice: notice,
-                                  values: StudentPageModel(view: view, school: school).values)
+                                  values: StudentPageModel(view: view, school: school, held: held).values)
     }
 
     func select(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -74,6 +75,14 @@ struct StudentPages: Sendable {
         } catch { return desk.refused(error, visit: visit) }
     }
 
+    /// The student's files this workspace holds: a kiosk keeps the files uploaded on it, not those uploaded
+    /// elsewhere, which stay at the office (the page names those without a link).
+    static func held(_ view: StudentView, in workspace: Workspace) -> Set<String> {
+        Set(view.items.flatMap(\.files).map(\.path).filter {
+            FileManager.default.fileExists(atPath: workspace.studentDir(view.number) + "/" + $0)
+        })
+    }
+
     /// One of the student's own files, shown in the browser (a PDF, picture, sound or film), never another's.
     func file(_ context: WebContext) async throws -> Response {
         guard let (visit, number) = Self.student(context) else { return .redirect(to: "/signin") }
@@ -86,6 +95,7 @@ struct StudentPages: Sendable {
                     throw FolioError(.unknownItem, "web.file.none")
                 }
                 let stored = entry.files[index]
+                guard Self.held(view, in: workspace).contains(stored.path) else { throw FolioError(.unknownItem, "web.file.atOffice") }
                 return (stored, try workspace.fileBytes(student: number, stored))
             }
             return FileAnswer.inline(found.0, bytes: found.1)

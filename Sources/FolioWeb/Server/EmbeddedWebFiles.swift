@@ -221,16 +221,6 @@ enum EmbeddedWebFiles {
       {{#decision}}<tr><th>{{t.review_decision}}</th><td>{{what}}（{{who}}，{{at}}）{{#reason}}：{{reason}}{{/reason}}</td></tr>{{/decision}}
     </tbody>
   </table>
-  {{#files}}
-  <figure class="file">
-    <figcaption>{{name}}　<span class="small">{{size}}，{{t.receipt_fileCode}} <code>{{code}}</code></span>　<a href="{{href}}" target="_blank" rel="noopener">{{t.review_openNew}}</a></figcaption>
-    {{#pdf}}<iframe src="{{href}}" title="{{name}}"></iframe>{{/pdf}}
-    {{#image}}<img src="{{href}}" alt="{{name}}">{{/image}}
-    {{#audio}}<audio controls preload="metadata" src="{{href}}"></audio>{{/audio}}
-    {{#video}}<video controls preload="metadata" src="{{href}}"></video>{{/video}}
-  </figure>
-  {{/files}}
-  {{^hasFiles}}<p>{{t.review_noFiles}}</p>{{/hasFiles}}
   {{#waits}}
   <div class="decide">
     <form method="post" action="/review/decide" class="inline">
@@ -245,6 +235,16 @@ enum EmbeddedWebFiles {
     </form>
   </div>
   {{/waits}}
+  {{#files}}
+  <figure class="file">
+    <figcaption>{{name}}　<span class="small">{{size}}，{{t.receipt_fileCode}} <code>{{code}}</code></span>　<a href="{{href}}" target="_blank" rel="noopener">{{t.review_openNew}}</a></figcaption>
+    {{#pdf}}<iframe src="{{href}}" title="{{name}}"></iframe>{{/pdf}}
+    {{#image}}<img src="{{href}}" alt="{{name}}">{{/image}}
+    {{#audio}}<audio controls preload="metadata" src="{{href}}"></audio>{{/audio}}
+    {{#video}}<video controls preload="metadata" src="{{href}}"></video>{{/video}}
+  </figure>
+  {{/files}}
+  {{^hasFiles}}<p>{{t.review_noFiles}}</p>{{/hasFiles}}
 </section>
 {{> bottom}}
 
@@ -365,7 +365,7 @@ enum EmbeddedWebFiles {
     <tr class="state-{{state}}" data-item="{{id}}">
       <td>{{category}}{{#course}}<br><span class="small">{{course}}</span>{{/course}}</td>
       <td>{{description}}</td>
-      <td>{{#files}}<a href="{{href}}" target="_blank" rel="noopener">{{name}}</a><br>{{/files}}</td>
+      <td>{{#files}}{{#href}}<a href="{{href}}" target="_blank" rel="noopener">{{name}}</a>{{/href}}{{^href}}{{name}} <span class="small">{{t.student_atOffice}}</span>{{/href}}<br>{{/files}}</td>
       <td><span class="state">{{status}}</span>{{#reason}}<br><span class="reason">{{t.student_reason}}{{reason}}</span>{{/reason}}</td>
       <td>
         {{#selected}}
@@ -389,7 +389,8 @@ enum EmbeddedWebFiles {
   <p>{{t.receipt_intro}}</p>
   {{#receipts}}
   <article class="receipt">
-    <h3>{{submission}}　{{t.receipt_code}} <code>{{code}}</code>　<span class="state">{{answer}}</span></h3>
+    <h3>{{what}}　{{t.receipt_code}} <code>{{code}}</code>　<span class="state">{{answer}}</span> <span class="small">{{submission}}</span></h3>
+    {{#deadline}}<p>{{deadline}}</p>{{/deadline}}
     <table>
       <thead><tr><th>{{t.student_category}}</th><th>{{t.receipt_title}}</th><th>{{t.receipt_file}}</th><th>{{t.receipt_fileCode}}</th></tr></thead>
       <tbody>{{#lines}}<tr><td>{{category}}</td><td>{{title}}</td><td>{{file}}</td><td><code>{{code}}</code></td></tr>{{/lines}}</tbody>
@@ -544,7 +545,7 @@ code { font-family: "Noto Sans Mono CJK TC", "DejaVu Sans Mono", monospace; back
 .facts { max-width: 48rem; margin-bottom: 1rem; }
 .facts th { width: 9rem; }
 figure.file { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .6rem; }
-figure.file iframe { width: 100%; height: 70vh; border: 1px solid var(--line); }
+figure.file iframe { width: 100%; height: 65vh; border: 1px solid var(--line); }
 figure.file img, figure.file video { max-width: 100%; max-height: 70vh; display: block; }
 .decide { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-end; }
 .decide form { flex: 1 1 20rem; }
