@@ -11,6 +11,9 @@ folio binary in between (sync over the stick, the teacher certifying at the offi
   refused  signs in and picks a PNG renamed to .pdf: the page's own warning shows before anything is sent
            and the browser holds the form back; sent anyway (as a browser without the script would), the
            server answers with its refusal page, and the list of items is as it was.
+  certify  (at the office's review desk, --student being the teacher and --secret the passphrase) the
+           teacher signs in, finds the item waiting, opens it (its PDF shown in a frame, answering with its
+           checked type), certifies it and signs out.
   select   signs in, sees the item 已認證, presses 勾選 and sees 已勾選 1/6; then leaves the kiosk alone
            until the page signs itself out (the browser's clock is run ahead, not waited for).
 
@@ -381,15 +384,45 @@ def select(kiosk, args):
     kiosk.until(lambda: kiosk.path() == "/signin", "the student's page is still open after the idle sign-out")
 
 
+def certify(desk, args):
+    """The teacher at the office's review desk: --student is the teacher, --secret the key's passphrase."""
+    desk.open("/")
+    desk.at("/signin")
+    desk.step("staff-signin", "教職員登入", "通關密語")
+    Select(desk.find("#person")).select_by_value(args.student)
+    desk.find("#passphrase").send_keys(args.secret)
+    desk.click("section.signin button[type=submit]", "/review")
+    row = desk.until(lambda: next((r for r in desk.driver.find_elements(By.CSS_SELECTOR, "tr[data-item]")
+                                   if r.get_attribute("data-item") == args.item), None), "the item does not wait for the teacher")
+    desk.step("review-list", "待認證的課程學習成果", DESCRIPTION, show=row)
+    desk.go(lambda: row.find_element(By.CSS_SELECTOR, "a.button").click(), f"/review/item/{args.owner}/{args.item}")
+    source = desk.find("figure.file iframe").get_attribute("src")
+    desk.step("review-item", DESCRIPTION, "認證", "退回原因", show="form[action='/review/decide'] button")
+    # The frame's file is the PDF the student sent, with its checked type (the pages' policy lets no script of
+    # theirs fetch it, so the browser opens it as the frame does).
+    desk.driver.get(source)
+    kind = desk.driver.execute_script("return document.contentType")
+    if kind != "application/pdf":
+        raise Failed(f"the item's file came as {kind!r}")
+    desk.driver.back()
+    desk.at(f"/review/item/{args.owner}/{args.item}")
+    desk.click("form[action='/review/decide'] input[value=certify] ~ button", "/review")
+    desk.step("review-certified", f"已認證 {args.owner}「{DESCRIPTION}」。")
+    desk.click("#signout button", "/signin")
+    desk.step("staff-signed-out", "已登出。")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("phase", choices=["upload", "refused", "select"])
+    parser.add_argument("phase", choices=["upload", "refused", "certify", "select"])
     parser.add_argument("--url", required=True, help="the kiosk's address, as `folio serve` printed it")
     parser.add_argument("--student", required=True)
     parser.add_argument("--secret", required=True)
     parser.add_argument("--shots", required=True, help="folder for the screenshots")
     parser.add_argument("--pdf", help="the PDF to upload (upload)")
     parser.add_argument("--fake", help="a PNG renamed to .pdf (refused)")
+    parser.add_argument("--item", help="the item to certify (certify)")
+    parser.add_argument("--owner", help="the student whose item it is (certify)")
     args = parser.parse_args()
     lacks = missing()
     if lacks:
@@ -400,7 +433,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     kiosk = Kiosk(args.url, args.shots, args.phase)
     try:
-        {"upload": upload, "refused": refused, "select": select}[args.phase](kiosk, args)
+        {"upload": upload, "refused": refused, "certify": certify, "select": select}[args.phase](kiosk, args)
     except Failed as failure:
         print(f"FAILED {args.phase}: {failure}")
         return 1

@@ -51,11 +51,15 @@ import Testing
         let stored = try Data(contentsOf: URL(fileURLWithPath: "\(kiosk.kiosk)/students/\(student)/\(files.first?["path"] as? String ?? "")"))
         #expect(stored == (try Data(contentsOf: URL(fileURLWithPath: pdf))), "the stored file is not the PDF the browser sent")
 
-        // The evening stick takes it to the office; T001 certifies it there; the next morning's stick brings it back.
+        // The evening stick takes it to the office; the next morning's stick brings the teacher's decision back.
         let usb = school.scratch("usb")
         try KioskFixture.require(try school.folio(in: kiosk.kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-08T17:00"))
         try KioskFixture.require(try school.folio(as: "R01", ["sync", usb], now: "2025-01-08T18:00"))
-        try KioskFixture.require(try school.folio(as: "T001", ["certify", student, id], now: "2025-01-09T10:00"))
+        // T001 certifies it at the office's review desk, in the browser: the item page shows the PDF in place.
+        try KioskServer.with(school.root.path, desk: ["--key", school.key("T001")], now: "2025-01-09T10:00") { address in
+            try Browser(student: "T001", secret: "demo").run("certify", at: address, ["--item", id, "--owner", student])
+        }
+        #expect(try school.item(student, id)["status"] as? String == "certified", "the office does not hold the certification")
         try KioskFixture.require(try school.folio(as: "R01", ["sync", usb], now: "2025-01-09T18:00"))
         try KioskFixture.require(try school.folio(in: kiosk.kiosk, as: "KIOSK1", ["sync", usb], now: "2025-01-10T08:00"))
 
@@ -78,14 +82,15 @@ import Testing
     }
 }
 
-/// `folio serve --kiosk` over a workspace, as a real process on a port the system picks, in Chinese.
+/// `folio serve` over a workspace (a kiosk's pages, or a desk with `--key`), as a real process on a port the
+/// system picks, in Chinese.
 enum KioskServer {
     /// Runs `body` with the server's address while it runs; stops it after, whatever `body` did, and adds
     /// what the server said to a failure.
-    static func with(_ workspace: String, now: String, _ body: (String) throws -> Void) throws {
+    static func with(_ workspace: String, desk: [String] = ["--kiosk"], now: String, _ body: (String) throws -> Void) throws {
         // The runner asks for English by default; a kiosk speaks Chinese, and the pages check its words.
         // One idle minute, so the page's own idle sign-out is due within the test (run ahead in the browser).
-        let server = try FolioRunner.start(["serve", "--kiosk", "--workspace", workspace, "--port", "0", "--idle-minutes", "1"],
+        let server = try FolioRunner.start(["serve"] + desk + ["--workspace", workspace, "--port", "0", "--idle-minutes", "1"],
                                            env: ["FOLIO_NOW": now, "LANG": "zh_TW.UTF-8"])
         let deadline = Date().addingTimeInterval(30)
         var address: String?
