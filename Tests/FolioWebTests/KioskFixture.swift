@@ -28,8 +28,9 @@ final class KioskFixture: @unchecked Sendable {
     }
 
     /// The kiosk's pages, with the clock at `now`.
-    func application(now: String = "2025-01-08T14:00", idleMinutes: Int? = nil) throws -> some ApplicationProtocol {
+    func application(now: String = "2025-01-08T14:00", idleMinutes: Int? = nil, signInWait: TimeInterval = 2) throws -> some ApplicationProtocol {
         var options = ServeOptions(workspace: kiosk, mode: .kiosk, idleMinutes: idleMinutes)
+        options.signInWait = signInWait
         let instant = try #require(Instant(iso: now))
         options.clock = { instant }
         return Application(router: try FolioServer.router(options, gate: WorkspaceGate(root: kiosk)))

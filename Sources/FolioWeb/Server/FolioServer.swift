@@ -23,6 +23,9 @@ public struct ServeOptions: Sendable {
     public var port: Int
     /// Minutes a visit lives without a request.
     public var idleMinutes: Int
+    /// The first wait after repeated failed sign-ins (doubling after); a test on a busy machine sets a long one,
+    /// so that the wait cannot run out between two of its requests.
+    public var signInWait: TimeInterval = 2
     /// Now: the system clock, or `FOLIO_NOW` in a demo school, as the CLI has it; tests set their own.
     public var clock: @Sendable () throws(FolioError) -> Instant = { () throws(FolioError) in try DemoSchool.now() }
 
@@ -43,7 +46,7 @@ public enum FolioServer {
     public static func router(_ options: ServeOptions, gate: WorkspaceGate) throws -> Router<WebContext> {
         let renderer = try PageRenderer(idleMinutes: options.idleMinutes)
         let desk = Desk(gate: gate, visits: VisitBook(idleLimit: TimeInterval(options.idleMinutes * 60)),
-                        throttle: SignInThrottle(), renderer: renderer, clock: options.clock)
+                        throttle: SignInThrottle(firstWait: options.signInWait), renderer: renderer, clock: options.clock)
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityMiddleware(renderer: renderer))
         router.add(middleware: VisitMiddleware(visits: desk.visits))

@@ -10,15 +10,17 @@ public final class SignInThrottle: Sendable {
     private let records = Mutex<[String: Record]>([:])
     public static let freeAttempts = 3
     public static let longestWait: TimeInterval = 300
+    /// The first wait, doubled for each further failure.
+    public let firstWait: TimeInterval
 
-    public init() {}
+    public init(firstWait: TimeInterval = 2) { self.firstWait = firstWait }
 
     /// Seconds left before `name` from `peer` may try again, or nil when it may try now.
     public func wait(name: String, peer: String, now: Date = Date()) -> Int? {
         records.withLock { book in
             let waits = [book["n:" + name], book["p:" + peer]].compactMap { $0 }.map { record -> TimeInterval in
                 guard record.failures >= Self.freeAttempts else { return 0 }
-                let delay = min(Self.longestWait, pow(2, Double(record.failures - Self.freeAttempts + 1)))
+                let delay = min(Self.longestWait, firstWait * pow(2, Double(record.failures - Self.freeAttempts)))
                 return record.last.addingTimeInterval(delay).timeIntervalSince(now)
             }
             let longest = waits.max() ?? 0
