@@ -14,6 +14,7 @@ struct Folio: ParsableCommand {
         let (language, unknown) = Language.choose(arguments: &arguments, environment: ProcessInfo.processInfo.environment)
         Messages.language = language
         Self.arguments = arguments
+        ProgressLine.install(arguments: arguments)
         if let unknown {
             exit(withError: Output.fail(FolioError(.badInput, "cli.lang.unknown", ["lang": unknown])))
         }

@@ -934,6 +934,17 @@ enum EmbeddedCatalogs {
 "certify.otherAvailable.hint" = "請 {other} 認證。";
 "certify.noneNow" = "有 {count} 件成果等待 {teacher} 認證，但現在都不能認證。{why}";
 "certify.nothing" = "沒有認證任何成果：{error}";
+/* Progress of long work, shown on a terminal (standard error) once it has run two seconds. */
+"progress.verify" = "檢查學生資料";
+"progress.seal" = "封存畢業生";
+"progress.generate" = "產生範例學生";
+"progress.print" = "列印收訖明細";
+"progress.export" = "寫入資料包";
+"progress.line" = "{what}：{done}/{total} 位學生{bytes}{left}";
+"progress.bytes" = "，已讀寫 {megabytes} MB";
+"progress.left" = "，約剩 {time}";
+"progress.seconds" = "{seconds} 秒";
+"progress.minutes" = "{minutes} 分 {seconds} 秒";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "收訖明細：列印、用它核對檔案、查看檔案的核對碼。";
 "receipt.print.help.abstract" = "為一次提交寫出可列印的 A4 收訖明細（HTML）與收訖明細檔。";
@@ -2895,6 +2906,17 @@ enum EmbeddedCatalogs {
 "certify.otherAvailable.hint" = "Ask {other} to certify it.";
 "certify.noneNow" = "{count} item(s) wait for {teacher}, but none can be certified now. {why}";
 "certify.nothing" = "Nothing was certified: {error}";
+/* Progress of long work, shown on a terminal (standard error) once it has run two seconds. */
+"progress.verify" = "Checking students";
+"progress.seal" = "Sealing graduates";
+"progress.generate" = "Making sample students";
+"progress.print" = "Printing receipts";
+"progress.export" = "Writing the bundle";
+"progress.line" = "{what}: {done}/{total} students{bytes}{left}";
+"progress.bytes" = ", {megabytes} MB read or written";
+"progress.left" = ", about {time} left";
+"progress.seconds" = "{seconds} s";
+"progress.minutes" = "{minutes} min {seconds} s";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "Receipts (收訖明細): print them, check files against them, show a file's code.";
 "receipt.print.help.abstract" = "Write printable A4 receipts (HTML) and receipt files for a submission.";

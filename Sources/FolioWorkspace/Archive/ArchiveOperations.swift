@@ -130,10 +130,12 @@ extension WorkspaceSession {
                      sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
         }
         var sealed: [ArchiveSealed] = []
+        let progress = ProgressMeter(Message("progress.seal"), total: infos.count)
+        defer { progress.finish() }
         for first in stride(from: 0, to: infos.count, by: Self.sealBatch) {
             let batch = Array(infos[first..<min(first + Self.sealBatch, infos.count)])
             do throws(FolioError) {
-                sealed += try seal(batch, staging: staging, actor: actor, now: now, cleanup: removal)
+                sealed += try seal(batch, staging: staging, actor: actor, now: now, cleanup: removal, progress: progress)
             } catch {
                 // The records were checked before the first batch; what stops a later one is found while it is
                 // written (a file damaged or unreadable, the disk full or failing). Earlier batches stay sealed.
@@ -160,12 +162,15 @@ extension WorkspaceSession {
     /// One batch of `seal`: writes the graduates' tarballs on every core, then lands them, their register
     /// entries and their folders' removal in one transaction.
     private func seal(_ infos: [Bag.Info], staging: String, actor: Actor, now: Instant,
-                      cleanup: DeferredRemoval) throws(FolioError) -> [ArchiveSealed] {
+                      cleanup: DeferredRemoval, progress: ProgressMeter) throws(FolioError) -> [ArchiveSealed] {
         let ws = workspace
         let written = Parallel.map(infos.count) { i -> Result<(size: Int, sha256: String), FolioError> in
             let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
-            do throws(FolioError) { return .success(try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i],
-                                               to: staging + "/" + name + ".tar")) } catch { return .failure(error) }
+            do throws(FolioError) {
+                let tarball = try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i], to: staging + "/" + name + ".tar")
+                progress.advance(bytes: Int64(tarball.size))
+                return .success(tarball)
+            } catch { return .failure(error) }
         }
         // Flushed and read back from the disk before anything records them as sealed: a tarball is the only
         // copy once its graduate's folder is deleted. (The transaction's own flush then finds nothing to do.)

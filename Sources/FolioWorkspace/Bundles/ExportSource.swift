@@ -49,6 +49,8 @@ struct ExportSource {
                  _ each: (String?, Share) throws(FolioError) -> Bool) throws(FolioError) {
         let cursor = held()
         guard try each(nil, (Self.sortedByPath(shared).filter { !cursor.holds($0.path) }, [])) else { return }
+        let progress = ProgressMeter(Message("progress.export"), total: numbers.count)
+        defer { progress.finish() }
         var start = 0
         while start < numbers.count {
             let some = Array(numbers[start..<min(start + batch, numbers.count)])
@@ -69,6 +71,7 @@ struct ExportSource {
             }
             for (number, share) in zip(some, shares) {
                 guard try each(number, Self.unheld(share, of: number, cursor, strays: heldStrays)) else { return }
+                progress.advance()
             }
         }
     }

@@ -154,7 +154,11 @@ extension Workspace {
         try FileIO.makeDirectories(dir)
         var written: [String] = []
         var labels: [[String]] = []
-        for number in studentNumbers() where wanted.isEmpty || wanted.contains(number) {
+        let numbers = studentNumbers().filter { wanted.isEmpty || wanted.contains($0) }
+        let progress = ProgressMeter(Message("progress.print"), total: numbers.count)
+        defer { progress.finish() }
+        for number in numbers {
+            progress.advance()
             let view = storedManifest(number) ?? self.view(number, school: school)
             guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
             if left && student.status == .enrolled { continue }

@@ -94,7 +94,10 @@ public struct SampleGenerator {
         var secrets = ""
         let letters = Array("ABCDEFGHJKLMNPQRSTUVXYWZIO")
         var batch: [WorkspaceSession.StudentChange] = []
+        let progress = ProgressMeter(Message("progress.generate"), total: students)
+        defer { progress.finish() }
         for n in 0..<students {
+            progress.advance()
             let grade = 10 + n % 3
             let number = String(format: "%d%04d", 113 - (grade - 10), n + 1)   // year of entry, then a serial: 1130001
             var events: [StoredEvent] = []

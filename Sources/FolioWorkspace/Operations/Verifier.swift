@@ -83,9 +83,13 @@ public enum Verifier {
         let now = clock ?? VerifyCache.now()
         let numbers = ws.studentNumbers()
         let atHub = PeerBook.keptAtHub(ws)
+        let progress = ProgressMeter(Message("progress.verify"), total: numbers.count)
         let found = Parallel.map(numbers.count) { i in
-            checkStudent(numbers[i], ws, school: school, schoolDigest: schoolDigest, cache: cache, full: full, now: now, atHub: atHub)
+            let r = checkStudent(numbers[i], ws, school: school, schoolDigest: schoolDigest, cache: cache, full: full, now: now, atHub: atHub)
+            progress.advance(bytes: Int64(r.bytes))
+            return r
         }
+        progress.finish()
         for r in found {
             report.students += 1
             report.events += r.events

@@ -1,0 +1,51 @@
+import FolioTestSupport
+import Foundation
+import Testing
+
+/// Long work shows how far it has come on a terminal, and only there: a script or `--json` gets the
+/// command's own output alone. The terminal is a real one (`script` gives the command a pseudo-terminal);
+/// the two quiet seconds are cut to none with the demo school's test hook.
+@Suite struct ProgressTests {
+    /// Runs folio under `script`, so that its standard error is a terminal; returns all it wrote there.
+    func onATerminal(_ ws: SampleCopy, _ arguments: [String], env extra: [String: String] = [:]) throws -> String {
+        let binary = try FolioRunner.binary().path
+        let command = ([binary] + arguments + ["--workspace", ws.root.path]).map { "'\($0)'" }.joined(separator: " ")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", command, "/dev/null"]
+        var env = ProcessInfo.processInfo.environment
+        env["FOLIO_NOW"] = ws.now
+        env["FOLIO_PROGRESS_AFTER_MS"] = "0"
+        env["LANG"] = "zh_TW.UTF-8"
+        p.environment = env.merging(extra) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        return text
+    }
+
+    @Test func aFullVerifyShowsItsProgressOnATerminalAndNowhereElse() throws {
+        let ws = try SampleCopy()
+        let shown = try onATerminal(ws, ["verify", "--full"])
+        #expect(shown.contains("檢查學生資料：") && shown.contains("位學生"), "\(shown)")
+        #expect(shown.contains("\r\u{1B}[K"), "the line is rewritten in place and cleared at the end")
+        // The same command into a pipe, as a script runs it: the report alone.
+        let piped = try ws.folio(["verify", "--full"], env: ["FOLIO_PROGRESS_AFTER_MS": "0", "LANG": "zh_TW.UTF-8"])
+        #expect(piped.succeeded && !piped.stderr.contains("檢查學生資料") && !piped.stdout.contains("檢查學生資料"), "\(piped)")
+        // And with --json on a terminal: nothing but the JSON.
+        let json = try onATerminal(ws, ["verify", "--full", "--json"])
+        #expect(!json.contains("檢查學生資料"), "\(json)")
+    }
+
+    @Test func sealingShowsItsProgressCountingGraduates() throws {
+        let ws = try SampleCopy(now: "2025-07-01T09:00")
+        let graduated = try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"])
+        #expect(graduated.succeeded, "\(graduated)")
+        let text = try onATerminal(ws, ["archive", "seal", "--as", "R01", "--key", ws.key("R01")], env: ["FOLIO_PASSPHRASE": "demo"])
+        #expect(text.contains("封存畢業生：") && text.contains("MB"), "\(text)")
+    }
+}
