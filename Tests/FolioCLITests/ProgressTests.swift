@@ -7,9 +7,9 @@ import Testing
 /// the two quiet seconds are cut to none with the demo school's test hook.
 @Suite struct ProgressTests {
     /// Runs folio under `script`, so that its standard error is a terminal; returns all it wrote there.
-    func onATerminal(_ ws: SampleCopy, _ arguments: [String], env extra: [String: String] = [:]) throws -> String {
+    func onATerminal(_ ws: SampleCopy, _ arguments: [String], env extra: [String: String] = [:], inWorkspace: Bool = true) throws -> String {
         let binary = try FolioRunner.binary().path
-        let command = ([binary] + arguments + ["--workspace", ws.root.path]).map { "'\($0)'" }.joined(separator: " ")
+        let command = ([binary] + arguments + (inWorkspace ? ["--workspace", ws.root.path] : [])).map { "'\($0)'" }.joined(separator: " ")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         p.arguments = ["-qec", command, "/dev/null"]
@@ -47,5 +47,18 @@ import Testing
         #expect(graduated.succeeded, "\(graduated)")
         let text = try onATerminal(ws, ["archive", "seal", "--as", "R01", "--key", ws.key("R01")], env: ["FOLIO_PASSPHRASE": "demo"])
         #expect(text.contains("封存畢業生：") && text.contains("MB"), "\(text)")
+    }
+
+    @Test func aKioskJoiningFromAStickShowsTheImportCountingEntries() throws {
+        let ws = try SampleCopy()
+        let usb = ws.scratch("usb")
+        try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: true)
+        let exported = try ws.folio(as: "IT1", ["bundle", "export", "--kind", "school-update", "--to", "KIOSK1", "--out", usb])
+        #expect(exported.succeeded, "\(exported)")
+        let update = try #require(SampleCopy.listing(usb).first { $0.hasPrefix("update-") })
+        let text = try onATerminal(ws, ["init", "--dir", ws.scratch("kiosk"), "--join", "\(usb)/\(update)", "--as", "KIOSK1",
+                                        "--key", ws.key("KIOSK1"), "--root-fingerprint", ws.rootFingerprint],
+                                   env: ["FOLIO_PASSPHRASE": "demo"], inWorkspace: false)
+        #expect(text.contains("匯入資料包：") && text.contains("個項目"), "\(text)")
     }
 }

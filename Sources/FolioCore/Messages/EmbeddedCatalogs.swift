@@ -940,11 +940,14 @@ enum EmbeddedCatalogs {
 "progress.generate" = "產生範例學生";
 "progress.print" = "列印收訖明細";
 "progress.export" = "寫入資料包";
-"progress.line" = "{what}：{done}/{total} 位學生{bytes}{left}";
+"progress.line" = "{what}：已完成 {done}/{total} {unit}{bytes}{left}";
 "progress.bytes" = "，已讀寫 {megabytes} MB";
 "progress.left" = "，約剩 {time}";
 "progress.seconds" = "{seconds} 秒";
 "progress.minutes" = "{minutes} 分 {seconds} 秒";
+"progress.unit.students" = "位學生";
+"progress.unit.entries" = "個項目";
+"progress.import" = "匯入資料包";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "收訖明細：列印、用它核對檔案、查看檔案的核對碼。";
 "receipt.print.help.abstract" = "為一次提交寫出可列印的 A4 收訖明細（HTML）與收訖明細檔。";
@@ -2912,11 +2915,14 @@ enum EmbeddedCatalogs {
 "progress.generate" = "Making sample students";
 "progress.print" = "Printing receipts";
 "progress.export" = "Writing the bundle";
-"progress.line" = "{what}: {done}/{total} students{bytes}{left}";
+"progress.line" = "{what}: {done}/{total} {unit} done{bytes}{left}";
 "progress.bytes" = ", {megabytes} MB read or written";
 "progress.left" = ", about {time} left";
 "progress.seconds" = "{seconds} s";
 "progress.minutes" = "{minutes} min {seconds} s";
+"progress.unit.students" = "students";
+"progress.unit.entries" = "entries";
+"progress.import" = "Importing the bundle";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "Receipts (收訖明細): print them, check files against them, show a file's code.";
 "receipt.print.help.abstract" = "Write printable A4 receipts (HTML) and receipt files for a submission.";

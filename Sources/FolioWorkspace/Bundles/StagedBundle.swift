@@ -169,6 +169,9 @@ struct StagedBundle {
         var schoolEvents: [StoredEvent] = []
         var headerScreened = false
         var signerScreened = false
+        // Counted once the header has said how many entries follow.
+        var progress: ProgressMeter?
+        defer { progress?.finish() }
         /// Runs one of the screen's judgements; false (and the bundle stopped) if it refuses.
         let judge = { (check: () throws(FolioError) -> Void) -> Bool in
             do throws(FolioError) { try check() } catch {
@@ -193,6 +196,11 @@ struct StagedBundle {
             }, each: { entry in
                 let place = contents.see(entry)
                 guard !contents.refused, let listing = contents.listing else { return false }
+                if progress == nil {
+                    progress = ProgressMeter(Message("progress.import"), total: listing.header.entries.count,
+                                             unit: Message("progress.unit.entries"))
+                }
+                progress?.advance(bytes: entry.size)
                 if !headerScreened {
                     headerScreened = true
                     if let envelope, !envelope.agrees(with: listing.header) {

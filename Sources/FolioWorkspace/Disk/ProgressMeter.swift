@@ -9,6 +9,8 @@ public final class ProgressMeter: Sendable {
     /// What the front end gets to show.
     public struct Reading: Sendable {
         public let what: Message
+        /// What is counted: students, or a bundle's entries (records and files).
+        public let unit: Message
         public let done: Int
         public let total: Int
         public let bytes: Int64
@@ -30,6 +32,7 @@ public final class ProgressMeter: Sendable {
     static let every = Duration.milliseconds(250)
 
     private let what: Message
+    private let unit: Message
     private let total: Int
     private let quiet = ProgressMeter.quietFor
     private let started = ContinuousClock.now
@@ -38,9 +41,10 @@ public final class ProgressMeter: Sendable {
     /// Nanoseconds after `started` when a reading was last shown (-1: never).
     private let shown = Atomic<Int64>(-1)
 
-    public init(_ what: Message, total: Int) {
+    public init(_ what: Message, total: Int, unit: Message = Message("progress.unit.students")) {
         self.what = what
         self.total = total
+        self.unit = unit
     }
 
     /// Counts `count` more of the total done, and `bytes` more bytes; shows a reading at most every 250 ms.
@@ -54,7 +58,7 @@ public final class ProgressMeter: Sendable {
         let last = shown.load(ordering: .relaxed)
         guard last < 0 || at - last >= Self.every.nanoseconds,
               shown.compareExchange(expected: last, desired: at, ordering: .relaxed).exchanged else { return }
-        show(Reading(what: what, done: now, total: self.total, bytes: total, elapsed: elapsed))
+        show(Reading(what: what, unit: unit, done: now, total: self.total, bytes: total, elapsed: elapsed))
     }
 
     /// The work is over: a reading shown is cleared.

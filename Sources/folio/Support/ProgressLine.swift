@@ -22,7 +22,7 @@ enum ProgressLine {
         let bytes: any MessageValue = reading.bytes > 0
             ? Message("progress.bytes", ["megabytes": String(format: "%.1f", Double(reading.bytes) / 1_048_576)]) : ""
         let left: any MessageValue = reading.left.map { Message("progress.left", ["time": time($0)]) } ?? ""
-        return Message("progress.line", ["what": reading.what, "done": reading.done, "total": reading.total,
+        return Message("progress.line", ["what": reading.what, "unit": reading.unit, "done": reading.done, "total": reading.total,
                                          "bytes": bytes, "left": left]).text()
     }
 
