@@ -97,4 +97,20 @@ import Testing
             #expect(review.location == "/signin")
         }
     }
+
+    @Test func settlingAnItemThatIsNoConflictIsRefusedWithNothingChanged() async throws {
+        let desk = try ReviewFixture(laptop: false)
+        let before = try desk.snapshot()
+        try await desk.application(["T001"]).test(.router) { client in
+            let visitor = WebVisitor(client)
+            try await visitor.signIn(staff: "T001", passphrase: "demo")
+            let page = try await visitor.get("/review/conflicts")
+            #expect(page.text.contains("沒有需要處理的認證衝突"), "\(page.text)")
+            // A hand-made settlement of an item nobody disagrees on: the library's own rule refuses it.
+            let settled = try await visitor.post("/review/resolve", form: [
+                ("csrf", try #require(page.field("csrf"))), ("student", "112020"), ("item", "abf0f468ae"), ("decision", "certify")])
+            #expect(settled.status.code >= 400 && settled.text.contains("沒有改變任何資料"), "\(settled.status) \(settled.text)")
+        }
+        #expect(try desk.snapshot() == before)
+    }
 }

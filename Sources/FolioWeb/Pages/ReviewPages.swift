@@ -63,24 +63,39 @@ struct ReviewPages: Sendable {
         } catch { return desk.refused(error, visit: visit) }
     }
 
-    func decide(_ request: Request, _ context: WebContext) async throws -> Response {
+    /// A decision sent from an item's page or a conflict's: certify, or return with a reason.
+    struct Judgement: Sendable {
+        let student: String
+        let item: String
+        let certify: Bool
+        let reason: String?
+    }
+
+    /// Reads a decision form and has `record` make it, in a writing session, as this visit's teacher; then back
+    /// to `to` with `notice` of the item as it now stands.
+    func judge(_ request: Request, _ context: WebContext, to location: String,
+               record: @escaping @Sendable (WorkspaceSession, Judgement, Actor, Instant) throws(FolioError) -> ItemView,
+               notice: @escaping @Sendable (Judgement, ItemView) -> Message) async throws -> Response {
         guard let (visit, _) = Self.staff(context) else { return .redirect(to: "/signin", type: .normal) }
         let form = try await FormFields.read(request, context: context)
         guard form.carries(visit) else { return desk.forged(visit) }
-        let student = form.text("student") ?? "", item = form.text("item") ?? ""
-        let certify = form["decision"] == "certify"
-        let reason = form.text("reason")
+        let judgement = Judgement(student: form.text("student") ?? "", item: form.text("item") ?? "",
+                                  certify: form["decision"] == "certify", reason: form.text("reason"))
         let actor = visit.actor
         do throws(FolioError) {
-            if !certify && reason == nil { throw FolioError(.missingField, "web.review.noReason") }
+            if !judgement.certify && judgement.reason == nil { throw FolioError(.missingField, "web.review.noReason") }
             let now = try desk.now()
-            let view = try await desk.gate.write { session throws(FolioError) in
-                try session.decide(student: student, item: item, certify: certify, reason: reason, actor: actor, now: now)
-            }
-            let notice = Message(certify ? "web.review.certified" : "web.review.returned",
-                                 ["student": student, "description": view.description])
-            return desk.after(visit, notice: notice.text(), to: "/review")
+            let view = try await desk.gate.write { session throws(FolioError) in try record(session, judgement, actor, now) }
+            return desk.after(visit, notice: notice(judgement, view).text(), to: location)
         } catch { return desk.refused(error, visit: visit) }
+    }
+
+    func decide(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await judge(request, context, to: "/review", record: { session, j, actor, now throws(FolioError) in
+            try session.decide(student: j.student, item: j.item, certify: j.certify, reason: j.reason, actor: actor, now: now)
+        }, notice: { j, view in
+            Message(j.certify ? "web.review.certified" : "web.review.returned", ["student": j.student, "description": view.description])
+        })
     }
 
     func certifyAll(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -123,22 +138,11 @@ struct ReviewPages: Sendable {
     }
 
     func resolve(_ request: Request, _ context: WebContext) async throws -> Response {
-        guard let (visit, _) = Self.staff(context) else { return .redirect(to: "/signin", type: .normal) }
-        let form = try await FormFields.read(request, context: context)
-        guard form.carries(visit) else { return desk.forged(visit) }
-        let student = form.text("student") ?? "", item = form.text("item") ?? ""
-        let certify = form["decision"] == "certify"
-        let reason = form.text("reason")
-        let actor = visit.actor
-        do throws(FolioError) {
-            if !certify && reason == nil { throw FolioError(.missingField, "web.review.noReason") }
-            let now = try desk.now()
-            let view = try await desk.gate.write { session throws(FolioError) in
-                try session.resolve(student: student, item: item, certify: certify, reason: reason, actor: actor, now: now)
-            }
-            let notice = Message("web.review.resolved", ["student": student, "description": view.description,
-                                                         "status": Message("status.item." + view.status.rawValue)])
-            return desk.after(visit, notice: notice.text(), to: "/review/conflicts")
-        } catch { return desk.refused(error, visit: visit) }
+        try await judge(request, context, to: "/review/conflicts", record: { session, j, actor, now throws(FolioError) in
+            try session.resolve(student: j.student, item: j.item, certify: j.certify, reason: j.reason, actor: actor, now: now)
+        }, notice: { j, view in
+            Message("web.review.resolved", ["student": j.student, "description": view.description,
+                                            "status": Message("status.item." + view.status.rawValue)])
+        })
     }
 }
