@@ -50,6 +50,38 @@ public struct Desk: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .strict)
     }
 
+    /// A sign-in form page: `values` with a fresh token, which must come back both in the form and in a cookie
+    /// (a page of another site can send neither).
+    func signInForm(_ template: String, values: [String: Any], error: Message?, notice: Message?, status: HTTPResponse.Status) -> Response {
+        let token = VisitBook.randomToken()
+        var values = values
+        values["signin"] = token
+        values["failure"] = StudentPageModel.shown(error?.text())
+        var response = renderer.page(template, title: Message("web.signin.title").text(), visit: nil, notice: notice?.text(),
+                                     values: values, status: status)
+        response.setCookie(Desk.cookie(Desk.signInCookie, token))
+        return response
+    }
+
+    /// The fields of a sign-in form that carries its token, or nil for a form from elsewhere or out of date.
+    func signInFields(_ request: Request, _ context: WebContext) async throws -> FormFields? {
+        let fields = try await FormFields.read(request, context: context)
+        guard let sent = fields["signin"], let kept = request.cookies[Desk.signInCookie]?.value, VisitBook.same(sent, kept) else {
+            return nil
+        }
+        return fields
+    }
+
+    /// Opens a visit (ending the browser's earlier one) and sends it to `location` with its cookie.
+    func signedIn(_ who: Visit.Who, actor: Actor, clerk: Bool = false, replacing old: Visit?, to location: String) -> Response {
+        if let old { visits.close(old.token) }
+        let visit = visits.open(who, actor: actor, clerk: clerk)
+        var response = Response.redirect(to: location, type: .normal)
+        response.setCookie(Desk.cookie(Desk.visitCookie, visit.token))
+        response.setCookie(Desk.cookie(Desk.signInCookie, "", maxAge: 0))
+        return response
+    }
+
     /// Back to `location` after a form, with one line to show there.
     func after(_ visit: Visit, notice: String?, to location: String) -> Response {
         visits.setNotice(visit.token, notice)

@@ -29,19 +29,11 @@ struct StaffSignIn: Sendable {
         let people = keys.keys.sorted().filter { school.principal($0)?.kind == .staff }.map { id in
             ["id": id, "name": school.principal(id)?.name ?? id, "chosen": id == chosen] as [String: Any]
         }
-        let token = VisitBook.randomToken()
-        var response = desk.renderer.page("staff-signin", title: Message("web.signin.title").text(), visit: nil, notice: notice?.text(),
-                                          values: ["signin": token, "people": people, "failure": StudentPageModel.shown(error?.text())],
-                                          status: status)
-        response.setCookie(Desk.cookie(Desk.signInCookie, token))
-        return response
+        return desk.signInForm("staff-signin", values: ["people": people], error: error, notice: notice, status: status)
     }
 
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        let fields = try await FormFields.read(request, context: context)
-        guard let sent = fields["signin"], let kept = request.cookies[Desk.signInCookie]?.value, VisitBook.same(sent, kept) else {
-            return desk.forged(nil)
-        }
+        guard let fields = try await desk.signInFields(request, context) else { return desk.forged(nil) }
         let id = fields.text("person") ?? ""
         let passphrase = fields["passphrase"] ?? ""
         let isStaff = try await desk.gate.read { workspace throws(FolioError) in desk.cache.school(workspace).principal(id)?.kind == .staff }
@@ -64,13 +56,9 @@ struct StaffSignIn: Sendable {
             let school = desk.cache.school(workspace)
             return (school.principal(id)?.name ?? id, school.holdsAnOffice(id), school.courses.contains { $0.certifiers.contains(id) })
         }
-        if let old = context.visit { desk.visits.close(old.token) }
-        let visit = desk.visits.open(.staff(id: id, name: name), actor: actor, clerk: clerk)
         // A teacher starts at what waits for them; a clerk who certifies nothing, at the school's status.
-        var response = Response.redirect(to: clerk && !certifies ? "/office" : "/review", type: .normal)
-        response.setCookie(Desk.cookie(Desk.visitCookie, visit.token))
-        response.setCookie(Desk.cookie(Desk.signInCookie, "", maxAge: 0))
-        return response
+        return desk.signedIn(.staff(id: id, name: name), actor: actor, clerk: clerk, replacing: context.visit,
+                             to: clerk && !certifies ? "/office" : "/review")
     }
 
     /// Opening a key file is slow on purpose (scrypt); it runs off the workspace's queue and the server's threads.

@@ -21,19 +21,11 @@ struct StudentSignIn: Sendable {
 
     /// The sign-in form, with a fresh token that must come back with it in both the form and a cookie.
     func form(visit: Visit?, error: Message?, number: String, notice: Message? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let token = VisitBook.randomToken()
-        var response = desk.renderer.page("signin", title: Message("web.signin.title").text(), visit: nil, notice: notice?.text(),
-                                          values: ["signin": token, "number": number,
-                                                   "failure": StudentPageModel.shown(error?.text())], status: status)
-        response.setCookie(Desk.cookie(Desk.signInCookie, token))
-        return response
+        desk.signInForm("signin", values: ["number": number], error: error, notice: notice, status: status)
     }
 
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        let fields = try await FormFields.read(request, context: context)
-        guard let sent = fields["signin"], let kept = request.cookies[Desk.signInCookie]?.value, VisitBook.same(sent, kept) else {
-            return desk.forged(nil)
-        }
+        guard let fields = try await desk.signInFields(request, context) else { return desk.forged(nil) }
         let number = fields.text("number") ?? ""
         let secret = fields["secret"]?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !number.isEmpty, !secret.isEmpty else {
@@ -58,12 +50,7 @@ struct StudentSignIn: Sendable {
             return form(visit: nil, error: Message("web.signin.wrong"), number: number, status: .forbidden)
         }
         desk.throttle.succeeded(name: number)
-        if let old = context.visit { desk.visits.close(old.token) }
-        let visit = desk.visits.open(.student(number: number, name: registered.name), actor: actor)
-        var response = Response.redirect(to: "/me", type: .normal)
-        response.setCookie(Desk.cookie(Desk.visitCookie, visit.token))
-        response.setCookie(Desk.cookie(Desk.signInCookie, "", maxAge: 0))
-        return response
+        return desk.signedIn(.student(number: number, name: registered.name), actor: actor, replacing: context.visit, to: "/me")
     }
 
     static func derive(_ key: RegisteredStudentKey, secret: String) async throws(FolioError) -> Actor {
