@@ -52,7 +52,7 @@ public struct Workbook: Sendable {
     /// which is read and removed.
     public func bytes() throws(FolioError) -> [UInt8] {
         let base = FileManager.default.temporaryDirectory.path
-        var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("folio-xlsx-XXXXXX".utf8CString)
+        var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("folio-workbook-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw FolioError(.io, "workbook.failed", ["reason": String(cString: strerror(errno))])
         }
