@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers only look down: CArchive → FolioTar; FolioCore (pure domain, no I/O, no clock);
+// Layers only look down: CArchive → FolioTar; CXlsxWriter → FolioWorkspace; FolioCore (pure domain, no I/O, no clock);
 // FolioWorkspace (disk, locking, bundles) → folio (argument parsing and output only).
 let package = Package(
     name: "folio",
@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libxlsxwriter, which writes the reports and the school's status as Excel workbooks (`--xlsx`).
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "FolioTar",
             dependencies: ["CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
@@ -44,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "FolioWorkspace",
-            dependencies: ["FolioCore", "FolioTar", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["FolioCore", "FolioTar", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The local web pages (`folio serve`): one more front end over the library, holding no rule of its own.
         .target(

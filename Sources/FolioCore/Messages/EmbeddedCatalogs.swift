@@ -636,12 +636,13 @@ enum EmbeddedCatalogs {
 "help.global.for" = "以代理人身分，代替這位無法辦理的人員操作。";
 /* folio status */
 "help.status.abstract" = "還有哪些事沒完成：全校、一個班級、一門課程、一位教師的課程，或一位學生的成果。";
-"help.status.discussion" = "篩選條件可以合併使用；用了 --course、--teacher 或 --state 時，每位學生只計算符合的成果，沒有符合成果的學生不列出。\n範例：folio status        folio status --class 201        folio status --teacher T001 --state uploaded        folio status 112001        folio status --json";
+"help.status.discussion" = "篩選條件可以合併使用；用了 --course、--teacher 或 --state 時，每位學生只計算符合的成果，沒有符合成果的學生不列出。\n範例：folio status        folio status --class 201        folio status --teacher T001 --state uploaded        folio status --class 201 --xlsx 201.xlsx        folio status 112001        folio status --json";
 "help.status.student" = "學號；省略時顯示全校。";
 "help.status.class" = "只看這個班級，例如 201：導師用的檢視。";
 "help.status.course" = "只看這個課程代碼的成果。";
 "help.status.teacher" = "只看這位教師（教職員帳號）任教或認證的課程成果。";
 "help.status.state" = "只看這個狀態的成果：uploaded（已上傳）、certified（已認證）、rejected（已退回）或 conflict（衝突）。";
+"help.status.xlsx" = "把全校（或篩選後）的狀況存成 Excel 活頁簿（.xlsx），每位學生一列。";
 /* folio root */
 "help.root.abstract" = "學校根金鑰：顯示指紋，或更換根金鑰（資訊組）。";
 "help.root.show.abstract" = "顯示本工作區信任的學校根金鑰指紋，以便和資訊組公布的核對。";
@@ -1053,16 +1054,22 @@ enum EmbeddedCatalogs {
 "receipt.diff.notReceived" = "已提交，但學習歷程資料庫的明細裡沒有";
 /* 報表、時程、檢查與修復。 */
 "report.help.abstract" = "處室報表：uncertified（查詢未認證教師狀況表）、selections（查詢學生學習成果勾選情形）或 confirmations（收訖明細確認情形）。";
-"report.help.discussion" = "加上 --as（或在教師筆電上）時，未認證報表會先列出這位教師自己的部分，再列其他教師。\n例如：folio report uncertified        folio report uncertified --as T001        folio report selections --year 113 --csv selections.csv        folio report confirmations --submission it-113-1";
+"report.help.discussion" = "加上 --as（或在教師筆電上）時，未認證報表會先列出這位教師自己的部分，再列其他教師。\n例如：folio report uncertified        folio report uncertified --as T001        folio report selections --year 113 --csv selections.csv        folio report uncertified --xlsx uncertified.xlsx        folio report confirmations --submission it-113-1";
 "report.help.which" = "uncertified、selections 或 confirmations。";
 "report.help.year" = "勾選情形的學年度（預設：本學年度）。";
 "report.help.submission" = "確認情形的提交批次（預設：全部）。";
 "report.help.csv" = "存成 CSV 檔（UTF-8 含 BOM，可用 Excel 開啟）。";
+"report.help.xlsx" = "存成 Excel 活頁簿（.xlsx）：學號與代碼保持文字，件數為數字。";
 "report.unknown" = "沒有叫做 {which} 的報表。";
 "report.unknown.hint" = "請用 uncertified、selections 或 confirmations。";
 "report.csv.notWritten" = "無法寫入 {file}。";
 "report.csv.notWritten.hint" = "請確認資料夾存在而且可以寫入。";
 "report.csv.written" = "已把{title}（{rows} 列）存到 {file}。";
+"workbook.written" = "已把{title}（{rows} 列）存成 Excel 檔 {file}。";
+"workbook.notWritten" = "沒有寫成 Excel 檔 {file}，那裡沒有留下任何檔案：{why}";
+"workbook.notWritten.hint" = "請確認資料夾存在、可以寫入而且還有空間，再執行一次。";
+"workbook.failed" = "無法做出 Excel 檔：{reason}。";
+"workbook.failed.hint" = "請確認暫存資料夾（TMPDIR，通常是 /tmp）存在、可以寫入而且還有空間，再試一次。";
 "report.yours" = "您的部分（{person}）：";
 "report.yours.none" = "（沒有：目前沒有等您認證的成果）";
 "report.others" = "其他教師：";
@@ -1544,6 +1551,11 @@ enum EmbeddedCatalogs {
 "status.column.returned" = "已退回";
 "status.column.selectedGroups" = "已勾選 課程/多元";
 "status.column.conflicts" = "衝突";
+"status.column.selectedCourse" = "已勾選課程學習成果";
+"status.column.selectedDiverse" = "已勾選多元表現";
+"status.workbook.sheet" = "全校狀況";
+"status.student.xlsx" = "--xlsx 寫的是全校（或篩選後）每位學生一列的狀況，不能和學號 {student} 一起用。";
+"status.student.xlsx.hint" = "一位學生的成果請用 folio status {student}；要 Excel 檔請拿掉學號，例如 folio status --class 201 --xlsx 201.xlsx。";
 "status.school.summary" = "{pending} 件成果等待認證；{conflicts} 件衝突；{problems} 筆紀錄暫不採計。";
 "status.school.receipts" = "收訖明細：{confirmed} 人確認、{disputed} 人提出疑義、{deemed} 人視為確認、{open} 人尚未回覆。";
 /* State words: an item's, a student's, and the offices that submit. */
@@ -1836,6 +1848,7 @@ enum EmbeddedCatalogs {
 "web.office.noReport" = "沒有「{report}」這份報表。";
 "web.office.noReport.hint" = "從報表頁的清單選擇。";
 "web.office.csv" = "下載 CSV（Excel 可開啟）";
+"web.office.xlsx" = "下載 Excel 檔（.xlsx）";
 "web.office.emptyReport" = "這份報表目前沒有資料。";
 "web.office.scheduleTitle" = "時程";
 "web.office.scheduleHeading" = "本學期時程與自我檢查";
@@ -2610,12 +2623,13 @@ enum EmbeddedCatalogs {
 "help.global.for" = "Act as delegate (代理人) for this unavailable person.";
 /* folio status */
 "help.status.abstract" = "What is outstanding: for the whole school, a class, a course, a teacher's courses, or one student's items.";
-"help.status.discussion" = "Filters combine; with --course, --teacher or --state each student's counts are of those items only, and students with none are left out.\nExamples: folio status        folio status --class 201        folio status --teacher T001 --state uploaded        folio status 112001        folio status --json";
+"help.status.discussion" = "Filters combine; with --course, --teacher or --state each student's counts are of those items only, and students with none are left out.\nExamples: folio status        folio status --class 201        folio status --teacher T001 --state uploaded        folio status --class 201 --xlsx 201.xlsx        folio status 112001        folio status --json";
 "help.status.student" = "A student number; omit for the whole school.";
 "help.status.class" = "Only this class (班級), e.g. 201: a homeroom teacher's (導師) view.";
 "help.status.course" = "Only items of this course code.";
 "help.status.teacher" = "Only items of the courses this teacher teaches or reviews (staff id).";
 "help.status.state" = "Only items in this state: uploaded, certified, rejected or conflict.";
+"help.status.xlsx" = "Write the school's status (or the filtered lines) as an Excel workbook (.xlsx), one line per student.";
 /* folio root */
 "help.root.abstract" = "The school root key: show its fingerprint, or replace it (IT section, 資訊組).";
 "help.root.show.abstract" = "Show the school root fingerprint this workspace trusts, to compare with the IT section's.";
@@ -3028,16 +3042,22 @@ enum EmbeddedCatalogs {
 "receipt.diff.notReceived" = "submitted, but missing from the central database's details";
 /* Reports, the schedule, verify and repair. */
 "report.help.abstract" = "Office reports: uncertified (查詢未認證教師狀況表), selections (查詢學生學習成果勾選情形) or confirmations (收訖明細確認情形).";
-"report.help.discussion" = "With --as (or on a teacher's laptop), the uncertified report puts that teacher's own lines first, then the other teachers'.\nExamples: folio report uncertified        folio report uncertified --as T001        folio report selections --year 113 --csv selections.csv        folio report confirmations --submission it-113-1";
+"report.help.discussion" = "With --as (or on a teacher's laptop), the uncertified report puts that teacher's own lines first, then the other teachers'.\nExamples: folio report uncertified        folio report uncertified --as T001        folio report selections --year 113 --csv selections.csv        folio report uncertified --xlsx uncertified.xlsx        folio report confirmations --submission it-113-1";
 "report.help.which" = "uncertified, selections or confirmations.";
 "report.help.year" = "Academic year for selections (default: this year).";
 "report.help.submission" = "Submission for confirmations (default: all).";
 "report.help.csv" = "Write a CSV (UTF-8 with BOM, opens in Excel) to this file.";
+"report.help.xlsx" = "Write an Excel workbook (.xlsx) to this file: student numbers and codes stay text, counts are numbers.";
 "report.unknown" = "There is no report called {which}.";
 "report.unknown.hint" = "Use uncertified, selections or confirmations.";
 "report.csv.notWritten" = "Could not write {file}.";
 "report.csv.notWritten.hint" = "Check the folder exists and is writable.";
 "report.csv.written" = "Wrote {title} ({rows} rows) to {file}.";
+"workbook.written" = "Wrote {title} ({rows} rows) as an Excel workbook to {file}.";
+"workbook.notWritten" = "The Excel workbook {file} was not written, and nothing was left there: {why}";
+"workbook.notWritten.hint" = "Check that the folder exists, is writable and has room, then run the command again.";
+"workbook.failed" = "Could not make the Excel workbook: {reason}.";
+"workbook.failed.hint" = "Check that the temporary folder (TMPDIR, usually /tmp) exists, is writable and has room, then try again.";
 "report.yours" = "Yours ({person}):";
 "report.yours.none" = "(none: nothing waits for your certification)";
 "report.others" = "Other teachers:";
@@ -3521,6 +3541,11 @@ enum EmbeddedCatalogs {
 "status.column.returned" = "returned";
 "status.column.selectedGroups" = "selected course/diverse";
 "status.column.conflicts" = "conflicts";
+"status.column.selectedCourse" = "selected course outcomes";
+"status.column.selectedDiverse" = "selected diverse performances";
+"status.workbook.sheet" = "school status";
+"status.student.xlsx" = "--xlsx writes the school's status (or the filtered lines), one line per student; it cannot be used with the student number {student}.";
+"status.student.xlsx.hint" = "For one student's items use folio status {student}; for a workbook leave the student number out, for example folio status --class 201 --xlsx 201.xlsx.";
 "status.school.summary" = "{pending} item(s) wait for certification; {conflicts} conflict(s); {problems} record(s) held back.";
 "status.school.receipts" = "Receipts: {confirmed} confirmed, {disputed} disputed, {deemed} deemed confirmed, {open} open.";
 /* State words: an item's, a student's, and the offices that submit. */
@@ -3813,6 +3838,7 @@ enum EmbeddedCatalogs {
 "web.office.noReport" = "There is no report “{report}”.";
 "web.office.noReport.hint" = "Choose one from the list on the reports page.";
 "web.office.csv" = "Download CSV (opens in Excel)";
+"web.office.xlsx" = "Download Excel workbook (.xlsx)";
 "web.office.emptyReport" = "This report has no rows now.";
 "web.office.scheduleTitle" = "Schedule";
 "web.office.scheduleHeading" = "This term's schedule and self-check";

@@ -97,7 +97,7 @@ struct OfficePages: Sendable {
     func reports(_ request: Request, _ context: WebContext) async throws -> Response {
         let query = request.uri.queryParameters
         let name = query.get("report").map { String($0) } ?? "uncertified"
-        let csv = query.get("format") == "csv"
+        let format = query.get("format").map { String($0) }
         let year = query.get("year").flatMap { Int(String($0)) }
         let submission = query.get("submission").flatMap { $0.isEmpty ? nil : String($0) }
         return await page(context) { visit, _ throws(FolioError) in
@@ -114,7 +114,15 @@ struct OfficePages: Sendable {
                 default: return Reports.uncertified(workspace, school: school, now: now)
                 }
             }
-            if csv {
+            if format == "xlsx" {
+                var headers = HTTPFields()
+                headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                headers[.contentDisposition] = "attachment; filename=\"\(name).xlsx\""
+                // As `folio report --xlsx` writes it.
+                let bytes = try table.workbook.bytes()
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            if format == "csv" {
                 var headers = HTTPFields()
                 headers[.contentType] = "text/csv; charset=utf-8"
                 headers[.contentDisposition] = "attachment; filename=\"\(name).csv\""
@@ -122,12 +130,12 @@ struct OfficePages: Sendable {
                 let bytes = CSVTable.write(header: table.header, rows: table.rows)
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
-            var link = "/office/reports?report=\(name)&format=csv"
+            var link = "/office/reports?report=\(name)"
             if let year { link += "&year=\(year)" }
             if let submission, let encoded = submission.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { link += "&submission=\(encoded)" }
             return desk.renderer.page("office-report", title: table.title, visit: visit, values: [
                 "heading": table.title, "header": table.header, "rows": table.rows.map { ["cells": $0] },
-                "none": table.rows.isEmpty, "csv": link,
+                "none": table.rows.isEmpty, "csv": link + "&format=csv", "xlsx": link + "&format=xlsx",
                 "reports": ["uncertified", "selections", "confirmations"].map {
                     ["name": $0, "label": Message("web.office.report." + $0).text(), "chosen": $0 == name]
                 },

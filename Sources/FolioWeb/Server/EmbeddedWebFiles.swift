@@ -50,7 +50,7 @@ enum EmbeddedWebFiles {
     <select id="report" name="report">{{#reports}}<option value="{{name}}"{{#chosen}} selected{{/chosen}}>{{label}}</option>{{/reports}}</select>
     <button type="submit">{{t.review_show}}</button>
   </form>
-  <p><a class="button primary" href="{{csv}}">{{t.office_csv}}</a></p>
+  <p><a class="button primary" href="{{csv}}">{{t.office_csv}}</a> <a class="button" href="{{xlsx}}">{{t.office_xlsx}}</a></p>
   {{#none}}<p>{{t.office_emptyReport}}</p>{{/none}}
   {{^none}}
   <table class="items">

@@ -9,6 +9,10 @@ public enum Reports {
         public var rows: [[String]]
         /// Set when the table puts one person's lines first: whose, and how many of the rows are theirs.
         public var first: Leading?
+        /// The columns that hold counts: a workbook writes them as numbers (`Workbook`). Not part of the JSON.
+        public var counts: [Int] = []
+
+        enum CodingKeys: String, CodingKey { case title, header, rows, first }
     }
 
     public struct Leading: Codable, Sendable {
@@ -50,7 +54,7 @@ public enum Reports {
             }
         return Table(title: "查詢未認證教師狀況表",
                      header: ["教師編號", "教師姓名", "狀態", "學期", "課程代碼", "課程名稱", "未認證件數", "最早上傳日", "認證截止日"],
-                     rows: rows, first: first.map { who in Leading(person: who, rows: rows.prefix { $0[0] == who }.count) })
+                     rows: rows, first: first.map { who in Leading(person: who, rows: rows.prefix { $0[0] == who }.count) }, counts: [6])
     }
 
     /// 查詢學生學習成果勾選情形: per student, selections against the year's limits.
@@ -70,7 +74,7 @@ public enum Reports {
         }
         return Table(title: "查詢學生學習成果勾選情形",
                      header: ["學號", "姓名", "班級", "學年度", "課程學習成果勾選", "已認證未勾選", "多元表現勾選", "狀態"],
-                     rows: rows)
+                     rows: rows, counts: [5])
     }
 
     /// 收訖明細確認情形: per student and receipt, the answer: confirmed, doubt raised (and where it went),

@@ -69,3 +69,22 @@ public struct SchoolStatus: Codable, Sendable {
                             receipts: receipts, filter: filter.isEmpty ? nil : filter)
     }
 }
+
+extension SchoolStatus {
+    /// `folio status --xlsx`: one sheet, a line per student as the screen lists them, the counts as numbers (the
+    /// selected course outcomes and diverse performances in columns of their own). The headers and states are the
+    /// catalog's Chinese words whatever language folio speaks, as the reports' column titles are: staff print and
+    /// pass these on.
+    public var workbook: Workbook {
+        func words(_ key: String) -> String { Message(key).text(.zhTW) }
+        let header = ["number", "name", "class", "status", "items", "certified", "waiting", "returned",
+                      "selectedCourse", "selectedDiverse", "conflicts"].map { words("status.column." + $0) }
+        let rows = students.map { s -> [Workbook.Cell] in
+            let state = StudentStatus(rawValue: s.status) != nil || s.status == "unregistered" ? words("status.student." + s.status) : s.status
+            return [.text(s.number), .text(s.name), .text(s.className), .text(state), .number(s.uploaded), .number(s.certified),
+                    .number(s.pending), .number(s.rejected), .number(s.selectedCourse), .number(s.selectedDiverse), .number(s.conflicts)]
+        }
+        let title = words("status.workbook.sheet")
+        return Workbook(title: title, sheets: [Workbook.Sheet(name: title, header: header, rows: rows)])
+    }
+}

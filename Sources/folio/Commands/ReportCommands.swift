@@ -12,6 +12,7 @@ struct ReportCommand: FolioCommand {
     @Option(help: ArgumentHelp(Message("report.help.year").text())) var year: Int?
     @Option(help: ArgumentHelp(Message("report.help.submission").text())) var submission: String?
     @Option(help: ArgumentHelp(Message("report.help.csv").text())) var csv: String?
+    @Option(help: ArgumentHelp(Message("report.help.xlsx").text())) var xlsx: String?
 
     func execute() throws(FolioError) {
         let ws = try global.openWorkspace()
@@ -33,8 +34,12 @@ struct ReportCommand: FolioCommand {
                 throw FolioError(.io, "report.csv.notWritten", ["file": csv])
             }
             Output.say(Message("report.csv.written", ["title": table.title, "rows": table.rows.count, "file": csv]))
-            return
         }
+        if let xlsx {
+            try table.workbook.write(to: xlsx)
+            Output.say(Message("workbook.written", ["title": table.title, "rows": table.rows.count, "file": xlsx]))
+        }
+        if csv != nil || xlsx != nil { return }
         if global.json { Output.json(table); return }
         Output.say(table.title)
         if let first = table.first {

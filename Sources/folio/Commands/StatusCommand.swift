@@ -14,6 +14,7 @@ struct StatusCommand: FolioCommand {
     @Option(help: ArgumentHelp(Message("help.status.course").text())) var course: String?
     @Option(help: ArgumentHelp(Message("help.status.teacher").text())) var teacher: String?
     @Option(help: ArgumentHelp(Message("help.status.state").text())) var state: String?
+    @Option(help: ArgumentHelp(Message("help.status.xlsx").text())) var xlsx: String?
 
     func execute() throws(FolioError) {
         let ws = try global.openWorkspace()
@@ -22,6 +23,7 @@ struct StatusCommand: FolioCommand {
         let filter = StatusFilter(className: className, course: course, teacher: teacher, state: state)
         if let student {
             guard filter.isEmpty else { throw FolioError(.badInput, "status.student.filtered", ["student": student]) }
+            guard xlsx == nil else { throw FolioError(.badInput, "status.student.xlsx", ["student": student]) }
             guard ws.studentNumbers().contains(student) else {
                 throw FolioError(.unknownStudent, "status.student.unknown", ["student": student])
             }
@@ -81,6 +83,12 @@ struct StatusCommand: FolioCommand {
             return
         }
         let status = try SchoolStatus.make(ws, school: school, now: now, filter: filter)
+        if let xlsx {
+            let book = status.workbook
+            try book.write(to: xlsx)
+            Output.say(Message("workbook.written", ["title": book.title, "rows": status.students.count, "file": xlsx]))
+            return
+        }
         if global.json { Output.json(status); return }
         Output.say(Message("status.school", ["name": status.name, "school": status.school, "asOf": status.asOf,
                                              "filter": StatusText.describe(filter)]))
