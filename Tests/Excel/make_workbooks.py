@@ -10,6 +10,7 @@ Workbooks made by openpyxl (what Excel writes: shared strings, rich text, number
                      Twin: students.csv (the sample's rows, dates written as ISO dates).
   students-new.xlsx  the same with one more student (113030 王小明); students-bad.xlsx with a wrong ID on row 8.
   two-sheets.xlsx    a notes sheet first, then the same students on a sheet named 學生 (read with --sheet 學生).
+  grades.xlsx        學業成績 on a second sheet 成績, scores as numbers. Twin: grades.csv.
   staff.xlsx, courses.xlsx   the sample's staff.csv and courses.csv, cell for cell. Twins: staff.csv, courses.csv.
 Workbooks written part by part (what other programs write, which openpyxl cannot):
   handmade.xlsx      inline strings, t="str", booleans, a 1904 date system, rows and cells without references,
@@ -130,6 +131,17 @@ for name in ["staff.csv", "courses.csv"]:
         book.active.append(row)
     fixed(book, name.replace(".csv", ".xlsx"))
     write_csv(name, table)
+
+# grades.xlsx: 學業成績 (record grade --csv) on a second sheet 成績, scores as numbers (87.5 and 90).
+grades = [["學號", "學期", "科目名稱", "學分數", "成績"], ["112002", "113-1", "物理", "2", "87.5"], ["112001", "113-1", "歷史", "2", "90"]]
+book = openpyxl.Workbook()
+book.active.title = "封面"
+book.active["B2"] = "學業成績"
+sheet = book.create_sheet("成績")
+for row in grades:
+    sheet.append([int(v) if v.isdigit() and c != 1 else float(v) if c == 4 and "." in v else v for c, v in enumerate(row)])
+fixed(book, "grades.xlsx")
+write_csv("grades.csv", grades)
 
 # handmade.xlsx: parts as another program might write them.
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

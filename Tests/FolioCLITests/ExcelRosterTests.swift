@@ -59,6 +59,25 @@ import Testing
         try expectVerifies(fromExcel, "after the workbook")
     }
 
+    @Test func officeRecordsFromASecondSheetImportAsTheirCSVTwin() throws {
+        let fromExcel = try SampleCopy()
+        let fromCSV = try SampleCopy()
+        let excel = expectSuccess(try fromExcel.folio(as: "R01", ["record", "grade", "--csv", try ExcelWorkbooks.path("grades.xlsx"),
+                                                                  "--sheet", "成績"]))
+        let csv = expectSuccess(try fromCSV.folio(as: "R01", ["record", "grade", "--csv", try ExcelWorkbooks.path("grades.csv")]))
+        #expect(excel.stdout == csv.stdout && excel.stdout.contains("2"), "\(excel)\n\(csv)")
+        for student in ["112001", "112002"] {
+            let a = try fromExcel.status(student), b = try fromCSV.status(student)
+            #expect(NSDictionary(dictionary: a) == NSDictionary(dictionary: b), "\(student): \(a)\n\(b)")
+        }
+        let records = String(decoding: try JSONSerialization.data(withJSONObject: try fromExcel.status("112002")), as: UTF8.self)
+        #expect(records.contains("87.5") && records.contains("物理"), "\(records)")
+        // The first sheet is a cover without the columns: refused, naming the sheet.
+        let before = try fromExcel.snapshot()
+        try expectRefused(try fromExcel.folio(as: "R01", ["record", "grade", "--csv", try ExcelWorkbooks.path("grades.xlsx")]),
+                          naming: ["grades.xlsx (sheet 封面) has no column 學號"], workspace: fromExcel, unchangedFrom: before)
+    }
+
     @Test func aBadRowIsNamedBySheetAndExcelRow() throws {
         let ws = try SampleCopy()
         let before = try ws.snapshot()
