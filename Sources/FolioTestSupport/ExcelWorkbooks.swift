@@ -17,7 +17,9 @@ public enum ExcelWorkbooks {
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let script = package.appendingPathComponent("Tests/Excel/make_workbooks.py").path
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("folio-xlsx-\(UUID().uuidString)")
+        // In the build folder, not /tmp: one folder per test process, made again by each run.
+        let out = package.appendingPathComponent(".build/test-artifacts/xlsx/\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: out)
         let roster = SampleCopy.sampleURL().appendingPathComponent("roster").path
         do {
             let (status, output) = try ToolRunner.run("python3", [script, roster, out.path], mergingErrors: true)

@@ -18,6 +18,7 @@ Workbooks written part by part (what other programs write, which openpyxl cannot
                      phonetic guide. Twin: handmade.csv.
   bomb.xlsx          a sheet that inflates to 80 MB of spaces from a file of a few hundred kB.
   error-value.xlsx   a cell holding #N/A.
+  doctype.xlsx       a sheet that declares entities (the billion laughs, made small).
 """
 import csv
 import datetime
@@ -241,6 +242,9 @@ with zipfile.ZipFile(os.path.join(out, "bomb.xlsx"), "w", zipfile.ZIP_DEFLATED) 
         for _ in range(80):
             f.write(block)
         f.write(b"</x:row></x:sheetData></x:worksheet>")
+
+laughs = SHEET.replace('<x:worksheet', '<!DOCTYPE x:worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<x:worksheet', 1)
+write_zip("doctype.xlsx", handmade_parts(laughs.replace("<x:v>  112003  </x:v>", "<x:v>&b;</x:v>")))
 
 error_sheet = SHEET.replace('<x:c r="B2" t="s"><x:v>2</x:v></x:c>', '<x:c r="B2" t="e"><x:v>#N/A</x:v></x:c>')
 write_zip("error-value.xlsx", handmade_parts(error_sheet))

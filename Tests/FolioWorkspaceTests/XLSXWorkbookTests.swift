@@ -143,6 +143,13 @@ import Testing
         }
     }
 
+    @Test func aPartDeclaringEntitiesIsRefused() throws {
+        let refused = Self.refusal(try ExcelWorkbooks.path("doctype.xlsx"))
+        #expect(refused.contains("doctype.xlsx (sheet 資料): The workbook's xl/worksheets/data.xml cannot be read (<!DOCTYPE>)."), "\(refused)")
+        #expect(XLSXWorkbook.declaresDoctype(Array("<?xml version=\"1.0\"?><!-- <a> --><!DOCTYPE x><x/>".utf8)))
+        #expect(!XLSXWorkbook.declaresDoctype(Array("<?xml version=\"1.0\"?><x><v><![CDATA[<!DOCTYPE]]></v></x>".utf8)))
+    }
+
     @Test func anErrorCellIsRefusedNamingTheSheetRowAndCell() throws {
         let refused = Self.refusal(try ExcelWorkbooks.path("error-value.xlsx"))
         #expect(refused.contains("error-value.xlsx (sheet 資料), row 2: Cell B2 holds the Excel error #N/A, not data."), "\(refused)")

@@ -304,7 +304,34 @@ struct XLSXWorkbook {
         return parts.joined(separator: "/")
     }
 
+    /// Whether the prolog (what comes before the root element, comments skipped) declares a document type.
+    static func declaresDoctype(_ bytes: [UInt8]) -> Bool {
+        let doctype = Array("<!DOCTYPE".utf8), comment = Array("<!--".utf8)
+        var i = 0
+        while i + 1 < bytes.count {
+            guard bytes[i] == 0x3C else { i += 1; continue }
+            let next = bytes[i + 1]
+            if next == 0x21 {
+                if bytes[i...].starts(with: doctype) { return true }
+                if bytes[i...].starts(with: comment) {
+                    // Past the comment's end.
+                    var j = i + 4
+                    while j + 2 < bytes.count, !(bytes[j] == 0x2D && bytes[j + 1] == 0x2D && bytes[j + 2] == 0x3E) { j += 1 }
+                    i = j + 3
+                    continue
+                }
+            } else if next != 0x3F {
+                return false  // the root element: no document type can follow
+            }
+            i += 1
+        }
+        return false
+    }
+
     private static func parse(_ bytes: [UInt8], part: String, _ delegate: PartParser) throws(Failure) {
+        // Office never writes a document type; one can only declare entities that expand a small part into a
+        // huge one (the billion laughs), past the limit on the part's size.
+        if declaresDoctype(bytes) { throw .badXML(part: part, detail: "<!DOCTYPE>") }
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
