@@ -788,6 +788,44 @@ enum EmbeddedCatalogs {
 "csv.readAs" = "這個檔案是以 {encoding} 讀取的";
 "csv.readAs.big5" = "這個檔案不是 UTF-8，所以以 {encoding} 讀取";
 "csv.notCharacter.hint" = "請檢查檔案裡的這個字並重新輸入，把檔案另存為「CSV UTF-8」（Excel：另存新檔 → CSV UTF-8），再匯入一次。";
+/* Excel 活頁簿（.xlsx）：讀它的一個工作表，和讀 CSV 檔一樣；舊版 .xls 與其他檔案不讀。 */
+"table.help.sheet" = "從 Excel 活頁簿（.xlsx）讀取的工作表名稱；沒有指定時讀第一個工作表。";
+"table.sheet" = "{file} 工作表「{sheet}」";
+"xlsx.refused" = "{file}：{problem}整個檔案都沒有匯入。";
+"xlsx.refused.row" = "{file}第 {row} 列：{problem}整個檔案都沒有匯入。";
+"xlsx.xls" = "{file} 是舊版 Excel 活頁簿（.xls，Excel 97–2003），或是設有密碼的活頁簿；folio 只讀 .xlsx 活頁簿和 CSV 檔。什麼都沒有匯入。";
+"xlsx.xls.hint" = "請用 Excel 打開這個檔案（有密碼的話先移除密碼），選「另存新檔」，存成「Excel 活頁簿（*.xlsx）」或「CSV UTF-8（逗號分隔）（*.csv）」，再匯入新存的檔案。";
+"xlsx.notTable" = "{file} 是{kind}，不是 CSV 檔，也不是 Excel 活頁簿（.xlsx）。什麼都沒有匯入。";
+"xlsx.notTable.hint" = "請從校務行政系統匯出 CSV 或 Excel 檔；或用 Excel 打開名冊，另存成「Excel 活頁簿（*.xlsx）」或「CSV UTF-8（逗號分隔）（*.csv）」。";
+"xlsx.kind.pdf" = " PDF 文件";
+"xlsx.kind.image" = "圖片";
+"xlsx.kind.gzip" = " gzip 壓縮檔";
+"xlsx.kind.zip" = " zip 壓縮檔";
+"xlsx.kind.docx" = " Word 文件（.docx）";
+"xlsx.kind.pptx" = " PowerPoint 簡報（.pptx）";
+"xlsx.kind.odf" = " OpenDocument 檔案（LibreOffice 的 .ods 或 .odt）";
+"xlsx.kind.utf16" = " UTF-16 文字檔（Excel 的「Unicode 文字」）";
+"xlsx.kind.binary" = "二進位檔（不是文字）";
+"xlsx.damaged" = "這個 Excel 活頁簿已損壞，無法讀取（{detail}）。";
+"xlsx.damaged.hint" = "請用 Excel 打開它再存一次（存成 .xlsx 或「CSV UTF-8」），或從校務行政系統重新匯出。";
+"xlsx.badXML" = "活頁簿裡的 {part} 讀不懂（{detail}）。";
+"xlsx.missingPart" = "活頁簿裡少了 {part}。";
+"xlsx.noSheets" = "活頁簿裡沒有工作表。";
+"xlsx.noSuchSheet" = "活頁簿裡沒有名為「{sheet}」的工作表，只有 {sheets}。";
+"xlsx.noSuchSheet.hint" = "請用 --sheet 寫出其中一個工作表的名稱，例如 --sheet \"{first}\"；不加 --sheet 時讀第一個工作表。";
+"xlsx.tooLarge" = "活頁簿裡的 {part} 解壓縮後超過 {limit} MB，folio 不讀這麼大的內容（這可能是刻意做成的壓縮炸彈）。";
+"xlsx.tooLarge.hint" = "名冊不會這麼大：請從校務行政系統重新匯出，或用 Excel 另存成「CSV UTF-8」再匯入。";
+"xlsx.tooManyEntries" = "這個檔案裡有超過 {limit} 個項目，不是 Excel 活頁簿。";
+"xlsx.tooManyRows" = "工作表超過 {limit} 列。";
+"xlsx.tooManyCells" = "工作表超過 {limit} 個儲存格。";
+"xlsx.badCell" = "有一個儲存格的位置（{cell}）不對。";
+"xlsx.badSharedString" = "儲存格 {cell} 指向活頁簿裡沒有的文字（第 {index} 個）。";
+"xlsx.errorValue" = "儲存格 {cell} 是 Excel 的錯誤值 {value}，不是資料。";
+"xlsx.errorValue.hint" = "請在 Excel 裡修正那個儲存格（通常是公式找不到它參照的資料），存檔後再匯入一次。";
+"xlsx.beyondHeader" = "儲存格 {cell} 有資料，但標題列只到 {last} 欄。";
+"xlsx.beyondHeader.hint" = "每一欄的第一列都要寫上欄名：請補上那一欄的名稱，或刪除多出來的資料，存檔後再匯入一次。";
+"xlsx.sheetNotWorkbook" = "--sheet 只用於 Excel 活頁簿（.xlsx），{file} 不是活頁簿。";
+"xlsx.sheetNotWorkbook.hint" = "匯入 CSV 檔時不要加 --sheet。";
 /* 上傳、退回、勾選與處室紀錄：folio add、reject、select、unselect、record。 */
 "add.help.abstract" = "替學生上傳一件成果：課程學習成果或多元表現。";
 "add.help.discussion" = "檔案依內容判斷：文件檔 PDF/JPG/PNG 最大 4 MB，影音檔 MP3/MP4 最大 10 MB。\n例如：folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\\n           --description 單擺實驗報告 --file report.pdf\n（等同 --category course-outcome --term 113-1 --course PHY-11A）\n（folio 會請學生輸入註冊組發的密碼單上的學生密碼）";
@@ -818,7 +856,7 @@ enum EmbeddedCatalogs {
 "record.help.kind" = "紀錄種類，例如 學業成績 或 grade。";
 "record.help.student" = "學號（用 --csv 時不必給）。";
 "record.help.field" = "欄位，寫成 欄位=內容（可重複）。";
-"record.help.csv" = "從 CSV 檔一次登錄多筆紀錄。";
+"record.help.csv" = "從 CSV 檔或 Excel 活頁簿（.xlsx）一次登錄多筆紀錄。";
 "record.whichStudent" = "請說明是哪位學生、哪個學期，或用 --csv 給檔案。";
 "record.whichStudent.hint" = "請看 `folio record --help`。";
 "record.done" = "已登錄 {count} 筆{kind}。";
@@ -1151,8 +1189,8 @@ enum EmbeddedCatalogs {
 "root.replace.done" = "學校根金鑰已換成 {fingerprint}。新的根金鑰檔請離線保存；舊的請鎖起來或銷毀。";
 "root.replace.next" = "下一步：為每一個工作區寫出學校設定更新（`folio sync`），並把新的指紋交給有轉學往來的學校。";
 /* Importing the school administration system's rosters: folio roster import. */
-"roster.help.abstract" = "從校務行政系統匯出的 CSV 匯入學生、職員或課程。";
-"roster.import.help.abstract" = "先列出 CSV 檔（UTF-8，有無 BOM 皆可，或 Big5）會變更什麼；加上 --apply 才寫入。只要有一列有誤，整個檔案都不匯入。";
+"roster.help.abstract" = "從校務行政系統匯出的 CSV 檔或 Excel 活頁簿（.xlsx）匯入學生、職員或課程。";
+"roster.import.help.abstract" = "先列出 CSV 檔（UTF-8，有無 BOM 皆可，或 Big5）或 Excel 活頁簿（.xlsx，第一個工作表或 --sheet 指定的工作表）會變更什麼；加上 --apply 才寫入。只要有一列有誤，整個檔案都不匯入。";
 "roster.import.help.discussion" = "沒有 --apply 時什麼都不寫入：folio 列出新增的資料、姓名變更、身分證統一編號變更（遮蔽部分號碼）、\n其他欄位的變更，以及檔案裡沒有的在學學生（只列出，不會因此改為離校）。\n確認無誤後，加上 --apply 再執行同一個指令，一次完成所有變更。\nstudents：學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校（註冊組）\nstaff：   職員編號,姓名,處室,狀態（根金鑰）\ncourses： 課程代碼,課程名稱,學期,授課教師,審核教師（教學組）\n範例：folio roster import students students.csv --as R01 --key R01.key --apply";
 "roster.import.help.kind" = "students（學生）、staff（職員）或 courses（課程）。";
 "roster.import.help.apply" = "寫入變更。沒有這個選項時，folio 只列出檔案會變更什麼。";
@@ -1205,6 +1243,8 @@ enum EmbeddedCatalogs {
 "roster.file.noColumn.hint" = "檔案的第一行必須寫出各欄的名稱：{columns}。";
 "roster.file.line" = "{file} 第 {line} 行：{what}。整個檔案都沒有匯入。";
 "roster.file.lineSentence" = "{file} 第 {line} 行：{what}整個檔案都沒有匯入。";
+"roster.file.row" = "{file}第 {line} 列：{what}。整個檔案都沒有匯入。";
+"roster.file.rowSentence" = "{file}第 {line} 列：{what}整個檔案都沒有匯入。";
 "roster.row.sealed" = "學號 {number} 的學生已畢業，並在 {sealed} 封存，學籍資料不能再變更";
 "roster.row.sealed.hint" = "請把 {number} 那一列從檔案中刪除，存檔後再匯入一次。";
 "roster.row.staffId" = "職員編號「{id}」是空的，或不是只有英文字母和數字";
@@ -2776,6 +2816,44 @@ enum EmbeddedCatalogs {
 "csv.readAs" = "the file is read as {encoding}";
 "csv.readAs.big5" = "the file is read as {encoding} because it is not UTF-8";
 "csv.notCharacter.hint" = "Check that character in the file and type it again, save the file as \"CSV UTF-8\" (in Excel: Save As → CSV UTF-8), then import it again.";
+/* An Excel workbook (.xlsx): one sheet of it is read as a CSV file is; old .xls files and other files are not. */
+"table.help.sheet" = "The sheet to read from an Excel workbook (.xlsx); without it, the first sheet.";
+"table.sheet" = "{file} (sheet {sheet})";
+"xlsx.refused" = "{file}: {problem} Nothing was imported.";
+"xlsx.refused.row" = "{file}, row {row}: {problem} Nothing was imported.";
+"xlsx.xls" = "{file} is an old Excel workbook (.xls, Excel 97–2003) or a workbook protected by a password; folio reads .xlsx workbooks and CSV files. Nothing was imported.";
+"xlsx.xls.hint" = "Open the file in Excel (remove its password, if it has one), choose Save As, and save it as \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\"; then import the new file.";
+"xlsx.notTable" = "{file} is {kind}, neither a CSV file nor an Excel workbook (.xlsx). Nothing was imported.";
+"xlsx.notTable.hint" = "Export a CSV or Excel file from the school system, or open the roster in Excel and save it as \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\".";
+"xlsx.kind.pdf" = "a PDF document";
+"xlsx.kind.image" = "a picture";
+"xlsx.kind.gzip" = "a gzip archive";
+"xlsx.kind.zip" = "a zip archive";
+"xlsx.kind.docx" = "a Word document (.docx)";
+"xlsx.kind.pptx" = "a PowerPoint presentation (.pptx)";
+"xlsx.kind.odf" = "an OpenDocument file (LibreOffice .ods or .odt)";
+"xlsx.kind.utf16" = "UTF-16 text (Excel's \"Unicode Text\")";
+"xlsx.kind.binary" = "a binary file (not text)";
+"xlsx.damaged" = "This Excel workbook is damaged and cannot be read ({detail}).";
+"xlsx.damaged.hint" = "Open it in Excel and save it again (as .xlsx or \"CSV UTF-8\"), or export it again from the school system.";
+"xlsx.badXML" = "The workbook's {part} cannot be read ({detail}).";
+"xlsx.missingPart" = "The workbook has no {part}.";
+"xlsx.noSheets" = "The workbook has no sheets.";
+"xlsx.noSuchSheet" = "The workbook has no sheet named \"{sheet}\"; its sheets are {sheets}.";
+"xlsx.noSuchSheet.hint" = "Name one of its sheets with --sheet, such as --sheet \"{first}\"; without --sheet, folio reads the first sheet.";
+"xlsx.tooLarge" = "The workbook's {part} grows beyond {limit} MB when unpacked; folio does not read that much (it may be a zip bomb, built to exhaust the machine).";
+"xlsx.tooLarge.hint" = "No roster is that large: export it again from the school system, or save it from Excel as \"CSV UTF-8\" and import that.";
+"xlsx.tooManyEntries" = "The file holds more than {limit} entries: it is no Excel workbook.";
+"xlsx.tooManyRows" = "The sheet has more than {limit} rows.";
+"xlsx.tooManyCells" = "The sheet has more than {limit} cells.";
+"xlsx.badCell" = "A cell has a position ({cell}) that is not one.";
+"xlsx.badSharedString" = "Cell {cell} points to text the workbook does not have (number {index}).";
+"xlsx.errorValue" = "Cell {cell} holds the Excel error {value}, not data.";
+"xlsx.errorValue.hint" = "Correct that cell in Excel (usually a formula that no longer finds what it refers to), save the file, then import it again.";
+"xlsx.beyondHeader" = "Cell {cell} holds data, but the header row ends at column {last}.";
+"xlsx.beyondHeader.hint" = "Every column needs its name in the first row: name that column, or delete the extra data, save the file, then import it again.";
+"xlsx.sheetNotWorkbook" = "--sheet is for Excel workbooks (.xlsx); {file} is not one.";
+"xlsx.sheetNotWorkbook.hint" = "Import a CSV file without --sheet.";
 /* Uploading, returning, selecting and office records: folio add, reject, select, unselect, record. */
 "add.help.abstract" = "Upload an item for a student: a course learning outcome or a diverse-performance record.";
 "add.help.discussion" = "Files are judged by their content: documents PDF/JPG/PNG up to 4 MB, media MP3/MP4 up to 10 MB.\nExample: folio add 112001 --category 課程學習成果 --term 113學年度第1學期 --course 物理 \\\n           --description 單擺實驗報告 --file report.pdf\n(the same as --category course-outcome --term 113-1 --course PHY-11A)\n(folio asks for the student's secret, printed on their slip from the registration section 註冊組)";
@@ -2806,7 +2884,7 @@ enum EmbeddedCatalogs {
 "record.help.kind" = "紀錄種類，例如 學業成績 或 grade.";
 "record.help.student" = "The student number (omit with --csv).";
 "record.help.field" = "A field as NAME=VALUE (repeatable).";
-"record.help.csv" = "Import many records from a CSV file.";
+"record.help.csv" = "Import many records from a CSV file or an Excel workbook (.xlsx).";
 "record.whichStudent" = "Say which student and term, or give --csv.";
 "record.whichStudent.hint" = "See `folio record --help`.";
 "record.done" = "Recorded {count} {kind} record(s).";
@@ -3140,8 +3218,8 @@ enum EmbeddedCatalogs {
 "root.replace.done" = "The school root is now {fingerprint}. Keep the new root key offline; lock the old one away or destroy it.";
 "root.replace.next" = "Next: write a school update for every replica (`folio sync`), and give the new fingerprint to the schools you exchange transfers with.";
 /* Importing the school administration system's rosters: folio roster import. */
-"roster.help.abstract" = "Import students, staff or courses from the school administration system's CSV.";
-"roster.import.help.abstract" = "Show what a CSV (UTF-8 with or without BOM, or Big5) would change; write it with --apply. One bad row refuses the whole file.";
+"roster.help.abstract" = "Import students, staff or courses from the school administration system's CSV or Excel workbook (.xlsx).";
+"roster.import.help.abstract" = "Show what a CSV (UTF-8 with or without BOM, or Big5) or an Excel workbook (.xlsx: its first sheet, or the one --sheet names) would change; write it with --apply. One bad row refuses the whole file.";
 "roster.import.help.discussion" = "Without --apply nothing is written: folio lists new entries, changed names, changed national IDs (masked),\nother changed fields, and enrolled students the file leaves out (they are only reported, never withdrawn).\nRun the same command again with --apply to make the changes, all in one step.\nstudents: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校 (registration 註冊組)\nstaff:    職員編號,姓名,處室,狀態 (root key)\ncourses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)\nExample: folio roster import students students.csv --as R01 --key R01.key --apply";
 "roster.import.help.kind" = "students, staff or courses.";
 "roster.import.help.apply" = "Make the changes. Without it, folio only shows what the file would change.";
@@ -3195,6 +3273,8 @@ enum EmbeddedCatalogs {
 "roster.file.noColumn.hint" = "The first line must name the columns: {columns}.";
 "roster.file.line" = "{file}, line {line}: {what}. Nothing was imported.";
 "roster.file.lineSentence" = "{file}, line {line}: {what} Nothing was imported.";
+"roster.file.row" = "{file}, row {line}: {what}. Nothing was imported.";
+"roster.file.rowSentence" = "{file}, row {line}: {what} Nothing was imported.";
 "roster.row.sealed" = "student {number} graduated and was sealed on {sealed}, so their registration can no longer change";
 "roster.row.sealed.hint" = "Take the row for {number} out of the file, save it, then import it again.";
 "roster.row.staffId" = "staff id (職員編號) \"{id}\" is empty or not plain letters and digits";

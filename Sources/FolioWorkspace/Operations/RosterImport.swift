@@ -6,24 +6,12 @@ import Foundation
 public enum RosterImport {
     public enum Kind: String, CaseIterable, Sendable { case students, staff, courses }
 
-    static func table(_ path: String) throws(FolioError) -> CSVTable {
-        let bytes = try FileIO.readAll(path)
-        do { return try CSVTable.parse(bytes) } catch {
-            throw FolioError(.badCSV, Message("roster.file.unreadable", ["file": (path as NSString).lastPathComponent, "problem": error.what]),
-                             hint: error.next)
-        }
-    }
-
     /// A file that cannot be read as CSV: nothing of it is imported.
-    static func fileError(_ file: String, _ error: CSVError) -> FolioError {
+    static func fileError(_ file: ImportFile, _ error: CSVError) -> FolioError {
         FolioError(.badCSV, Message("roster.file.notCSV", ["file": file, "problem": error.what]), hint: error.next)
     }
 
-    static func columns(_ t: CSVTable, _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
-        try columns(t.header, file, wanted)
-    }
-
-    static func columns(_ header: [String], _ file: String, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
+    static func columns(_ header: [String], _ file: ImportFile, _ wanted: [(String, [String], Bool)]) throws(FolioError) -> [String: Int] {
         let t = CSVTable(header: header, rows: [])
         var out: [String: Int] = [:]
         for (key, aliases, required) in wanted {
@@ -35,28 +23,26 @@ public enum RosterImport {
         return out
     }
 
-    /// A refused row of a table read whole: `row` counts from the first row after the header.
-    static func rowError(_ file: String, _ row: Int, _ key: String, _ values: [String: any MessageValue] = [:]) -> FolioError {
-        lineError(file, row + 2, key, values)
-    }
-
     /// A refused line of a file: the whole file is refused. `key` names what is wrong with the line, a phrase
     /// without a full stop, and `key.hint` what to do; both may use `{file}` and `{line}` besides `values`.
-    static func lineError(_ file: String, _ line: Int, _ key: String, _ values: [String: any MessageValue] = [:]) -> FolioError {
+    /// A sheet of a workbook counts rows (列) where a CSV file counts lines (行): Excel's own row numbers.
+    static func lineError(_ file: ImportFile, _ line: Int, _ key: String, _ values: [String: any MessageValue] = [:]) -> FolioError {
         let values = values.merging(["file": file, "line": line]) { mine, _ in mine }
-        return FolioError(.badCSV, Message("roster.file.line", ["file": file, "line": line, "what": Message(key, values)]),
+        return FolioError(.badCSV, Message(file.sheet == nil ? "roster.file.line" : "roster.file.row",
+                                           ["file": file, "line": line, "what": Message(key, values)]),
                           hint: Message(key + ".hint", values))
     }
 
     /// The same, refused by another rule whose whole sentence (with its own full stop) says why.
-    static func lineError(_ file: String, _ line: Int, sentence error: FolioError) -> FolioError {
-        FolioError(.badCSV, Message("roster.file.lineSentence", ["file": file, "line": line, "what": error.what]), hint: error.next)
+    static func lineError(_ file: ImportFile, _ line: Int, sentence error: FolioError) -> FolioError {
+        FolioError(.badCSV, Message(file.sheet == nil ? "roster.file.lineSentence" : "roster.file.rowSentence",
+                                    ["file": file, "line": line, "what": error.what]), hint: error.next)
     }
 
     static func date(_ text: String) -> CivilDate? { DateInput.date(text) }
 
     /// A student number that can be a folder name and belongs to no sealed graduate, or the line's refusal.
-    static func checkNumber(_ number: String, file: String, line: Int, school: SchoolState) throws(FolioError) {
+    static func checkNumber(_ number: String, file: ImportFile, line: Int, school: SchoolState) throws(FolioError) {
         do { try WorkspaceSession.checkStudentNumber(number) } catch {
             throw lineError(file, line, sentence: error)
         }
@@ -67,15 +53,16 @@ public enum RosterImport {
 
     /// Staff (教職員名冊): people, their offices and whether they are away. Keys are registered separately with
     /// `folio staff add`; a person's key stays as it is.
-    public static func staff(_ path: String, existing: SchoolState, today: CivilDate) throws(FolioError) -> RosterChanges<StaffRow> {
-        let file = (path as NSString).lastPathComponent
+    public static func staff(_ path: String, sheet: String? = nil, existing: SchoolState, today: CivilDate) throws(FolioError) -> RosterChanges<StaffRow> {
+        let table = try TableFile.open(path, sheet: sheet)
+        let file = table.file
         var out = RosterChanges<StaffRow>(file: file)
         var c: [String: Int] = [:]
         let byChinese = Dictionary(Office.names.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var seen: [String: Int] = [:]
         let statuses: [String: AvailabilityStatus] = ["": .available, "在職": .available, "available": .available,
                                                       "請假": .onLeave, "on-leave": .onLeave, "離職": .left, "left": .left]
-        try CSVFile.read(path, describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+        try table.read(describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
             c = try columns(header, file, [
                 ("id", ["職員編號", "id", "staff_id"], true), ("name", ["姓名", "name"], true),
                 ("offices", ["處室", "offices", "office"], true), ("status", ["狀態", "status"], false),
@@ -128,12 +115,13 @@ public enum RosterImport {
     }
 
     /// Courses (開課資料): teachers and, for joint courses, the reviewer.
-    public static func courses(_ path: String, existing: SchoolState) throws(FolioError) -> RosterChanges<Course> {
-        let file = (path as NSString).lastPathComponent
+    public static func courses(_ path: String, sheet: String? = nil, existing: SchoolState) throws(FolioError) -> RosterChanges<Course> {
+        let table = try TableFile.open(path, sheet: sheet)
+        let file = table.file
         var out = RosterChanges<Course>(file: file)
         var c: [String: Int] = [:]
         var seen: [String: Int] = [:]
-        try CSVFile.read(path, describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+        try table.read(describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
             c = try columns(header, file, [
                 ("code", ["課程代碼", "code"], true), ("name", ["課程名稱", "name"], true), ("term", ["學期", "term"], true),
                 ("teachers", ["授課教師", "teachers"], true), ("reviewer", ["審核教師", "reviewer"], false),
@@ -176,29 +164,32 @@ public enum RosterImport {
         return out
     }
 
-    /// Office records from CSV: 學號, 學期 and one column per field (English name or Chinese label).
-    public static func records(_ path: String, kind: RecordKind) throws(FolioError) -> [(String, RecordAdded)] {
-        let file = (path as NSString).lastPathComponent
-        let t = try table(path)
+    /// Office records from CSV or a sheet of a workbook: 學號, 學期 and one column per field (English name or
+    /// Chinese label).
+    public static func records(_ path: String, sheet: String? = nil, kind: RecordKind) throws(FolioError) -> [(String, RecordAdded)] {
+        let table = try TableFile.open(path, sheet: sheet)
+        let file = table.file
         var wanted: [(String, [String], Bool)] = [("number", ["學號", "number"], true), ("term", ["學期", "term"], true)]
         for f in kind.fields { wanted.append((f.name, [f.label, f.name], f.required)) }
-        let c = try columns(t, file, wanted)
+        var c: [String: Int] = [:]
         var out: [(String, RecordAdded)] = []
-        for (i, row) in t.rows.enumerated() {
+        try table.read(describe: { fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+            c = try columns(header, file, wanted)
+        }, row: { (line: Int, row: [String]) throws(FolioError) in
             func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
             guard let term = TermInput.term(cell("term")) else {
-                throw rowError(file, i, "roster.row.term", ["term": cell("term"), "forms": TermInput.forms])
+                throw lineError(file, line, "roster.row.term", ["term": cell("term"), "forms": TermInput.forms])
             }
             var fields: [String: String] = [:]
             for f in kind.fields {
                 let v = cell(f.name)
                 if f.required && v.isEmpty {
-                    throw rowError(file, i, "roster.row.fieldEmpty", ["label": f.label, "kind": kind.title])
+                    throw lineError(file, line, "roster.row.fieldEmpty", ["label": f.label, "kind": kind.title])
                 }
                 if !v.isEmpty { fields[f.name] = v }
             }
             out.append((cell("number"), RecordAdded(kind: kind.code, term: term, fields: fields)))
-        }
+        })
         return out
     }
 }
@@ -206,7 +197,8 @@ public enum RosterImport {
 /// What a staff or courses roster would change: rows that add an entry, rows that change one (each change
 /// in words), and how many rows match what the school holds.
 public struct RosterChanges<Value: Sendable>: Sendable {
-    public var file: String
+    /// The file, and the sheet read from a workbook.
+    public var file: ImportFile
     public var rows = 0
     public var added: [RosterEntry<Value>] = []
     public var changed: [RosterEntry<Value>] = []

@@ -58,8 +58,8 @@ public struct StudentRoster: Sendable {
         public var fields: [Field]
     }
 
-    /// The roster's file name, for messages.
-    public var file: String
+    /// The roster's file name (and the sheet read from a workbook), for messages.
+    public var file: ImportFile
     /// How the file was read.
     public var encoding: CSVEncoding = .utf8
     /// Rows in the file.
@@ -76,14 +76,15 @@ public struct StudentRoster: Sendable {
     public var changesNothing: Bool { added.isEmpty && changed.isEmpty }
 
     /// Reads and checks the roster at `path` against the students `workspace` holds now.
-    public static func plan(_ path: String, workspace: Workspace, school: SchoolState) throws(FolioError) -> StudentRoster {
-        let file = (path as NSString).lastPathComponent
+    public static func plan(_ path: String, sheet: String? = nil, workspace: Workspace, school: SchoolState) throws(FolioError) -> StudentRoster {
+        let table = try TableFile.open(path, sheet: sheet)
+        let file = table.file
         var plan = StudentRoster(file: file)
         let registered = Registered(workspace)
         var columns: [String: Int] = [:]
         var lineOfNumber: [String: Int] = [:]
         var lineOfID: [String: (line: Int, number: String)] = [:]
-        plan.encoding = try CSVFile.read(path, describe: { RosterImport.fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
+        plan.encoding = try table.read(describe: { RosterImport.fileError(file, $0) }, header: { (header: [String]) throws(FolioError) in
             columns = try RosterImport.columns(header, file, [
                 ("number", ["學號", "number", "student_no"], true), ("name", ["姓名", "name"], true),
                 ("id", ["身分證號", "身分證統一編號", "national_id"], true), ("birth", ["出生日期", "birth_date"], true),
@@ -142,7 +143,7 @@ public struct StudentRoster: Sendable {
     static func masked(_ id: String) -> String { (try? NationalID(id))?.masked ?? "****" }
 
     /// One row as a registration, or the reason it is refused.
-    static func record(_ row: [String], columns c: [String: Int], file: String, line: Int) throws(FolioError) -> StudentRecord {
+    static func record(_ row: [String], columns c: [String: Int], file: ImportFile, line: Int) throws(FolioError) -> StudentRecord {
         func cell(_ k: String) -> String { c[k].map { $0 < row.count ? row[$0] : "" } ?? "" }
         let number = cell("number")
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {

@@ -102,6 +102,7 @@ struct RecordCommand: FolioCommand {
     @Option(help: ArgumentHelp(Message("add.help.term").text())) var term: String?
     @Option(help: ArgumentHelp(Message("record.help.field").text())) var field: [String] = []
     @Option(help: ArgumentHelp(Message("record.help.csv").text())) var csv: String?
+    @Option(help: ArgumentHelp(Message("table.help.sheet").text())) var sheet: String?
 
     func execute() throws(FolioError) {
         let k = try CategoryInput.recordKind(kind)
@@ -110,7 +111,7 @@ struct RecordCommand: FolioCommand {
         let now = try global.now()
         var rows: [(String, RecordAdded)] = []
         if let csv {
-            rows = try RosterImport.records(csv, kind: k)
+            rows = try RosterImport.records(csv, sheet: sheet, kind: k)
         } else {
             guard let student, let term else {
                 throw FolioError(.badInput, "record.whichStudent")

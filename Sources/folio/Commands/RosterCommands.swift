@@ -18,6 +18,7 @@ struct RosterImportCommand: FolioCommand {
     @Argument(help: ArgumentHelp(Message("roster.import.help.kind").text())) var kind: String
     @Argument var file: String
     @Flag(help: ArgumentHelp(Message("roster.import.help.apply").text())) var apply = false
+    @Option(help: ArgumentHelp(Message("table.help.sheet").text())) var sheet: String?
 
     func execute() throws(FolioError) {
         guard let which = RosterImport.Kind(rawValue: kind) else {
@@ -31,12 +32,12 @@ struct RosterImportCommand: FolioCommand {
         let school = session?.school ?? workspace.school()
         switch which {
         case .students:
-            let roster = try StudentRoster.plan(file, workspace: workspace, school: school)
+            let roster = try StudentRoster.plan(file, sheet: sheet, workspace: workspace, school: school)
             if let session, let actor, !roster.changesNothing { try session.register(roster, actor: actor, at: try global.now()) }
             RosterReport.students(roster, applied: apply, json: global.json)
         case .staff:
             let now = try global.now()
-            let rows = try RosterImport.staff(file, existing: school, today: now.taipeiDay)
+            let rows = try RosterImport.staff(file, sheet: sheet, existing: school, today: now.taipeiDay)
             if let session, let actor, !rows.changesNothing {
                 var events: [StoredEvent] = []
                 for entry in rows.added + rows.changed {
@@ -53,7 +54,7 @@ struct RosterImportCommand: FolioCommand {
                 StaffRow.list(row.principal.offices).text()
             }
         case .courses:
-            let courses = try RosterImport.courses(file, existing: school)
+            let courses = try RosterImport.courses(file, sheet: sheet, existing: school)
             if let session, let actor, !courses.changesNothing {
                 let now = try global.now()
                 var events: [StoredEvent] = []
@@ -78,6 +79,8 @@ enum RosterReport {
         }
 
         var file: String
+        /// The sheet read, for a workbook.
+        var sheet: String?
         var kind: String
         var applied: Bool
         var rows: Int
@@ -99,7 +102,7 @@ enum RosterReport {
         }
         if json {
             // Scripts read the same words whatever language folio speaks.
-            Output.json(JSON(file: r.file, kind: "students", applied: applied && !r.changesNothing, rows: r.rows,
+            Output.json(JSON(file: r.file.name, sheet: r.file.sheet, kind: "students", applied: applied && !r.changesNothing, rows: r.rows,
                              added: r.added.map { .init(line: $0.line, id: $0.record.number, name: $0.record.name, changes: nil) },
                              changed: r.changed.map { .init(line: $0.line, id: $0.new.number, name: $0.new.name,
                                                             changes: change($0, StudentRoster.Field.allCases).map { $0.text(.en) }) },
@@ -107,7 +110,9 @@ enum RosterReport {
                              missing: r.missing.map { .init(line: nil, id: $0.number, name: $0.name, changes: nil) }))
             return
         }
-        Output.say(Message("roster.read.encoding", ["file": r.file, "encoding": r.encoding.rawValue, "count": studentCount(r.rows)]))
+        Output.say(r.file.sheet == nil
+            ? Message("roster.read.encoding", ["file": r.file, "encoding": r.encoding.rawValue, "count": studentCount(r.rows)])
+            : Message("roster.read", ["file": r.file, "count": studentCount(r.rows)]))
         func section(_ title: Message, _ lines: [Message]) {
             guard !lines.isEmpty else { return }
             Output.say(title)
@@ -167,7 +172,7 @@ enum RosterReport {
     /// What a staff or course file holds, for `entries`: how many there are, and the line when nothing changes.
     struct Nouns: Sendable {
         let count: @Sendable (Int) -> Message
-        let noChanges: @Sendable (String) -> Message
+        let noChanges: @Sendable (ImportFile) -> Message
     }
 
     static let staffNouns = Nouns(
@@ -180,7 +185,7 @@ enum RosterReport {
     static func entries<Value>(_ r: RosterChanges<Value>, kind: String, nouns: Nouns, applied: Bool, json: Bool,
                                describe: (Value) -> String) {
         if json {
-            Output.json(JSON(file: r.file, kind: kind, applied: applied && !r.changesNothing, rows: r.rows,
+            Output.json(JSON(file: r.file.name, sheet: r.file.sheet, kind: kind, applied: applied && !r.changesNothing, rows: r.rows,
                              added: r.added.map { .init(line: $0.line, id: $0.id, name: $0.title, changes: nil) },
                              changed: r.changed.map { .init(line: $0.line, id: $0.id, name: $0.title, changes: $0.changes.map { $0.text(.en) }) },
                              unchanged: r.unchanged, missing: nil))
