@@ -112,7 +112,7 @@ import Testing
                           naming: ["bomb.xlsx (sheet 資料): The workbook's xl/worksheets/data.xml grows beyond 64 MB", "zip bomb"],
                           workspace: ws, unchangedFrom: before)
         try expectRefused(try roster(ws, try ExcelWorkbooks.path("two-sheets.xlsx"), ["--sheet", "Sheet9", "--apply"]),
-                          naming: ["no sheet named \"Sheet9\"", "「說明」、「學生」"], workspace: ws, unchangedFrom: before)
+                          naming: ["no sheet named \"Sheet9\"", "“說明”, “學生”"], workspace: ws, unchangedFrom: before)
     }
 
     /// `expectRefused` for a refusal in Chinese (錯誤： and 提示： lines).

@@ -180,7 +180,10 @@ struct TableFile {
         case .noSheets:
             problem = Message("xlsx.noSheets")
         case .noSuchSheet(let name, let sheets):
-            problem = Message("xlsx.noSuchSheet", ["sheet": name, "sheets": sheets.map { "「\($0)」" }.joined(separator: "、")])
+            // The sheets' names, quoted and listed the way the reader's language does it.
+            let list = Messages.language == .en ? sheets.map { "“\($0)”" }.joined(separator: ", ")
+                                                : sheets.map { "「\($0)」" }.joined(separator: "、")
+            problem = Message("xlsx.noSuchSheet", ["sheet": name, "sheets": list])
             hint = Message("xlsx.noSuchSheet.hint", ["first": sheets.first ?? ""])
             return FolioError(.badInput, Message("xlsx.refused", ["file": file, "problem": problem]), hint: hint)
         case .tooManyRows(let limit):
