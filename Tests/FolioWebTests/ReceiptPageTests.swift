@@ -66,4 +66,20 @@ import Testing
             #expect(unknown.status.code >= 400 && unknown.text.contains("no-such-1"), "\(unknown.text)")
         }
     }
+
+    @Test func lettersForStudentsWhoLeftTellHowToCheckACodeOnEveryComputerAndByWhenInTheROCCalendar() async throws {
+        let school = try SampleCopy(now: "2025-08-21T09:00")
+        try KioskFixture.require(try school.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"], now: "2025-08-20T09:00"))
+        try KioskFixture.require(try school.folio(as: "D01", ["confirmation", "open", "--id", "113-C1", "--from", "2025-08-22", "--to", "2025-08-26",
+                                                              "--submission", "registration-113-1-1"], now: "2025-08-20T09:05"))
+        try await ReviewFixtureOffice(school).application(["R01"], now: "2025-08-21T10:00").test(.router) { client in
+            let visitor = WebVisitor(client)
+            try await visitor.signIn(staff: "R01", passphrase: "demo")
+            let letters = try await visitor.get("/office/receipts/registration-113-1-1?left=1")
+            #expect(letters.body.contains("<section class=\"page letter\">"), "\(letters.body.prefix(400))")
+            for needed in ["certutil -hashfile", "shasum -a 256", "sha256sum", "以郵戳為憑", "民國 114/08/22 至 114/08/26"] {
+                #expect(letters.body.contains(needed), "the letter lacks \(needed)")
+            }
+        }
+    }
 }

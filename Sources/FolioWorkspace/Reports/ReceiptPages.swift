@@ -34,8 +34,8 @@ public enum ReceiptPages {
             <h1>學習歷程檔案收訖明細確認通知</h1>
             <p>\(h(student.name)) 同學您好：</p>
             <p>本校已將您的\(h(office?.title ?? r.office))（\(h(r.period))）提交至學生學習歷程資料庫。隨函附上收訖明細，請核對所列檔案是否與您上傳的內容相符。</p>
-            <p>確認期間：<strong>\(period.map { "\($0.from) 至 \($0.to)" } ?? "另行通知")</strong>。請於期間內填妥下方回條寄回；期間內未回覆者，視為確認無誤。</p>
-            <p>核對方法：檔案代碼為該檔案 SHA-256 雜湊值的前 12 碼，可用任何電腦計算，例如執行 <code>sha256sum 檔名</code>，比對輸出的前 12 個字元。</p>
+            <p>確認期間：<strong>\(period.map { "民國 \(roc($0.from)) 至 \(roc($0.to))" } ?? "另行通知")</strong>。請於期間內填妥下方回條寄回（以郵戳為憑）；期間內未回覆者，視為確認無誤。</p>
+            <p>核對方法：檔案代碼為該檔案 SHA-256 雜湊值的前 12 碼，可用任何電腦計算，比對輸出的前 12 個字元：Windows 在「命令提示字元」執行 <code>certutil -hashfile 檔名 SHA256</code>；Mac 在「終端機」執行 <code>shasum -a 256 檔名</code>；Linux 執行 <code>sha256sum 檔名</code>。</p>
             <div class="slip">
             <h2>回條（請沿虛線剪下寄回）</h2>
             <p>學號：\(h(student.number))　姓名：\(h(student.name))　收訖明細代碼：<span class="code">\(view.code)</span></p>
@@ -108,6 +108,11 @@ public enum ReceiptPages {
         </html>
 
         """
+    }
+
+    /// A date as a letter writes it, in the ROC calendar (114/08/26); the ISO date before the ROC's first year.
+    static func roc(_ date: CivilDate) -> String {
+        date.year > 1911 ? String(format: "%d/%02d/%02d", date.year - 1911, date.month, date.day) : date.description
     }
 
     /// HTML-escapes text from the records.
