@@ -177,40 +177,17 @@ struct XLSXWorkbook {
         let day = Int(serial.rounded(.down))
         let days: Int
         if date1904 {
-            days = daysFromCivil(1904, 1, 1) + day
+            days = CivilDate(year: 1904, month: 1, day: 1)!.daysSinceEpoch + day
         } else if day == 60 {
             return "1900-02-29"
         } else if day < 60 {
-            days = daysFromCivil(1899, 12, 31) + day
+            days = CivilDate(year: 1899, month: 12, day: 31)!.daysSinceEpoch + day
         } else {
-            days = daysFromCivil(1899, 12, 30) + day
+            days = CivilDate(year: 1899, month: 12, day: 30)!.daysSinceEpoch + day
         }
-        let (y, m, d) = civilFromDays(days)
-        guard y <= 9999 else { return nil }
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let date = CivilDate(daysSinceEpoch: days)
+        guard date.year <= 9999 else { return nil }
+        return String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
     }
 
     /// A number as Excel's General format writes it to CSV, near enough: an integer without a decimal point,
