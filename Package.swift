@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers only look down: CArchive → FolioTar; CXlsxWriter → FolioWorkspace; FolioCore (pure domain, no I/O, no clock);
+// Layers only look down: CArchive → FolioTar; CXlsxWriter, CQRencode → FolioWorkspace; FolioCore (pure domain, no I/O, no clock);
 // FolioWorkspace (disk, locking, bundles) → folio (argument parsing and output only).
 let package = Package(
     name: "folio",
@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // libqrencode, which draws the QR code printed on each receipt (收訖明細).
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(
             name: "FolioTar",
             dependencies: ["CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
@@ -50,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "FolioWorkspace",
-            dependencies: ["FolioCore", "FolioTar", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["FolioCore", "FolioTar", "CXlsxWriter", "CQRencode", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The local web pages (`folio serve`): one more front end over the library, holding no rule of its own.
         .target(

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerates SampleWorkspace/roster/students.csv (UTF-8 with BOM, CRLF, as Excel's "CSV UTF-8" writes it) and
-students-big5.csv (the header and first four students in CP950, via the iconv command).
+"""Regenerates SampleWorkspace/roster/students.csv (UTF-8 with BOM, CRLF, as Excel's "CSV UTF-8" writes it),
+students-big5.csv (the header and first four students in CP950, via the iconv command), and students.xlsx: the
+term's roster as the school administration system exports it to Excel, the same students with their seat numbers
+(座號) and postal codes (郵遞區號), birth dates as dates (written by openpyxl; the demo imports it).
 
 Every person, ID, address and school code here is fictional. The IDs were produced by
 NationalID.withCheckDigit(prefix:) from the first nine characters; SampleRosterTests checks that they still are.
@@ -29,6 +31,34 @@ ROWS = [
 ]
 
 
+# 座號 within each class, and 郵遞區號 (3+2 digits) of each address; the districts are fictional, the codes only
+# have the right shape.
+SEATS_AND_POSTAL = {
+    "111001": (1, "10041"), "111002": (2, "10042"), "111015": (15, "10876"), "111016": (16, "10877"),
+    "112001": (3, "11060"), "112002": (1, "10043"), "112020": (20, "11061"), "112021": (21, "10878"),
+    "113001": (2, "10044"), "113002": (1, "11062"), "113025": (25, "10879"), "113026": (26, "10045"),
+}
+
+
+def workbook(path):
+    import datetime
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "學生名冊"
+    sheet.append(HEADER + ["座號", "郵遞區號"])
+    for row in ROWS:
+        roc = row[3]
+        born = datetime.datetime(int(roc[:3]) + 1911, int(roc[3:5]), int(roc[5:]))
+        seat, postal = SEATS_AND_POSTAL[row[0]]
+        sheet.append(row[:3] + [born] + row[4:] + [seat, postal])
+        sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy/mm/dd"
+    fixed = datetime.datetime(2025, 8, 1)
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    book.save(path)
+
+
 def csv_text(rows):
     # No field needs quoting (no commas, quotes or line breaks), so plain joins are exact.
     return "".join(",".join(r) + "\r\n" for r in [HEADER] + rows)
@@ -41,3 +71,4 @@ if __name__ == "__main__":
                           capture_output=True, check=True).stdout
     with open(os.path.join(HERE, "students-big5.csv"), "wb") as f:
         f.write(big5)
+    workbook(os.path.join(HERE, "students.xlsx"))

@@ -31,13 +31,13 @@ import Testing
         #expect(try shell("tar -xf '\(package)' -C '\(out)'").status == 0)
         let index = try json(out + "/index.json")
         let files = try #require(index["files"] as? [[String: Any]])
-        #expect(files.count >= 3, "two diverse items and the roster CSV: \(files)")
+        #expect(files.count >= 3, "two diverse items and the 名冊 workbook: \(files)")
         for f in files {
             let path = try #require(f["path"] as? String)
             #expect(try sha256(out + "/" + path) == f["sha256"] as? String, "\(path)")
         }
-        let csv = try Data(contentsOf: URL(fileURLWithPath: out + "/roster/diverse.csv"))
-        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF], "roster CSVs carry a BOM")
+        let workbook = try Data(contentsOf: URL(fileURLWithPath: out + "/02_非學業表現上傳資料/2_學生自填多元表現名冊.xlsx"))
+        #expect(Array(workbook.prefix(4)) == [0x50, 0x4B, 0x03, 0x04], "the 名冊 is an .xlsx (a zip container)")
         // The submission is recorded: a receipt per student in their manifest, and nothing to resubmit.
         let receipts = try ws.status("111002")["receipts"] as? [[String: Any]] ?? []
         #expect(receipts.count == 1)

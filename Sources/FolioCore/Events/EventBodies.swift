@@ -103,10 +103,12 @@ public struct Settings: Codable, Hashable, Sendable {
     public var documentLimitBytes: Int
     public var mediaLimitBytes: Int
     public var retentionYears: Int
+    /// The office's telephone number, printed in the letterhead of letters to students who have left.
+    public var phone: String?
 
     public init(uploadLimitPerTerm: Int = 6, courseSelectionLimit: Int = 6, diverseSelectionLimit: Int = 10,
                 descriptionLimit: Int = 100, documentLimitBytes: Int = 4 * 1024 * 1024,
-                mediaLimitBytes: Int = 10 * 1024 * 1024, retentionYears: Int = 5) {
+                mediaLimitBytes: Int = 10 * 1024 * 1024, retentionYears: Int = 5, phone: String? = nil) {
         self.uploadLimitPerTerm = uploadLimitPerTerm
         self.courseSelectionLimit = courseSelectionLimit
         self.diverseSelectionLimit = diverseSelectionLimit
@@ -114,6 +116,7 @@ public struct Settings: Codable, Hashable, Sendable {
         self.documentLimitBytes = documentLimitBytes
         self.mediaLimitBytes = mediaLimitBytes
         self.retentionYears = retentionYears
+        self.phone = phone
     }
 }
 
@@ -186,9 +189,14 @@ public struct StudentRecord: Codable, Hashable, Sendable {
     public var status: StudentStatus
     /// School code of the school a transferred-in student came from.
     public var previousSchool: String?
+    /// 座號, the student's number within the class: receipts are printed in class and seat order.
+    public var seat: Int?
+    /// 郵遞區號 of `address`, printed above it on a letter; nil where the personal record is not held.
+    public var postalCode: String?
 
     public init(number: String, name: String, nationalID: String, birthDate: CivilDate?, className: String,
-                grade: Int, address: String, status: StudentStatus, previousSchool: String? = nil) {
+                grade: Int, address: String, status: StudentStatus, previousSchool: String? = nil,
+                seat: Int? = nil, postalCode: String? = nil) {
         self.number = number
         self.name = name
         self.nationalID = nationalID
@@ -198,10 +206,12 @@ public struct StudentRecord: Codable, Hashable, Sendable {
         self.address = address
         self.status = status
         self.previousSchool = previousSchool
+        self.seat = seat
+        self.postalCode = postalCode
     }
 
     private enum CodingKeys: String, CodingKey {
-        case number, name, nationalID, birthDate, className, grade, address, status, previousSchool
+        case number, name, nationalID, birthDate, className, grade, address, status, previousSchool, seat, postalCode
     }
 
     public init(from decoder: any Decoder) throws {
@@ -215,6 +225,8 @@ public struct StudentRecord: Codable, Hashable, Sendable {
         address = try c.decodeIfPresent(String.self, forKey: .address) ?? ""
         status = try c.decode(StudentStatus.self, forKey: .status)
         previousSchool = try c.decodeIfPresent(String.self, forKey: .previousSchool)
+        seat = try c.decodeIfPresent(Int.self, forKey: .seat)
+        postalCode = try c.decodeIfPresent(String.self, forKey: .postalCode)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -228,6 +240,9 @@ public struct StudentRecord: Codable, Hashable, Sendable {
         if !address.isEmpty { try c.encode(address, forKey: .address) }
         try c.encode(status, forKey: .status)
         try c.encodeIfPresent(previousSchool, forKey: .previousSchool)
+        // Absent unless given, so a record made before these fields existed keeps its bytes.
+        try c.encodeIfPresent(seat, forKey: .seat)
+        try c.encodeIfPresent(postalCode, forKey: .postalCode)
     }
 
     /// What `student.set` carries: the record without its personal part.
@@ -236,13 +251,14 @@ public struct StudentRecord: Codable, Hashable, Sendable {
         r.nationalID = ""
         r.birthDate = nil
         r.address = ""
+        r.postalCode = nil
         return r
     }
 
     /// The personal part, for `student.personal`; nil when the record carries none.
     public var personal: StudentPersonal? {
         guard !nationalID.isEmpty, let birthDate else { return nil }
-        return StudentPersonal(nationalID: nationalID, birthDate: birthDate, address: address)
+        return StudentPersonal(nationalID: nationalID, birthDate: birthDate, address: address, postalCode: postalCode)
     }
 
     /// Whether it carries its personal part (an older `student.set`, or a view that joined both records).
@@ -255,11 +271,14 @@ public struct StudentPersonal: Codable, Hashable, Sendable {
     public var nationalID: String
     public var birthDate: CivilDate
     public var address: String
+    /// 郵遞區號; absent in records made before the roster had the column.
+    public var postalCode: String?
 
-    public init(nationalID: String, birthDate: CivilDate, address: String) {
+    public init(nationalID: String, birthDate: CivilDate, address: String, postalCode: String? = nil) {
         self.nationalID = nationalID
         self.birthDate = birthDate
         self.address = address
+        self.postalCode = postalCode
     }
 }
 

@@ -93,7 +93,7 @@ public enum StudentFolder {
                     }
                 } else if let old = view.student {
                     // The personal part comes in its own record, which this one leaves as it was.
-                    (r.nationalID, r.birthDate, r.address) = (old.nationalID, old.birthDate, old.address)
+                    (r.nationalID, r.birthDate, r.address, r.postalCode) = (old.nationalID, old.birthDate, old.address, old.postalCode)
                 }
                 view.student = r
             case .studentPersonal:
@@ -105,7 +105,7 @@ public enum StudentFolder {
                 do { _ = try NationalID(p.nationalID) } catch {
                     return FolioError(.badNationalID, Message("student.fold.nationalID", ["number": view.number, "problem": error.what]), hint: error.next)
                 }
-                (view.student!.nationalID, view.student!.birthDate, view.student!.address) = (p.nationalID, p.birthDate, p.address)
+                (view.student!.nationalID, view.student!.birthDate, view.student!.address, view.student!.postalCode) = (p.nationalID, p.birthDate, p.address, p.postalCode)
             case .itemUploaded:
                 let u = try event.decodeBody(ItemUploaded.self)
                 try checkUpload(u, event: event, view: view, school: school)

@@ -49,6 +49,16 @@ public struct NationalID: Hashable, Sendable {
         return String(chars[0..<3]) + "****" + String(chars[7..<10])
     }
 
+    /// 性別代碼 as the national rosters write it (1 male, 2 female), read from the second character the way the
+    /// issuing offices assign it: 1 or 2 on a national ID, 8 or 9 on a new resident certificate, A/C or B/D on an
+    /// old one.
+    public var sexCode: Int {
+        switch Array(text)[1] {
+        case "1", "8", "A", "C": return 1
+        default: return 2
+        }
+    }
+
     /// Completes nine leading characters with the check digit that makes them a valid ID.
     /// Used to generate fictional sample IDs; returns nil if the prefix is not a valid start of any format.
     public static func withCheckDigit(prefix: String) -> NationalID? {

@@ -675,6 +675,7 @@ enum EmbeddedCatalogs {
 "help.settings.set.courseSelectionLimit" = "學生每學年可勾選的課程學習成果件數（6）。";
 "help.settings.set.diverseSelectionLimit" = "學生每學年可勾選的多元表現件數（10）。";
 "help.settings.set.retentionYears" = "畢業生學習歷程檔案的封存年數（至少 5）。";
+"help.settings.set.phone" = "處室電話，印在寄給離校學生的信頭，例如 (02)2345-6789 轉 123。";
 "help.settings.show.abstract" = "顯示每項規則設定目前的值；不做任何變更。";
 "help.settings.show.discussion" = "範例：folio settings        folio settings --json";
 /* folio calendar */
@@ -978,6 +979,7 @@ enum EmbeddedCatalogs {
 "progress.seal" = "封存畢業生";
 "progress.generate" = "產生範例學生";
 "progress.print" = "列印收訖明細";
+"progress.pdf" = "製作收訖明細 PDF";
 "progress.export" = "寫入資料包";
 "progress.line" = "{what}：已完成 {done}/{total} {unit}{bytes}{left}";
 "progress.bytes" = "，已讀寫 {megabytes} MB";
@@ -986,17 +988,18 @@ enum EmbeddedCatalogs {
 "progress.minutes" = "{minutes} 分 {seconds} 秒";
 "progress.unit.students" = "位學生";
 "progress.unit.entries" = "個項目";
+"progress.unit.documents" = "份文件";
 "progress.import" = "匯入資料包";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "收訖明細：列印、用它核對檔案、查看檔案的核對碼。";
-"receipt.print.help.abstract" = "為一次提交寫出可列印的 A4 收訖明細（HTML）與收訖明細檔。";
-"receipt.print.help.discussion" = "加上 --left：只印已離校的學生，每人附一封信和回條，另有 addresses.csv 可印信封標籤。\n範例：folio receipt print --submission it-113-1 --out /tmp/receipts";
+"receipt.print.help.abstract" = "為一次提交寫出可列印的 A4 收訖明細：全校一份 PDF（依班級、座號排序，每位學生一張），另有每位學生的 HTML 頁與收訖明細檔。";
+"receipt.print.help.discussion" = "PDF 由 Chromium 製作（需安裝 chromium 與 fonts-noto-cjk），可直接交給印刷廠或用雙面印表機列印。每張收訖明細有 QR 碼，內含收訖明細代碼和各檔案代碼。\n加上 --left：只印已離校的學生，每人一張：正面是可放入開窗信封的信（郵遞區號、地址、信頭、回條），背面是收訖明細；另有 addresses.csv 可印信封標籤。\n範例：folio receipt print --submission it-113-1 --out /tmp/receipts";
 "receipt.print.help.submission" = "提交的代號，例如 it-113-1。";
 "receipt.print.help.student" = "只印這些學生（可重複使用）。";
 "receipt.print.help.left" = "改印給已離校學生的郵寄信件。";
 "receipt.print.help.out" = "要寫入的資料夾。";
-"receipt.print.done" = "已在 {out} 寫出 {count} 頁收訖明細。請用瀏覽器開啟，以 A4 紙列印。";
-"receipt.print.done.letters" = "已在 {out} 寫出 {count} 頁收訖明細和信，另有信封用的 addresses.csv。請用瀏覽器開啟，以 A4 紙列印。";
+"receipt.print.done" = "已在 {out} 寫出 {count} 位學生的收訖明細（每人一個 HTML 頁和收訖明細檔）。";
+"receipt.print.done.letters" = "已在 {out} 寫出 {count} 位離校學生的信和收訖明細，另有信封用的 addresses.csv。";
 "receipt.check.help.abstract" = "用收訖明細核對自己保存的檔案。";
 "receipt.check.help.discussion" = "範例：folio receipt check 112001-it-113-1.receipt.json --files ~/我的學習歷程";
 "receipt.check.help.receipt" = "收訖明細檔（.receipt.json）。";
@@ -1065,6 +1068,20 @@ enum EmbeddedCatalogs {
 "answerDispute.help.resubmission" = "如果已更正並重新提交，寫重新提交的代號。";
 "answerDispute.done" = "已記錄{office}對 {student} 疑義的查明結果：{finding}。";
 "answerDispute.done.corrected" = "已記錄{office}對 {student} 疑義的查明結果：{finding}（已在 {resubmission} 更正）。";
+
+"receipt.print.help.noPDF" = "不製作 PDF，只寫出每位學生的 HTML 頁（沒有安裝 Chromium 的電腦）。";
+
+"receipt.print.pdf" = "全校列印用：{pdf}（{count} 位學生，依班級、座號排序，每人一張 A4）。";
+
+"receipt.print.pdf.letters" = "郵寄用：{pdf}（{count} 封，請雙面列印：正面是信，背面是收訖明細；信可直接放入開窗信封）。";
+
+"pdf.noBrowser" = "找不到 Chromium，無法製作收訖明細 PDF。沒有寫出任何檔案。";
+
+"pdf.noBrowser.hint" = "請資訊組安裝：sudo apt-get install chromium fonts-noto-cjk；或加上 --no-pdf，只寫出每位學生的 HTML 頁。";
+
+"pdf.failed" = "Chromium（{browser}）沒能製作 PDF：{why}";
+
+"pdf.failed.hint" = "每位學生的 HTML 頁已寫出，可用瀏覽器開啟列印；請資訊組確認 chromium 能執行後再試一次。";
 /* Receipts: the receipt details students confirm or dispute, and the central database's list compared with them. */
 "receipt.notAFile" = "{path} 不是收訖明細檔。";
 "receipt.notAFile.hint" = "請使用 `folio receipt print` 在列印頁面旁邊寫出的 .json 檔。";
@@ -1191,7 +1208,7 @@ enum EmbeddedCatalogs {
 /* Importing the school administration system's rosters: folio roster import. */
 "roster.help.abstract" = "從校務行政系統匯出的 CSV 檔或 Excel 活頁簿（.xlsx）匯入學生、職員或課程。";
 "roster.import.help.abstract" = "先列出 CSV 檔（UTF-8，有無 BOM 皆可，或 Big5）或 Excel 活頁簿（.xlsx，第一個工作表或 --sheet 指定的工作表）會變更什麼；加上 --apply 才寫入。只要有一列有誤，整個檔案都不匯入。";
-"roster.import.help.discussion" = "沒有 --apply 時什麼都不寫入：folio 列出新增的資料、姓名變更、身分證統一編號變更（遮蔽部分號碼）、\n其他欄位的變更，以及檔案裡沒有的在學學生（只列出，不會因此改為離校）。\n確認無誤後，加上 --apply 再執行同一個指令，一次完成所有變更。\nstudents：學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校（註冊組）\nstaff：   職員編號,姓名,處室,狀態（根金鑰）\ncourses： 課程代碼,課程名稱,學期,授課教師,審核教師（教學組）\n範例：folio roster import students students.csv --as R01 --key R01.key --apply";
+"roster.import.help.discussion" = "沒有 --apply 時什麼都不寫入：folio 列出新增的資料、姓名變更、身分證統一編號變更（遮蔽部分號碼）、\n其他欄位的變更，以及檔案裡沒有的在學學生（只列出，不會因此改為離校）。\n確認無誤後，加上 --apply 再執行同一個指令，一次完成所有變更。\nstudents：學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校,座號,郵遞區號（註冊組）\nstaff：   職員編號,姓名,處室,狀態（根金鑰）\ncourses： 課程代碼,課程名稱,學期,授課教師,審核教師（教學組）\n範例：folio roster import students students.csv --as R01 --key R01.key --apply";
 "roster.import.help.kind" = "students（學生）、staff（職員）或 courses（課程）。";
 "roster.import.help.apply" = "寫入變更。沒有這個選項時，folio 只列出檔案會變更什麼。";
 "roster.import.unknownKind" = "「{kind}」不是 students（學生）、staff（職員）或 courses（課程）。";
@@ -1275,6 +1292,10 @@ enum EmbeddedCatalogs {
 "roster.row.birth.hint" = "日期請寫成 2008-03-14，或民國日期如 0970314。";
 "roster.row.grade" = "年級「{grade}」不是 10、11 或 12";
 "roster.row.grade.hint" = "請修正「年級」欄。";
+"roster.row.seat" = "座號「{seat}」不是 1 到 99 的數字";
+"roster.row.seat.hint" = "請修正「座號」欄，或留空。";
+"roster.row.postalCode" = "郵遞區號「{code}」不是 3、5 或 6 位數字";
+"roster.row.postalCode.hint" = "請修正「郵遞區號」欄（例如 10058 或 100058），或留空。";
 "roster.row.studentStatus" = "狀態「{status}」無法辨識";
 "roster.row.studentStatus.hint" = "請填 在學、離校、畢業 或 轉出。";
 "roster.row.noName" = "姓名是空的";
@@ -1288,6 +1309,9 @@ enum EmbeddedCatalogs {
 "roster.field.address" = "通訊地址";
 "roster.field.status" = "狀態";
 "roster.field.previousSchool" = "原就讀學校";
+"roster.field.seat" = "座號";
+"roster.field.postalCode" = "郵遞區號";
+"roster.change.separator" = "；";
 "roster.change.staff.name" = "姓名由 {from} 改為 {to}";
 "roster.change.staff.offices" = "處室由 {from} 改為 {to}";
 "roster.change.staff.status" = "狀態自今天起由{from}改為{to}";
@@ -1385,7 +1409,9 @@ enum EmbeddedCatalogs {
 "serve.running.staff" = "請用瀏覽器開啟上面的網址，選擇您的名字並輸入通關密語登入。";
 /* folio settings: the rule settings. */
 "settings.set.nothing" = "沒有指定任何設定，所以沒有做任何變更。";
-"settings.set.nothing.hint" = "請指定 --upload-limit、--course-selection-limit、--diverse-selection-limit、--retention-years 其中一項以上；`folio settings` 會列出目前的設定。";
+"settings.set.nothing.hint" = "請指定 --upload-limit、--course-selection-limit、--diverse-selection-limit、--retention-years、--phone 其中一項以上；`folio settings` 會列出目前的設定。";
+"settings.set.phone" = "電話號碼「{phone}」看不懂：只能有數字、空格、( ) - + #、「轉」或「分機」，最多 40 個字。";
+"settings.set.phone.hint" = "例如 --phone \"(02)2345-6789 轉 123\"。沒有做任何變更。";
 "settings.set.done" = "設定：每學期可上傳 {uploads} 件課程學習成果；每學年可勾選 {course} 件課程學習成果、{diverse} 件多元表現；畢業生資料封存 {years} 年。";
 "settings.column.setting" = "設定";
 "settings.column.now" = "目前";
@@ -1394,6 +1420,7 @@ enum EmbeddedCatalogs {
 "settings.courseSelectionLimit" = "學生每學年可勾選的課程學習成果件數";
 "settings.diverseSelectionLimit" = "學生每學年可勾選的多元表現件數";
 "settings.retentionYears" = "畢業生學習歷程檔案的封存年數";
+"settings.phone" = "信頭的處室電話";
 "settings.descriptionLimit" = "成果簡述的字數上限";
 "settings.documentLimit" = "文件檔大小上限";
 "settings.mediaLimit" = "影音檔大小上限";
@@ -2702,6 +2729,7 @@ enum EmbeddedCatalogs {
 "help.settings.set.courseSelectionLimit" = "Course learning outcomes a student may select per academic year (6).";
 "help.settings.set.diverseSelectionLimit" = "Diverse-performance items a student may select per academic year (10).";
 "help.settings.set.retentionYears" = "Years a graduate's portfolio stays sealed (at least 5).";
+"help.settings.set.phone" = "The office's telephone number, printed in the letterhead of letters to students who have left: (02)2345-6789 轉 123, say.";
 "help.settings.show.abstract" = "Show every rule setting's current value; changes nothing.";
 "help.settings.show.discussion" = "Examples: folio settings        folio settings --json";
 /* folio calendar */
@@ -3006,6 +3034,7 @@ enum EmbeddedCatalogs {
 "progress.seal" = "Sealing graduates";
 "progress.generate" = "Making sample students";
 "progress.print" = "Printing receipts";
+"progress.pdf" = "Making the receipts PDF";
 "progress.export" = "Writing the bundle";
 "progress.line" = "{what}: {done}/{total} {unit} done{bytes}{left}";
 "progress.bytes" = ", {megabytes} MB read or written";
@@ -3014,17 +3043,18 @@ enum EmbeddedCatalogs {
 "progress.minutes" = "{minutes} min {seconds} s";
 "progress.unit.students" = "students";
 "progress.unit.entries" = "entries";
+"progress.unit.documents" = "document(s)";
 "progress.import" = "Importing the bundle";
 /* Receipts (收訖明細), the confirmation period, and students' confirmations and doubts. */
 "receipt.help.abstract" = "Receipts (收訖明細): print them, check files against them, show a file's code.";
-"receipt.print.help.abstract" = "Write printable A4 receipts (HTML) and receipt files for a submission.";
-"receipt.print.help.discussion" = "With --left: only students who have left, each with a letter and reply slip, and addresses.csv for envelope labels.\nExample: folio receipt print --submission it-113-1 --out /tmp/receipts";
+"receipt.print.help.abstract" = "Write a submission's printable A4 receipts: one PDF for the whole school (in class and seat order, one sheet per student), and each student's HTML page and receipt file.";
+"receipt.print.help.discussion" = "The PDF is made by Chromium (install chromium and fonts-noto-cjk), ready for a print shop or a duplex printer. Each receipt carries a QR code holding the receipt's code and each file's code.\nWith --left: only students who have left, one sheet each: a letter for a window envelope on the front (postal code, address, letterhead, reply slip) and the receipt on the back; and addresses.csv for envelope labels.\nExample: folio receipt print --submission it-113-1 --out /tmp/receipts";
 "receipt.print.help.submission" = "The submission id, like it-113-1.";
 "receipt.print.help.student" = "Only these students (repeatable).";
 "receipt.print.help.left" = "Letters for students who have left, to send by post.";
 "receipt.print.help.out" = "The folder to write into.";
-"receipt.print.done" = "Wrote {count} receipt page(s) to {out}. Open them in a browser and print on A4.";
-"receipt.print.done.letters" = "Wrote {count} receipt page(s) to {out} with letters, and addresses.csv for the envelopes. Open them in a browser and print on A4.";
+"receipt.print.done" = "Wrote {count} student(s)' receipts to {out} (an HTML page and a receipt file each).";
+"receipt.print.done.letters" = "Wrote {count} letter(s) with receipts for students who have left to {out}, and addresses.csv for the envelopes.";
 "receipt.check.help.abstract" = "Check your own copies of your files against your receipt.";
 "receipt.check.help.discussion" = "Example: folio receipt check 112001-it-113-1.receipt.json --files ~/我的學習歷程";
 "receipt.check.help.receipt" = "The receipt file (.receipt.json).";
@@ -3093,6 +3123,20 @@ enum EmbeddedCatalogs {
 "answerDispute.help.resubmission" = "The corrected resubmission's id, if one was made.";
 "answerDispute.done" = "Recorded the {office} office's finding on {student}'s doubt: {finding}.";
 "answerDispute.done.corrected" = "Recorded the {office} office's finding on {student}'s doubt: {finding} (corrected in {resubmission}).";
+
+"receipt.print.help.noPDF" = "Make no PDF, only each student's HTML page (on a computer without Chromium).";
+
+"receipt.print.pdf" = "For printing: {pdf} ({count} student(s) in class and seat order, one A4 sheet each).";
+
+"receipt.print.pdf.letters" = "For the post: {pdf} ({count} letter(s); print on both sides: the letter in front, the receipt behind; the letter fits a window envelope).";
+
+"pdf.noBrowser" = "Chromium was not found, so no receipts PDF can be made. Nothing was written.";
+
+"pdf.noBrowser.hint" = "Install it with: sudo apt-get install chromium fonts-noto-cjk; or add --no-pdf for each student's HTML page alone.";
+
+"pdf.failed" = "Chromium ({browser}) did not make the PDF: {why}";
+
+"pdf.failed.hint" = "Each student's HTML page was written and can be printed from a browser; ask the IT section to check that chromium runs, then try again.";
 /* Receipts: the receipt details students confirm or dispute, and the central database's list compared with them. */
 "receipt.notAFile" = "{path} is not a receipt file.";
 "receipt.notAFile.hint" = "Use the .json file `folio receipt print` wrote next to the printed page.";
@@ -3220,7 +3264,7 @@ enum EmbeddedCatalogs {
 /* Importing the school administration system's rosters: folio roster import. */
 "roster.help.abstract" = "Import students, staff or courses from the school administration system's CSV or Excel workbook (.xlsx).";
 "roster.import.help.abstract" = "Show what a CSV (UTF-8 with or without BOM, or Big5) or an Excel workbook (.xlsx: its first sheet, or the one --sheet names) would change; write it with --apply. One bad row refuses the whole file.";
-"roster.import.help.discussion" = "Without --apply nothing is written: folio lists new entries, changed names, changed national IDs (masked),\nother changed fields, and enrolled students the file leaves out (they are only reported, never withdrawn).\nRun the same command again with --apply to make the changes, all in one step.\nstudents: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校 (registration 註冊組)\nstaff:    職員編號,姓名,處室,狀態 (root key)\ncourses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)\nExample: folio roster import students students.csv --as R01 --key R01.key --apply";
+"roster.import.help.discussion" = "Without --apply nothing is written: folio lists new entries, changed names, changed national IDs (masked),\nother changed fields, and enrolled students the file leaves out (they are only reported, never withdrawn).\nRun the same command again with --apply to make the changes, all in one step.\nstudents: 學號,姓名,身分證號,出生日期,班級,年級,通訊地址,狀態,原就讀學校,座號,郵遞區號 (registration 註冊組)\nstaff:    職員編號,姓名,處室,狀態 (root key)\ncourses:  課程代碼,課程名稱,學期,授課教師,審核教師 (instruction 教學組)\nExample: folio roster import students students.csv --as R01 --key R01.key --apply";
 "roster.import.help.kind" = "students, staff or courses.";
 "roster.import.help.apply" = "Make the changes. Without it, folio only shows what the file would change.";
 "roster.import.unknownKind" = "{kind} is not students, staff or courses.";
@@ -3305,6 +3349,10 @@ enum EmbeddedCatalogs {
 "roster.row.birth.hint" = "Write dates as 2008-03-14 or as ROC dates like 0970314.";
 "roster.row.grade" = "grade \"{grade}\" is not 10, 11 or 12";
 "roster.row.grade.hint" = "Fix the 年級 column.";
+"roster.row.seat" = "seat number \"{seat}\" is not a number from 1 to 99";
+"roster.row.seat.hint" = "Fix the 座號 column, or leave it empty.";
+"roster.row.postalCode" = "postal code \"{code}\" is not 3, 5 or 6 digits";
+"roster.row.postalCode.hint" = "Fix the 郵遞區號 column (10058 or 100058, say), or leave it empty.";
 "roster.row.studentStatus" = "status \"{status}\" is not known";
 "roster.row.studentStatus.hint" = "Use 在學, 離校, 畢業 or 轉出.";
 "roster.row.noName" = "the name is empty";
@@ -3318,6 +3366,9 @@ enum EmbeddedCatalogs {
 "roster.field.address" = "address (通訊地址)";
 "roster.field.status" = "status (狀態)";
 "roster.field.previousSchool" = "previous school (原就讀學校)";
+"roster.field.seat" = "seat number (座號)";
+"roster.field.postalCode" = "postal code (郵遞區號)";
+"roster.change.separator" = "; ";
 "roster.change.staff.name" = "name (姓名) {from} → {to}";
 "roster.change.staff.offices" = "offices (處室) {from} → {to}";
 "roster.change.staff.status" = "status (狀態) {from} → {to} from today";
@@ -3415,7 +3466,9 @@ enum EmbeddedCatalogs {
 "serve.running.staff" = "Open that address in a browser, choose your name and type your passphrase to sign in.";
 /* folio settings: the rule settings. */
 "settings.set.nothing" = "Nothing to change: no setting was given, so nothing was recorded.";
-"settings.set.nothing.hint" = "Give one or more of --upload-limit, --course-selection-limit, --diverse-selection-limit and --retention-years; `folio settings` shows the current settings.";
+"settings.set.nothing.hint" = "Give one or more of --upload-limit, --course-selection-limit, --diverse-selection-limit, --retention-years and --phone; `folio settings` shows the current settings.";
+"settings.set.phone" = "The telephone number \"{phone}\" is not one: only digits, spaces, ( ) - + #, 轉 or 分機, at most 40 characters.";
+"settings.set.phone.hint" = "For example --phone \"(02)2345-6789 轉 123\". Nothing was changed.";
 "settings.set.done" = "Settings: {uploads} uploads per semester, select {course} course outcomes and {diverse} diverse items a year, retention {years} years.";
 "settings.column.setting" = "setting";
 "settings.column.now" = "now";
@@ -3424,6 +3477,7 @@ enum EmbeddedCatalogs {
 "settings.courseSelectionLimit" = "course learning outcomes a student may select per academic year";
 "settings.diverseSelectionLimit" = "diverse-performance items a student may select per academic year";
 "settings.retentionYears" = "years a graduate's portfolio stays sealed";
+"settings.phone" = "office telephone in the letterhead";
 "settings.descriptionLimit" = "characters in an item's description";
 "settings.documentLimit" = "size of a document file";
 "settings.mediaLimit" = "size of a video or audio file";

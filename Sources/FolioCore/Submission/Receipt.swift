@@ -15,9 +15,12 @@ public struct ReceiptLine: Codable, Hashable, Sendable {
     public var sha256: String
     /// The item id, for items (so a dispute can name it); nil for office records.
     public var item: String?
+    /// For an office record, the values submitted, as the national roster's columns name them (科目名稱, 修課學分,
+    /// 學期學業成績 …): what the student checks on paper. Nil for a file, and on receipts made before they were kept.
+    public var values: [ReceiptValue]?
 
     public init(category: String, term: Term, title: String, course: String?, file: String, size: Int,
-                sha256: String, item: String?) {
+                sha256: String, item: String?, values: [ReceiptValue]? = nil) {
         self.category = category
         self.term = term
         self.title = title
@@ -26,6 +29,18 @@ public struct ReceiptLine: Codable, Hashable, Sendable {
         self.size = size
         self.sha256 = sha256
         self.item = item
+        self.values = values
+    }
+}
+
+/// One value of an office record on a receipt: the column's name and what was submitted in it.
+public struct ReceiptValue: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
     }
 }
 
@@ -61,6 +76,11 @@ public struct Receipt: Codable, Hashable, Sendable {
     ///     office\tit
     ///     period\t113
     ///     line\t<category>\t<term>\t<course or ->\t<title>\t<file>\t<size>\t<sha256>
+    ///     value\t<name>\t<value>
+    ///
+    /// `value` lines follow the line of an office record whose values the receipt shows, one per value in order,
+    /// so the code printed on paper covers the values printed beside it. A receipt without values has none, so
+    /// receipts made before values were kept keep their digests.
     public var canonicalText: String {
         func clean(_ s: String) -> String {
             s.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
@@ -69,11 +89,20 @@ public struct Receipt: Codable, Hashable, Sendable {
         out += "school\t\(school)\nstudent\t\(student)\nsubmission\t\(submission)\noffice\t\(office)\nperiod\t\(period)\n"
         for l in lines {
             out += "line\t\(l.category)\t\(l.term)\t\(l.course ?? "-")\t\(clean(l.title))\t\(clean(l.file))\t\(l.size)\t\(l.sha256)\n"
+            for v in l.values ?? [] { out += "value\t\(clean(v.name))\t\(clean(v.value))\n" }
         }
         return out
     }
 
     public var digest: String { SHA256Hex.of(Array(canonicalText.utf8)) }
+
+    /// What the QR code on the printed receipt holds, fields separated by `;` (Docs/receipts.md):
+    /// `folio-receipt/1;<school>;<student>;<submission>;<digest>;<code>,<code>…`, each code the first 12 hex digits
+    /// of a line's SHA-256 in the receipt's order. A phone's camera reads the receipt without typing it.
+    public var qrText: String {
+        [Self.format, school, student, submission, digest, lines.map { String($0.sha256.prefix(12)) }.joined(separator: ",")]
+            .joined(separator: ";")
+    }
 
     /// The receipt's code for paper: the digest's first 12 hex digits in groups of four.
     public var code: String { ShortCode.of(digest) }

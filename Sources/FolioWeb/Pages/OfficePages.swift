@@ -205,6 +205,7 @@ struct OfficePages: Sendable {
         let submission = context.parameters.get("submission") ?? ""
         let letters = request.uri.queryParameters.get("left") == "1"
         return await page(context) { _, _ throws(FolioError) in
+            let today = try desk.now().taipeiDay
             let html = try await desk.gate.read { workspace throws(FolioError) -> String in
                 let school = desk.cache.school(workspace)
                 guard school.submission(submission) != nil else {
@@ -218,7 +219,7 @@ struct OfficePages: Sendable {
                     if letters && student.status == .enrolled { continue }
                     found.append((receipt, student))
                 }
-                return ReceiptPages.all(found, submission: submission, school: school, letters: letters)
+                return ReceiptPages.all(found, submission: submission, school: school, letters: letters, today: today)
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/html; charset=utf-8"

@@ -232,6 +232,17 @@ enum FileIO {
         guard FolioTar.flushFileSystem(of: fd) else { throw ioError("flush", path) }
     }
 
+    /// A new folder only this user can read, under the system's temporary folder (`$TMPDIR`), for work that must
+    /// not be seen by others on the machine (a whole submission's receipts before they are printed).
+    static func privateTemporaryFolder(_ prefix: String) throws(FolioError) -> String {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array((prefix + "-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw ioError("create the folder", base + "/" + prefix)
+        }
+        return String(cString: made)
+    }
+
     static func fsyncDirectory(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { _ = fsync(fd); close(fd) }

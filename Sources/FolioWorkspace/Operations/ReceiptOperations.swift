@@ -142,37 +142,81 @@ extension WorkspaceSession {
     }
 }
 
+/// What `folio receipt print` wrote.
+public struct PrintedReceipts: Codable, Sendable {
+    /// One HTML page per student, in print order.
+    public var pages: [String]
+    /// The merged PDF: every student's receipt (and letter) in class and seat order, one student per sheet.
+    public var pdf: String?
+    /// `addresses.csv`, for envelope labels, with `--left`.
+    public var addresses: String?
+}
+
 extension Workspace {
-    /// `folio receipt print`: writes a page (and a receipt file) per student for `submission` into `dir`;
-    /// with `left`, only students who have left, each with a letter first, plus `addresses.csv` for labels.
-    public func printReceipts(submission: String, students wanted: [String], left: Bool,
-                              to dir: String) throws(FolioError) -> [String] {
+    /// `folio receipt print`: writes a page (and a receipt file) per student for `submission` into `dir`, and
+    /// all of them in one PDF (`<submission>.pdf`, made by `PDFPrinter`) unless `pdf` is false; with `left`, only
+    /// students who have left, each with a letter first (`<submission>-letters.pdf`), plus `addresses.csv` for labels.
+    /// Students are taken in class and seat order (`ReceiptPages.printOrder`), so the pile that comes out of the
+    /// printer is the order the classes hand them out in.
+    public func printReceipts(submission: String, students wanted: [String], left: Bool, pdf: Bool = true,
+                              today: CivilDate, to dir: String) throws(FolioError) -> PrintedReceipts {
         let school = self.school()
         guard school.submission(submission) != nil else {
             throw FolioError(.badInput, Message("receipt.noSubmission", ["submission": submission]), hint: Message("receipt.noSubmission.status.hint"))
         }
+        // Refused before anything is written: without a browser there is no PDF to make.
+        let browser = pdf ? try PDFPrinter.requireBrowser() : nil
+        var chosen: [StudentRecord] = []
+        for number in studentNumbers() where wanted.isEmpty || wanted.contains(number) {
+            let view = storedManifest(number) ?? self.view(number, school: school)
+            guard let student = view.student, view.receipts.contains(where: { $0.receipt.submission == submission }) else { continue }
+            if left && student.status == .enrolled { continue }
+            chosen.append(student)
+        }
+        chosen.sort(by: ReceiptPages.printOrder)
         try FileIO.makeDirectories(dir)
-        var written: [String] = []
+        let scratch = try FileIO.privateTemporaryFolder("folio-print")
+        defer { FileIO.removeTree(scratch) }
+        let merged = scratch + "/" + submission + ".html"
+        guard FileManager.default.createFile(atPath: merged, contents: nil), let document = FileHandle(forWritingAtPath: merged) else {
+            throw FileIO.ioError("create", merged)
+        }
+        defer { try? document.close() }
+        func append(_ text: String) throws(FolioError) {
+            do { try document.write(contentsOf: Data(text.utf8)) } catch { throw FileIO.ioError("write", merged) }
+        }
+        try append(ReceiptPages.head(title: "收訖明細 \(submission)"))
+        var result = PrintedReceipts(pages: [])
         var labels: [[String]] = []
-        let numbers = studentNumbers().filter { wanted.isEmpty || wanted.contains($0) }
-        let progress = ProgressMeter(Message("progress.print"), total: numbers.count)
-        defer { progress.finish() }
-        for number in numbers {
+        let today = today
+        let progress = ProgressMeter(Message("progress.print"), total: chosen.count)
+        for chosenStudent in chosen {
             progress.advance()
+            let number = chosenStudent.number
             let view = storedManifest(number) ?? self.view(number, school: school)
             guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
-            if left && student.status == .enrolled { continue }
             let name = "\(number)-\(submission)"
-            let html = ReceiptPages.page(receipt, student: student, school: school, letter: left)
-            try replace(dir + "/" + name + ".html", Array(html.utf8))
+            let body = ReceiptPages.body(receipt, student: student, school: school, letter: left, today: today)
+            try replace(dir + "/" + name + ".html", Array(ReceiptPages.document(title: "收訖明細 \(number) \(submission)", body: body).utf8))
             try replace(dir + "/" + name + ".receipt.json", Workspace.viewBytes(ReceiptFile(receipt: receipt.receipt)))
-            written.append(dir + "/" + name + ".html")
-            if left { labels.append([number, student.name, student.address]) }
+            try append(body)
+            result.pages.append(dir + "/" + name + ".html")
+            if left { labels.append([number, student.name, student.postalCode ?? "", student.address]) }
         }
+        progress.finish()
+        try append(ReceiptPages.tail)
         if left {
-            try replace(dir + "/addresses.csv", CSVTable.write(header: ["學號", "姓名", "郵寄地址"], rows: labels))
+            result.addresses = dir + "/addresses.csv"
+            try replace(dir + "/addresses.csv", CSVTable.write(header: ["學號", "姓名", "郵遞區號", "郵寄地址"], rows: labels))
         }
-        return written
+        if let browser, !result.pages.isEmpty {
+            let target = dir + "/" + submission + (left ? "-letters" : "") + ".pdf"
+            let printing = ProgressMeter(Message("progress.pdf"), total: 1, unit: Message("progress.unit.documents"))
+            defer { printing.finish() }
+            try PDFPrinter.print(html: merged, to: target, browser: browser, scratch: scratch) { printing.advance(0) }
+            result.pdf = target
+        }
+        return result
     }
 
     /// Each printed page is read back before it takes its name: a full or failing stick is said, not printed.

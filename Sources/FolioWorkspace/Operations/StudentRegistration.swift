@@ -7,14 +7,14 @@ extension WorkspaceSession {
 
     /// Registers a checked roster's new and changed students (`StudentRoster`) in one transaction: for each, a
     /// `student.set` record when who they are at school changes (number, name, class, grade, status) and a
-    /// `student.personal` record when their national ID, birth date or address does, made by `actor`. Like
+    /// `student.personal` record when their national ID, birth date, address or postal code does, made by `actor`. Like
     /// `appendStudents`, every record must pass the fold's
     /// rules and nothing lands unless all of it does; unlike it, students are signed, folded and staged a batch
     /// at a time, each record and manifest written into the transaction as soon as it is made, so a whole
     /// school's roster never holds its records or views in memory at once. Returns how many records it wrote.
     @discardableResult
     public func register(_ roster: StudentRoster, actor: Actor, at now: Instant) throws(FolioError) -> Int {
-        let personalFields: Set<StudentRoster.Field> = [.nationalID, .birthDate, .address]
+        let personalFields: Set<StudentRoster.Field> = [.nationalID, .birthDate, .address, .postalCode]
         let entries = (roster.added.map { ($0.line, $0.record, true, true) }
                        + roster.changed.map { ($0.line, $0.new, $0.fields.contains { !personalFields.contains($0) },
                                                $0.fields.contains { personalFields.contains($0) }) })

@@ -11,7 +11,7 @@ import Foundation
 public struct StudentRoster: Sendable {
     /// A field of a student's registration (學籍資料), as the roster's columns name it.
     public enum Field: String, CaseIterable, Sendable, Encodable {
-        case name, nationalID, birthDate, className, grade, address, status, previousSchool
+        case name, nationalID, birthDate, className, grade, address, status, previousSchool, seat, postalCode
 
         /// The column's name: `class (班級)` in English, `班級` in Chinese.
         public var label: Message { Message("roster.field." + rawValue) }
@@ -22,8 +22,9 @@ public struct StudentRoster: Sendable {
             switch self {
             case .name: return r.name
             case .nationalID: return (try? NationalID(r.nationalID))?.masked ?? "****"
-            case .birthDate, .address: return nil
+            case .birthDate, .address, .postalCode: return nil
             case .className: return r.className
+            case .seat: return r.seat.map(String.init) ?? ""
             case .grade: return String(r.grade)
             case .status: return r.status.rawValue
             case .previousSchool: return r.previousSchool ?? ""
@@ -40,6 +41,8 @@ public struct StudentRoster: Sendable {
             case .address: return r.address
             case .status: return r.status.rawValue
             case .previousSchool: return r.previousSchool ?? ""
+            case .seat: return r.seat.map(String.init) ?? ""
+            case .postalCode: return r.postalCode ?? ""
             }
         }
     }
@@ -91,6 +94,7 @@ public struct StudentRoster: Sendable {
                 ("class", ["班級", "class"], true), ("grade", ["年級", "grade"], true),
                 ("address", ["通訊地址", "address"], false), ("status", ["狀態", "status"], false),
                 ("previous", ["原就讀學校", "previous_school"], false),
+                ("seat", ["座號", "seat"], false), ("postal", ["郵遞區號", "postal_code"], false),
             ])
         }, row: { (line: Int, row: [String]) throws(FolioError) in
             plan.rows += 1
@@ -113,6 +117,8 @@ public struct StudentRoster: Sendable {
             if columns["address"] == nil { record.address = old.address }
             if columns["status"] == nil { record.status = old.status }
             if columns["previous"] == nil { record.previousSchool = old.previousSchool }
+            if columns["seat"] == nil { record.seat = old.seat }
+            if columns["postal"] == nil { record.postalCode = old.postalCode }
             let fields = Field.allCases.filter { $0.value(old) != $0.value(record) }
             if fields.isEmpty {
                 plan.unchanged += 1
@@ -165,9 +171,23 @@ public struct StudentRoster: Sendable {
         let name = cell("name")
         guard !name.isEmpty else { throw RosterImport.lineError(file, line, "roster.row.noName") }
         let previous = cell("previous")
+        let seatText = cell("seat")
+        var seat: Int?
+        if !seatText.isEmpty {
+            guard let n = Int(seatText), (1...99).contains(n) else {
+                throw RosterImport.lineError(file, line, "roster.row.seat", ["seat": seatText])
+            }
+            seat = n
+        }
+        // 3+2 or 3+3 digits (3 alone is the old form); a hyphen or space between the parts is dropped.
+        let postal = cell("postal").filter { $0 != "-" && $0 != " " }
+        guard postal.isEmpty || ([3, 5, 6].contains(postal.count) && postal.allSatisfy({ $0.isASCII && $0.isNumber })) else {
+            throw RosterImport.lineError(file, line, "roster.row.postalCode", ["code": cell("postal")])
+        }
         return StudentRecord(number: number, name: name, nationalID: cell("id"), birthDate: birth,
                              className: cell("class"), grade: grade, address: cell("address"), status: status,
-                             previousSchool: previous.isEmpty ? nil : previous)
+                             previousSchool: previous.isEmpty ? nil : previous, seat: seat,
+                             postalCode: postal.isEmpty ? nil : postal)
     }
 
     static let statuses: [String: StudentStatus] = ["": .enrolled, "在學": .enrolled, "enrolled": .enrolled,

@@ -39,7 +39,7 @@ extension WorkspaceSession {
         let gradeTwelveOnly = day <= end
         var perStudent: [String: [ReceiptLine]] = [:]
         var files: [(path: String, source: String, line: ReceiptLine)] = []
-        var rows: [String: [[String]]] = [:]
+        var rows = NationalRows()
         var included: [String: StudentRecord] = [:]
         let earlier = school.submissions.filter { $0.office == office && $0.period == text }
         var previous: [Receipt] = []   // the latest earlier submission's receipts, to see whether anything changed
@@ -50,6 +50,7 @@ extension WorkspaceSession {
             }
             guard let student = view.student, !gradeTwelveOnly || student.grade == 12 else { continue }
             var lines: [ReceiptLine] = []
+            let birth = NationalRoster.birthDate(student.birthDate)
             switch office {
             case .it, .data:
                 let group: ItemCategory.Group = office == .it ? .courseOutcome : .diverse
@@ -58,34 +59,57 @@ extension WorkspaceSession {
                     .filter { $0.group == .diverse || $0.status == .certified }
                     .sorted { ($0.term, $0.id) < ($1.term, $1.id) }.prefix(limit)
                 for item in items {
+                    let key = NationalRoster.key(school: school.code, term: item.term, nationalID: student.nationalID)
+                    var inPackage: [ItemFile.Role: String] = [:]
                     for f in item.files {
+                        let path = "files/\(number)/\(item.id)/\(f.name)"
                         let line = ReceiptLine(category: item.category, term: item.term, title: item.description,
                                                course: item.course, file: f.name, size: f.size, sha256: f.sha256, item: item.id)
                         lines.append(line)
-                        files.append(("files/\(number)/\(item.id)/\(f.name)", workspace.studentDir(number) + "/" + f.path, line))
-                        rows[office == .it ? "course-outcomes.csv" : "diverse.csv", default: []].append(
-                            [student.nationalID, number, student.name, item.term.description,
-                             Catalog.category(item.category)?.title ?? item.category, item.course ?? "", item.courseName ?? "",
-                             item.description, f.name, String(f.size), f.sha256])
+                        files.append((path, workspace.studentDir(number) + "/" + f.path, line))
+                        inPackage[f.role] = path
+                        if office == .it {
+                            let credits = view.records.first { $0.kind == "grade" && $0.term == item.term && $0.fields["course"] == item.course }?
+                                .fields["credits"] ?? ""
+                            rows.add(.courseOutcomes, "學期課程學習成果", key + [
+                                birth, String(item.term.semester), item.course ?? "", item.courseName ?? "", String(student.grade),
+                                credits, item.description, path, String(f.size), f.sha256])
+                        }
+                    }
+                    if office == .data, let sheet = NationalRoster.diverseSheets.first(where: { $0.category == item.category }) {
+                        rows.add(.diverse, sheet.sheet, key + sheet.columns.map { item.fields[$0.field] ?? "" }
+                                 + [item.description, inPackage[.document] ?? "", inPackage[.media] ?? "", item.link ?? ""])
                     }
                 }
             case .registration:
-                lines.append(recordLine("student", term!, "學籍資料", "students.csv", student))
-                rows["students.csv", default: []].append(
-                    [student.nationalID, number, student.name, student.birthDate.map { ROCDate($0)?.text ?? $0.description } ?? "", student.className,
-                     String(student.grade), student.status.rawValue])
+                let key = NationalRoster.key(school: school.code, term: term!, nationalID: student.nationalID)
+                let cells = [birth, (try? NationalID(student.nationalID)).map { String($0.sexCode) } ?? "", String(student.grade), student.className,
+                             student.seat.map(String.init) ?? "", NationalRoster.status(student.status)]
+                let sheet = NationalRoster.students.sheets[0]
+                lines.append(recordLine("student", term!, "學籍資料", NationalRoster.students.fileName, student,
+                                        values: zip(sheet.columns, cells).filter { $0.0 != "出生日期" }.map { ReceiptValue($0.0, $0.1) }
+                                            + [ReceiptValue("出生日期", birth)]))
+                rows.add(.students, sheet.name, key + cells)
                 for r in view.records where r.kind == "grade" && r.term == term {
-                    lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", "grades.csv", r.fields))
-                    rows["grades.csv", default: []].append(
-                        [student.nationalID, number, r.term.description, r.fields["subject"] ?? "", r.fields["credits"] ?? "",
-                         r.fields["score"] ?? "", r.fields["course"] ?? ""])
+                    let score = r.fields["score"] ?? ""
+                    let cells = [birth, r.fields["course"] ?? "", r.fields["subject"] ?? "", String(student.grade),
+                                 r.fields["credits"] ?? "", score, NationalRoster.passed(score)]
+                    let sheet = NationalRoster.grades.sheets[0]
+                    lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", NationalRoster.grades.fileName, r.fields,
+                                            values: zip(sheet.columns, cells).filter { $0.0 != "出生日期" && $0.0 != "開課年級" }
+                                                .map { ReceiptValue($0.0, $0.1) }))
+                    rows.add(.grades, sheet.name, key + cells)
                 }
             case .activities:
                 for r in view.records where r.kind == "cadre" && r.term == term {
-                    lines.append(recordLine("cadre-record", r.term, (r.fields["unit"] ?? "") + " " + (r.fields["post"] ?? ""), "cadre.csv", r.fields))
-                    rows["cadre.csv", default: []].append(
-                        [student.nationalID, number, r.term.description, r.fields["unit"] ?? "", r.fields["post"] ?? "",
-                         r.fields["level"] ?? "", r.fields["start"] ?? "", r.fields["end"] ?? ""])
+                    let key = NationalRoster.key(school: school.code, term: r.term, nationalID: student.nationalID)
+                    let cells = [r.fields["unit"] ?? "", r.fields["start"] ?? "", r.fields["end"] ?? "", r.fields["post"] ?? "", "",
+                                 r.fields["level"] ?? ""]
+                    let sheet = NationalRoster.cadre.sheets[0]
+                    lines.append(recordLine("cadre-record", r.term, (r.fields["unit"] ?? "") + " " + (r.fields["post"] ?? ""),
+                                            NationalRoster.cadre.fileName, r.fields,
+                                            values: zip(sheet.columns, cells).filter { !$0.1.isEmpty }.map { ReceiptValue($0.0, $0.1) }))
+                    rows.add(.cadre, sheet.name, key + cells)
                 }
             }
             if !lines.isEmpty {
@@ -117,10 +141,10 @@ extension WorkspaceSession {
         }
         var inputs: [TarInput] = files.map { .file($0.path, sourcePath: $0.source) }
         var entries = files.map { BundleEntry(path: $0.path, size: Int64($0.line.size), sha256: $0.line.sha256) }
-        for (name, body) in rows.sorted(by: { $0.key < $1.key }) {
-            let bytes = CSVTable.write(header: Self.csvHeaders[name]!, rows: body)
-            inputs.append(.bytes("roster/" + name, Data(bytes)))
-            entries.append(BundleEntry(path: "roster/" + name, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)))
+        for roster in NationalRoster.of(office) {
+            let bytes = try rows.workbook(roster, school: school.code, year: year, term: term).bytes()
+            inputs.append(.bytes(roster.path, Data(bytes)))
+            entries.append(BundleEntry(path: roster.path, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)))
         }
         entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         let index = SubmissionIndex(school: school.code, id: id, office: office, period: text, created: now,
@@ -145,19 +169,11 @@ extension WorkspaceSession {
         return SubmissionReport(submission: made, path: workspace.root + "/submissions/\(id).tar", gradeTwelveOnly: gradeTwelveOnly)
     }
 
-    static let csvHeaders: [String: [String]] = [
-        "course-outcomes.csv": ["身分證號", "學號", "姓名", "學期", "類別", "課程代碼", "課程名稱", "簡述", "檔名", "檔案大小", "SHA-256"],
-        "diverse.csv": ["身分證號", "學號", "姓名", "學期", "類別", "課程代碼", "課程名稱", "簡述", "檔名", "檔案大小", "SHA-256"],
-        "students.csv": ["身分證號", "學號", "姓名", "出生日期", "班級", "年級", "學籍狀態"],
-        "grades.csv": ["身分證號", "學號", "學期", "科目名稱", "學分數", "成績", "課程代碼"],
-        "cadre.csv": ["身分證號", "學號", "學期", "單位", "擔任職務", "幹部等級", "開始日期", "結束日期"],
-    ]
-
     private func recordLine(_ category: String, _ term: Term, _ title: String, _ file: String,
-                            _ value: some Encodable) -> ReceiptLine {
+                            _ value: some Encodable, values: [ReceiptValue]) -> ReceiptLine {
         let bytes = (try? CanonicalJSON.encode(value)) ?? []
         return ReceiptLine(category: category, term: term, title: title, course: nil, file: file, size: bytes.count,
-                           sha256: SHA256Hex.of(bytes), item: nil)
+                           sha256: SHA256Hex.of(bytes), item: nil, values: values)
     }
 
     private func parsePeriod(_ office: SubmittingOffice, _ text: String) throws(FolioError) -> (AcademicYear, Term?) {

@@ -135,7 +135,7 @@ enum RosterReport {
         let otherChanges = r.changed.filter { !Set($0.fields).isDisjoint(with: others) }
         section(Message("roster.students.otherChanges", ["count": otherChanges.count]), otherChanges.map {
             Message("roster.line", ["line": $0.line, "id": $0.new.number, "name": $0.new.name,
-                                    "detail": change($0, others).map { $0.text() }.joined(separator: "; ")])
+                                    "detail": change($0, others).map { $0.text() }.joined(separator: Message("roster.change.separator").text())])
         })
         if r.missing.count > r.rows {
             // Fewer rows than students left out: a file of changes, not the whole roster. Listing every other

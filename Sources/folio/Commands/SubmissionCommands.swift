@@ -55,12 +55,17 @@ struct ReceiptPrint: FolioCommand {
     @Option(help: ArgumentHelp(Message("receipt.print.help.student").text())) var student: [String] = []
     @Flag(help: ArgumentHelp(Message("receipt.print.help.left").text())) var left = false
     @Option(help: ArgumentHelp(Message("receipt.print.help.out").text())) var out: String
+    @Flag(name: .customLong("no-pdf"), help: ArgumentHelp(Message("receipt.print.help.noPDF").text())) var noPDF = false
 
     func execute() throws(FolioError) {
-        let files = try global.openWorkspace().printReceipts(submission: submission, students: student, left: left, to: out)
-        if global.json { Output.json(files); return }
-        let values: [String: any MessageValue] = ["count": files.count, "out": out]
+        let printed = try global.openWorkspace().printReceipts(submission: submission, students: student, left: left, pdf: !noPDF,
+                                                               today: try global.now().taipeiDay, to: out)
+        if global.json { Output.json(printed); return }
+        let values: [String: any MessageValue] = ["count": printed.pages.count, "out": out]
         Output.say(left ? Message("receipt.print.done.letters", values) : Message("receipt.print.done", values))
+        if let pdf = printed.pdf {
+            Output.say(Message(left ? "receipt.print.pdf.letters" : "receipt.print.pdf", ["pdf": pdf, "count": printed.pages.count]))
+        }
     }
 }
 
