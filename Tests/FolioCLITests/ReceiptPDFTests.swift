@@ -13,6 +13,8 @@ import Testing
         let ws = try SampleCopy(now: Self.after)
         expectSuccess(try ws.folio(as: "R01", ["roster", "import", "students", ws.path("roster/students.xlsx"), "--apply"]))
         expectSuccess(try ws.folio(as: "D01", ["settings", "set", "--phone", "(02)2345-6789 轉 123"]))
+        expectSuccess(try ws.folio(as: "R01", ["record", "grade", "112002", "--term", "113-1", "--field", "subject=歷史",
+                                               "--field", "credits=2", "--field", "score=59", "--field", "course=HIS-11A"]))
         expectSuccess(try ws.folio(as: "R01", ["submit", "--office", "registration", "--period", "113-1"]))
         return ws
     }
@@ -75,9 +77,12 @@ import Testing
             #expect(try qrCodes(pdf, page: page, in: scratch) == ["folio-receipt/1;999901;\(number);registration-113-1-1;\(digest);\(codes)"],
                     "page \(page)")
         }
-        // Office data shows its values: the student's class, seat and birth date as submitted.
+        // Office data shows its values as submitted: the student's class, seat and birth date; the grade's subject,
+        // credits, score and whether it passed.
         let page5 = try text(pdf, page: 5)
-        #expect(page5.contains("班級名稱：201") && page5.contains("座號：1") && page5.contains("出生日期：0970128"), "\(page5)")
+        for words in ["班級名稱：201", "座號：1", "出生日期：0970128", "科目名稱：歷史", "修課學分：2", "學期學業成績：59", "成績及格：0"] {
+            #expect(page5.contains(words), "\(words) is not on 112002's page:\n\(page5)")
+        }
     }
 
     @Test func lettersForAWindowEnvelopeWithPostalCodeLetterheadAndPhone() throws {

@@ -3,7 +3,7 @@ import FolioTestSupport
 import Foundation
 import Testing
 
-/// Text that students and staff type reaches the CSVs folio writes; a spreadsheet must show it, never run it.
+/// Text that students and staff type reaches the CSVs and workbooks folio writes; a spreadsheet must show it, never run it.
 @Suite struct SpreadsheetFormulaTests {
     static let formula = #"=HYPERLINK("http://x","y")"#
 
@@ -12,7 +12,7 @@ import Testing
         try CSVTable.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
-    @Test func descriptionTypedAsAFormulaIsWrittenToTheSubmissionCSVAsText() throws {
+    @Test func descriptionTypedAsAFormulaReachesTheSubmissionWorkbookAsText() throws {
         let ws = try SampleCopy()
         let id = try ws.upload(student: "112002", category: "works", description: Self.formula,
                                assets: ["art-poster.png"], fields: ["name": "海報"], now: "2025-01-08T13:01")
@@ -23,11 +23,13 @@ import Testing
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let tar = try ToolRunner.run("tar", ["-xf", ws.path("submissions/data-113-1.tar"), "-C", out])
         #expect(tar.status == 0, "\(tar.output)")
-        let csv = try table(out + "/roster/diverse.csv")
-        let column = try #require(csv.column(named: ["簡述"]))
-        let row = try #require(csv.rows.first { $0.contains { $0.hasSuffix(Self.formula) } }, "\(csv.rows)")
-        #expect(row[column] == "'" + Self.formula, "the description must reach the CSV as text: \(row)")
-        #expect(!csv.rows.contains { $0.contains(Self.formula) }, "no cell may start with the formula itself")
+        let book = out + "/02_非學業表現上傳資料/2_學生自填多元表現名冊.xlsx"
+        // The description is a shared string of the workbook, and no sheet holds a formula.
+        let strings = try ToolRunner.run("bsdtar", ["-xOf", book, "xl/sharedStrings.xml"])
+        #expect(strings.status == 0 && (strings.output.contains(Self.formula)
+                                        || strings.output.contains("=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)")), "\(strings.output)")
+        let sheets = try ToolRunner.run("bsdtar", ["-xOf", book, "xl/worksheets/*.xml"])
+        #expect(sheets.status == 0 && sheets.output.contains("<sheetData>") && !sheets.output.contains("<f>"), "no formula in any sheet")
     }
 
     @Test func courseNameTypedAsAFormulaIsWrittenToTheReportCSVAsText() throws {

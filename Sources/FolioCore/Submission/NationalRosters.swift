@@ -131,6 +131,50 @@ public enum NationalRoster: String, CaseIterable, Sendable {
         date.flatMap { ROCDate($0)?.text } ?? ""
     }
 
+    /// A student's cells of 學生資料名冊, after the key.
+    public static func studentCells(_ s: StudentRecord) -> [String] {
+        [birthDate(s.birthDate), (try? NationalID(s.nationalID)).map { String($0.sexCode) } ?? "", String(s.grade), s.className,
+         s.seat.map(String.init) ?? "", status(s.status)]
+    }
+
+    /// A grade record's cells of 學生成績名冊, after the key.
+    public static func gradeCells(_ fields: [String: String], student s: StudentRecord) -> [String] {
+        let score = fields["score"] ?? ""
+        return [birthDate(s.birthDate), fields["course"] ?? "", fields["subject"] ?? "", String(s.grade), fields["credits"] ?? "",
+                score, passed(score)]
+    }
+
+    /// A cadre record's cells of 幹部經歷暨事蹟紀錄, after the key: the record has no description of its own.
+    public static func cadreCells(_ fields: [String: String]) -> [String] {
+        [fields["unit"] ?? "", fields["start"] ?? "", fields["end"] ?? "", fields["post"] ?? "", "", fields["level"] ?? ""]
+    }
+
+    /// The values a printed receipt shows under an office record's line: the cells submitted for it, each under
+    /// its column's name (empty ones left out), found again from the office's own records. A line's SHA-256 is that
+    /// of the record it was made from, so only the very record that was submitted gives values; a registration
+    /// changed since, or a record the machine does not hold, gives none. Values are never stored in the receipt
+    /// itself, which every kiosk holds: grades and birth dates stay with the office.
+    public static func values(_ line: ReceiptLine, student: StudentRecord, records: [RecordView]) -> [ReceiptValue] {
+        guard line.item == nil else { return [] }
+        func hash(_ value: some Encodable) -> String? { (try? CanonicalJSON.encode(value)).map(SHA256Hex.of) }
+        var columns: [String] = [], cells: [String] = []
+        switch line.category {
+        case "student":
+            guard hash(student) == line.sha256 else { return [] }
+            (columns, cells) = (NationalRoster.students.sheets[0].columns, studentCells(student))
+        case "grade":
+            guard let r = records.first(where: { $0.kind == "grade" && $0.term == line.term && hash($0.fields) == line.sha256 }) else { return [] }
+            (columns, cells) = (NationalRoster.grades.sheets[0].columns, gradeCells(r.fields, student: student))
+        case "cadre-record":
+            guard let r = records.first(where: { $0.kind == "cadre" && $0.term == line.term && hash($0.fields) == line.sha256 }) else { return [] }
+            (columns, cells) = (NationalRoster.cadre.sheets[0].columns, cadreCells(r.fields))
+        default:
+            return []
+        }
+        // 開課年級 is the student's grade now, not a value of the record the student could check.
+        return zip(columns, cells).filter { !$0.1.isEmpty && $0.0 != "開課年級" }.map { ReceiptValue($0.0, $0.1) }
+    }
+
     /// The key cells a data row starts with.
     public static func key(school: String, term: Term, nationalID: String) -> [String] {
         [school, String(term.year.value), String(term.semester), nationalID]

@@ -15,12 +15,9 @@ public struct ReceiptLine: Codable, Hashable, Sendable {
     public var sha256: String
     /// The item id, for items (so a dispute can name it); nil for office records.
     public var item: String?
-    /// For an office record, the values submitted, as the national roster's columns name them (科目名稱, 修課學分,
-    /// 學期學業成績 …): what the student checks on paper. Nil for a file, and on receipts made before they were kept.
-    public var values: [ReceiptValue]?
 
     public init(category: String, term: Term, title: String, course: String?, file: String, size: Int,
-                sha256: String, item: String?, values: [ReceiptValue]? = nil) {
+                sha256: String, item: String?) {
         self.category = category
         self.term = term
         self.title = title
@@ -29,11 +26,10 @@ public struct ReceiptLine: Codable, Hashable, Sendable {
         self.size = size
         self.sha256 = sha256
         self.item = item
-        self.values = values
     }
 }
 
-/// One value of an office record on a receipt: the column's name and what was submitted in it.
+/// One value of an office record as a printed receipt shows it: the column's name and what was submitted in it.
 public struct ReceiptValue: Codable, Hashable, Sendable {
     public var name: String
     public var value: String
@@ -76,11 +72,6 @@ public struct Receipt: Codable, Hashable, Sendable {
     ///     office\tit
     ///     period\t113
     ///     line\t<category>\t<term>\t<course or ->\t<title>\t<file>\t<size>\t<sha256>
-    ///     value\t<name>\t<value>
-    ///
-    /// `value` lines follow the line of an office record whose values the receipt shows, one per value in order,
-    /// so the code printed on paper covers the values printed beside it. A receipt without values has none, so
-    /// receipts made before values were kept keep their digests.
     public var canonicalText: String {
         func clean(_ s: String) -> String {
             s.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
@@ -89,7 +80,6 @@ public struct Receipt: Codable, Hashable, Sendable {
         out += "school\t\(school)\nstudent\t\(student)\nsubmission\t\(submission)\noffice\t\(office)\nperiod\t\(period)\n"
         for l in lines {
             out += "line\t\(l.category)\t\(l.term)\t\(l.course ?? "-")\t\(clean(l.title))\t\(clean(l.file))\t\(l.size)\t\(l.sha256)\n"
-            for v in l.values ?? [] { out += "value\t\(clean(v.name))\t\(clean(v.value))\n" }
         }
         return out
     }

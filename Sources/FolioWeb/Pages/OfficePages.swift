@@ -212,12 +212,12 @@ struct OfficePages: Sendable {
                     throw FolioError(.badInput, Message("receipt.noSubmission", ["submission": submission]),
                                      hint: Message("receipt.noSubmission.status.hint"))
                 }
-                var found: [(ReceiptView, StudentRecord)] = []
+                var found: [(ReceiptView, StudentRecord, [RecordView])] = []
                 for number in workspace.studentNumbers() {
                     let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
                     guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
                     if letters && student.status == .enrolled { continue }
-                    found.append((receipt, student))
+                    found.append((receipt, student, view.records))
                 }
                 return ReceiptPages.all(found, submission: submission, school: school, letters: letters, today: today)
             }

@@ -196,7 +196,7 @@ extension Workspace {
             let view = storedManifest(number) ?? self.view(number, school: school)
             guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
             let name = "\(number)-\(submission)"
-            let body = ReceiptPages.body(receipt, student: student, school: school, letter: left, today: today)
+            let body = ReceiptPages.body(receipt, student: student, records: view.records, school: school, letter: left, today: today)
             try replace(dir + "/" + name + ".html", Array(ReceiptPages.document(title: "收訖明細 \(number) \(submission)", body: body).utf8))
             try replace(dir + "/" + name + ".receipt.json", Workspace.viewBytes(ReceiptFile(receipt: receipt.receipt)))
             try append(body)

@@ -83,33 +83,18 @@ extension WorkspaceSession {
                 }
             case .registration:
                 let key = NationalRoster.key(school: school.code, term: term!, nationalID: student.nationalID)
-                let cells = [birth, (try? NationalID(student.nationalID)).map { String($0.sexCode) } ?? "", String(student.grade), student.className,
-                             student.seat.map(String.init) ?? "", NationalRoster.status(student.status)]
-                let sheet = NationalRoster.students.sheets[0]
-                lines.append(recordLine("student", term!, "學籍資料", NationalRoster.students.fileName, student,
-                                        values: zip(sheet.columns, cells).filter { $0.0 != "出生日期" }.map { ReceiptValue($0.0, $0.1) }
-                                            + [ReceiptValue("出生日期", birth)]))
-                rows.add(.students, sheet.name, key + cells)
+                lines.append(recordLine("student", term!, "學籍資料", NationalRoster.students.fileName, student))
+                rows.add(.students, NationalRoster.students.sheets[0].name, key + NationalRoster.studentCells(student))
                 for r in view.records where r.kind == "grade" && r.term == term {
-                    let score = r.fields["score"] ?? ""
-                    let cells = [birth, r.fields["course"] ?? "", r.fields["subject"] ?? "", String(student.grade),
-                                 r.fields["credits"] ?? "", score, NationalRoster.passed(score)]
-                    let sheet = NationalRoster.grades.sheets[0]
-                    lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", NationalRoster.grades.fileName, r.fields,
-                                            values: zip(sheet.columns, cells).filter { $0.0 != "出生日期" && $0.0 != "開課年級" }
-                                                .map { ReceiptValue($0.0, $0.1) }))
-                    rows.add(.grades, sheet.name, key + cells)
+                    lines.append(recordLine("grade", r.term, r.fields["subject"] ?? "", NationalRoster.grades.fileName, r.fields))
+                    rows.add(.grades, NationalRoster.grades.sheets[0].name, key + NationalRoster.gradeCells(r.fields, student: student))
                 }
             case .activities:
                 for r in view.records where r.kind == "cadre" && r.term == term {
                     let key = NationalRoster.key(school: school.code, term: r.term, nationalID: student.nationalID)
-                    let cells = [r.fields["unit"] ?? "", r.fields["start"] ?? "", r.fields["end"] ?? "", r.fields["post"] ?? "", "",
-                                 r.fields["level"] ?? ""]
-                    let sheet = NationalRoster.cadre.sheets[0]
                     lines.append(recordLine("cadre-record", r.term, (r.fields["unit"] ?? "") + " " + (r.fields["post"] ?? ""),
-                                            NationalRoster.cadre.fileName, r.fields,
-                                            values: zip(sheet.columns, cells).filter { !$0.1.isEmpty }.map { ReceiptValue($0.0, $0.1) }))
-                    rows.add(.cadre, sheet.name, key + cells)
+                                            NationalRoster.cadre.fileName, r.fields))
+                    rows.add(.cadre, NationalRoster.cadre.sheets[0].name, key + NationalRoster.cadreCells(r.fields))
                 }
             }
             if !lines.isEmpty {
@@ -170,10 +155,10 @@ extension WorkspaceSession {
     }
 
     private func recordLine(_ category: String, _ term: Term, _ title: String, _ file: String,
-                            _ value: some Encodable, values: [ReceiptValue]) -> ReceiptLine {
+                            _ value: some Encodable) -> ReceiptLine {
         let bytes = (try? CanonicalJSON.encode(value)) ?? []
         return ReceiptLine(category: category, term: term, title: title, course: nil, file: file, size: bytes.count,
-                           sha256: SHA256Hex.of(bytes), item: nil, values: values)
+                           sha256: SHA256Hex.of(bytes), item: nil)
     }
 
     private func parsePeriod(_ office: SubmittingOffice, _ text: String) throws(FolioError) -> (AcademicYear, Term?) {

@@ -10,9 +10,10 @@ public enum ReceiptPages {
         public var html: String
     }
 
-    public static func page(_ view: ReceiptView, student: StudentRecord, school: SchoolState, letter: Bool, today: CivilDate) -> String {
+    public static func page(_ view: ReceiptView, student: StudentRecord, records: [RecordView], school: SchoolState, letter: Bool,
+                            today: CivilDate) -> String {
         document(title: "收訖明細 \(student.number) \(view.receipt.submission)",
-                 body: body(view, student: student, school: school, letter: letter, today: today))
+                 body: body(view, student: student, records: records, school: school, letter: letter, today: today))
     }
 
     /// The order receipts are printed in: class, then seat number (座號), then student number (a student without
@@ -23,14 +24,17 @@ public enum ReceiptPages {
 
     /// Every student's receipt for one submission in one document, sorted by class and student number, each on
     /// its own sheet (a letter first for a student who has left): what the office prints from the pages.
-    public static func all(_ receipts: [(ReceiptView, StudentRecord)], submission: String, school: SchoolState, letters: Bool,
-                           today: CivilDate) -> String {
+    public static func all(_ receipts: [(ReceiptView, StudentRecord, [RecordView])], submission: String, school: SchoolState,
+                           letters: Bool, today: CivilDate) -> String {
         let sorted = receipts.sorted { printOrder($0.1, $1.1) }
         return document(title: "收訖明細 \(submission)",
-                        body: sorted.map { body($0.0, student: $0.1, school: school, letter: letters, today: today) }.joined())
+                        body: sorted.map { body($0.0, student: $0.1, records: $0.2, school: school, letter: letters, today: today) }.joined())
     }
 
-    static func body(_ view: ReceiptView, student: StudentRecord, school: SchoolState, letter: Bool, today: CivilDate) -> String {
+    /// One student's sheet (a letter before it with `letter`). `records` are the student's office records as this
+    /// machine holds them, from which an office record's submitted values are shown (`NationalRoster.values`).
+    static func body(_ view: ReceiptView, student: StudentRecord, records: [RecordView], school: SchoolState, letter: Bool,
+                     today: CivilDate) -> String {
         let r = view.receipt
         let office = SubmittingOffice(rawValue: r.office)
         let period = school.confirmation(for: r.submission)
@@ -67,8 +71,9 @@ public enum ReceiptPages {
                 ?? (l.category == "student" ? "學籍資料" : l.category)
             rows += "<tr><td>\(n + 1)</td><td>\(h(category))</td><td class=\"nowrap\">\(l.term)</td><td>\(h(l.title))</td><td>\(h(l.file))</td><td class=\"num\">\(l.size)</td><td class=\"code\">\(ShortCode.of(l.sha256))</td></tr>\n"
             // An office record's values, as submitted: what the student checks against what they know.
-            if let values = l.values, !values.isEmpty {
-                rows += "<tr class=\"values\"><td></td><td colspan=\"6\">" + values.map { "\(h($0.name))：<strong>\(h($0.value.isEmpty ? "—" : $0.value))</strong>" }
+            let values = NationalRoster.values(l, student: student, records: records)
+            if !values.isEmpty {
+                rows += "<tr class=\"values\"><td></td><td colspan=\"6\">" + values.map { "<span class=\"value\">\(h($0.name))：<strong>\(h($0.value))</strong></span>" }
                     .joined(separator: "　") + "</td></tr>\n"
             }
         }
@@ -129,6 +134,7 @@ public enum ReceiptPages {
         .letter h1 { margin-top: 52mm; }
         .letter .slip { position: absolute; left: 0; right: 0; bottom: 0; margin: 0; }
         tr.values td { border-top: none; font-size: 10pt; }
+        tr.values .value { white-space: nowrap; }
         .total { display: flex; align-items: center; gap: 6mm; margin-bottom: 3mm; }
         .total p { margin: 0; }
         .slip { margin-top: 8mm; border-top: 0.4mm dashed #000; padding-top: 4mm; }
