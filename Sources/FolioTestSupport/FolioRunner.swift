@@ -75,7 +75,7 @@ public enum FolioRunner {
     /// Environment variables folio reads; none is inherited from the test's own environment.
     public static let folioVariables = ["FOLIO_KEY", "FOLIO_NOW", "FOLIO_CRASH_AT", "FOLIO_STEP_DELAY_MS", "FOLIO_SEAL_BATCH",
                                         "FOLIO_BUNDLE_PART_ENTRIES", "FOLIO_BUNDLE_PART_BYTES", "FOLIO_PASSPHRASE",
-                                        "FOLIO_STUDENT_SECRET"]
+                                        "FOLIO_STUDENT_SECRET", "FOLIO_PRINT_PIECE"]
 
     /// The `folio` binary: `$FOLIO_BIN` if set, else next to the running test bundle (the build products
     /// directory, where `swift build --build-tests` put it because FolioCLITests depends on it). Under

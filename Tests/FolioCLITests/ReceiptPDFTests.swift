@@ -85,6 +85,20 @@ import Testing
         }
     }
 
+    @Test func aLongDocumentIsPrintedInPiecesAndJoinedInOrder() throws {
+        let ws = try school()
+        let out = ws.scratch("pieces")
+        // Five students a piece: three Chromiums, two at a time, joined by pdfunite.
+        expectSuccess(try ws.folio(["receipt", "print", "--submission", "registration-113-1-1", "--out", out],
+                                   env: ["FOLIO_PRINT_PIECE": "5"]))
+        let pdf = out + "/registration-113-1-1.pdf"
+        #expect(try pageCount(pdf) == 12)
+        for (page, number) in [(1, "113002"), (5, "112002"), (6, "112001"), (11, "111015"), (12, "111016")] {
+            #expect(try text(pdf, page: page).contains(number), "page \(page) is \(number)'s")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") } == ["registration-113-1-1.pdf"])
+    }
+
     @Test func lettersForAWindowEnvelopeWithPostalCodeLetterheadAndPhone() throws {
         let ws = try school()
         expectSuccess(try ws.folio(as: "D01", ["confirmation", "open", "--id", "C1", "--from", "2025-08-22", "--to", "2025-08-26",

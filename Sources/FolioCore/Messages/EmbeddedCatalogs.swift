@@ -1082,6 +1082,8 @@ enum EmbeddedCatalogs {
 "pdf.failed" = "Chromium（{browser}）沒能製作 PDF：{why}";
 
 "pdf.failed.hint" = "每位學生的 HTML 頁已寫出，可用瀏覽器開啟列印；請資訊組確認 chromium 能執行後再試一次。";
+"pdf.noUnite" = "找不到 pdfunite，無法把全校的收訖明細合成一份 PDF。沒有寫出任何檔案。";
+"pdf.noUnite.hint" = "請資訊組安裝：sudo apt-get install poppler-utils；或加上 --no-pdf，只寫出每位學生的 HTML 頁。";
 /* Receipts: the receipt details students confirm or dispute, and the central database's list compared with them. */
 "receipt.notAFile" = "{path} 不是收訖明細檔。";
 "receipt.notAFile.hint" = "請使用 `folio receipt print` 在列印頁面旁邊寫出的 .json 檔。";
@@ -3137,6 +3139,8 @@ enum EmbeddedCatalogs {
 "pdf.failed" = "Chromium ({browser}) did not make the PDF: {why}";
 
 "pdf.failed.hint" = "Each student's HTML page was written and can be printed from a browser; ask the IT section to check that chromium runs, then try again.";
+"pdf.noUnite" = "pdfunite was not found, so the receipts cannot be joined into one PDF. Nothing was written.";
+"pdf.noUnite.hint" = "Install it with: sudo apt-get install poppler-utils; or add --no-pdf for each student's HTML page alone.";
 /* Receipts: the receipt details students confirm or dispute, and the central database's list compared with them. */
 "receipt.notAFile" = "{path} is not a receipt file.";
 "receipt.notAFile.hint" = "Use the .json file `folio receipt print` wrote next to the printed page.";

@@ -164,8 +164,6 @@ extension Workspace {
         guard school.submission(submission) != nil else {
             throw FolioError(.badInput, Message("receipt.noSubmission", ["submission": submission]), hint: Message("receipt.noSubmission.status.hint"))
         }
-        // Refused before anything is written: without a browser there is no PDF to make.
-        let browser = pdf ? try PDFPrinter.requireBrowser() : nil
         var chosen: [StudentRecord] = []
         for number in studentNumbers() where wanted.isEmpty || wanted.contains(number) {
             let view = storedManifest(number) ?? self.view(number, school: school)
@@ -174,54 +172,66 @@ extension Workspace {
             chosen.append(student)
         }
         chosen.sort(by: ReceiptPages.printOrder)
+        // Refused before anything is written: without the tools there is no PDF to make.
+        let per = PDFPrinter.studentsPerPiece
+        let tools = pdf ? try PDFPrinter.requireTools(pieces: (chosen.count + per - 1) / per) : nil
         try FileIO.makeDirectories(dir)
         let scratch = try FileIO.privateTemporaryFolder("folio-print")
         defer { FileIO.removeTree(scratch) }
-        let merged = scratch + "/" + submission + ".html"
-        guard FileManager.default.createFile(atPath: merged, contents: nil), let document = FileHandle(forWritingAtPath: merged) else {
-            throw FileIO.ioError("create", merged)
-        }
-        defer { try? document.close() }
+        // The whole document, in pieces of `studentsPerPiece` students each, for Chromium to print side by side.
+        var pieces: [String] = []
+        var document: FileHandle?
+        defer { try? document?.close() }
         func append(_ text: String) throws(FolioError) {
-            do { try document.write(contentsOf: Data(text.utf8)) } catch { throw FileIO.ioError("write", merged) }
+            do { try document?.write(contentsOf: Data(text.utf8)) } catch { throw FileIO.ioError("write", pieces.last ?? scratch) }
         }
-        try append(ReceiptPages.head(title: "收訖明細 \(submission)"))
+        func nextPiece() throws(FolioError) {
+            if document != nil { try append(ReceiptPages.tail); try? document?.close() }
+            let path = scratch + "/\(submission)-\(pieces.count).html"
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw FileIO.ioError("create", path)
+            }
+            pieces.append(path)
+            document = handle
+            try append(ReceiptPages.head(title: "收訖明細 \(submission)"))
+        }
         var result = PrintedReceipts(pages: [])
+        // Thousands of pages, flushed once and read back, not flushed one by one.
+        let batch = CheckedBatch(folder: dir)
         var labels: [[String]] = []
         let today = today
         let progress = ProgressMeter(Message("progress.print"), total: chosen.count)
-        for chosenStudent in chosen {
+        for (index, chosenStudent) in chosen.enumerated() {
             progress.advance()
+            if index % per == 0 { try nextPiece() }
             let number = chosenStudent.number
             let view = storedManifest(number) ?? self.view(number, school: school)
             guard let student = view.student, let receipt = view.receipts.first(where: { $0.receipt.submission == submission }) else { continue }
             let name = "\(number)-\(submission)"
             let body = ReceiptPages.body(receipt, student: student, records: view.records, school: school, letter: left, today: today)
-            try replace(dir + "/" + name + ".html", Array(ReceiptPages.document(title: "收訖明細 \(number) \(submission)", body: body).utf8))
-            try replace(dir + "/" + name + ".receipt.json", Workspace.viewBytes(ReceiptFile(receipt: receipt.receipt)))
+            try batch.add(dir + "/" + name + ".html", Array(ReceiptPages.document(title: "收訖明細 \(number) \(submission)", body: body).utf8))
+            try batch.add(dir + "/" + name + ".receipt.json", Workspace.viewBytes(ReceiptFile(receipt: receipt.receipt)))
             try append(body)
             result.pages.append(dir + "/" + name + ".html")
             if left { labels.append([number, student.name, student.postalCode ?? "", student.address]) }
         }
         progress.finish()
-        try append(ReceiptPages.tail)
+        if document != nil { try append(ReceiptPages.tail); try? document?.close(); document = nil }
         if left {
             result.addresses = dir + "/addresses.csv"
-            try replace(dir + "/addresses.csv", CSVTable.write(header: ["學號", "姓名", "郵遞區號", "郵寄地址"], rows: labels))
+            try batch.add(dir + "/addresses.csv", CSVTable.write(header: ["學號", "姓名", "郵遞區號", "郵寄地址"], rows: labels))
         }
-        if let browser, !result.pages.isEmpty {
+        try batch.commit()
+        if let tools, !result.pages.isEmpty {
             let target = dir + "/" + submission + (left ? "-letters" : "") + ".pdf"
             let printing = ProgressMeter(Message("progress.pdf"), total: 1, unit: Message("progress.unit.documents"))
             defer { printing.finish() }
-            try PDFPrinter.print(html: merged, to: target, browser: browser, scratch: scratch) { printing.advance(0) }
+            try PDFPrinter.print(pieces: pieces, to: target, browser: tools.browser, unite: tools.unite, scratch: scratch) {
+                printing.advance(0)
+            }
             result.pdf = target
         }
         return result
-    }
-
-    /// Each printed page is read back before it takes its name: a full or failing stick is said, not printed.
-    private func replace(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
-        try FileIO.writeChecked(path, bytes)
     }
 }
 
