@@ -144,7 +144,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/registration-113-1-1.pdf"))
     }
 
-    @Test func aBadSeatOrPostalCodeRefusesTheRosterAndChangesNothing() throws {
+    @Test func aBadSeatPostalCodeOrPhoneIsRefusedAndChangesNothing() throws {
         let ws = try SampleCopy(now: Self.after)
         let file = ws.scratch("bad.csv")
         try "學號,姓名,身分證號,出生日期,班級,年級,座號,郵遞區號\n112001,吳柏翰,A133906723,0961012,201,11,3,1006\n"
@@ -156,5 +156,7 @@ import Testing
             .write(toFile: file, atomically: true, encoding: .utf8)
         try expectRefused(try ws.folio(as: "R01", ["roster", "import", "students", file, "--apply"]),
                           naming: ["seat number \"三\" is not a number from 1 to 99"], workspace: ws, unchangedFrom: before)
+        try expectRefused(try ws.folio(as: "D01", ["settings", "set", "--phone", "<b>call me</b>"]),
+                          naming: ["The telephone number \"<b>call me</b>\" is not one"], workspace: ws, unchangedFrom: before)
     }
 }

@@ -1415,6 +1415,7 @@ enum EmbeddedCatalogs {
 "settings.set.phone" = "電話號碼「{phone}」看不懂：只能有數字、空格、( ) - + #、「轉」或「分機」，最多 40 個字。";
 "settings.set.phone.hint" = "例如 --phone \"(02)2345-6789 轉 123\"。沒有做任何變更。";
 "settings.set.done" = "設定：每學期可上傳 {uploads} 件課程學習成果；每學年可勾選 {course} 件課程學習成果、{diverse} 件多元表現；畢業生資料封存 {years} 年。";
+"settings.set.phoneDone" = "寄給離校學生的信，信頭電話印：{phone}。";
 "settings.column.setting" = "設定";
 "settings.column.now" = "目前";
 "settings.column.change" = "用 `folio settings set` 變更";
@@ -3474,6 +3475,7 @@ enum EmbeddedCatalogs {
 "settings.set.phone" = "The telephone number \"{phone}\" is not one: only digits, spaces, ( ) - + #, 轉 or 分機, at most 40 characters.";
 "settings.set.phone.hint" = "For example --phone \"(02)2345-6789 轉 123\". Nothing was changed.";
 "settings.set.done" = "Settings: {uploads} uploads per semester, select {course} course outcomes and {diverse} diverse items a year, retention {years} years.";
+"settings.set.phoneDone" = "Letters to students who have left give the phone number {phone} in their letterhead.";
 "settings.column.setting" = "setting";
 "settings.column.now" = "now";
 "settings.column.change" = "change with `folio settings set`";

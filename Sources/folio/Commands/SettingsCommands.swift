@@ -40,6 +40,7 @@ struct SettingsSet: FolioCommand {
         try session.appendSchool([try session.sign(try global.actor(), .settings, at: try global.now(), body: s)])
         Output.say(Message("settings.set.done", ["uploads": s.uploadLimitPerTerm, "course": s.courseSelectionLimit,
                                                   "diverse": s.diverseSelectionLimit, "years": s.retentionYears]))
+        if let phone = s.phone { Output.say(Message("settings.set.phoneDone", ["phone": phone])) }
     }
 }
 
