@@ -199,7 +199,6 @@ extension Workspace {
         // Thousands of pages, flushed once and read back, not flushed one by one.
         let batch = CheckedBatch(folder: dir)
         var labels: [[String]] = []
-        let today = today
         let progress = ProgressMeter(Message("progress.print"), total: chosen.count)
         for (index, chosenStudent) in chosen.enumerated() {
             progress.advance()
