@@ -1,0 +1,350 @@
+import FolioCore
+import FolioTar
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Something in the workspace a backup could not keep, and why.
+public struct BackupSkip: Sendable, Encodable {
+    public let path: String
+    public let why: Message
+
+    private enum CodingKeys: String, CodingKey { case path, why }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        // Scripts read the same English whatever language folio speaks.
+        try c.encode(why.text(.en), forKey: .why)
+    }
+}
+
+/// What `folio backup` did.
+public struct BackupReport: Sendable, Encodable {
+    public var place: String
+    public var snapshot: String
+    public var number: Int
+    public var taken: Instant
+    public var signer: String
+    public var files: Int
+    public var folders: Int
+    public var bytes: Int64
+    /// Files read and hashed because the last backup had not seen them as they are now (`BackupStamps`).
+    public var read: Int
+    /// Objects written to the place (each flushed, read back from the disk and checked), and those already there.
+    public var newObjects: Int
+    public var newBytes: Int64
+    public var keptObjects: Int
+    public var skipped: [BackupSkip]
+    /// The newest snapshot already in the place, when it was not found whole (the new one does not follow it).
+    public var damagedNewest: String?
+}
+
+extension Workspace {
+    /// What of `.folio/` a backup keeps: the peer book (`peers/`: the number of the next bundle, which a
+    /// recipient would otherwise take for a copied workspace's, and on a replica the files its hub keeps, without
+    /// which `folio verify` calls them missing) and the signers' marks (`signers/`: the newest moment each key
+    /// signed here, which a real school's clock is held to). The lock, transactions, staging and caches stay:
+    /// they belong to one machine, and the caches are rebuilt.
+    static let localKeptInBackups: Set<String> = ["peers", "signers"]
+
+    /// Backs the whole workspace up into `place`, signed by `actor`: every file not already there by its
+    /// SHA-256 is copied, flushed, read back from the disk and checked, and only then named; the snapshot that
+    /// lists them all is written last, so a backup cut short leaves objects no snapshot names yet (the next
+    /// backup uses them) and never a snapshot naming what is not there.
+    ///
+    /// The caller holds the workspace's shared lock, as every reader does, so that no writer changes anything
+    /// meanwhile (writers wait), and has made sure no interrupted command left its changes half applied.
+    public func backup(to placePath: String, actor: Actor, now: Instant) throws(FolioError) -> BackupReport {
+        let school = self.school()
+        if let refused = BackupSigner.check(actor.id, key: actor.identity.publicKeyText, at: now, school: school, said: "backup") {
+            throw refused
+        }
+        let place = BackupPlace(placePath)
+        let here = URL(fileURLWithPath: root).standardizedFileURL.path
+        for (inside, of) in [(place.path, here), (Self.resolved(place.path), Self.resolved(here))]
+        where inside == of || inside.hasPrefix(of + "/") {
+            throw FolioError(.badInput, "backup.place.insideWorkspace", ["place": place.path, "workspace": here])
+        }
+        let lock = try place.prepare(for: config)
+        defer { withExtendedLifetime(lock) {} }
+        let started = VerifyCache.now()
+
+        let rootFD = Glibc.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw FileIO.ioError("read", root) }
+        defer { close(rootFD) }
+        var rootStat = stat()
+        guard fstat(rootFD, &rootStat) == 0 else { throw FileIO.ioError("read", root) }
+        let (walked, skipped) = walkForBackup(rootFD)
+
+        // The files' hashes: from the last backup's stamps where nothing changed, else read (on every core).
+        let stamps = BackupStamps.load(self)
+        let files = walked.filter { $0.kind == BackupEntry.Kind.file }
+        var hashes = files.map { stamps.sha256($0.path, stamp: $0.stamp) ?? "" }
+        let unread = hashes.indices.filter { hashes[$0].isEmpty }
+        let reading = ProgressMeter(Message("progress.backup.read"), total: unread.count, unit: Message("progress.unit.files"))
+        let read = Parallel.map(unread.count) { k -> Result<String, FolioError> in
+            let file = files[unread[k]]
+            do throws(FolioError) {
+                let (size, sha256) = try FileIO.hashFile(file.path, in: rootFD)
+                reading.advance(bytes: Int64(size))
+                guard Int64(size) == file.stamp.size else { return .failure(Self.changedMeanwhile(file.path)) }
+                return .success(sha256)
+            } catch { return .failure(error) }
+        }
+        reading.finish()
+        for (k, result) in read.enumerated() { hashes[unread[k]] = try result.get() }
+
+        // The entries, by part, each part's listing an object of its own.
+        var sha256 = [String: String](minimumCapacity: files.count)
+        for (file, hash) in zip(files, hashes) { sha256[file.path] = hash }
+        var entries: [BackupEntry] = walked.map { w in
+            let isFile = w.kind == BackupEntry.Kind.file
+            return BackupEntry(kind: w.kind, path: w.path, mode: w.mode, size: isFile ? w.stamp.size : 0,
+                               sha256: isFile ? sha256[w.path, default: ""] : "")
+        }
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var byPart: [String: [BackupEntry]] = [:]
+        for e in entries { byPart[BackupEntry.part(of: e.path), default: []].append(e) }
+        var parts: [BackupSnapshot.Part] = []
+        var objects: [BackupObject] = []
+        var named = Set<String>()
+        for part in byPart.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let listed = byPart[part] ?? []
+            let bytes = BackupListing.encode(listed)
+            let id = SHA256Hex.of(bytes)
+            parts.append(BackupSnapshot.Part(path: part, listing: id, entries: listed.count))
+            if named.insert(id).inserted { objects.append(BackupObject(sha256: id, size: Int64(bytes.count), source: .bytes(bytes))) }
+            for e in listed where e.kind == .file && named.insert(e.sha256).inserted {
+                objects.append(BackupObject(sha256: e.sha256, size: e.size, source: .file(e.path)))
+            }
+        }
+
+        // What the place lacks (or holds cut short): an object is never changed once named, so one of the right
+        // size is kept; a backup disk that flipped a bit inside one is what a trial restore finds.
+        let missing = objects.filter { o in
+            var st = stat()
+            return !(lstat(place.objectPath(o.sha256), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int64(st.st_size) == o.size)
+        }
+        do { try place.store(missing, from: root) } catch {
+            // A file that did not give the hash its stamp promised may have been given it by a stale record: the
+            // next backup reads every file again.
+            unlink(BackupStamps.path(self))
+            throw error
+        }
+
+        // The snapshot, signed, written last.
+        let newest = place.newest()
+        let previous: StoredSnapshot?
+        if case .whole(let s)? = newest?.snapshot { previous = s } else { previous = nil }
+        let number = max(previous?.snapshot.number ?? 0, newest.flatMap { BackupSnapshot.number(inName: $0.name) } ?? 0) + 1
+        let snapshot = BackupSnapshot(
+            school: config.school, name: config.name, replica: config.replica, number: number, previous: previous?.id,
+            taken: now, signer: actor.id, key: actor.identity.publicKeyText, files: files.count,
+            folders: entries.count - files.count, bytes: files.reduce(0) { $0 + $1.stamp.size },
+            rootMode: Int(rootStat.st_mode & 0o777), parts: parts)
+        let (id, file) = try SignedSnapshot.sign(snapshot, with: actor.identity)
+        try CrashPoints.reached("backup snapshot")
+        try FileIO.writeChecked(place.snapshotsDir + "/" + BackupSnapshot.fileName(number: number, id: id), file)
+        FileIO.fsyncDirectory(place.snapshotsDir)
+
+        BackupStamps.save(self, zip(files, hashes).map { ($0.path, $0.stamp, $1) }, startedAt: started)
+        return BackupReport(place: place.path, snapshot: id, number: number, taken: now, signer: actor.id, files: files.count,
+                            folders: snapshot.folders, bytes: snapshot.bytes, read: unread.count, newObjects: missing.count,
+                            newBytes: missing.reduce(0) { $0 + $1.size }, keptObjects: objects.count - missing.count,
+                            skipped: skipped, damagedNewest: newest.flatMap { n in previous == nil ? n.name : nil })
+    }
+
+    static func changedMeanwhile(_ path: String) -> FolioError {
+        FolioError(.io, "backup.changedMeanwhile", ["path": path])
+    }
+
+    /// A path with its links resolved, as far as it exists.
+    private static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    /// One thing found in the workspace.
+    struct Walked: Sendable {
+        var path: String
+        var kind: BackupEntry.Kind
+        var mode: UInt32
+        var stamp: FileStamp
+    }
+
+    /// Every folder and ordinary file of the workspace (of `.folio/`, only what `localKeptInBackups` names),
+    /// stamped without following links; and what cannot be kept: links, pipes and devices (which no folio
+    /// command makes or follows), and names the tar layer's rules refuse, which a restore would refuse too.
+    func walkForBackup(_ rootFD: Int32) -> (entries: [Walked], skipped: [BackupSkip]) {
+        var entries: [Walked] = []
+        var skipped: [BackupSkip] = []
+        func visit(_ folder: String) {
+            for name in FileIO.list(folder.isEmpty ? root : root + "/" + folder) {
+                // `.folio/` itself is kept only with something in it to keep: the first command to run makes it,
+                // and an unchanged workspace must give the same snapshot before and after.
+                if folder.isEmpty && name == ".folio" {
+                    let before = entries.count
+                    visit(name)
+                    guard entries.count > before, let stamp = FileStamp.of(name, in: rootFD) else { continue }
+                    entries.insert(Walked(path: name, kind: .folder, mode: Self.mode(name, in: rootFD), stamp: stamp), at: before)
+                    continue
+                }
+                if folder == ".folio" && !Self.localKeptInBackups.contains(name) { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                var st = stat()
+                // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
+                // cannot be found again by that name.
+                guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.unreadableName")))
+                    continue
+                }
+                do throws(TarError) { try EntryPath.check(path) } catch {
+                    skipped.append(BackupSkip(path: TarError.printable(path), why: Message("backup.skip.badName")))
+                    continue
+                }
+                let type = st.st_mode & S_IFMT
+                let stamp = FileStamp(kind: type == S_IFREG ? FileStamp.file : type == S_IFDIR ? FileStamp.directory : FileStamp.other,
+                                      inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                                      mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                                      ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+                switch type {
+                case S_IFDIR:
+                    entries.append(Walked(path: path, kind: .folder, mode: UInt32(st.st_mode & 0o777), stamp: stamp))
+                    visit(path)
+                case S_IFREG:
+                    entries.append(Walked(path: path, kind: .file, mode: UInt32(st.st_mode & 0o777), stamp: stamp))
+                case S_IFLNK:
+                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.link")))
+                default:
+                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.special")))
+                }
+            }
+        }
+        visit("")
+        return (entries, skipped)
+    }
+
+    private static func mode(_ path: String, in folder: Int32) -> UInt32 {
+        var st = stat()
+        return fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? UInt32(st.st_mode & 0o777) : 0o755
+    }
+
+    /// The lock a backup reads under: the shared lock of any reader, taken even in a workspace no command has
+    /// written in yet, whose `.folio/` (and so its lock file) is made here. On read-only media, where no
+    /// writer can run either, there is none to take.
+    public func lockForBackup() throws(FolioError) -> WorkspaceLock? {
+        try? FileIO.makeDirectories(root + "/.folio")
+        return try lockForReading()
+    }
+}
+
+/// An object a backup writes: a workspace file (by its path) or a listing (its bytes).
+struct BackupObject: Sendable {
+    enum Source: Sendable {
+        case file(String)
+        case bytes([UInt8])
+    }
+
+    var sha256: String
+    var size: Int64
+    var source: Source
+}
+
+extension BackupPlace {
+    /// Makes the place ready for a backup of the workspace `config` describes, and takes its lock: a new or
+    /// empty folder becomes a backup place of that workspace (readable by its owner alone); one that already
+    /// is must be that same workspace's.
+    func prepare(for config: WorkspaceConfig) throws(FolioError) -> WriteLock {
+        if FileIO.exists(path) {
+            guard FileIO.isDirectory(path) else { throw FolioError(.badInput, "backup.place.notFolder", ["place": path]) }
+        } else {
+            try FileIO.makeDirectories(FileIO.parent(of: path))
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw FileIO.ioError("create the folder", path) }
+        }
+        if let bytes = try? FileIO.readAll(markerPath) {
+            guard let marker = try? JSONDecoder().decode(Marker.self, from: Data(bytes)) else {
+                throw FolioError(.badInput, "backup.place.markerUnreadable", ["place": path, "file": Self.markerName])
+            }
+            guard marker.school == config.school, marker.replica == config.replica else {
+                throw FolioError(.badInput, "backup.place.otherWorkspace", ["place": path, "name": marker.name, "replica": marker.replica])
+            }
+        } else if FileIO.list(path).contains(where: { $0 != "lock" }) {
+            throw FolioError(.badInput, "backup.place.notEmpty", ["place": path])
+        }
+        let lock = try WriteLock(self)
+        if !FileIO.exists(markerPath) {
+            try FileIO.writeChecked(markerPath, Workspace.viewBytes(Marker(school: config.school, name: config.name, replica: config.replica)))
+            FileIO.fsyncDirectory(path)
+        }
+        for dir in [objectsDir, snapshotsDir] where !FileIO.isDirectory(dir) {
+            guard mkdir(dir, 0o700) == 0 || errno == EEXIST else { throw FileIO.ioError("create the folder", dir) }
+        }
+        // What a backup cut short was writing: never named, so nothing refers to it.
+        FileIO.removeTree(tmpDir)
+        guard mkdir(tmpDir, 0o700) == 0 else { throw FileIO.ioError("create the folder", tmpDir) }
+        return lock
+    }
+
+    /// Writes `objects` into the place, a batch at a time: each is written under `tmp/` (a file hashed as it
+    /// is copied, which must give the hash it was listed with), the batch is flushed with one `syncfs`, each
+    /// is read back from the disk (its cached pages dropped first) and checked against its SHA-256, and only
+    /// then renamed to its name and its folder flushed. So an object under its name is on the disk whole.
+    func store(_ objects: [BackupObject], from root: String) throws(FolioError) {
+        let writing = ProgressMeter(Message("progress.backup.write"), total: objects.count, unit: Message("progress.unit.files"))
+        defer { writing.finish() }
+        var start = 0
+        while start < objects.count {
+            // A batch: up to 4,096 objects or 512 MiB, so that a backup of a whole school neither flushes once per
+            // small record nor leaves gigabytes for one flush.
+            var end = start, bytes: Int64 = 0
+            while end < objects.count, end == start || (end - start < 4_096 && bytes + objects[end].size <= 512 << 20) {
+                bytes += objects[end].size
+                end += 1
+            }
+            let batch = Array(objects[start..<end])
+            let written = Parallel.map(batch.count) { k -> FolioError? in
+                let o = batch[k]
+                let temporary = tmpDir + "/" + o.sha256
+                do throws(FolioError) {
+                    switch o.source {
+                    case .file(let relative):
+                        let (size, sha256) = try FileIO.copyHashing(root + "/" + relative, to: temporary, flush: false, mode: 0o600)
+                        guard sha256 == o.sha256, Int64(size) == o.size else { return Workspace.changedMeanwhile(relative) }
+                    case .bytes(let content):
+                        try FileIO.writeNew(temporary, content, mode: 0o600, flush: false)
+                    }
+                } catch { return error }
+                return nil
+            }
+            if let failed = written.lazy.compactMap({ $0 }).first { throw failed }
+            try FileIO.flushFileSystem(tmpDir)
+            let checked = Parallel.map(batch.count) { k -> FolioError? in
+                let o = batch[k]
+                let temporary = tmpDir + "/" + o.sha256
+                let fd = Glibc.open(temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                guard fd >= 0 else { return FileIO.ioError("read", temporary) }
+                defer { close(fd) }
+                if let why = FileIO.readBack(fd, size: o.size, .sha256(o.sha256)) {
+                    return FolioError(.io, "disk.notKept", ["path": objectPath(o.sha256), "why": why])
+                }
+                writing.advance(bytes: o.size)
+                return nil
+            }
+            if let failed = checked.lazy.compactMap({ $0 }).first { throw failed }
+            var folders = Set<String>()
+            for o in batch {
+                let target = objectPath(o.sha256)
+                let folder = FileIO.parent(of: target)
+                if folders.insert(folder).inserted, !FileIO.isDirectory(folder) {
+                    guard mkdir(folder, 0o700) == 0 || errno == EEXIST else { throw FileIO.ioError("create the folder", folder) }
+                }
+                guard rename(tmpDir + "/" + o.sha256, target) == 0 else { throw FileIO.ioError("move into place", target) }
+                try CrashPoints.reached("backup object")
+            }
+            for folder in folders.sorted() { FileIO.fsyncDirectory(folder) }
+            FileIO.fsyncDirectory(objectsDir)
+            start = end
+        }
+    }
+}
