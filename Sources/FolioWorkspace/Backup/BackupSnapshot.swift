@@ -52,11 +52,33 @@ public struct BackupSnapshot: Codable, Sendable, Equatable {
         return Int(name[..<dash])
     }
 
-    /// The bytes that are hashed for the id and signed.
+    /// The bytes that are hashed for the id and signed: the same bytes as `CanonicalJSON.encode(self)`, with the
+    /// parts (one per student) written straight out rather than built as a tree first, since every backup writes
+    /// a snapshot and reads the one before it.
     func canonicalBytes() throws(FolioError) -> [UInt8] {
-        do { return try CanonicalJSON.encode(self) } catch {
+        var rest = self
+        rest.parts = []
+        guard case .object(let members)? = try? CanonicalJSON.toValue(rest) else {
             throw FolioError(.internalError, Message("backup.encodeFailed"), hint: Message("internal.reportIT.hint"))
         }
+        var writers = members.mapValues { value -> (inout [UInt8]) -> Void in { CanonicalJSON.write(value, into: &$0) } }
+        writers["parts"] = { [parts] out in
+            out.append(UInt8(ascii: "["))
+            for (n, p) in parts.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                // Keys in byte order: entries, listing, path.
+                out += Array("{\"entries\":\(p.entries),\"listing\":".utf8)
+                CanonicalJSON.writeString(p.listing, into: &out)
+                out += Array(",\"path\":".utf8)
+                CanonicalJSON.writeString(p.path, into: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + parts.count * 130)
+        CanonicalJSON.writeObject(writers, into: &out)
+        return out
     }
 }
 
@@ -68,8 +90,10 @@ struct SignedSnapshot: Codable {
     static func sign(_ snapshot: BackupSnapshot, with identity: SigningIdentity) throws(FolioError) -> (id: String, file: [UInt8]) {
         let bytes = try snapshot.canonicalBytes()
         do {
-            let signature = try identity.sign(bytes)
-            let file = CanonicalJSON.serialize(.object(["signature": .string(signature), "snapshot": try CanonicalJSON.toValue(snapshot)]))
+            // `{"signature":…,"snapshot":…}`, canonical: the keys in byte order, the snapshot as signed.
+            var file = Array("{\"signature\":".utf8)
+            CanonicalJSON.writeString(try identity.sign(bytes), into: &file)
+            file += Array(",\"snapshot\":".utf8) + bytes + [UInt8(ascii: "}")]
             return (SHA256Hex.of(bytes), file)
         } catch {
             throw FolioError(.internalError, Message("backup.encodeFailed"), hint: Message("internal.reportIT.hint"))

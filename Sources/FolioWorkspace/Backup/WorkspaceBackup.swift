@@ -76,10 +76,13 @@ extension Workspace {
         defer { close(rootFD) }
         var rootStat = stat()
         guard fstat(rootFD, &rootStat) == 0 else { throw FileIO.ioError("read", root) }
-        let (walked, skipped) = walkForBackup(rootFD)
+        // What the last backup found: folders not changed since are not listed again, files not read again.
+        let stamps = BackupStamps.load(self)
+        let rootStamp = FileStamp.of(".", in: rootFD)
+        let (found, skipped) = walkForBackup(rootFD, root: rootStamp, stamps: stamps)
+        let walked = found.filter(\.kept)
 
         // The files' hashes: from the last backup's stamps where nothing changed, else read (on every core).
-        let stamps = BackupStamps.load(self)
         let files = walked.filter { $0.kind == BackupEntry.Kind.file }
         var hashes = files.map { stamps.sha256($0.path, stamp: $0.stamp) ?? "" }
         let unread = hashes.indices.filter { hashes[$0].isEmpty }
@@ -149,7 +152,18 @@ extension Workspace {
         try FileIO.writeChecked(place.snapshotsDir + "/" + BackupSnapshot.fileName(number: number, id: id), file)
         FileIO.fsyncDirectory(place.snapshotsDir)
 
-        BackupStamps.save(self, zip(files, hashes).map { ($0.path, $0.stamp, $1) }, startedAt: started)
+        // What the next backup may take as it is; written only when it says something new.
+        let holdingSkipped = Set(skipped.map { FileIO.parent(of: $0.path) })
+        // The workspace's folder first, then in the order walked: a folder before what it holds.
+        var lines = rootStamp.map {
+            [BackupStamps.line(path: "", stamp: $0, sha256: nil, holdsSkipped: holdingSkipped.contains(""), startedAt: started)]
+        } ?? []
+        lines += found.map { w in
+            // `.folio/` is listed again each time: what it holds besides what a backup keeps changes by itself.
+            BackupStamps.line(path: w.path, stamp: w.stamp, sha256: sha256[w.path],
+                              holdsSkipped: w.path == ".folio" || holdingSkipped.contains(w.path), startedAt: started)
+        }
+        if rootStamp != nil, !stamps.holds(lines) { BackupStamps.save(self, lines) }
         return BackupReport(place: place.path, snapshot: id, number: number, taken: now, signer: actor.id, files: files.count,
                             folders: snapshot.folders, bytes: snapshot.bytes, read: unread.count, newObjects: missing.count,
                             newBytes: missing.reduce(0) { $0 + $1.size }, keptObjects: objects.count - missing.count,
@@ -171,25 +185,20 @@ extension Workspace {
         var kind: BackupEntry.Kind
         var mode: UInt32
         var stamp: FileStamp
+        /// False for `.folio/` when it holds nothing a backup keeps: walked, but not backed up.
+        var kept = true
     }
 
     /// Every folder and ordinary file of the workspace (of `.folio/`, only what `localKeptInBackups` names),
     /// stamped without following links; and what cannot be kept: links, pipes and devices (which no folio
     /// command makes or follows), and names the tar layer's rules refuse, which a restore would refuse too.
-    func walkForBackup(_ rootFD: Int32) -> (entries: [Walked], skipped: [BackupSkip]) {
+    /// `stamps`: a folder whose stamp is the one the last backup recorded is not listed again.
+    func walkForBackup(_ rootFD: Int32, root rootStamp: FileStamp?, stamps: BackupStamps) -> (entries: [Walked], skipped: [BackupSkip]) {
         var entries: [Walked] = []
         var skipped: [BackupSkip] = []
-        func visit(_ folder: String) {
-            for name in FileIO.list(folder.isEmpty ? root : root + "/" + folder) {
-                // `.folio/` itself is kept only with something in it to keep: the first command to run makes it,
-                // and an unchanged workspace must give the same snapshot before and after.
-                if folder.isEmpty && name == ".folio" {
-                    let before = entries.count
-                    visit(name)
-                    guard entries.count > before, let stamp = FileStamp.of(name, in: rootFD) else { continue }
-                    entries.insert(Walked(path: name, kind: .folder, mode: Self.mode(name, in: rootFD), stamp: stamp), at: before)
-                    continue
-                }
+        func visit(_ folder: String, _ stamp: FileStamp?) {
+            let names = stamp.flatMap { stamps.names(folder, stamp: $0) } ?? FileIO.list(folder.isEmpty ? root : root + "/" + folder)
+            for name in names {
                 if folder == ".folio" && !Self.localKeptInBackups.contains(name) { continue }
                 let path = folder.isEmpty ? name : folder + "/" + name
                 var st = stat()
@@ -199,7 +208,7 @@ extension Workspace {
                     skipped.append(BackupSkip(path: path, why: Message("backup.skip.unreadableName")))
                     continue
                 }
-                do throws(TarError) { try EntryPath.check(path) } catch {
+                guard Self.keepsName(name, path: path) else {
                     skipped.append(BackupSkip(path: TarError.printable(path), why: Message("backup.skip.badName")))
                     continue
                 }
@@ -208,12 +217,19 @@ extension Workspace {
                                       inode: UInt64(st.st_ino), size: Int64(st.st_size),
                                       mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
                                       ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+                let mode = UInt32(st.st_mode & 0o777)
                 switch type {
+                case S_IFDIR where folder.isEmpty && name == ".folio":
+                    // Kept only with something in it to keep: the first command to run makes `.folio/`, and an
+                    // unchanged workspace must give the same snapshot before and after.
+                    let at = entries.count
+                    visit(path, nil)
+                    entries.insert(Walked(path: path, kind: .folder, mode: mode, stamp: stamp, kept: entries.count > at), at: at)
                 case S_IFDIR:
-                    entries.append(Walked(path: path, kind: .folder, mode: UInt32(st.st_mode & 0o777), stamp: stamp))
-                    visit(path)
+                    entries.append(Walked(path: path, kind: .folder, mode: mode, stamp: stamp))
+                    visit(path, stamp)
                 case S_IFREG:
-                    entries.append(Walked(path: path, kind: .file, mode: UInt32(st.st_mode & 0o777), stamp: stamp))
+                    entries.append(Walked(path: path, kind: .file, mode: mode, stamp: stamp))
                 case S_IFLNK:
                     skipped.append(BackupSkip(path: path, why: Message("backup.skip.link")))
                 default:
@@ -221,13 +237,22 @@ extension Workspace {
                 }
             }
         }
-        visit("")
+        visit("", rootStamp)
         return (entries, skipped)
     }
 
-    private static func mode(_ path: String, in folder: Int32) -> UInt32 {
-        var st = stat()
-        return fstatat(folder, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? UInt32(st.st_mode & 0o777) : 0o755
+    /// Whether a restore would take `path`, whose last part is `name` (a name read from a folder, so never empty,
+    /// `.` or `..`, and never holding a slash): the tar layer's rules for the name, and the length of the whole
+    /// path. Names of folio's own making (ids, student numbers, `manifest.json`) are plain ASCII and pass without
+    /// the rules' Unicode checks, which were a sixth of backing up an unchanged school.
+    static func keepsName(_ name: String, path: String) -> Bool {
+        guard path.utf8.count <= TarLimits.default.maxPathBytes else { return false }
+        let plain = name.utf8.count <= 255 && name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2D || b == 0x5F
+        }
+        if plain { return true }
+        do throws(TarError) { try EntryPath.check(name) } catch { return false }
+        return true
     }
 
     /// The lock a backup reads under: the shared lock of any reader, taken even in a workspace no command has
