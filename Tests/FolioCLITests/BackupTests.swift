@@ -181,6 +181,10 @@ import Testing
         let firstID = try #require(first["snapshot"] as? String), secondID = try #require(second["snapshot"] as? String)
         #expect(list.stdout.contains(String(firstID.prefix(12))) && list.stdout.contains(String(secondID.prefix(12))), "\(list)")
         #expect(list.stdout.contains("2 snapshot(s); the newest is 2"), "\(list)")
+        let json = try FolioRunner.run(["backup", "list", "--to", place, "--json"])
+        let listed = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
+        let snapshots = try #require(listed?["snapshots"] as? [[String: Any]])
+        #expect(snapshots.map { $0["number"] as? Int } == [1, 2] && snapshots[1]["previous"] as? String == firstID, "\(json)")
 
         try restoreAndCompare(ws, from: place, to: ws.scratch("as-then"), expected: then, ["--snapshot", "1"])
         try restoreAndCompare(ws, from: place, to: ws.scratch("by-id"), expected: now, ["--snapshot", String(secondID.prefix(8))])
@@ -355,6 +359,32 @@ import Testing
         #expect(BackupForgery(place: place).objects().count == 3)
         let next = try backup(ws, to: place)
         #expect(next["number"] as? Int == 1 && next["keptObjects"] as? Int == 3, "\(next)")
+        try restoreAndCompare(ws, from: place, to: ws.scratch("restored"), expected: try ws.snapshot())
+    }
+
+    @Test func aBackupWaitsUntilAnInterruptedCommandIsFinished() throws {
+        let ws = try SampleCopy()
+        // An upload killed right after its commit point: its changes are decided but only partly in place.
+        let args = SampleCopy.addArguments(student: "112002", category: "works", term: "113-1", description: "單擺實驗",
+                                           files: [ws.asset("physics-lab-report.pdf")], fields: ["name": "單擺實驗"])
+        var killed: FolioResult?
+        for step in 1...8 {
+            let r = try ws.folio(as: "112002", args, env: ["FOLIO_CRASH_AT": String(step)])
+            if r.status == 99, FileManager.default.fileExists(atPath: ws.path(".folio/txn")),
+               try FileManager.default.contentsOfDirectory(atPath: ws.path(".folio/txn")).contains(where: { txn in
+                   FileManager.default.fileExists(atPath: ws.path(".folio/txn/\(txn)/plan.json")) }) {
+                killed = r
+                break
+            }
+        }
+        #expect(killed != nil, "no step left a committed transaction")
+        let place = ws.scratch("backup")
+        let refused = try ws.folio(as: "IT1", ["backup", "--to", place])
+        #expect(!refused.succeeded && refused.stderr.contains("An interrupted `folio add` left its changes half applied"), "\(refused)")
+        #expect(refused.stderr.contains("folio repair"), "\(refused)")
+        #expect(BackupForgery(place: place).snapshotFiles().isEmpty)
+        #expect(try ws.folio(["repair"]).succeeded)
+        try backup(ws, to: place)
         try restoreAndCompare(ws, from: place, to: ws.scratch("restored"), expected: try ws.snapshot())
     }
 

@@ -184,7 +184,7 @@ enum EmbeddedCatalogs {
 "restore.place.none" = "{place} 裡沒有 folio 的備份。";
 "restore.place.none.hint" = "請給 `folio backup --to` 寫入的資料夾，或 restic 取回的複本（裡面有 snapshots/ 和 objects/）。沒有寫入任何東西。";
 "restore.target.notEmpty" = "{target} 不是空的：folio 只會還原到新的或空的資料夾。";
-"restore.target.notEmpty.hint" = "請給一個還不存在的資料夾，例如 {target}-restored。沒有改動任何東西。";
+"restore.target.notEmpty.hint" = "請給一個還不存在的資料夾，或是空的資料夾。沒有改動任何東西。";
 "restore.snapshot.newestDamaged" = "{place} 裡最新的快照 {file} 不完整：{why}。";
 "restore.snapshot.newestDamaged.hint" = "沒有寫入任何東西。這份備份已損壞或被竄改：請把硬碟留給資訊組，改還原較早的快照（--snapshot，見 `folio backup list`）或校外的複本。";
 "restore.snapshot.damaged" = "{place} 裡的快照檔 {file} 不完整：{why}。";
@@ -2325,7 +2325,7 @@ enum EmbeddedCatalogs {
 "restore.place.none" = "{place} holds no folio backups.";
 "restore.place.none.hint" = "Give the folder `folio backup --to` wrote into, or the copy restic brought back (it holds snapshots/ and objects/). Nothing was written.";
 "restore.target.notEmpty" = "{target} is not empty: folio restores only into a new or empty folder.";
-"restore.target.notEmpty.hint" = "Give a folder that does not exist yet, such as {target}-restored. Nothing was changed.";
+"restore.target.notEmpty.hint" = "Give a folder that does not exist yet, or an empty one. Nothing was changed.";
 "restore.snapshot.newestDamaged" = "The newest snapshot in {place}, {file}, is not whole: {why}.";
 "restore.snapshot.newestDamaged.hint" = "Nothing was written. The backup was damaged or tampered with: keep the disk for the IT section (資訊組), and restore an earlier snapshot (--snapshot, see `folio backup list`) or the off-site copy.";
 "restore.snapshot.damaged" = "The snapshot file {file} in {place} is not whole: {why}.";

@@ -40,12 +40,13 @@ struct BackupListCommand: FolioCommand {
         commandName: "list", abstract: Message("help.backup.list.abstract").text(),
         discussion: Message("help.backup.list.discussion").text())
 
-    @OptionGroup var global: GlobalOptions
+    // No workspace and no key: a backup folder is read on its own, on any machine.
+    @Flag(help: ArgumentHelp(Message("help.global.json").text())) var json = false
     @Option(help: ArgumentHelp(Message("help.backup.list.to").text())) var to: String
 
     func execute() throws(FolioError) {
         let list = try BackupPlace(to).list()
-        if global.json { Output.json(list) } else {
+        if json { Output.json(list) } else {
             if let name = list.name, let school = list.school, let replica = list.replica {
                 Output.say(Message("backup.list.of", ["name": name, "school": school, "replica": replica, "place": list.place]))
             } else {
@@ -79,7 +80,8 @@ struct RestoreCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: Message("help.restore.abstract").text(), discussion: Message("help.restore.discussion").text())
 
-    @OptionGroup var global: GlobalOptions
+    // No workspace and no key: everything a restore trusts is in the backup and the fingerprint typed.
+    @Flag(help: ArgumentHelp(Message("help.global.json").text())) var json = false
     @Option(help: ArgumentHelp(Message("help.restore.from").text())) var from: String
     @Option(help: ArgumentHelp(Message("help.restore.to").text())) var to: String
     @Option(help: ArgumentHelp(Message("help.restore.snapshot").text())) var snapshot: String?
@@ -91,7 +93,7 @@ struct RestoreCommand: FolioCommand {
             if let typed { return RootFingerprint.matches(typed, pinned) || RootFingerprint.matches(typed, current) }
             return Confirm.ask(Message("restore.askFingerprint", ["fingerprint": RootFingerprint.of(pinned)]).text())
         }
-        if global.json { Output.json(r); return }
+        if json { Output.json(r); return }
         Output.say(Message("restore.done", ["number": r.number, "id": String(r.snapshot.prefix(12)), "name": r.name, "school": r.school,
                                             "taken": r.taken.taipeiText, "signer": r.signer, "workspace": r.workspace,
                                             "files": r.files, "bytes": r.bytes]))
