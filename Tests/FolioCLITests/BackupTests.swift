@@ -299,6 +299,12 @@ import Testing
         let empty = ws.scratch("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         try restoreAndCompare(ws, from: place, to: empty, expected: try ws.snapshot())
+        // So is an empty folder for a first backup, which becomes readable by its owner alone.
+        let mounted = ws.scratch("mounted")
+        try FileManager.default.createDirectory(atPath: mounted, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        try backup(ws, to: mounted)
+        #expect(try FileManager.default.attributesOfItem(atPath: mounted)[.posixPermissions] as? Int == 0o700)
         // And a backup folder is never inside the workspace it backs up.
         let inside = try ws.folio(as: "IT1", ["backup", "--to", ws.path("backups")])
         #expect(!inside.succeeded && inside.stderr.contains("is inside the workspace"), "\(inside)")

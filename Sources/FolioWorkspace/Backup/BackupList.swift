@@ -16,27 +16,14 @@ public struct BackupList: Sendable, Encodable {
         public var afterMissing: Bool
     }
 
-    public struct Damaged: Sendable, Encodable {
-        public var file: String
-        public let why: Message
-
-        private enum CodingKeys: String, CodingKey { case file, why }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            // Scripts read the same English whatever language folio speaks.
-            try c.encode(why.text(.en), forKey: .why)
-        }
-    }
-
     public var place: String
     public var name: String?
     public var school: String?
     public var replica: String?
     /// Oldest first.
     public var snapshots: [Snapshot]
-    public var damaged: [Damaged]
+    /// Snapshot files that are not whole, by their path in the folder.
+    public var damaged: [BackupFinding]
 }
 
 extension BackupPlace {
@@ -54,6 +41,6 @@ extension BackupPlace {
                                     files: s.snapshot.files, folders: s.snapshot.folders, bytes: s.snapshot.bytes,
                                     previous: s.snapshot.previous, afterMissing: s.snapshot.previous.map { !ids.contains($0) } ?? false)
             },
-            damaged: damaged.map { BackupList.Damaged(file: $0.file, why: $0.why) })
+            damaged: damaged.map { BackupFinding(path: $0.file, why: $0.why) })
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Something in the workspace a backup could not keep, and why.
-public struct BackupSkip: Sendable, Encodable {
+/// A path and what a backup found about it: a file of the workspace it could not keep, or a snapshot file of a
+/// backup folder that is not whole.
+public struct BackupFinding: Sendable, Encodable {
     public let path: String
     public let why: Message
 
@@ -36,7 +37,7 @@ public struct BackupReport: Sendable, Encodable {
     public var newObjects: Int
     public var newBytes: Int64
     public var keptObjects: Int
-    public var skipped: [BackupSkip]
+    public var skipped: [BackupFinding]
     /// The newest snapshot already in the place, when it was not found whole (the new one does not follow it).
     public var damagedNewest: String?
 }
@@ -193,9 +194,9 @@ extension Workspace {
     /// stamped without following links; and what cannot be kept: links, pipes and devices (which no folio
     /// command makes or follows), and names the tar layer's rules refuse, which a restore would refuse too.
     /// `stamps`: a folder whose stamp is the one the last backup recorded is not listed again.
-    func walkForBackup(_ rootFD: Int32, root rootStamp: FileStamp?, stamps: BackupStamps) -> (entries: [Walked], skipped: [BackupSkip]) {
+    func walkForBackup(_ rootFD: Int32, root rootStamp: FileStamp?, stamps: BackupStamps) -> (entries: [Walked], skipped: [BackupFinding]) {
         var entries: [Walked] = []
-        var skipped: [BackupSkip] = []
+        var skipped: [BackupFinding] = []
         func visit(_ folder: String, _ stamp: FileStamp?) {
             let names = stamp.flatMap { stamps.names(folder, stamp: $0) } ?? FileIO.list(folder.isEmpty ? root : root + "/" + folder)
             for name in names {
@@ -205,11 +206,11 @@ extension Workspace {
                 // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
                 // cannot be found again by that name.
                 guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.unreadableName")))
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
                     continue
                 }
                 guard Self.keepsName(name, path: path) else {
-                    skipped.append(BackupSkip(path: TarError.printable(path), why: Message("backup.skip.badName")))
+                    skipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
                     continue
                 }
                 let type = st.st_mode & S_IFMT
@@ -231,9 +232,9 @@ extension Workspace {
                 case S_IFREG:
                     entries.append(Walked(path: path, kind: .file, mode: mode, stamp: stamp))
                 case S_IFLNK:
-                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.link")))
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
                 default:
-                    skipped.append(BackupSkip(path: path, why: Message("backup.skip.special")))
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
                 }
             }
         }
@@ -299,6 +300,8 @@ extension BackupPlace {
         }
         let lock = try WriteLock(self)
         if !FileIO.exists(markerPath) {
+            // An empty folder given for a first backup becomes one only its owner may read, as a new one is made.
+            _ = chmod(path, 0o700)
             try FileIO.writeChecked(markerPath, Workspace.viewBytes(Marker(school: config.school, name: config.name, replica: config.replica)))
             FileIO.fsyncDirectory(path)
         }

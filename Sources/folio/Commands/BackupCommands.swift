@@ -64,7 +64,7 @@ struct BackupListCommand: FolioCommand {
             for s in list.snapshots where s.afterMissing {
                 Output.say(Message("backup.list.afterMissing", ["number": s.number, "previous": String((s.previous ?? "").prefix(12))]))
             }
-            for d in list.damaged { Output.say(Message("backup.list.damaged", ["file": d.file, "why": d.why])) }
+            for d in list.damaged { Output.say(Message("backup.list.damaged", ["file": d.path, "why": d.why])) }
             if let newest = list.snapshots.last {
                 Output.say(Message("backup.list.summary", ["count": list.snapshots.count, "number": newest.number,
                                                            "taken": newest.taken.taipeiText, "place": list.place]))
