@@ -5,23 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-/// What `folio restore` did.
-public struct RestoreReport: Sendable, Encodable {
-    public var workspace: String
-    public var snapshot: String
-    public var number: Int
-    public var taken: Instant
-    public var signer: String
-    public var school: String
-    public var name: String
-    public var replica: String
-    public var files: Int
-    public var folders: Int
-    public var bytes: Int64
-    /// The fingerprint of the school root the restored workspace pins, as confirmed.
-    public var fingerprint: String
-}
-
 /// Brings a workspace back from a backup place, into a new or empty folder, on any machine.
 ///
 /// Nothing is written until everything that can be checked without copying has been: the snapshot is whole
