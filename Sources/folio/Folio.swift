@@ -29,7 +29,7 @@ struct Folio: ParsableCommand {
             InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
             UnselectCommand.self, RecordCommand.self, ActivityCommand.self, StatusCommand.self, ReportCommand.self,
-            ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BundleCommand.self, SyncCommand.self,
+            ScheduleCommand.self, VerifyCommand.self, RepairCommand.self, BackupCommand.self, RestoreCommand.self, BundleCommand.self, SyncCommand.self,
             ConflictsCommand.self, ResolveCommand.self, SubmitCommand.self, ReceiptCommand.self, ConfirmationCommand.self,
             ConfirmCommand.self, DisputeCommand.self, AnswerDisputeCommand.self, GraduateCommand.self, ArchiveCommand.self,
             TransferCommand.self, SampleCommand.self, RootCommand.self, StudentCommand.self, ServeCommand.self,

@@ -28,7 +28,7 @@ import Testing
         #expect(p.terminationStatus == 0, "\(text)")
         for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
                     "bundle import of all parts at once", "sync of the same stick again",
-                    "archive seal", "archive verify vs bagit.py", "status --json", "report uncertified", "certification round",
+                    "archive seal", "archive verify vs bagit.py", "backup again (unchanged) vs whole backup", "status --json", "report uncertified", "certification round",
                     "status page p95", "student's page p95", "10 MB upload at the kiosk"] {
             #expect(text.contains("| " + row), "no row \(row):\n\(text)")
         }

@@ -49,6 +49,16 @@ import Testing
         #expect(text.contains("封存畢業生：") && text.contains("MB"), "\(text)")
     }
 
+    @Test func aBackupAndARestoreShowTheirProgressCountingFiles() throws {
+        let ws = try SampleCopy()
+        let place = ws.scratch("backup")
+        let backedUp = try onATerminal(ws, ["backup", "--to", place, "--as", "IT1", "--key", ws.key("IT1")], env: ["FOLIO_PASSPHRASE": "demo"])
+        #expect(backedUp.contains("讀取工作區：") && backedUp.contains("寫入備份：") && backedUp.contains("個檔案"), "\(backedUp)")
+        let restored = try onATerminal(ws, ["restore", "--from", place, "--to", ws.scratch("restored"), "--root-fingerprint", ws.rootFingerprint],
+                                       inWorkspace: false)
+        #expect(restored.contains("還原工作區：") && restored.contains("MB"), "\(restored)")
+    }
+
     @Test func aKioskJoiningFromAStickShowsTheImportCountingEntries() throws {
         let ws = try SampleCopy()
         let usb = ws.scratch("usb")

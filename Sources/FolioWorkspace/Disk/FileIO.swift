@@ -173,10 +173,11 @@ enum FileIO {
         ok = true
     }
 
-    /// Copies `source` to a new file `target` in 1 MiB blocks, hashing while copying, and fsyncs it unless
-    /// the caller flushes the file system itself (`flush: false`).
-    static func copyHashing(_ source: String, to target: String, flush: Bool = true) throws(FolioError) -> (size: Int, sha256: String) {
-        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    /// Copies `source` to a new file `target` (created with `mode`) in 1 MiB blocks, hashing while copying, and
+    /// fsyncs it unless the caller flushes the file system itself (`flush: false`).
+    static func copyHashing(_ source: String, to target: String, flush: Bool = true,
+                            mode: mode_t = 0o644) throws(FolioError) -> (size: Int, sha256: String) {
+        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard output >= 0 else { throw ioError("create", target) }
         defer { close(output) }
         let result = try hashFile(source) { (block: UnsafeRawBufferPointer) throws(FolioError) in

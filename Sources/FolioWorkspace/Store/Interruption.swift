@@ -32,6 +32,11 @@ public struct Interruption: Sendable {
     /// One line for the top of a reader's output.
     public var warning: String { Message("workspace.interrupted.warning", ["what": what]).text() }
 
+    /// For `backup`, which would keep the changes half applied.
+    public var backupError: FolioError {
+        FolioError(.workspaceDamaged, "backup.interrupted", ["what": what])
+    }
+
     /// For `verify`, which cannot judge the workspace until the changes are finished.
     public var error: FolioError {
         FolioError(.workspaceDamaged, "workspace.interrupted.cannotCheck", ["what": what])

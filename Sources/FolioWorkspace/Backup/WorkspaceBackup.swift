@@ -1,0 +1,229 @@
+import FolioCore
+import FolioTar
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Workspace {
+    /// What of `.folio/` a backup keeps: the peer book (`peers/`: the number of the next bundle, which a
+    /// recipient would otherwise take for a copied workspace's, and on a replica the files its hub keeps, without
+    /// which `folio verify` calls them missing) and the signers' marks (`signers/`: the newest moment each key
+    /// signed here, which a real school's clock is held to). The lock, transactions, staging and caches stay:
+    /// they belong to one machine, and the caches are rebuilt.
+    static let localKeptInBackups: Set<String> = ["peers", "signers"]
+
+    /// Backs the whole workspace up into `place`, signed by `actor`: every file not already there by its
+    /// SHA-256 is copied, flushed, read back from the disk and checked, and only then named; the snapshot that
+    /// lists them all is written last, so a backup cut short leaves objects no snapshot names yet (the next
+    /// backup uses them) and never a snapshot naming what is not there.
+    ///
+    /// The caller holds the workspace's shared lock, as every reader does, so that no writer changes anything
+    /// meanwhile (writers wait), and has made sure no interrupted command left its changes half applied.
+    public func backup(to placePath: String, actor: Actor, now: Instant) throws(FolioError) -> BackupReport {
+        let school = self.school()
+        if let refused = BackupSigner.check(actor.id, key: actor.identity.publicKeyText, at: now, school: school, said: "backup") {
+            throw refused
+        }
+        let place = BackupPlace(placePath)
+        let here = URL(fileURLWithPath: root).standardizedFileURL.path
+        for (inside, of) in [(place.path, here), (Self.resolved(place.path), Self.resolved(here))]
+        where inside == of || inside.hasPrefix(of + "/") {
+            throw FolioError(.badInput, "backup.place.insideWorkspace", ["place": place.path, "workspace": here])
+        }
+        let lock = try place.prepare(for: config)
+        defer { withExtendedLifetime(lock) {} }
+        let started = VerifyCache.now()
+
+        let rootFD = Glibc.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw FileIO.ioError("read", root) }
+        defer { close(rootFD) }
+        var rootStat = stat()
+        guard fstat(rootFD, &rootStat) == 0 else { throw FileIO.ioError("read", root) }
+        // What the last backup found: folders not changed since are not listed again, files not read again.
+        let stamps = BackupStamps.load(self)
+        let rootStamp = FileStamp.of(".", in: rootFD)
+        let (found, skipped) = walkForBackup(rootFD, root: rootStamp, stamps: stamps)
+        let walked = found.filter(\.kept)
+
+        // The files' hashes: from the last backup's stamps where nothing changed, else read (on every core).
+        let files = walked.filter { $0.kind == BackupEntry.Kind.file }
+        var hashes = files.map { stamps.sha256($0.path, stamp: $0.stamp) ?? "" }
+        let unread = hashes.indices.filter { hashes[$0].isEmpty }
+        let reading = ProgressMeter(Message("progress.backup.read"), total: unread.count, unit: Message("progress.unit.files"))
+        let read = Parallel.map(unread.count) { k -> Result<String, FolioError> in
+            let file = files[unread[k]]
+            do throws(FolioError) {
+                let (size, sha256) = try FileIO.hashFile(file.path, in: rootFD)
+                reading.advance(bytes: Int64(size))
+                guard Int64(size) == file.stamp.size else { return .failure(Self.changedMeanwhile(file.path)) }
+                return .success(sha256)
+            } catch { return .failure(error) }
+        }
+        reading.finish()
+        for (k, result) in read.enumerated() { hashes[unread[k]] = try result.get() }
+
+        // The entries, by part, each part's listing an object of its own.
+        var sha256 = [String: String](minimumCapacity: files.count)
+        for (file, hash) in zip(files, hashes) { sha256[file.path] = hash }
+        var entries: [BackupEntry] = walked.map { w in
+            let isFile = w.kind == BackupEntry.Kind.file
+            return BackupEntry(kind: w.kind, path: w.path, mode: w.mode, size: isFile ? w.stamp.size : 0,
+                               sha256: isFile ? sha256[w.path, default: ""] : "")
+        }
+        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var byPart: [String: [BackupEntry]] = [:]
+        for e in entries { byPart[BackupEntry.part(of: e.path), default: []].append(e) }
+        var parts: [BackupSnapshot.Part] = []
+        var objects: [BackupObject] = []
+        var named = Set<String>()
+        for part in byPart.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let listed = byPart[part] ?? []
+            let bytes = BackupListing.encode(listed)
+            let id = SHA256Hex.of(bytes)
+            parts.append(BackupSnapshot.Part(path: part, listing: id, entries: listed.count))
+            if named.insert(id).inserted { objects.append(BackupObject(sha256: id, size: Int64(bytes.count), source: .bytes(bytes))) }
+            for e in listed where e.kind == .file && named.insert(e.sha256).inserted {
+                objects.append(BackupObject(sha256: e.sha256, size: e.size, source: .file(e.path)))
+            }
+        }
+
+        // What the place lacks (or holds cut short): an object is never changed once named, so one of the right
+        // size is kept; a backup disk that flipped a bit inside one is what a trial restore finds.
+        let missing = objects.filter { o in
+            var st = stat()
+            return !(lstat(place.objectPath(o.sha256), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int64(st.st_size) == o.size)
+        }
+        do { try place.store(missing, from: root) } catch {
+            // A file that did not give the hash its stamp promised may have been given it by a stale record: the
+            // next backup reads every file again.
+            unlink(BackupStamps.path(self))
+            throw error
+        }
+
+        // The snapshot, signed, written last.
+        let newest = place.newest()
+        let previous: StoredSnapshot?
+        if case .whole(let s)? = newest?.snapshot { previous = s } else { previous = nil }
+        let number = max(previous?.snapshot.number ?? 0, newest.flatMap { BackupSnapshot.number(inName: $0.name) } ?? 0) + 1
+        let snapshot = BackupSnapshot(
+            school: config.school, name: config.name, replica: config.replica, number: number, previous: previous?.id,
+            taken: now, signer: actor.id, key: actor.identity.publicKeyText, files: files.count,
+            folders: entries.count - files.count, bytes: files.reduce(0) { $0 + $1.stamp.size },
+            rootMode: Int(rootStat.st_mode & 0o777), parts: parts)
+        let (id, file) = try SignedSnapshot.sign(snapshot, with: actor.identity)
+        try CrashPoints.reached("backup snapshot")
+        try FileIO.writeChecked(place.snapshotsDir + "/" + BackupSnapshot.fileName(number: number, id: id), file)
+        FileIO.fsyncDirectory(place.snapshotsDir)
+
+        // What the next backup may take as it is; written only when it says something new.
+        let holdingSkipped = Set(skipped.map { FileIO.parent(of: $0.path) })
+        // The workspace's folder first, then in the order walked: a folder before what it holds.
+        var lines = rootStamp.map {
+            [BackupStamps.line(path: "", stamp: $0, sha256: nil, holdsSkipped: holdingSkipped.contains(""), startedAt: started)]
+        } ?? []
+        lines += found.map { w in
+            // `.folio/` is listed again each time: what it holds besides what a backup keeps changes by itself.
+            BackupStamps.line(path: w.path, stamp: w.stamp, sha256: sha256[w.path],
+                              holdsSkipped: w.path == ".folio" || holdingSkipped.contains(w.path), startedAt: started)
+        }
+        if rootStamp != nil, !stamps.holds(lines) { BackupStamps.save(self, lines) }
+        return BackupReport(place: place.path, snapshot: id, number: number, taken: now, signer: actor.id, files: files.count,
+                            folders: snapshot.folders, bytes: snapshot.bytes, read: unread.count, newObjects: missing.count,
+                            newBytes: missing.reduce(0) { $0 + $1.size }, keptObjects: objects.count - missing.count,
+                            skipped: skipped, damagedNewest: newest.flatMap { n in previous == nil ? n.name : nil })
+    }
+
+    static func changedMeanwhile(_ path: String) -> FolioError {
+        FolioError(.io, "backup.changedMeanwhile", ["path": path])
+    }
+
+    /// A path with its links resolved, as far as it exists.
+    private static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    /// One thing found in the workspace.
+    struct Walked: Sendable {
+        var path: String
+        var kind: BackupEntry.Kind
+        var mode: UInt32
+        var stamp: FileStamp
+        /// False for `.folio/` when it holds nothing a backup keeps: walked, but not backed up.
+        var kept = true
+    }
+
+    /// Every folder and ordinary file of the workspace (of `.folio/`, only what `localKeptInBackups` names),
+    /// stamped without following links; and what cannot be kept: links, pipes and devices (which no folio
+    /// command makes or follows), and names the tar layer's rules refuse, which a restore would refuse too.
+    /// `stamps`: a folder whose stamp is the one the last backup recorded is not listed again.
+    func walkForBackup(_ rootFD: Int32, root rootStamp: FileStamp?, stamps: BackupStamps) -> (entries: [Walked], skipped: [BackupFinding]) {
+        var entries: [Walked] = []
+        var skipped: [BackupFinding] = []
+        func visit(_ folder: String, _ stamp: FileStamp?) {
+            let names = stamp.flatMap { stamps.names(folder, stamp: $0) } ?? FileIO.list(folder.isEmpty ? root : root + "/" + folder)
+            for name in names {
+                if folder == ".folio" && !Self.localKeptInBackups.contains(name) { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                var st = stat()
+                // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
+                // cannot be found again by that name.
+                guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
+                    continue
+                }
+                guard Self.keepsName(name, path: path) else {
+                    skipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
+                    continue
+                }
+                let type = st.st_mode & S_IFMT
+                let stamp = FileStamp(kind: type == S_IFREG ? FileStamp.file : type == S_IFDIR ? FileStamp.directory : FileStamp.other,
+                                      inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                                      mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                                      ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+                let mode = UInt32(st.st_mode & 0o777)
+                switch type {
+                case S_IFDIR where folder.isEmpty && name == ".folio":
+                    // Kept only with something in it to keep: the first command to run makes `.folio/`, and an
+                    // unchanged workspace must give the same snapshot before and after.
+                    let at = entries.count
+                    visit(path, nil)
+                    entries.insert(Walked(path: path, kind: .folder, mode: mode, stamp: stamp, kept: entries.count > at), at: at)
+                case S_IFDIR:
+                    entries.append(Walked(path: path, kind: .folder, mode: mode, stamp: stamp))
+                    visit(path, stamp)
+                case S_IFREG:
+                    entries.append(Walked(path: path, kind: .file, mode: mode, stamp: stamp))
+                case S_IFLNK:
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
+                default:
+                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
+                }
+            }
+        }
+        visit("", rootStamp)
+        return (entries, skipped)
+    }
+
+    /// Whether a restore would take `path`, whose last part is `name` (a name read from a folder, so never empty,
+    /// `.` or `..`, and never holding a slash): the tar layer's rules for the name, and the length of the whole
+    /// path. Names of folio's own making (ids, student numbers, `manifest.json`) are plain ASCII and pass without
+    /// the rules' Unicode checks, which were a sixth of backing up an unchanged school.
+    static func keepsName(_ name: String, path: String) -> Bool {
+        guard path.utf8.count <= TarLimits.default.maxPathBytes else { return false }
+        let plain = name.utf8.count <= 255 && name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2D || b == 0x5F
+        }
+        if plain { return true }
+        do throws(TarError) { try EntryPath.check(name) } catch { return false }
+        return true
+    }
+
+    /// The lock a backup reads under: the shared lock of any reader, taken even in a workspace no command has
+    /// written in yet, whose `.folio/` (and so its lock file) is made here. On read-only media, where no
+    /// writer can run either, there is none to take.
+    public func lockForBackup() throws(FolioError) -> WorkspaceLock? {
+        try? FileIO.makeDirectories(root + "/.folio")
+        return try lockForReading()
+    }
+}
