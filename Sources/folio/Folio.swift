@@ -5,6 +5,9 @@ import Foundation
 
 @main
 struct Folio: ParsableCommand {
+    /// folio's version: what `folio --version` prints, and what `Scripts/package` names the Debian package by.
+    static let version = "0.1.0"
+
     /// The command line without `--lang`, which chooses the language of every message before anything is parsed
     /// (help texts included) and is then taken out.
     nonisolated(unsafe) static var arguments: [String] = []
@@ -25,6 +28,7 @@ struct Folio: ParsableCommand {
         commandName: "folio",
         abstract: Message("help.folio.abstract").text(),
         discussion: Message("help.folio.discussion").text(),
+        version: version,
         subcommands: [
             InitCommand.self, KeyCommand.self, StaffCommand.self, CalendarCommand.self, SettingsCommand.self, CourseCommand.self,
             RosterCommand.self, AddCommand.self, CertifyCommand.self, RejectCommand.self, SelectCommand.self,
