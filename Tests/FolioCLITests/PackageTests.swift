@@ -83,7 +83,7 @@ import Testing
     @Test func theControlFieldsNameFolioItsVersionAndDebiansLibraries() throws {
         let deb = try Self.package()
         var fields: [String: String] = [:]
-        for name in ["Package", "Version", "Architecture", "Depends", "Maintainer", "Description"] {
+        for name in ["Package", "Version", "Architecture", "Depends", "Recommends", "Maintainer", "Description"] {
             fields[name] = try Self.tool("dpkg-deb", ["-f", deb.path, name]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let version = try FolioRunner.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -97,10 +97,12 @@ import Testing
         // Depends names Debian's own packages, libarchive13 among them, and nothing of Swift.
         let depends = (fields["Depends"] ?? "").split(separator: ",")
             .map { String($0.trimmingCharacters(in: .whitespaces).prefix { $0 != " " }) }
-        for needed in ["libc6", "libarchive13", "libxlsxwriter4", "zlib1g"] {
+        for needed in ["libc6", "libarchive13", "libxlsxwriter4", "libqrencode4", "zlib1g"] {
             #expect(depends.contains(needed), "Depends: \(fields["Depends"] ?? "")")
         }
         #expect(!depends.contains { $0.localizedCaseInsensitiveContains("swift") }, "Depends: \(fields["Depends"] ?? "")")
+        // The programs folio runs rather than links: Chromium for the pages and the receipts PDF, pdfunite to join it.
+        #expect(fields["Recommends"] == "chromium, fonts-noto-cjk, poppler-utils", "\(fields)")
         for name in depends {
             let (status, output) = try ToolRunner.run("dpkg-query", ["-W", "-f", "${Status}", name], mergingErrors: true)
             #expect(status == 0 && output.hasSuffix("installed"), "Depends names \(name), which is no installed Debian package: \(output)")
