@@ -83,7 +83,7 @@ import Testing
     @Test func theControlFieldsNameFolioItsVersionAndDebiansLibraries() throws {
         let deb = try Self.package()
         var fields: [String: String] = [:]
-        for name in ["Package", "Version", "Architecture", "Depends", "Recommends", "Maintainer", "Description"] {
+        for name in ["Package", "Version", "Architecture", "Depends", "Recommends", "Suggests", "Maintainer", "Description"] {
             fields[name] = try Self.tool("dpkg-deb", ["-f", deb.path, name]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let version = try FolioRunner.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -103,6 +103,7 @@ import Testing
         #expect(!depends.contains { $0.localizedCaseInsensitiveContains("swift") }, "Depends: \(fields["Depends"] ?? "")")
         // The programs folio runs rather than links: Chromium for the pages and the receipts PDF, pdfunite to join it.
         #expect(fields["Recommends"] == "chromium, fonts-noto-cjk, poppler-utils", "\(fields)")
+        #expect(fields["Suggests"] == "restic", "\(fields)")
         for name in depends {
             let (status, output) = try ToolRunner.run("dpkg-query", ["-W", "-f", "${Status}", name], mergingErrors: true)
             #expect(status == 0 && output.hasSuffix("installed"), "Depends names \(name), which is no installed Debian package: \(output)")
