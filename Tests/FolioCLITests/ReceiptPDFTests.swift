@@ -137,6 +137,13 @@ import Testing
         #expect(r.status != 0 && r.stderr.contains("找不到 Chromium") && r.stderr.contains("--no-pdf"), "\(r)")
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try ws.snapshot() == before)
+        // A document in pieces needs pdfunite to join them: without it, refused the same way.
+        let noUnite = try ws.folio(["receipt", "print", "--submission", "registration-113-1-1", "--out", out],
+                                   env: ["FOLIO_CHROMIUM": "/usr/bin/chromium", "PATH": "/nonexistent", "FOLIO_PRINT_PIECE": "5",
+                                         "LANG": ""])
+        #expect(noUnite.status != 0 && noUnite.stderr.contains("找不到 pdfunite") && noUnite.stderr.contains("poppler-utils"), "\(noUnite)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try ws.snapshot() == before)
         // --no-pdf still writes each student's page.
         expectSuccess(try ws.folio(["receipt", "print", "--submission", "registration-113-1-1", "--out", out, "--no-pdf"],
                                    env: ["FOLIO_CHROMIUM": "/nonexistent/chromium"]))

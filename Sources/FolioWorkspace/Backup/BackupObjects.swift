@@ -88,11 +88,7 @@ extension BackupPlace {
             try FileIO.flushFileSystem(tmpDir)
             let checked = Parallel.map(batch.count) { k -> FolioError? in
                 let o = batch[k]
-                let temporary = tmpDir + "/" + o.sha256
-                let fd = Glibc.open(temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-                guard fd >= 0 else { return FileIO.ioError("read", temporary) }
-                defer { close(fd) }
-                if let why = FileIO.readBack(fd, size: o.size, .sha256(o.sha256)) {
+                if let why = FileIO.readBack(tmpDir + "/" + o.sha256, size: o.size, .sha256(o.sha256)) {
                     return FolioError(.io, "disk.notKept", ["path": objectPath(o.sha256), "why": why])
                 }
                 writing.advance(bytes: o.size)

@@ -28,26 +28,16 @@ final class CheckedBatch {
     func add(_ path: String, _ bytes: [UInt8]) throws(FolioError) {
         let temporary = path + ".partial"
         FileIO.removeTree(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw FileIO.ioError("create", temporary) }
-        defer { close(fd) }
         pending.append(Pending(temporary: temporary, path: path, size: Int64(bytes.count), sha256: SHA256Hex.of(bytes)))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw FileIO.ioError("write", path) }
-            offset += n
-        }
+        try FileIO.writeNew(temporary, bytes, flush: false)
     }
 
     func commit() throws(FolioError) {
         try FileIO.flushFileSystem(folder)
         for p in pending {
-            let fd = open(p.temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-            guard fd >= 0 else { throw FileIO.ioError("read", p.temporary) }
-            let why = FileIO.readBack(fd, size: p.size, .sha256(p.sha256))
-            close(fd)
-            if let why { throw FolioError(.io, "disk.notKept", ["path": p.path, "why": why]) }
+            if let why = FileIO.readBack(p.temporary, size: p.size, .sha256(p.sha256)) {
+                throw FolioError(.io, "disk.notKept", ["path": p.path, "why": why])
+            }
         }
         for (index, p) in pending.enumerated() {
             guard rename(p.temporary, p.path) == 0 else {

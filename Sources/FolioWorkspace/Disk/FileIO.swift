@@ -114,6 +114,14 @@ enum FileIO {
     /// pages are dropped first (they are clean after the flush), so a stick that lost or mangled the bytes,
     /// or a fake-capacity stick that wraps around, shows it here. Returns why the file is not what was written,
     /// or nil when its size and checksum match.
+    /// `readBack` of a file by its path: why `path` does not hold what was written, or nil when it does.
+    static func readBack(_ path: String, size: Int64, _ written: Written) -> Message? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return Message("disk.readBack.failed", ["reason": String(cString: strerror(errno))]) }
+        defer { close(fd) }
+        return readBack(fd, size: size, written)
+    }
+
     static func readBack(_ fd: Int32, size: Int64, _ written: Written) -> Message? {
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
         var st = stat()

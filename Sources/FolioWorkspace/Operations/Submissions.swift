@@ -71,7 +71,7 @@ extension WorkspaceSession {
                         if office == .it {
                             let credits = view.records.first { $0.kind == "grade" && $0.term == item.term && $0.fields["course"] == item.course }?
                                 .fields["credits"] ?? ""
-                            rows.add(.courseOutcomes, "學期課程學習成果", key + [
+                            rows.add(.courseOutcomes, NationalRoster.courseOutcomes.sheets[0].name, key + [
                                 birth, String(item.term.semester), item.course ?? "", item.courseName ?? "", String(student.grade),
                                 credits, item.description, path, String(f.size), f.sha256])
                         }

@@ -16,11 +16,7 @@ public enum PDFPrinter {
         if let chosen = environment["FOLIO_CHROMIUM"], !chosen.isEmpty {
             return access(chosen, X_OK) == 0 ? chosen : nil
         }
-        let folders = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for folder in folders where access(folder + "/" + name, X_OK) == 0 { return folder + "/" + name }
-        }
-        return nil
+        return ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(onPath).first
     }
 
     /// Refuses before anything is written when there is no browser to print with, or, for a document printed in
