@@ -32,16 +32,19 @@ public final class TarWriter {
 
     /// Writes a new archive file at `path`. Refuses to replace an existing file or follow a symlink:
     /// callers write to a fresh name and rename it into place.
-    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished.
+    /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished; with
+    /// `summingOutput`, `outputCRC32` its CRC-32.
     /// `finish()` flushes the file to disk (fsync) unless `flushing` is false: a caller that renames many
     /// archives into place in one transaction flushes the file system once instead.
-    public convenience init(creatingFileAt path: String, hashingOutput: Bool = false, flushing: Bool = true) throws(TarError) {
+    public convenience init(creatingFileAt path: String, hashingOutput: Bool = false, summingOutput: Bool = false,
+                            flushing: Bool = true) throws(TarError) {
         try LibarchiveLocale.ensure()
         let fd = try POSIXFile.openFile(
             path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644,
             label: path, operation: "create")
         do {
-            try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput), ownedFile: (fd, path))
+            try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput, summing: summingOutput),
+                          ownedFile: (fd, path))
             flushesOnFinish = flushing
         } catch {
             close(fd)

@@ -185,6 +185,46 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: ws.path("students/111016")))
     }
 
+    /// A seal after `folio verify` takes what that check found valid and unchanged since on trust (signatures,
+    /// files' hashes) and checks the rest: a file changed after the check is still found, and a seal that
+    /// trusted the check writes the same bytes as one that checked everything.
+    @Test func aSealAfterVerifyTrustsOnlyWhatIsUnchangedSince() throws {
+        let ws = try SampleCopy(now: Self.sealDay)
+        expectSuccess(try ws.folio(as: "R01", ["graduate", "--grade", "12", "--date", "2025-06-30"]))
+        // Files changed in the last two seconds are not cached; let the fresh copy settle, then check it.
+        Thread.sleep(forTimeInterval: 2.2)
+        expectSuccess(try ws.folio(["verify"]))
+        #expect(FileManager.default.fileExists(atPath: ws.path(".folio/cache/verify/111002")))
+
+        let folder = ws.path("students/111002/files")
+        let file = try #require(FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }
+            .first { path in var dir: ObjCBool = false
+                     return FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &dir) && !dir.boolValue })
+        let original = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
+        var changed = original
+        changed[changed.count / 2] ^= 0x01
+        try changed.write(to: URL(fileURLWithPath: folder + "/" + file))
+        let before = try ws.snapshot()
+        let r = try ws.folio(as: "R01", ["archive", "seal"])
+        #expect(r.status == 1 && r.stderr.contains("111002's file files/\(file) is not the file that was uploaded"), "\(r)")
+        #expect(try ws.snapshot() == before)
+
+        try original.write(to: URL(fileURLWithPath: folder + "/" + file))
+        expectSuccess(try ws.folio(as: "R01", ["archive", "seal"]))
+        let checkedAll = try sealedHub()
+        for n in ["111001", "111002", "111016"] {
+            let trusted = try Data(contentsOf: URL(fileURLWithPath: ws.path("archive/999901-\(n).tar")))
+            let checked = try Data(contentsOf: URL(fileURLWithPath: checkedAll.path("archive/999901-\(n).tar")))
+            #expect(trusted == checked, "\(n)'s archive differs when the verify cache was trusted")
+        }
+        let full = expectSuccess(try ws.folio(["verify", "--full"]))
+        #expect(full.stdout.contains("(3 sealed)") && full.stdout.contains("all consistent"), "\(full)")
+        // The register's SHA-256, taken from the read-back, is sha256sum's for the file.
+        let sum = try run("sha256sum", [ws.path("archive/999901-111002.tar")]).output.prefix(64)
+        let list = expectSuccess(try ws.folio(["archive", "list", "--json"]))
+        #expect(list.stdout.contains(String(sum)), "\(list)")
+    }
+
     @Test func recordsArrivingAfterSealingAreRefused() throws {
         let ws = try SampleCopy(now: "2025-06-20T09:00")
         let usb = ws.scratch("usb"), kiosk = ws.scratch("kiosk")

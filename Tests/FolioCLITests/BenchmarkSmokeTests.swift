@@ -26,13 +26,17 @@ import Testing
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
-        for row in ["verify vs sha256sum", "verify vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
+        for row in ["verify --full vs sha256sum", "verify --full vs its floor", "verify --full vs openssl", "verify again", "bundle export vs GNU tar", "import (sync) vs bsdtar",
                     "bundle import of all parts at once", "sync of the same stick again",
                     "archive seal", "archive verify vs bagit.py", "backup again (unchanged) vs whole backup", "status --json", "report uncertified", "certification round",
                     "status page p95", "student's page p95", "10 MB upload at the kiosk"] {
             #expect(text.contains("| " + row), "no row \(row):\n\(text)")
         }
         #expect(text.contains("after the round: 0 item(s) wait for certification"), "\(text)")
+        // Every row with a target says whether it met it: the seal's against GNU tar + openssl + sync, say.
+        let seal = text.split(separator: "\n").first { $0.contains("| archive seal vs GNU tar + openssl + sync") }
+        #expect(seal.map { $0.contains("<=1.0 ✓") || $0.contains("<=1.0 ✗") } == true, "\(text)")
+        #expect(text.contains("<100ms ✓") || text.contains("<100ms ✗"), "\(text)")
         #expect(text.contains("0 socket errors, 0 not 2xx"), "every page load answered: \(text)")
         let parts = try FileManager.default.contentsOfDirectory(atPath: work + "/n4/usb").filter { $0.hasPrefix("uploads-") }
         #expect(parts.count > 1, "the export should have been split: \(parts)")

@@ -18,9 +18,11 @@ import Testing
 
     /// A read-back compares what the disk holds with what was written: a stick that kept fewer bytes, or
     /// other ones, is caught. (The bytes are changed here through a second descriptor, as a failing device
-    /// would change them under folio.)
-    @Test func readBackCatchesBytesThatAreNotWhatWasWritten() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("folio-readback-\(UUID().uuidString)").path
+    /// would change them under folio.) Read past the cache with `O_DIRECT` on ext4 (the temporary folder), and
+    /// through the cache on tmpfs, which refuses `O_DIRECT`.
+    @Test(arguments: [FileManager.default.temporaryDirectory.path, "/dev/shm"])
+    func readBackCatchesBytesThatAreNotWhatWasWritten(folder: String) throws {
+        let path = folder + "/folio-readback-\(UUID().uuidString)"
         defer { unlink(path) }
         let bytes = Array((0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -31,6 +33,8 @@ import Testing
         let crc = FileIO.Written.crc32(0x616C_2C1C)
         for written in [sha, crc] {
             #expect(FileIO.readBack(fd, size: Int64(bytes.count), written) == nil)
+            // The descriptor is handed back as it came: a bundle's is still open for its writer.
+            #expect(fcntl(fd, F_GETFL) & FileIO.directIO == 0)
             #expect(FileIO.readBack(fd, size: Int64(bytes.count) + 10, written)?.text(.en) == "it holds 300000 of its 300010 bytes")
         }
         // One byte changed in the second megabyte block's range: the size matches, the hash does not.

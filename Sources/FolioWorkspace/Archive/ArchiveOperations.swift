@@ -84,17 +84,23 @@ extension WorkspaceSession {
         let live = ws.studentNumbers()
         // Without names, the manifests say who may be waiting: those marked graduated, and any whose
         // manifest cannot be read. Each candidate's signed records, folded below, decide.
-        let waiting = named.isEmpty ? Parallel.map(live.count) { i -> Bool in
-            guard let view = ws.storedManifest(live[i]) else { return true }
-            return view.student?.status == .graduated
-        } : []
+        let waiting = named.isEmpty ? Parallel.map(live.count) { i in Self.mayBeGraduate(ws.manifestPath(live[i])) } : []
         let candidates = named.isEmpty ? zip(live, waiting).filter(\.1).map(\.0) : named
         let present = Set(live)
-        // Folding checks every record's signature: fold the candidates on every core first. Only what sealing
-        // needs is kept of each view (a view holds the whole portfolio: 667 of them were 16 MB).
-        let findings = Parallel.map(candidates.count) { i in SealFinding(ws.view(candidates[i], school: state), school: state) }
-        var targets: [(String, CivilDate)] = []
-        for (number, finding) in zip(candidates, findings) {
+        // Fold the candidates on every core first. Folding checks every record's signature, except those
+        // `folio verify` found valid and unchanged since (its cache, by `lstat`, as a plain `folio verify`
+        // trusts it); the files it found unchanged are not hashed again either. Only what sealing needs is kept
+        // of each view (a view holds the whole portfolio: 667 of them were 16 MB).
+        let cache = VerifyCache(ws)
+        let findings = Parallel.map(candidates.count) { i -> (finding: SealFinding, vouched: VerifyCache.Vouched) in
+            let number = candidates[i]
+            let vouched = cache.vouched(number, base: ws.studentDir(number))
+            let dir = ws.studentEventsDir(number)
+            let events = ws.readEvents(in: dir, names: FileIO.list(dir), signed: vouched.signed(event:)).events
+            return (SealFinding(StudentFolder.fold(number: number, events: events, school: state), school: state), vouched)
+        }
+        var targets: [(number: String, graduated: CivilDate, vouched: VerifyCache.Vouched)] = []
+        for (number, (finding, vouched)) in zip(candidates, findings) {
             if school.archived(number) != nil {
                 if named.isEmpty { continue }
                 throw FolioError(.duplicate, "archive.seal.already", ["number": number])
@@ -109,7 +115,7 @@ extension WorkspaceSession {
             if let open = finding.waitingReceipt {
                 throw FolioError(.badInput, "archive.seal.receiptOpen", ["number": number, "submission": open])
             }
-            targets.append((number, graduated))
+            targets.append((number, graduated, vouched))
         }
         guard !targets.isEmpty else {
             throw FolioError(.badInput, "archive.seal.nobody")
@@ -125,9 +131,10 @@ extension WorkspaceSession {
         }
         let day = now.taipeiDay
         // Five years from graduation, and never less than five years from the day it is sealed.
-        let infos = targets.map { number, graduated in
+        let infos = targets.map { number, graduated, vouched in
             Bag.Info(schoolName: school.name, schoolCode: school.code, student: number, graduated: graduated,
-                     sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears))
+                     sealed: day, retainUntil: max(graduated, day).adding(years: school.settings.retentionYears),
+                     hashed: vouched.sha256)
         }
         var sealed: [ArchiveSealed] = []
         let progress = ProgressMeter(Message("progress.seal"), total: infos.count)
@@ -154,6 +161,18 @@ extension WorkspaceSession {
         return sealed
     }
 
+    /// Whether the manifest at `path` may say its student graduated: read as bytes, since it is only a hint (the
+    /// student's signed records decide), and decoding every student's manifest was a tenth of sealing. One that
+    /// cannot be read, or is not a whole JSON object, may; a whole one may only if it holds the word.
+    static func mayBeGraduate(_ path: String) -> Bool {
+        guard let bytes = try? FileIO.readAll(path) else { return true }
+        let text = bytes.drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
+        let end = text.reversed().drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
+        guard text.first == UInt8(ascii: "{"), end.first == UInt8(ascii: "}") else { return true }
+        let word = Array("graduated".utf8)
+        return text.indices.contains { i in text[i...].starts(with: word) }
+    }
+
     /// Graduates sealed per transaction. One batch for a whole cohort would leave all of its deleting until
     /// after the one commit point; 64 keeps the disk deleting one batch while the next is written.
     /// `FOLIO_SEAL_BATCH` (a test hook) sets it.
@@ -164,7 +183,7 @@ extension WorkspaceSession {
     private func seal(_ infos: [Bag.Info], staging: String, actor: Actor, now: Instant,
                       cleanup: DeferredRemoval, progress: ProgressMeter) throws(FolioError) -> [ArchiveSealed] {
         let ws = workspace
-        let written = Parallel.map(infos.count) { i -> Result<(size: Int, sha256: String), FolioError> in
+        let written = Parallel.map(infos.count) { i -> Result<(size: Int, crc32: UInt32), FolioError> in
             let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
             do throws(FolioError) {
                 let tarball = try Bag.write(studentDir: ws.studentDir(infos[i].student), info: infos[i], to: staging + "/" + name + ".tar")
@@ -172,29 +191,31 @@ extension WorkspaceSession {
                 return .success(tarball)
             } catch { return .failure(error) }
         }
+        var sizes: [(size: Int, crc32: UInt32)] = []
+        for result in written { sizes.append(try result.get()) }
+        let tarballs = sizes
         // Flushed and read back from the disk before anything records them as sealed: a tarball is the only
         // copy once its graduate's folder is deleted. (The transaction's own flush then finds nothing to do.)
-        if written.allSatisfy({ (try? $0.get()) != nil }) {
-            try FileIO.flushFileSystem(staging)
-            let checked = Parallel.map(infos.count) { i -> Message? in
-                let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
-                guard case .success(let w) = written[i] else { return nil }
-                let fd = open(staging + "/" + name + ".tar", O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { return Message("archive.seal.readBack.unreadable", ["file": name + ".tar"]) }
-                defer { close(fd) }
-                return FileIO.readBack(fd, size: Int64(w.size), .sha256(w.sha256))
-                    .map { Message("archive.seal.readBack.differs", ["file": name + ".tar", "why": $0]) }
-            }
-            if let why = checked.compactMap({ $0 }).first {
-                throw FolioError(.io, "archive.seal.readBack", ["why": why])
-            }
+        // The register's SHA-256 is taken from what the disk gave back, whose CRC-32 is that of what was
+        // written: the tarball's bytes are hashed once, not once written and again read.
+        try FileIO.flushFileSystem(staging)
+        let checked = Parallel.map(infos.count) { i -> (sha256: String, why: Message?) in
+            let name = Bag.name(school: infos[i].schoolCode, student: infos[i].student)
+            let fd = open(staging + "/" + name + ".tar", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return ("", Message("archive.seal.readBack.unreadable", ["file": name + ".tar"])) }
+            defer { close(fd) }
+            let back = FileIO.readBackHashing(fd, size: Int64(tarballs[i].size), crc32: tarballs[i].crc32)
+            return (back.sha256, back.why.map { Message("archive.seal.readBack.differs", ["file": name + ".tar", "why": $0]) })
+        }
+        if let why = checked.lazy.compactMap(\.why).first {
+            throw FolioError(.io, "archive.seal.readBack", ["why": why])
         }
         var events: [StoredEvent] = []
         var adopt: [(path: String, target: String)] = []
         var sealed: [ArchiveSealed] = []
-        for (info, result) in zip(infos, written) {
+        for (i, info) in infos.enumerated() {
             let name = Bag.name(school: info.schoolCode, student: info.student)
-            let (size, sha) = try result.get()
+            let (size, sha) = (tarballs[i].size, checked[i].sha256)
             let body = ArchiveSealed(student: info.student, path: "archive/\(name).tar", size: size, sha256: sha,
                                      graduated: info.graduated, sealed: info.sealed, retainUntil: info.retainUntil)
             events.append(try sign(actor, .archiveSealed, at: now, body: body))

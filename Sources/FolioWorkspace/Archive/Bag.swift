@@ -18,22 +18,27 @@ public enum Bag {
         var graduated: CivilDate
         var sealed: CivilDate
         var retainUntil: CivilDate
+        /// SHA-256 of the student's files that `folio verify` found with that hash and unchanged since, by path
+        /// relative to the student's folder: copied into the tar without being hashed again.
+        var hashed: [String: String] = [:]
     }
 
     static func name(school: String, student: String) -> String { "\(school)-\(student)" }
 
     /// Writes the bag for the student folder `source` as a tar at `tarPath` and returns the tar's size and
-    /// SHA-256. The same folder and info give the same bytes.
+    /// CRC-32, for the read-back from the disk that gives its SHA-256. The same folder and info give the same
+    /// bytes.
     ///
     /// One pass over the payload: in byte order the tag files `bag-info.txt` and `bagit.txt` come before
     /// `data/`, and the manifests after it, so the payload is hashed as it is copied into the tar (its
-    /// sizes, needed for Payload-Oxum up front, come from `stat`), and the tar is hashed as it is written.
-    static func write(studentDir source: String, info: Info, to tarPath: String) throws(FolioError) -> (size: Int, sha256: String) {
+    /// sizes, needed for Payload-Oxum up front, come from `stat`), and the tar is summed as it is written.
+    /// A file in `info.hashed` is copied without being hashed: its SHA-256 is the one `folio verify` found.
+    static func write(studentDir source: String, info: Info, to tarPath: String) throws(FolioError) -> (size: Int, crc32: UInt32) {
         let root = name(school: info.schoolCode, student: info.student)
-        var payload: [(path: String, source: String, key: [UInt8])] = []
+        var payload: [(path: String, source: String, key: [UInt8], sha256: String?)] = []
         for relative in FileIO.walk(source) {
             let path = "data/" + relative
-            payload.append((path, source + "/" + relative, Array(path.utf8)))
+            payload.append((path, source + "/" + relative, Array(path.utf8), info.hashed[relative]))
         }
         payload.sort { $0.key.lexicographicallyPrecedes($1.key) }
         var bytes = 0
@@ -57,13 +62,13 @@ public enum Bag {
         """
         do {
             // Not flushed here: the seal's transaction flushes the file system once before its commit point.
-            let writer = try TarWriter(creatingFileAt: tarPath, hashingOutput: true, flushing: false)
+            let writer = try TarWriter(creatingFileAt: tarPath, summingOutput: true, flushing: false)
             try writer.appendFile(root + "/bag-info.txt", bytes: Data(bagInfo.utf8))
             try writer.appendFile(root + "/bagit.txt", bytes: Data(bagit.utf8))
             var manifest = ""
             for p in payload {
-                let entry = try writer.appendFile(root + "/" + p.path, contentsOf: p.source)
-                guard let sha = entry.sha256 else { throw FileIO.ioError("read", p.source) }
+                let entry = try writer.appendFile(root + "/" + p.path, contentsOf: p.source, hashing: p.sha256 == nil)
+                guard let sha = p.sha256 ?? entry.sha256 else { throw FileIO.ioError("read", p.source) }
                 // Sealing is the last moment the live folder exists: a file damaged on disk must not be sealed
                 // as if it were the upload (the bag would be valid, its bytes wrong, and the folder gone).
                 if let expected = uploadedPrefix(p.path), !sha.hasPrefix(expected) {
@@ -80,8 +85,8 @@ public enum Bag {
             try writer.appendFile(root + "/tagmanifest-sha256.txt", bytes: Data(tagManifest.utf8))
             try writer.finish()
             var st = stat()
-            guard stat(tarPath, &st) == 0, let sha = writer.outputSHA256 else { throw FileIO.ioError("read", tarPath) }
-            return (Int(st.st_size), sha)
+            guard stat(tarPath, &st) == 0, let crc = writer.outputCRC32 else { throw FileIO.ioError("read", tarPath) }
+            return (Int(st.st_size), crc)
         } catch let error as TarError {
             // A file that changed size while it was copied is reported here, and the half-written tar is gone.
             throw FolioError(.io, Message("archive.notWritten", ["student": info.student, "why": error.what]), hint: error.next)

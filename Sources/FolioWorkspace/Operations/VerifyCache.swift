@@ -194,6 +194,33 @@ struct VerifyCache: Sendable {
         return entries > 0 ? record : nil
     }
 
+    /// What the last check of a student still vouches for, for a command that may take it on trust instead
+    /// of checking again (`folio archive seal`): when that check found nothing wrong, each file whose stamp is
+    /// the same now as then. An event file among them had a valid signature, and an artifact file the SHA-256
+    /// recorded. Empty when there is no record from this build, or its check found something wrong.
+    func vouched(_ number: String, base: String) -> Vouched {
+        guard let record = read(number), record.issues.isEmpty else { return Vouched() }
+        let baseFD = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard baseFD >= 0 else { return Vouched() }
+        defer { close(baseFD) }
+        var vouched = Vouched()
+        for (path, stamp) in record.listing where stamp.kind == FileStamp.file && FileStamp.of(path, in: baseFD) == stamp {
+            if let sha256 = record.hashes[path] { vouched.sha256[path] = sha256 } else { vouched.unchanged.insert(path) }
+        }
+        return vouched
+    }
+
+    /// Files of a student's folder (by path relative to it) that a clean check found as they are now.
+    struct Vouched: Sendable {
+        /// Artifact files, with the SHA-256 the check found.
+        var sha256: [String: String] = [:]
+        /// Every other file: events, whose signatures the check found valid, and the manifest.
+        var unchanged: Set<String> = []
+
+        /// Whether the event file `name` (in events/) was found validly signed as it is now.
+        func signed(event name: String) -> Bool { unchanged.contains("events/" + name) }
+    }
+
     // MARK: format
     //
     //   <build line>

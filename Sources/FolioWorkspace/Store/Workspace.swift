@@ -92,8 +92,10 @@ public struct Workspace: Sendable {
     /// `names` are the folder's entries as `FileIO.list` gives them. `folder`, when given, is a folder above
     /// `dir` held open and `relative` the way down from it, ending in a slash ("events/"): each file is then
     /// opened without the kernel walking the whole path again. `relative` means nothing without `folder`.
-    func readEvents(in dir: String, names: [String], folder: Int32 = AT_FDCWD,
-                    relative: String? = nil) -> (events: [StoredEvent], damaged: [(file: String, why: Message)]) {
+    /// `signed`: names of files whose signatures an earlier check found valid, as they are now, and which are
+    /// not checked again.
+    func readEvents(in dir: String, names: [String], folder: Int32 = AT_FDCWD, relative: String? = nil,
+                    signed: (String) -> Bool = { _ in false }) -> (events: [StoredEvent], damaged: [(file: String, why: Message)]) {
         var events: [StoredEvent] = []
         var damaged: [(String, Message)] = []
         events.reserveCapacity(names.count)
@@ -103,7 +105,8 @@ public struct Workspace: Sendable {
                 damaged.append((path, Message("verify.finding.notEvent")))
                 continue
             }
-            guard let stored = SignedEvent.readStored(bytes) else {
+            guard let stored = signed(name) ? SignedEvent.readCanonical(bytes, signatureChecked: true) ?? SignedEvent.readStored(bytes)
+                                            : SignedEvent.readStored(bytes) else {
                 damaged.append((path, Message("verify.finding.notReadable")))
                 continue
             }
