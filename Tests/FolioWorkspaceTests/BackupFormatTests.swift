@@ -93,4 +93,59 @@ import Testing
         #expect(read.sha256("school/events/a b.json", stamp: stamp(false, 6)) == nil)
         #expect(read.sha256("folio.json", stamp: stamp(false, later - 1)) == nil)
     }
+
+    /// The stamps are read a student at a time: each student's lines, which come together, are found by the
+    /// part they belong to, and what `students/` holds is known without reading any of them.
+    @Test func theStampsAreReadAStudentAtATime() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-stamps-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = Workspace(root: dir, config: WorkspaceConfig(school: "999901", name: "x", replica: "hub-1", role: .hub), demo: false)
+        func stamp(_ folder: Bool, _ n: Int64) -> FileStamp {
+            FileStamp(kind: folder ? FileStamp.directory : FileStamp.file, inode: UInt64(n), size: n, mtime: n, ctime: n)
+        }
+        func line(_ path: String, _ folder: Bool, _ n: Int64) -> BackupStamps.Line {
+            BackupStamps.line(path: path, stamp: stamp(folder, n), sha256: folder ? nil : Self.sha, holdsSkipped: false,
+                              startedAt: 10_000_000_000)
+        }
+        let lines = [
+            line("", true, 1), line("school", true, 2), line("school/school.json", false, 3), line("students", true, 4),
+            line("students/112001", true, 5), line("students/112001/events", true, 6), line("students/112001/events/a.json", false, 7),
+            line("students/112001/manifest.json", false, 8),
+            line("students/112002", true, 9), line("students/112002/manifest.json", false, 10),
+            line("zz", true, 11), line("zz/after.txt", false, 12),
+        ]
+        BackupStamps.save(ws, lines)
+        let file = BackupStamps.File.load(ws)
+        #expect(file.top.names("students", stamp: stamp(true, 4)) == ["112001", "112002"])
+        #expect(file.top.names("", stamp: stamp(true, 1)) == ["school", "students", "zz"])
+        #expect(file.top.sha256("zz/after.txt", stamp: stamp(false, 12)) == Self.sha)
+        #expect(file.top.sha256("students/112001/manifest.json", stamp: stamp(false, 8)) == nil, "a student's lines are not read with the top")
+        let first = file.part("students/112001")
+        #expect(first.names("students/112001", stamp: stamp(true, 5)) == ["events", "manifest.json"])
+        #expect(first.names("students/112001/events", stamp: stamp(true, 6)) == ["a.json"])
+        #expect(first.sha256("students/112001/events/a.json", stamp: stamp(false, 7)) == Self.sha)
+        #expect(first.sha256("students/112002/manifest.json", stamp: stamp(false, 10)) == nil)
+        #expect(file.part("students/112002").sha256("students/112002/manifest.json", stamp: stamp(false, 10)) == Self.sha)
+        #expect(file.part("students/112003").known.isEmpty)
+        #expect(BackupStamps.load(ws).holds(lines))
+
+        // Saved again with the same lines: the file is left as it was (no new inode).
+        let path = BackupStamps.path(ws)
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        BackupStamps.save(ws, lines)
+        let writer = BackupStamps.Writer(ws, old: file.bytes)
+        for l in lines { writer.append(l) }
+        writer.finish()
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int != before,
+                "save always writes")
+        let again = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        let unchanged = BackupStamps.Writer(ws, old: BackupStamps.File.load(ws).bytes)
+        for l in lines { unchanged.append(l) }
+        unchanged.finish()
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int == again, "the same stamps are not written again")
+        // A part that comes twice is not the order a backup writes: nothing is taken from the file.
+        BackupStamps.save(ws, lines + [line("students/112001/late.txt", false, 13)])
+        #expect(BackupStamps.File.load(ws).top.known.isEmpty)
+    }
 }

@@ -30,29 +30,132 @@ struct BackupStamps {
         var listed: Bool
     }
 
-    private(set) var known: [String: Known] = [:]
+    fileprivate(set) var known: [String: Known] = [:]
     /// The names in each folder (`listed` ones only), sorted as `FileIO.list` sorts them.
-    private var names: [String: [String]] = [:]
+    fileprivate var names: [String: [String]] = [:]
 
     static let header = "folio-backup-stamps/1"
 
     static func path(_ ws: Workspace) -> String { ws.root + "/.folio/cache/backup/stamps" }
 
+    /// The whole file, for a caller that takes every part at once (the tests).
     static func load(_ ws: Workspace) -> BackupStamps {
+        let file = File.load(ws)
+        var all = file.top
+        for part in file.partOrder {
+            let p = file.part(part)
+            all.known.merge(p.known) { a, _ in a }
+            all.names.merge(p.names) { a, _ in a }
+        }
+        return all
+    }
+
+    /// The stamps file as the last backup wrote it, read a part at a time: its bytes are held (a line per entry,
+    /// about 18 MB at 2,000 students), and each student's lines, which come together in the walk's order, are
+    /// parsed only when that student is backed up, so that memory does not grow with the school.
+    struct File {
+        /// Everything outside the students' own folders, parsed; `students`' names are the parts'.
+        var top = BackupStamps()
+        /// Each student part's lines, by the part's path (`students/112001`).
+        private var ranges: [String: Range<Int>] = [:]
+        /// The parts in the order the file holds them.
+        private(set) var partOrder: [String] = []
+        private(set) var bytes: [UInt8] = []
+
+        static func load(_ ws: Workspace) -> File {
+            var file = File()
+            guard let bytes = try? FileIO.readAll(BackupStamps.path(ws)), bytes.starts(with: Array((header + "\n").utf8)) else { return file }
+            file.bytes = bytes
+            // Lines of a part (a path below `students/<x>/`, or `students/<x>` itself) are passed over here and
+            // their range kept; the rest is parsed now.
+            let prefix = Array("students/".utf8)
+            var part: (path: String, start: Int)?
+            var top: [Range<Int>] = []
+            var at = header.utf8.count + 1
+            while at < bytes.count {
+                let end = bytes[at...].firstIndex(of: 10) ?? bytes.count
+                defer { at = end + 1 }
+                let path = BackupStamps.pathField(bytes, at..<end)
+                var owner: ArraySlice<UInt8>?
+                if let path, path.starts(with: prefix) {
+                    let rest = path.dropFirst(prefix.count)
+                    if !rest.isEmpty { owner = path[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex)] }
+                }
+                if let current = part, owner.map({ !$0.elementsEqual(current.path.utf8) }) ?? true {
+                    file.ranges[current.path] = current.start..<at
+                    file.partOrder.append(current.path)
+                    part = nil
+                }
+                if let owner {
+                    if part == nil {
+                        let name = String(decoding: owner, as: UTF8.self)
+                        // A part met twice is not in the order a backup writes: take nothing from the file.
+                        guard file.ranges[name] == nil else { return File() }
+                        part = (name, at)
+                    }
+                } else {
+                    top.append(at..<min(end + 1, bytes.count))
+                }
+            }
+            if let current = part {
+                file.ranges[current.path] = current.start..<bytes.count
+                file.partOrder.append(current.path)
+            }
+            // The parts' first lines name what `students/` held; parsed with the rest of the top, in order.
+            var lines: [Range<Int>] = top
+            for p in file.partOrder {
+                let r = file.ranges[p]!
+                let first = bytes[r].firstIndex(of: 10).map { $0 + 1 } ?? r.upperBound
+                lines.append(r.lowerBound..<first)
+            }
+            lines.sort { $0.lowerBound < $1.lowerBound }
+            guard let parsed = BackupStamps.parse(bytes, lines: lines, open: []) else { return File() }
+            file.top = parsed
+            return file
+        }
+
+        /// The stamps of one student part; empty when the last backup did not hold it.
+        func part(_ path: String) -> BackupStamps {
+            guard let range = ranges[path] else { return BackupStamps() }
+            var lines: [Range<Int>] = []
+            var at = range.lowerBound
+            while at < range.upperBound {
+                let end = bytes[at..<range.upperBound].firstIndex(of: 10) ?? range.upperBound
+                lines.append(at..<min(end + 1, range.upperBound))
+                at = end + 1
+            }
+            return BackupStamps.parse(bytes, lines: lines, open: [FileIO.parent(of: path)]) ?? BackupStamps()
+        }
+
+        /// Whether the file holds a part of that path.
+        func has(_ path: String) -> Bool { ranges[path] != nil }
+    }
+
+    /// The path field of a line (after six fields), or nil when the line has fewer.
+    static func pathField(_ bytes: [UInt8], _ line: Range<Int>) -> ArraySlice<UInt8>? {
+        var spaces = 0
+        for i in line where bytes[i] == 32 {
+            spaces += 1
+            if spaces == 6 { return bytes[(i + 1)..<line.upperBound] }
+        }
+        // The workspace's own folder, whose path is empty, may end the line after its fifth field.
+        return spaces == 5 ? bytes[line.upperBound..<line.upperBound] : nil
+    }
+
+    /// Parses `lines` of `bytes` (each a line, its break included or not), in the order a backup walks, below
+    /// the folders `open` (already open, outermost first). Nil when they are not in that order.
+    static func parse(_ bytes: [UInt8], lines: [Range<Int>], open openPaths: [String]) -> BackupStamps? {
         var stamps = BackupStamps()
-        guard let bytes = try? FileIO.readAll(path(ws)), bytes.starts(with: Array((header + "\n").utf8)) else { return stamps }
-        stamps.known.reserveCapacity(bytes.count / 120)
-        // Read on the bytes, without a String per field: this file has a line per file of the school.
-        var at = header.utf8.count + 1
+        stamps.known.reserveCapacity(lines.count)
         // The folders open above the current line, innermost last, each with the names found in it so far: lines
         // come in the order a backup walks (a folder, then everything in it), so a line's folder is one of these.
-        var open: [(path: String, listed: Bool, names: [String])] = []
+        var open: [(path: String, listed: Bool, names: [String])] = openPaths.map { ($0, false, []) }
         func close(_ folder: (path: String, listed: Bool, names: [String])) {
             if folder.listed { stamps.names[folder.path] = folder.names }
         }
-        while at < bytes.count {
-            let end = bytes[at...].firstIndex(of: 10) ?? bytes.count
-            defer { at = end + 1 }
+        for line in lines {
+            let at = line.lowerBound
+            let end = line.upperBound > at && bytes[line.upperBound - 1] == 10 ? line.upperBound - 1 : line.upperBound
             guard end - at > 2, bytes[at + 1] == 32 else { continue }
             let kind = bytes[at]
             var field = at + 2
@@ -98,10 +201,7 @@ struct BackupStamps {
                 let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
                 let parent = slash.map { path[..<$0] } ?? ""
                 while let top = open.last, top.path != parent { close(open.removeLast()) }
-                guard !open.isEmpty else {
-                    // Not in the order a backup writes: take nothing from it.
-                    return BackupStamps()
-                }
+                guard !open.isEmpty else { return nil }
                 open[open.count - 1].names.append(String(path[(slash.map { utf8.index(after: $0) } ?? utf8.startIndex)...]))
             }
             if folder { open.append((path, listed, [])) }
@@ -146,21 +246,81 @@ struct BackupStamps {
     }
 
     static func save(_ ws: Workspace, _ lines: [Line]) {
-        var out = Array((header + "\n").utf8)
-        out.reserveCapacity(lines.count * 130)
-        for l in lines {
+        let writer = Writer(ws, old: [])
+        for l in lines { writer.append(l) }
+        writer.finish()
+    }
+
+    /// Writes the stamps the next backup will use, a line at a time in the walk's order, and nothing at all when
+    /// they come out as the very bytes the last backup wrote (`old`): an unchanged school writes no file.
+    final class Writer {
+        private let old: [UInt8]
+        private var matched = 0
+        private var same = true
+        private var pending: [UInt8] = []
+        private var fd: Int32 = -1
+        private var failed = false
+        private let target: String
+        private let temporary: String
+
+        init(_ ws: Workspace, old: [UInt8]) {
+            self.old = old
+            target = BackupStamps.path(ws)
+            // A name of this process's own: two backups of one workspace to two places may run side by side
+            // (both hold only the shared lock), and each renames a whole file into place.
+            temporary = target + ".\(getpid()).tmp"
+            add(Array((header + "\n").utf8))
+        }
+
+        deinit { if fd >= 0 { close(fd); unlink(temporary) } }
+
+        func append(_ l: Line) {
             let kind = l.stamp.kind == FileStamp.directory ? (l.listed ? "d" : "D") : "f"
-            out += Array("\(kind) \(l.stamp.inode) \(l.stamp.size) \(l.stamp.mtime) \(l.stamp.ctime) \(l.sha256 ?? "-")".utf8)
+            var out = Array("\(kind) \(l.stamp.inode) \(l.stamp.size) \(l.stamp.mtime) \(l.stamp.ctime) \(l.sha256 ?? "-")".utf8)
             if !l.path.isEmpty { out.append(32); out += Array(l.path.utf8) }
             out.append(10)
+            add(out)
         }
-        let target = path(ws)
-        guard (try? FileIO.makeDirectories(FileIO.parent(of: target))) != nil else { return }
-        // A name of this process's own: two backups of one workspace to two places may run side by side
-        // (both hold only the shared lock), and each renames a whole file into place.
-        let temporary = target + ".\(getpid()).tmp"
-        unlink(temporary)
-        guard (try? FileIO.writeNew(temporary, out, mode: 0o600, flush: false)) != nil else { return }
-        if rename(temporary, target) != 0 { unlink(temporary) }
+
+        private func add(_ bytes: [UInt8]) {
+            if same {
+                if matched + bytes.count <= old.count, old[matched..<(matched + bytes.count)].elementsEqual(bytes) {
+                    matched += bytes.count
+                    return
+                }
+                same = false
+                pending = Array(old[0..<matched])
+            }
+            pending += bytes
+            if pending.count >= 1 << 20 { spill() }
+        }
+
+        /// Best effort, like the verify cache: on read-only media or a full disk the next backup goes without.
+        private func spill() {
+            guard !failed else { pending = []; return }
+            if fd < 0 {
+                guard (try? FileIO.makeDirectories(FileIO.parent(of: target))) != nil else { failed = true; return }
+                unlink(temporary)
+                fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+                guard fd >= 0 else { failed = true; return }
+            }
+            var offset = 0
+            while offset < pending.count {
+                let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, pending.count - offset) }
+                if n < 0 { if errno == EINTR { continue }; failed = true; break }
+                offset += n
+            }
+            pending = []
+        }
+
+        /// Puts the new stamps in place, unless they are the old ones.
+        func finish() {
+            if same && matched == old.count { return }
+            spill()
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+            if failed || rename(temporary, target) != 0 { unlink(temporary) }
+        }
     }
 }

@@ -40,66 +40,96 @@ extension Workspace {
         defer { close(rootFD) }
         var rootStat = stat()
         guard fstat(rootFD, &rootStat) == 0 else { throw FileIO.ioError("read", root) }
-        // What the last backup found: folders not changed since are not listed again, files not read again.
-        let stamps = BackupStamps.load(self)
+        // What the last backup found: folders not changed since are not listed again, files not read again. Read
+        // a student at a time, and each student backed up in turn, so that memory stays flat however large the
+        // school: only the snapshot's list of parts and the objects waiting to be written grow with it.
+        let stamps = BackupStamps.File.load(self)
         let rootStamp = FileStamp.of(".", in: rootFD)
-        let (found, skipped) = walkForBackup(rootFD, root: rootStamp, stamps: stamps)
-        let walked = found.filter(\.kept)
-
-        // The files' hashes: from the last backup's stamps where nothing changed, else read (on every core).
-        let files = walked.filter { $0.kind == BackupEntry.Kind.file }
-        var hashes = files.map { stamps.sha256($0.path, stamp: $0.stamp) ?? "" }
-        let unread = hashes.indices.filter { hashes[$0].isEmpty }
-        let reading = ProgressMeter(Message("progress.backup.read"), total: unread.count, unit: Message("progress.unit.files"))
-        let read = Parallel.map(unread.count) { k -> Result<String, FolioError> in
-            let file = files[unread[k]]
-            do throws(FolioError) {
-                let (size, sha256) = try FileIO.hashFile(file.path, in: rootFD)
-                reading.advance(bytes: Int64(size))
-                guard Int64(size) == file.stamp.size else { return .failure(Self.changedMeanwhile(file.path)) }
-                return .success(sha256)
-            } catch { return .failure(error) }
-        }
-        reading.finish()
-        for (k, result) in read.enumerated() { hashes[unread[k]] = try result.get() }
-
-        // The entries, by part, each part's listing an object of its own.
-        var sha256 = [String: String](minimumCapacity: files.count)
-        for (file, hash) in zip(files, hashes) { sha256[file.path] = hash }
-        var entries: [BackupEntry] = walked.map { w in
-            let isFile = w.kind == BackupEntry.Kind.file
-            return BackupEntry(kind: w.kind, path: w.path, mode: w.mode, size: isFile ? w.stamp.size : 0,
-                               sha256: isFile ? sha256[w.path, default: ""] : "")
-        }
-        entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        var byPart: [String: [BackupEntry]] = [:]
-        for e in entries { byPart[BackupEntry.part(of: e.path), default: []].append(e) }
+        // Everything outside the students' own folders first, each student's folder left for its own part.
+        var top = BackupWalk(rootFD: rootFD, root: root, stamps: stamps.top, cut: "students")
+        top.visit("", rootStamp)
+        var skipped = top.skipped + top.cutSkipped
+        let writer = BackupStamps.Writer(self, old: stamps.bytes)
+        var queue = BackupQueue(place: place, root: root)
         var parts: [BackupSnapshot.Part] = []
-        var objects: [BackupObject] = []
-        var named = Set<String>()
-        for part in byPart.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let listed = byPart[part] ?? []
-            let bytes = BackupListing.encode(listed)
-            let id = SHA256Hex.of(bytes)
-            parts.append(BackupSnapshot.Part(path: part, listing: id, entries: listed.count))
-            if named.insert(id).inserted { objects.append(BackupObject(sha256: id, size: Int64(bytes.count), source: .bytes(bytes))) }
-            for e in listed where e.kind == .file && named.insert(e.sha256).inserted {
-                objects.append(BackupObject(sha256: e.sha256, size: e.size, source: .file(e.path)))
+        var totals = (files: 0, folders: 0, bytes: Int64(0), read: 0)
+
+        /// Backs one part up: its unread files hashed (on every core), its listing made, what the place lacks
+        /// queued for writing; returns the stamps of what was walked.
+        func backUp(_ part: String, _ walked: [Walked], _ known: BackupStamps, skipped: [BackupFinding]) throws(FolioError) -> [BackupStamps.Line] {
+            let kept = walked.filter(\.kept)
+            let files = kept.filter { $0.kind == BackupEntry.Kind.file }
+            var hashes = files.map { known.sha256($0.path, stamp: $0.stamp) ?? "" }
+            let unread = hashes.indices.filter { hashes[$0].isEmpty }
+            let read = Parallel.map(unread.count) { k -> Result<String, FolioError> in
+                let file = files[unread[k]]
+                do throws(FolioError) {
+                    let (size, sha256) = try FileIO.hashFile(file.path, in: rootFD)
+                    guard Int64(size) == file.stamp.size else { return .failure(Self.changedMeanwhile(file.path)) }
+                    return .success(sha256)
+                } catch { return .failure(error) }
+            }
+            for (k, result) in read.enumerated() { hashes[unread[k]] = try result.get() }
+            var sha256 = [String: String](minimumCapacity: files.count)
+            for (file, hash) in zip(files, hashes) { sha256[file.path] = hash }
+            var entries: [BackupEntry] = kept.map { w in
+                let isFile = w.kind == BackupEntry.Kind.file
+                return BackupEntry(kind: w.kind, path: w.path, mode: w.mode, size: isFile ? w.stamp.size : 0,
+                                   sha256: isFile ? sha256[w.path, default: ""] : "")
+            }
+            entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            if !entries.isEmpty {
+                let bytes = BackupListing.encode(entries)
+                let id = SHA256Hex.of(bytes)
+                parts.append(BackupSnapshot.Part(path: part, listing: id, entries: entries.count))
+                try queue.add(BackupObject(sha256: id, size: Int64(bytes.count), source: .bytes(bytes)))
+                for e in entries where e.kind == .file {
+                    try queue.add(BackupObject(sha256: e.sha256, size: e.size, source: .file(e.path)))
+                }
+            }
+            totals.files += files.count
+            totals.folders += entries.count - files.count
+            totals.bytes += files.reduce(0) { $0 + $1.stamp.size }
+            totals.read += unread.count
+            let holdingSkipped = Set(skipped.map { FileIO.parent(of: $0.path) })
+            return walked.map { w in
+                // `.folio/` is listed again each time: what it holds besides what a backup keeps changes by itself.
+                BackupStamps.line(path: w.path, stamp: w.stamp, sha256: sha256[w.path],
+                                  holdsSkipped: w.path == ".folio" || holdingSkipped.contains(w.path), startedAt: started)
             }
         }
 
-        // What the place lacks (or holds cut short): an object is never changed once named, so one of the right
-        // size is kept; a backup disk that flipped a bit inside one is what a trial restore finds.
-        let missing = objects.filter { o in
-            var st = stat()
-            return !(lstat(place.objectPath(o.sha256), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int64(st.st_size) == o.size)
-        }
-        do { try place.store(missing, from: root) } catch {
+        do {
+            // The parts in the snapshot's order (by path), the stamps in the walk's: the workspace's own folder,
+            // what comes up to `students/`, each student's folder, then what comes after.
+            let reading = ProgressMeter(Message("progress.backup.read"), total: top.cutNames.count)
+            defer { reading.finish() }
+            var topLines = try backUp("", top.entries, stamps.top, skipped: top.skipped + top.cutSkipped)
+            let split = (top.entries.firstIndex { $0.path == "students" }).map { $0 + 1 } ?? topLines.count
+            let holdsSkipped = top.skipped.contains { !$0.path.contains("/") }
+            if let rootStamp {
+                writer.append(BackupStamps.line(path: "", stamp: rootStamp, sha256: nil, holdsSkipped: holdsSkipped, startedAt: started))
+            }
+            for line in topLines[..<split] { writer.append(line) }
+            for name in top.cutNames {
+                let path = "students/" + name
+                let known = stamps.part(path)
+                var walk = BackupWalk(rootFD: rootFD, root: root, stamps: known, cut: nil)
+                walk.take("students", name)
+                skipped += walk.skipped
+                for line in try backUp(path, walk.entries, known, skipped: walk.skipped) { writer.append(line) }
+                reading.advance()
+            }
+            for line in topLines[split...] { writer.append(line) }
+            topLines = []
+            try queue.finish()
+        } catch {
             // A file that did not give the hash its stamp promised may have been given it by a stale record: the
             // next backup reads every file again.
             unlink(BackupStamps.path(self))
             throw error
         }
+        parts.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
 
         // The snapshot, signed, written last.
         let newest = place.newest()
@@ -108,29 +138,19 @@ extension Workspace {
         let number = max(previous?.snapshot.number ?? 0, newest.flatMap { BackupSnapshot.number(inName: $0.name) } ?? 0) + 1
         let snapshot = BackupSnapshot(
             school: config.school, name: config.name, replica: config.replica, number: number, previous: previous?.id,
-            taken: now, signer: actor.id, key: actor.identity.publicKeyText, files: files.count,
-            folders: entries.count - files.count, bytes: files.reduce(0) { $0 + $1.stamp.size },
-            rootMode: Int(rootStat.st_mode & 0o777), parts: parts)
+            taken: now, signer: actor.id, key: actor.identity.publicKeyText, files: totals.files,
+            folders: totals.folders, bytes: totals.bytes, rootMode: Int(rootStat.st_mode & 0o777), parts: parts)
         let (id, file) = try SignedSnapshot.sign(snapshot, with: actor.identity)
         try CrashPoints.reached("backup snapshot")
         try FileIO.writeChecked(place.snapshotsDir + "/" + BackupSnapshot.fileName(number: number, id: id), file)
         FileIO.fsyncDirectory(place.snapshotsDir)
 
         // What the next backup may take as it is; written only when it says something new.
-        let holdingSkipped = Set(skipped.map { FileIO.parent(of: $0.path) })
-        // The workspace's folder first, then in the order walked: a folder before what it holds.
-        var lines = rootStamp.map {
-            [BackupStamps.line(path: "", stamp: $0, sha256: nil, holdsSkipped: holdingSkipped.contains(""), startedAt: started)]
-        } ?? []
-        lines += found.map { w in
-            // `.folio/` is listed again each time: what it holds besides what a backup keeps changes by itself.
-            BackupStamps.line(path: w.path, stamp: w.stamp, sha256: sha256[w.path],
-                              holdsSkipped: w.path == ".folio" || holdingSkipped.contains(w.path), startedAt: started)
-        }
-        if rootStamp != nil, !stamps.holds(lines) { BackupStamps.save(self, lines) }
-        return BackupReport(place: place.path, snapshot: id, number: number, taken: now, signer: actor.id, files: files.count,
-                            folders: snapshot.folders, bytes: snapshot.bytes, read: unread.count, newObjects: missing.count,
-                            newBytes: missing.reduce(0) { $0 + $1.size }, keptObjects: objects.count - missing.count,
+        if rootStamp != nil { writer.finish() }
+        skipped.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return BackupReport(place: place.path, snapshot: id, number: number, taken: now, signer: actor.id, files: totals.files,
+                            folders: snapshot.folders, bytes: snapshot.bytes, read: totals.read, newObjects: queue.written,
+                            newBytes: queue.writtenBytes, keptObjects: queue.kept,
                             skipped: skipped, damagedNewest: newest.flatMap { n in previous == nil ? n.name : nil })
     }
 
@@ -153,58 +173,102 @@ extension Workspace {
         var kept = true
     }
 
-    /// Every folder and ordinary file of the workspace (of `.folio/`, only what `localKeptInBackups` names),
-    /// stamped without following links; and what cannot be kept: links, pipes and devices (which no folio
-    /// command makes or follows), and names the tar layer's rules refuse, which a restore would refuse too.
-    /// `stamps`: a folder whose stamp is the one the last backup recorded is not listed again.
-    func walkForBackup(_ rootFD: Int32, root rootStamp: FileStamp?, stamps: BackupStamps) -> (entries: [Walked], skipped: [BackupFinding]) {
-        var entries: [Walked] = []
-        var skipped: [BackupFinding] = []
-        func visit(_ folder: String, _ stamp: FileStamp?) {
-            let names = stamp.flatMap { stamps.names(folder, stamp: $0) } ?? FileIO.list(folder.isEmpty ? root : root + "/" + folder)
-            for name in names {
-                if folder == ".folio" && !Self.localKeptInBackups.contains(name) { continue }
-                let path = folder.isEmpty ? name : folder + "/" + name
-                var st = stat()
-                // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
-                // cannot be found again by that name.
-                guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
-                    continue
-                }
-                guard Self.keepsName(name, path: path) else {
-                    skipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
-                    continue
-                }
-                let type = st.st_mode & S_IFMT
-                let stamp = FileStamp(kind: type == S_IFREG ? FileStamp.file : type == S_IFDIR ? FileStamp.directory : FileStamp.other,
-                                      inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                                      mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                                      ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
-                let mode = UInt32(st.st_mode & 0o777)
-                switch type {
-                case S_IFDIR where folder.isEmpty && name == ".folio":
-                    // Kept only with something in it to keep: the first command to run makes `.folio/`, and an
-                    // unchanged workspace must give the same snapshot before and after.
-                    let at = entries.count
-                    visit(path, nil)
-                    entries.insert(Walked(path: path, kind: .folder, mode: mode, stamp: stamp, kept: entries.count > at), at: at)
-                case S_IFDIR:
-                    entries.append(Walked(path: path, kind: .folder, mode: mode, stamp: stamp))
-                    visit(path, stamp)
-                case S_IFREG:
-                    entries.append(Walked(path: path, kind: .file, mode: mode, stamp: stamp))
-                case S_IFLNK:
-                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
-                default:
-                    skipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
-                }
-            }
-        }
-        visit("", rootStamp)
-        return (entries, skipped)
+}
+
+/// Walks the workspace for a backup: every folder and ordinary file (of `.folio/`, only what
+/// `Workspace.localKeptInBackups` names), stamped without following links; and what cannot be kept: links, pipes and
+/// devices (which no folio command makes or follows), and names the tar layer's rules refuse, which a restore would
+/// refuse too. A folder whose stamp is the one the last backup recorded (`stamps`) is not listed again. The folder
+/// `cut` (`students`) is entered but what it holds is only named, in `cutNames`, for each to be walked as a part.
+struct BackupWalk {
+    let rootFD: Int32
+    let root: String
+    let stamps: BackupStamps
+    let cut: String?
+    var entries: [Workspace.Walked] = []
+    var skipped: [BackupFinding] = []
+    var cutNames: [String] = []
+    /// What `cut` holds that is left out (a link in `students/`): its own part has no entry.
+    var cutSkipped: [BackupFinding] = []
+
+    init(rootFD: Int32, root: String, stamps: BackupStamps, cut: String?) {
+        self.rootFD = rootFD
+        self.root = root
+        self.stamps = stamps
+        self.cut = cut
     }
 
+    mutating func visit(_ folder: String, _ stamp: FileStamp?) {
+        let names = stamp.flatMap { stamps.names(folder, stamp: $0) } ?? FileIO.list(folder.isEmpty ? root : root + "/" + folder)
+        if let cut, folder == cut {
+            // Each folder or file here is a part of its own; what cannot be kept is found now, so that this
+            // folder's stamp says it holds something left out.
+            for name in names {
+                let path = folder + "/" + name
+                var st = stat()
+                guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
+                    continue
+                }
+                guard Workspace.keepsName(name, path: path) else {
+                    cutSkipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
+                    continue
+                }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR, S_IFREG: cutNames.append(name)
+                case S_IFLNK: cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
+                default: cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
+                }
+            }
+            return
+        }
+        for name in names {
+            if folder == ".folio" && !Workspace.localKeptInBackups.contains(name) { continue }
+            take(folder, name)
+        }
+    }
+
+    /// The entry `name` in `folder`, and all it holds.
+    mutating func take(_ folder: String, _ name: String) {
+        let path = folder.isEmpty ? name : folder + "/" + name
+        var st = stat()
+        // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
+        // cannot be found again by that name.
+        guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+            skipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
+            return
+        }
+        guard Workspace.keepsName(name, path: path) else {
+            skipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
+            return
+        }
+        let type = st.st_mode & S_IFMT
+        let stamp = FileStamp(kind: type == S_IFREG ? FileStamp.file : type == S_IFDIR ? FileStamp.directory : FileStamp.other,
+                              inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                              mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                              ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec))
+        let mode = UInt32(st.st_mode & 0o777)
+        switch type {
+        case S_IFDIR where folder.isEmpty && name == ".folio":
+            // Kept only with something in it to keep: the first command to run makes `.folio/`, and an
+            // unchanged workspace must give the same snapshot before and after.
+            let at = entries.count
+            visit(path, nil)
+            entries.insert(Workspace.Walked(path: path, kind: .folder, mode: mode, stamp: stamp, kept: entries.count > at), at: at)
+        case S_IFDIR:
+            entries.append(Workspace.Walked(path: path, kind: .folder, mode: mode, stamp: stamp))
+            visit(path, stamp)
+        case S_IFREG:
+            entries.append(Workspace.Walked(path: path, kind: .file, mode: mode, stamp: stamp))
+        case S_IFLNK:
+            skipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
+        default:
+            skipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
+        }
+    }
+}
+
+extension Workspace {
     /// Whether a restore would take `path`, whose last part is `name` (a name read from a folder, so never empty,
     /// `.` or `..`, and never holding a slash): the tar layer's rules for the name, and the length of the whole
     /// path. Names of folio's own making (ids, student numbers, `manifest.json`) are plain ASCII and pass without
