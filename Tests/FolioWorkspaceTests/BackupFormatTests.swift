@@ -63,14 +63,22 @@ import Testing
         }
     }
 
-    @Test func theStampsABackupKeepsReadBackWithEachFoldersNames() throws {
+    /// A workspace in a new temporary folder, for its stamps file alone; `done` removes it.
+    static func stampsWorkspace() throws -> (ws: Workspace, done: () -> Void) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-stamps-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let ws = Workspace(root: dir, config: WorkspaceConfig(school: "999901", name: "x", replica: "hub-1", role: .hub), demo: false)
-        func stamp(_ folder: Bool, _ n: Int64) -> FileStamp {
-            FileStamp(kind: folder ? FileStamp.directory : FileStamp.file, inode: UInt64(n), size: n, mtime: n, ctime: n)
-        }
+        return (ws, { try? FileManager.default.removeItem(atPath: dir) })
+    }
+
+    static func stamp(_ folder: Bool, _ n: Int64) -> FileStamp {
+        FileStamp(kind: folder ? FileStamp.directory : FileStamp.file, inode: UInt64(n), size: n, mtime: n, ctime: n)
+    }
+
+    @Test func theStampsABackupKeepsReadBackWithEachFoldersNames() throws {
+        let (ws, done) = try Self.stampsWorkspace()
+        defer { done() }
+        let stamp = Self.stamp
         let later: Int64 = 10_000_000_000
         // In the order a backup walks: a folder, then what it holds, by name.
         let lines = [
@@ -97,13 +105,9 @@ import Testing
     /// The stamps are read a student at a time: each student's lines, which come together, are found by the
     /// part they belong to, and what `students/` holds is known without reading any of them.
     @Test func theStampsAreReadAStudentAtATime() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-stamps-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ws = Workspace(root: dir, config: WorkspaceConfig(school: "999901", name: "x", replica: "hub-1", role: .hub), demo: false)
-        func stamp(_ folder: Bool, _ n: Int64) -> FileStamp {
-            FileStamp(kind: folder ? FileStamp.directory : FileStamp.file, inode: UInt64(n), size: n, mtime: n, ctime: n)
-        }
+        let (ws, done) = try Self.stampsWorkspace()
+        defer { done() }
+        let stamp = Self.stamp
         func line(_ path: String, _ folder: Bool, _ n: Int64) -> BackupStamps.Line {
             BackupStamps.line(path: path, stamp: stamp(folder, n), sha256: folder ? nil : Self.sha, holdsSkipped: false,
                               startedAt: 10_000_000_000)

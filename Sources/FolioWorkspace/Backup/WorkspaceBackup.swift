@@ -203,23 +203,7 @@ struct BackupWalk {
         if let cut, folder == cut {
             // Each folder or file here is a part of its own; what cannot be kept is found now, so that this
             // folder's stamp says it holds something left out.
-            for name in names {
-                let path = folder + "/" + name
-                var st = stat()
-                guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-                    cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
-                    continue
-                }
-                guard Workspace.keepsName(name, path: path) else {
-                    cutSkipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
-                    continue
-                }
-                switch st.st_mode & S_IFMT {
-                case S_IFDIR, S_IFREG: cutNames.append(name)
-                case S_IFLNK: cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
-                default: cutSkipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
-                }
-            }
+            for name in names where Self.keepable(rootFD, folder + "/" + name, name, &cutSkipped) != nil { cutNames.append(name) }
             return
         }
         for name in names {
@@ -231,17 +215,7 @@ struct BackupWalk {
     /// The entry `name` in `folder`, and all it holds.
     mutating func take(_ folder: String, _ name: String) {
         let path = folder.isEmpty ? name : folder + "/" + name
-        var st = stat()
-        // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
-        // cannot be found again by that name.
-        guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            skipped.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
-            return
-        }
-        guard Workspace.keepsName(name, path: path) else {
-            skipped.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
-            return
-        }
+        guard let st = Self.keepable(rootFD, path, name, &skipped) else { return }
         let type = st.st_mode & S_IFMT
         let stamp = FileStamp(kind: type == S_IFREG ? FileStamp.file : type == S_IFDIR ? FileStamp.directory : FileStamp.other,
                               inode: UInt64(st.st_ino), size: Int64(st.st_size),
@@ -258,13 +232,31 @@ struct BackupWalk {
         case S_IFDIR:
             entries.append(Workspace.Walked(path: path, kind: .folder, mode: mode, stamp: stamp))
             visit(path, stamp)
-        case S_IFREG:
-            entries.append(Workspace.Walked(path: path, kind: .file, mode: mode, stamp: stamp))
-        case S_IFLNK:
-            skipped.append(BackupFinding(path: path, why: Message("backup.skip.link")))
         default:
-            skipped.append(BackupFinding(path: path, why: Message("backup.skip.special")))
+            entries.append(Workspace.Walked(path: path, kind: .file, mode: mode, stamp: stamp))
         }
+    }
+
+    /// The `lstat` of `path` (whose last part is `name`), not following links, when it is a folder or an ordinary
+    /// file under a name a restore would take; otherwise nil, with why it is left out added to `notes`.
+    private static func keepable(_ rootFD: Int32, _ path: String, _ name: String, _ notes: inout [BackupFinding]) -> stat? {
+        var st = stat()
+        // A name that is not UTF-8 (a Big5 file name) was read with its bad bytes replaced, so it
+        // cannot be found again by that name.
+        guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+            notes.append(BackupFinding(path: path, why: Message("backup.skip.unreadableName")))
+            return nil
+        }
+        guard Workspace.keepsName(name, path: path) else {
+            notes.append(BackupFinding(path: TarError.printable(path), why: Message("backup.skip.badName")))
+            return nil
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR, S_IFREG: return st
+        case S_IFLNK: notes.append(BackupFinding(path: path, why: Message("backup.skip.link")))
+        default: notes.append(BackupFinding(path: path, why: Message("backup.skip.special")))
+        }
+        return nil
     }
 }
 
