@@ -25,11 +25,18 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
-        // zlib's CRC-32, which written bundles are compared by when read back (zlib comes with libarchive).
+        // zlib's CRC-32 arithmetic: two halves' sums combined (zlib comes with libarchive).
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        // libdeflate's CRC-32 (the same sum as zlib's, with the processor's carry-less multiply), which written
+        // bundles and sealed archives are compared by when read back.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
         ),
         // libxlsxwriter, which writes the reports and the school's status as Excel workbooks (`--xlsx`).
         .systemLibrary(
@@ -45,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "FolioTar",
-            dependencies: ["CArchive", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CArchive", "CZlib", "CDeflate", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "FolioCore",

@@ -1,9 +1,12 @@
+import CDeflate
 import CZlib
 import Foundation
 
-/// CRC-32 (zlib's): what a written file is compared by when it is read back from the disk. It finds a stick
-/// that lost, wrapped or changed bytes at twice SHA-256's speed here; it is no defence against someone who
-/// changes a file on purpose, which is what the signatures and the seal are for.
+/// CRC-32 (zlib's, summed by libdeflate): what a written file is compared by when it is read back from the disk.
+/// It finds a stick that lost, wrapped or changed bytes; it is no defence against someone who changes a file on
+/// purpose, which is what the signatures and the seal are for. libdeflate sums with the processor's carry-less
+/// multiply, 7.3 GB/s on this machine against zlib's 1.9: a whole-school export sums 8 GB (as written and as
+/// read back).
 public struct CRC32: Sendable, Equatable {
     public private(set) var value: UInt32 = 0
 
@@ -11,7 +14,13 @@ public struct CRC32: Sendable, Equatable {
 
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-        value = UInt32(crc32_z(UInt(value), base.assumingMemoryBound(to: UInt8.self), buffer.count))
+        value = libdeflate_crc32(value, base, buffer.count)
+    }
+
+    /// The CRC-32 of two pieces one after the other, from each piece's own: `second` is that of the
+    /// `secondLength` bytes after the first piece.
+    public static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int64) -> UInt32 {
+        UInt32(crc32_combine(UInt(first), UInt(second), Int(secondLength)))
     }
 
     public static func of(_ bytes: some ContiguousBytes) -> UInt32 {

@@ -6,7 +6,14 @@ import Darwin
 
 /// Thin, retrying wrappers over the system calls the tar layer needs. They throw `TarError.fileSystem`
 /// with the errno so the clerk-facing message can say what failed.
-enum POSIXFile {
+public enum POSIXFile {
+    /// Linux's `O_DIRECT`, which Glibc's Swift module leaves out (it is a `_GNU_SOURCE` name).
+    #if arch(arm64)
+    public static let directIO: Int32 = 0o200000
+    #else
+    public static let directIO: Int32 = 0o40000
+    #endif
+
     static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0, label: String, operation: String) throws(TarError) -> Int32 {
         while true {
             let fd = open(path, flags, mode)

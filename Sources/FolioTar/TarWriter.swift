@@ -36,14 +36,17 @@ public final class TarWriter {
     /// `summingOutput`, `outputCRC32` its CRC-32.
     /// `finish()` flushes the file to disk (fsync) unless `flushing` is false: a caller that renames many
     /// archives into place in one transaction flushes the file system once instead.
+    /// `direct`: written with `O_DIRECT`, past the page cache, where the file system allows it (`ArchiveOutput`):
+    /// for an archive that is read back from the disk, not kept in memory.
     public convenience init(creatingFileAt path: String, hashingOutput: Bool = false, summingOutput: Bool = false,
-                            flushing: Bool = true) throws(TarError) {
+                            flushing: Bool = true, direct: Bool = false) throws(TarError) {
         try LibarchiveLocale.ensure()
         let fd = try POSIXFile.openFile(
             path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644,
             label: path, operation: "create")
         do {
-            try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput, summing: summingOutput),
+            try self.init(output: ArchiveOutput(.descriptor(fd, label: path), hashing: hashingOutput, summing: summingOutput,
+                                                direct: direct),
                           ownedFile: (fd, path))
             flushesOnFinish = flushing
         } catch {
@@ -55,10 +58,11 @@ public final class TarWriter {
 
     /// Writes to a descriptor the caller opened and will close. `name`: what errors call it (the file's path).
     /// With `hashingOutput`, `outputSHA256` gives the SHA-256 of the whole archive once it is finished; with
-    /// `summingOutput`, `outputCRC32` its CRC-32.
-    public convenience init(fileDescriptor: Int32, name: String? = nil, hashingOutput: Bool = false, summingOutput: Bool = false) throws(TarError) {
+    /// `summingOutput`, `outputCRC32` its CRC-32. `direct`: as for a file the writer creates.
+    public convenience init(fileDescriptor: Int32, name: String? = nil, hashingOutput: Bool = false, summingOutput: Bool = false,
+                            direct: Bool = false) throws(TarError) {
         try self.init(output: ArchiveOutput(.descriptor(fileDescriptor, label: name ?? "fd \(fileDescriptor)"),
-                                            hashing: hashingOutput, summing: summingOutput),
+                                            hashing: hashingOutput, summing: summingOutput, direct: direct),
                       ownedFile: nil)
     }
 

@@ -97,7 +97,7 @@ import Testing
         // Depends names Debian's own packages, libarchive13 among them, and nothing of Swift.
         let depends = (fields["Depends"] ?? "").split(separator: ",")
             .map { String($0.trimmingCharacters(in: .whitespaces).prefix { $0 != " " }) }
-        for needed in ["libc6", "libarchive13", "libxlsxwriter4", "libqrencode4", "zlib1g"] {
+        for needed in ["libc6", "libarchive13", "libxlsxwriter4", "libqrencode4", "zlib1g", "libdeflate0"] {
             #expect(depends.contains(needed), "Depends: \(fields["Depends"] ?? "")")
         }
         #expect(!depends.contains { $0.localizedCaseInsensitiveContains("swift") }, "Depends: \(fields["Depends"] ?? "")")

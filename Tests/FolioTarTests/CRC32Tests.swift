@@ -24,4 +24,13 @@ import Testing
         other[99_999] ^= 0x80
         #expect(CRC32.of(other) != sum.value)
     }
+
+    /// A read-back sums two halves of a file at once and combines the sums (zlib's `crc32_combine`).
+    @Test func twoHalvesCombineToTheWhole() {
+        let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        for cut in [0, 1, 150_000, 300_000, 300_001] {
+            let first = CRC32.of(Array(bytes[..<cut])), second = CRC32.of(Array(bytes[cut...]))
+            #expect(CRC32.combine(first, second, secondLength: Int64(bytes.count - cut)) == CRC32.of(bytes))
+        }
+    }
 }

@@ -47,6 +47,39 @@ import Testing
         }
     }
 
+    /// A file of 64 MiB or more is read back in two halves at once, each summed on its own and the sums
+    /// combined: a byte changed in either half, or at the seam, is found; the expected sums are Python's
+    /// `zlib.crc32` of the same bytes.
+    @Test(arguments: [FileManager.default.temporaryDirectory.path, "/dev/shm"])
+    func aLargeFileIsReadBackInHalves(folder: String) throws {
+        let path = folder + "/folio-readback-\(UUID().uuidString)"
+        defer { unlink(path) }
+        // A megabyte's pattern 64 times and the start of a 65th.
+        let pattern = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 16) }
+        var bytes: [UInt8] = []
+        for _ in 0..<64 { bytes += pattern }
+        bytes += pattern.prefix(12_345)
+        let count = bytes.count
+        #expect(Int64(count) >= FileIO.readBackSplit)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDWR)
+        defer { close(fd) }
+        #expect(FileIO.readBack(fd, size: Int64(count), .crc32(0x19F4_CAA7)) == nil)
+        #expect(fcntl(fd, F_GETFL) & FileIO.directIO == 0)
+        // The sum of the same bytes with the fifth from the end flipped, from Python: the file is read back whole.
+        #expect(FileIO.readBack(fd, size: Int64(count), .crc32(0xD390_0D2B))?.text(.en) == "reading it back gave other bytes than were written")
+        for at in [100, count / 2 - 1, count / 2, count / 2 + 4096, count - 5] {
+            var flipped: UInt8 = ~bytes[at]
+            _ = pwrite(fd, &flipped, 1, off_t(at))
+            _ = fsync(fd)
+            #expect(FileIO.readBack(fd, size: Int64(count), .crc32(0x19F4_CAA7))?.text(.en) == "reading it back gave other bytes than were written",
+                    "byte \(at)")
+            _ = pwrite(fd, &bytes[at], 1, off_t(at))
+            _ = fsync(fd)
+        }
+        #expect(FileIO.readBack(fd, size: Int64(count), .crc32(0x19F4_CAA7)) == nil)
+    }
+
     /// `removeTree` replaced FileManager's removal: it must take everything below a folder, a file or a link
     /// on its own, and never follow a link out of the tree.
     @Test func removeTreeIsRmRfAndStaysInside() throws {

@@ -243,7 +243,8 @@ extension WorkspaceSession {
         for e in events where e.checkLater && !verified.contains(Self.student(of: e.path)) { checks.add((e.path, e.sha256)) }
         do throws(TarError) {
             // The plain bundle is written into a sealer, which writes the sealed pieces into the file.
-            let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), summingOutput: true)
+            // Straight to the stick: the bundle is read back from it, never from memory.
+            let outer = try TarWriter(fileDescriptor: fd, name: FileIO.lastComponent(of: path), summingOutput: true, direct: true)
             let sealer: SealedBundle.Sealer
             do throws(FolioError) {
                 sealer = try SealedBundle.Sealer(outer: outer, header: sealing.header, readers: sealing.readers, signer: sealing.signer)
