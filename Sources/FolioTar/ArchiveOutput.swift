@@ -62,9 +62,9 @@ final class ArchiveOutput {
         if summing { summer = CRC32() }
         if case .descriptor(let fd, let label) = target {
             if wanted { direct = startDirect(fd) }
-            pending = UnsafeMutableRawBufferPointer.allocate(byteCount: direct ? Self.directGather : Self.gather, alignment: Self.page)
+            pending = BufferPool.take(direct ? Self.directGather : Self.gather)
             if direct {
-                spare = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.directGather, alignment: Self.page)
+                spare = BufferPool.take(Self.directGather)
                 writer = DirectWriter(fd: fd, label: label)
             }
         }
@@ -89,8 +89,8 @@ final class ArchiveOutput {
         // The writer may still hold `spare` (a write that failed midway): wait for it before letting go.
         try? writer?.wait()
         writer?.stop()
-        pending?.deallocate()
-        spare?.deallocate()
+        pending.map(BufferPool.give)
+        spare.map(BufferPool.give)
     }
 
     func write(_ buffer: UnsafeRawBufferPointer) -> Bool {

@@ -103,7 +103,7 @@ public final class TarWriter {
             close(ownedFile.fd)
             if state != .finished { unlink(ownedFile.path) }
         }
-        copyBuffer?.deallocate()
+        copyBuffer.map(BufferPool.give)
     }
 
     // MARK: Appending
@@ -301,7 +301,7 @@ public final class TarWriter {
 
     private func sharedCopyBuffer() -> UnsafeMutableRawBufferPointer {
         if let copyBuffer { return copyBuffer }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.copyBufferSize, alignment: 16)
+        let buffer = BufferPool.take(Self.copyBufferSize)
         copyBuffer = buffer
         return buffer
     }

@@ -62,7 +62,8 @@ public enum Bag {
         """
         do {
             // Not flushed here: the seal's transaction flushes the file system once before its commit point.
-            let writer = try TarWriter(creatingFileAt: tarPath, summingOutput: true, flushing: false)
+            // Written past the page cache: the tarball is read back from the disk, never from memory.
+            let writer = try TarWriter(creatingFileAt: tarPath, summingOutput: true, flushing: false, direct: true)
             try writer.appendFile(root + "/bag-info.txt", bytes: Data(bagInfo.utf8))
             try writer.appendFile(root + "/bagit.txt", bytes: Data(bagit.utf8))
             var manifest = ""

@@ -200,8 +200,8 @@ enum FileIO {
     /// or nil. Several ranges of one descriptor may be read at once.
     private static func readRange(_ fd: Int32, from: Int64, to: Int64, _ body: (UnsafeRawBufferPointer) -> Void) -> Message? {
         // Aligned for O_DIRECT: the buffer and every offset on a page boundary (each read but the last is whole).
-        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: readBackBlock, alignment: 4096)
-        defer { block.deallocate() }
+        let block = BufferPool.take(readBackBlock)
+        defer { BufferPool.give(block) }
         var offset = from
         while offset < to {
             let n = pread(fd, block.baseAddress!, min(block.count, Int(to - offset)), off_t(offset))
@@ -277,8 +277,9 @@ enum FileIO {
         var hasher = SHA256()
         var size = 0
         let capacity = 1 << 20
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
+        let pooled = BufferPool.take(capacity)
+        defer { BufferPool.give(pooled) }
+        let buffer = pooled.baseAddress!
         while true {
             let n = read(fd, buffer, capacity)
             if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
