@@ -31,9 +31,9 @@ final class ArchiveOutput {
     private static let directGather = 4 << 20
     /// Whether the descriptor is being written with `O_DIRECT`, straight to the device, and its flags before.
     /// A bundle or sealed archive is flushed and read back from the disk once written, so keeping its bytes
-    /// in the page cache only costs: copying 4 GB into the cache took a quarter of a whole-school export's
+    /// in the page cache only costs: copying 4 GB into the cache was a quarter of a whole-school export's
     /// processor time, and the flush then waited for the kernel to write it all out. Written directly, the
-    /// device takes the bytes as they come (here 1.0–1.2 GB/s against 0.4 through the cache and a flush).
+    /// device takes the bytes as they come, several times faster here (Docs/performance.md).
     /// Every direct write is a whole number of pages from the aligned buffer; the short end of the archive
     /// is written through the cache after direct writing is turned off, and the caller's flush covers it.
     /// A file system that refuses `O_DIRECT`, when asked or at a write, is written through the cache.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Page-aligned buffers of a few fixed sizes, kept for reuse. A seal writes and reads back 667 tarballs, each
 /// with buffers of megabytes: allocated afresh, every page of them was faulted in and cleared by the kernel
-/// again for each tarball, which was a tenth of the seal's system time.
+/// again for each tarball, a large share of the seal's system time (Docs/performance.md).
 public enum BufferPool {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawBufferPointer]] = [:]

@@ -3,7 +3,7 @@ import Foundation
 /// Writes an `ArchiveOutput`'s full buffers to a descriptor opened with `O_DIRECT`, on a thread of its own and
 /// one buffer at a time, so that the thread filling the next buffer (sealing a bundle's chunks, summing them)
 /// does not stand idle while the device takes the last one. A direct write returns only once the device has the
-/// bytes: done in line, it held a whole-school export's sealing thread for 0.4 s of every 430 MB part.
+/// bytes: done in line, it held a whole-school export's sealing thread for much of each part (Docs/performance.md).
 final class DirectWriter: @unchecked Sendable {
     private let fd: Int32
     private let label: String

@@ -137,7 +137,7 @@ enum FileIO {
             return SHA256Hex.hex(hasher.finalize()) == expected ? nil : Message("disk.readBack.otherBytes")
         case .crc32(let expected):
             // Two halves at once, each summed on its own core and the sums combined: the device has two reads
-            // to serve, and summing no longer waits for reading (a 430 MB bundle part in about half the time).
+            // to serve, and summing no longer waits for reading.
             let halves = size >= readBackSplit ? 2 : 1
             let half = (size / Int64(halves) + Int64(readBackBlock) - 1) / Int64(readBackBlock) * Int64(readBackBlock)
             if let why = checkSize(fd, size) { return why }
