@@ -36,6 +36,10 @@ import Testing
         // Every row with a target says whether it met it: the seal's against GNU tar + openssl + sync, say.
         let seal = text.split(separator: "\n").first { $0.contains("| archive seal vs GNU tar + openssl + sync") }
         #expect(seal.map { $0.contains("<=1.0 ✓") || $0.contains("<=1.0 ✗") } == true, "\(text)")
+        // The anchor that also deletes the folders is the two samples added: a number, not "-".
+        let sealAll = text.split(separator: "\n").first { $0.contains("| archive seal vs tar+openssl+sync + rm -rf") }
+        let anchor = sealAll.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(anchor.map { $0.count > 3 && Double($0[2]) != nil && Double($0[3]) != nil } == true, "\(text)")
         #expect(text.contains("<100ms ✓") || text.contains("<100ms ✗"), "\(text)")
         #expect(text.contains("0 socket errors, 0 not 2xx"), "every page load answered: \(text)")
         let parts = try FileManager.default.contentsOfDirectory(atPath: work + "/n4/usb").filter { $0.hasPrefix("uploads-") }

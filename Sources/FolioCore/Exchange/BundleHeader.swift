@@ -111,7 +111,7 @@ public struct BundleEntry: Hashable, Sendable {
         set { hash = Hash(newValue) }
     }
     /// Kept as 32 bytes rather than 64 characters: a whole-school header lists 92,000 entries, and their
-    /// hex strings were 10 MB of an import's memory.
+    /// hex strings were megabytes of an import's memory.
     private var hash: Hash
 
     public init(path: String, size: Int64, sha256: String) {

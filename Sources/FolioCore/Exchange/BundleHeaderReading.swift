@@ -3,11 +3,11 @@ import Foundation
 /// Reading `bundle.json` as folio writes it, in a whole-school bundle's memory budget.
 ///
 /// A header that lists 92,000 entries is 15 MB of JSON. `JSONDecoder` held the file, its own map of it
-/// and the entries being built at once (60 MB), and checking the signature wrote the 15 MB again. Here
-/// the entries are parsed straight from the bytes (the rest of the header, a few hundred bytes, still
-/// goes through `JSONDecoder`), and the header is accepted only if writing it again, piece by piece,
-/// gives back exactly the bytes read. Then the signature and the bundle id can be computed over those
-/// bytes: they are, byte for byte, the canonical form the sender signed.
+/// and the entries being built at once, several times the file's size, and checking the signature wrote
+/// the 15 MB again. Here the entries are parsed straight from the bytes (the rest of the header, a few
+/// hundred bytes, still goes through `JSONDecoder`), and the header is accepted only if writing it again,
+/// piece by piece, gives back exactly the bytes read. Then the signature and the bundle id can be computed
+/// over those bytes: they are, byte for byte, the canonical form the sender signed.
 extension SignedBundleHeader {
     /// The header read from `bytes`, with the range of its canonical JSON inside them; nil when the file
     /// is not written the way folio writes it, with a base64 signature (read it with `JSONDecoder` then).

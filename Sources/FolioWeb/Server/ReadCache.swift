@@ -63,7 +63,7 @@ struct WorkspaceStamp: Hashable, Sendable {
     }
 
     /// Every student's manifest, and which students there are, with the school's stamp: one `readdir` and one
-    /// `fstatat` per student, relative to the students folder (about 2 ms for a school of 2,000).
+    /// `fstatat` per student, relative to the students folder (milliseconds for a whole school).
     static func everyone(_ workspace: Workspace) -> WorkspaceStamp {
         var stamp = school(workspace)
         stamp.add(workspace.studentsDir)
@@ -111,8 +111,8 @@ final class ReadCache: Sendable {
     /// lines, rendered and escaped by the templates), by everything they were made from.
     private let bodies = Mutex<[StatusPageKey: String]>([:])
     private let recent = Mutex<(taken: ContinuousClock.Instant, stamp: WorkspaceStamp?, taking: Bool)>((.now, nil, false))
-    /// Requests this close together share one look at the disk: a school of 2,000 takes 2 ms to stamp, which
-    /// twenty visitors at once would otherwise each pay. A page that starts within this time of a change
+    /// Requests this close together share one look at the disk: stamping a whole school takes milliseconds,
+    /// which twenty visitors at once would otherwise each pay. A page that starts within this time of a change
     /// may show the state just before it, as if it had been asked for a moment earlier.
     static let stampWindow = Duration.milliseconds(25)
 

@@ -90,7 +90,8 @@ extension WorkspaceSession {
         // Fold the candidates on every core first. Folding checks every record's signature, except those
         // `folio verify` found valid and unchanged since (its cache, by `lstat`, as a plain `folio verify`
         // trusts it); the files it found unchanged are not hashed again either. Only what sealing needs is kept
-        // of each view (a view holds the whole portfolio: 667 of them were 16 MB).
+        // of each view: a view holds the whole portfolio, and a cohort's views held together would be most of
+        // the seal's memory.
         let cache = VerifyCache(ws)
         let findings = Parallel.map(candidates.count) { i -> (finding: SealFinding, vouched: VerifyCache.Vouched) in
             let number = candidates[i]

@@ -51,7 +51,7 @@ struct BackupStamps {
     }
 
     /// The stamps file as the last backup wrote it, read a part at a time: its bytes are held (a line per entry,
-    /// about 18 MB at 2,000 students), and each student's lines, which come together in the walk's order, are
+    /// megabytes for a whole school), and each student's lines, which come together in the walk's order, are
     /// parsed only when that student is backed up, so that memory does not grow with the school.
     struct File {
         /// Everything outside the students' own folders, parsed; `students`' names are the parts'.

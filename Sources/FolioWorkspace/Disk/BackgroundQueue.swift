@@ -40,7 +40,7 @@ final class BackgroundQueue<Item: Sendable, Output: Sendable>: @unchecked Sendab
 
     /// Once every item is added: works through what is left on this thread too, waits for the other, and
     /// hands over the outputs in item order. They are handed over once (a second call gives none): a
-    /// whole school's records are 50,000 outputs, and two copies of them would be 10 MB more at the peak.
+    /// whole school's records are 50,000 outputs, and two copies of them would raise the peak.
     func finish() -> [Output] {
         close()
         drain()

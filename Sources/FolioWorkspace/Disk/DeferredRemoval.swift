@@ -3,11 +3,11 @@ import Foundation
 /// Deletes committed transactions' folders on a thread of its own while the command goes on.
 ///
 /// Sealing takes each graduate's folder out of the live workspace, and on the benchmark machine's ext4
-/// (mounted with `discard`) deleting 667 graduates' 36,000 files takes about 2 s: the kernel's work of
+/// (mounted with `discard`) deleting a cohort's tens of thousands of files takes seconds: the kernel's work of
 /// freeing inodes and blocks, and a wait for a discard request per file. Deleting can only start after the
 /// commit point, so sealing commits in batches and deletes one batch's folders while it writes the next
-/// batch's tarballs (`xargs rm -rf` of the 667 folders while `dd` wrote and flushed 1.4 GB: 3.3 s together,
-/// against 1.8 s and about 3 s one after the other).
+/// batch's tarballs (`xargs rm -rf` of a cohort's folders while `dd` wrote and flushed as many bytes took less
+/// time than the two one after the other: Docs/performance.md).
 ///
 /// At most one folder waits or is being deleted: `add` waits for the one before it, so a seal never holds
 /// more than two batches' worth of removed folders beside its new tarballs.

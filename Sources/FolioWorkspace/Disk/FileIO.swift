@@ -125,10 +125,10 @@ enum FileIO {
     /// stick that lost or mangled the bytes, or a fake-capacity stick that wraps around, shows it here. Returns
     /// why the file is not what was written, or nil when its size and checksum match.
     ///
-    /// The file is read with `O_DIRECT`, past the page cache, straight from the device: on this machine's ext4 that
-    /// reads 1.4 GB in 0.8 s with almost no processor time, where dropping the cached pages and reading through the
-    /// cache took 3.8 s of kernel time. A file system that refuses `O_DIRECT` (tmpfs, some FUSE mounts) is read the
-    /// old way: its cached pages, clean after the flush, are dropped first.
+    /// The file is read with `O_DIRECT`, past the page cache, straight from the device, with almost no processor
+    /// time: dropping the cached pages and reading through the cache cost several times as long in the kernel
+    /// (Docs/performance.md). A file system that refuses `O_DIRECT` (tmpfs, some FUSE mounts) is read the old
+    /// way: its cached pages, clean after the flush, are dropped first.
     static func readBack(_ fd: Int32, size: Int64, _ written: Written) -> Message? {
         switch written {
         case .sha256(let expected):

@@ -19,8 +19,9 @@ enum Parallel {
     /// of kernel work: `map` runs no more than the cores at once. Deleting 667 graduates' folders (36,000
     /// files) on this machine's ext4, mounted with `discard`, frees each file's blocks with a discard request
     /// that the deleting thread waits for (`perf`: `ext4_free_blocks` → `blkdev_issue_discard` →
-    /// `submit_bio_wait`), so more threads keep more requests in flight: 3.7 s on two threads, 2.2–2.3 s on
-    /// eight, 1.8–1.9 s on 32 or 64 (`xargs -P`). Callers choose: see `Transaction.discard`.
+    /// `submit_bio_wait`), so more threads keep more requests in flight: by `xargs -P`, eight threads took well
+    /// under two-thirds of the time of two, and 32 less again (Docs/performance.md). Callers choose: see
+    /// `Transaction.discard`.
     static func blocking(_ count: Int, threads: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
         precondition(threads > 0)
         let box = Jobs<Bool>(count)

@@ -110,8 +110,8 @@ final class Transaction {
     }
 
     /// The plan as JSON (`[Move]`, read back with `JSONDecoder`), written directly and handed over in
-    /// pieces of about 1 MB: importing a whole-school bundle moves 100,000 files, `JSONEncoder` took about
-    /// 60 MB to encode that list, and the whole of it in one array was 12 MB at the import's peak.
+    /// pieces of about 1 MB: importing a whole-school bundle moves 100,000 files, `JSONEncoder` needed several
+    /// times the list's own size to encode it, and the whole plan in one array sat at the import's peak.
     static func writePlan<E: Error>(_ moves: [Move], to write: ([UInt8]) throws(E) -> Void) throws(E) {
         let piece = 1 << 20
         var out: [UInt8] = [UInt8(ascii: "[")]
@@ -146,8 +146,8 @@ final class Transaction {
     /// Deletes a transaction folder. It may hold whole removed folders (sealing moves each graduate's
     /// portfolio here); freeing tens of thousands of files is slow on ext4, more so when mounted with
     /// `discard` (as on the benchmark machine), where each file's deletion waits for a discard request to the
-    /// disk: they go on 32 threads, which keep more requests in flight than eight (667 graduates' folders:
-    /// 1.8–1.9 s against 2.2–2.3 s by `xargs -P`). An import's staging folders, which hold only empty folders
+    /// disk: they go on 32 threads, which keep more requests in flight than eight (a cohort's folders went
+    /// faster so by `xargs -P`: Docs/performance.md). An import's staging folders, which hold only empty folders
     /// by then, stay on eight (`StagedBundle.remove`): with 32, three imports by hand were each slower.
     static func discard(_ dir: String) {
         let children = FileIO.list(dir)
