@@ -466,27 +466,17 @@ extension WorkspaceSession {
             for w in book.written.values where w.kind == .certRequest && w.recipient.person == person {
                 onLaptop.formUnion((PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []).filter { $0.hasPrefix("students/") })
             }
-            for number in workspace.studentNumbers() {
-                // The manifest says what waits (as the office reports do); records are read only for those students.
-                let view = workspace.storedManifest(number) ?? workspace.view(number, school: school)
-                let pending = view.items.filter { item in
-                    guard item.status == .uploaded || item.status == .conflict, let code = item.course,
-                          let course = school.course(code, term: item.term) else { return false }
-                    return mayCertify(person, course: course, on: day)
-                }
-                let pendingIDs = Set(pending.map(\.id))
-                let news = view.items.filter { item in
-                    !pendingIDs.contains(item.id) && item.history.contains { onLaptop.contains("students/\(number)/events/\($0).json") }
-                }
-                // An upload the laptop holds that is not in the view here was held back (two kiosks each took
-                // a sixth course outcome of a term, say): the laptop needs the uploads it was held back against
-                // to fold it the same way.
-                let inView = Set(view.items.flatMap(\.history))
-                let prefix = "students/\(number)/events/"
-                let heldBack = view.problems.isEmpty ? [] : view.problems.map(\.event).filter {
-                    !inView.contains($0) && onLaptop.contains(prefix + $0 + ".json")
-                }
-                guard !pending.isEmpty || !news.isEmpty || !heldBack.isEmpty else { continue }
+            // The manifest says what waits (as the office reports do); records are read only for those students.
+            // Reading and decoding every manifest is most of a request's cost: on every core, keeping only what
+            // concerns this teacher, so that the views themselves are not all held at once.
+            let (ws, state, held) = (workspace, school, onLaptop)
+            let numbers = ws.studentNumbers()
+            let shares = Parallel.map(numbers.count) { i in
+                let number = numbers[i]
+                return Self.requestShare(number, view: ws.storedManifest(number) ?? ws.view(number, school: state),
+                                         for: person, on: day, school: state, onLaptop: held)
+            }
+            for case let (number, (pending, news, heldBack)?) in zip(numbers, shares) {
                 let studentEvents = workspace.studentEvents(number)
                 // The item as it stands: every upload of it (with its files) and the decisions on its current
                 // version. The laptop folds the item through the same versions as the office: with the latest
@@ -576,7 +566,34 @@ extension WorkspaceSession {
     }
 
     /// A teacher of the course, or a delegate while every certifier is away.
-    private func mayCertify(_ person: String, course: Course, on day: CivilDate) -> Bool {
+    /// What of one student's portfolio a certification request to `person` carries, nil when nothing: the items
+    /// waiting for them, the items their laptop holds that no longer wait for them (`news`), and uploads the
+    /// laptop holds that were held back here.
+    private static func requestShare(_ number: String, view: StudentView, for person: String, on day: CivilDate,
+                                     school: SchoolState, onLaptop: Set<String>)
+        -> (pending: [ItemView], news: [ItemView], heldBack: [String])? {
+        let pending = view.items.filter { item in
+            guard item.status == .uploaded || item.status == .conflict, let code = item.course,
+                  let course = school.course(code, term: item.term) else { return false }
+            return mayCertify(person, course: course, on: day, school: school)
+        }
+        let pendingIDs = Set(pending.map(\.id))
+        let news = view.items.filter { item in
+            !pendingIDs.contains(item.id) && item.history.contains { onLaptop.contains("students/\(number)/events/\($0).json") }
+        }
+        // An upload the laptop holds that is not in the view here was held back (two kiosks each took
+        // a sixth course outcome of a term, say): the laptop needs the uploads it was held back against
+        // to fold it the same way.
+        let inView = Set(view.items.flatMap(\.history))
+        let prefix = "students/\(number)/events/"
+        let heldBack = view.problems.isEmpty ? [] : view.problems.map(\.event).filter {
+            !inView.contains($0) && onLaptop.contains(prefix + $0 + ".json")
+        }
+        guard !pending.isEmpty || !news.isEmpty || !heldBack.isEmpty else { return nil }
+        return (pending, news, heldBack)
+    }
+
+    private static func mayCertify(_ person: String, course: Course, on day: CivilDate, school: SchoolState) -> Bool {
         if course.certifiers.contains(person) { return true }
         guard course.certifiers.allSatisfy({ !school.isAvailable($0, on: day) }),
               let duty = school.dutyTable.duty(Catalog.certificationDuty),
