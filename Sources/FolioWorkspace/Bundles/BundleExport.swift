@@ -38,10 +38,75 @@ extension WorkspaceSession {
     /// once it is complete and flushed.
     public func exportBundle(kind: BundleKind, to: String?, actor: Actor, now: Instant,
                              outDir: String) throws(FolioError) -> ExportReport {
+        try exportBundle(kind: kind, to: to, actor: actor, now: now, outDir: outDir, prepared: nil)
+    }
+
+    /// `exportBundle`, with a certification request's share of each student already worked out
+    /// (`prepareRequests`).
+    func exportBundle(kind: BundleKind, to: String?, actor: Actor, now: Instant, outDir: String,
+                      prepared: PreparedRequest?) throws(FolioError) -> ExportReport {
         let recipient = try resolveRecipient(kind: kind, to: to)
         try checkSigner(actor)
-        return try writeBundles(kind: kind, recipient: recipient, source: try source(kind: kind, recipient: recipient, now: now),
-                                actor: actor, now: now, outDir: outDir)
+        let source = try source(kind: kind, recipient: recipient, now: now, prepared: prepared)
+        return try writeBundles(kind: kind, recipient: recipient, source: source, actor: actor, now: now, outDir: outDir)
+    }
+
+    /// What a certification request carries of one student: the items waiting for its teacher, the items their
+    /// laptop holds that no longer wait for them (`news`), and uploads the laptop holds that were held back here.
+    typealias RequestShare = (pending: [ItemView], news: [ItemView], heldBack: [String])
+
+    /// A certification request's share of every student, in the order of `numbers`; nil for none.
+    struct PreparedRequest {
+        var numbers: [String]
+        var shares: [RequestShare?]
+    }
+
+    /// The teacher a certification request goes to, and the student records their laptop already holds: news
+    /// of those items goes with the request (a co-teacher decided, a newer upload replaced the one waiting), so
+    /// the teacher never decides on a stale version. (What earlier requests to this teacher carried counts too:
+    /// a laptop that has sent nothing yet is not known by its workspace id.)
+    private func requestReader(_ recipient: BundleParty, person: String) -> (person: String, onLaptop: Set<String>) {
+        let book = PeerBook.load(workspace)
+        var onLaptop = Set<String>()
+        for replica in Set(book.replicas(of: person) + (recipient.replica.map { [$0] } ?? [])) {
+            onLaptop.formUnion(PeerBook.held(workspace, replica: replica) { $0.hasPrefix("students/") })
+        }
+        for w in book.written.values where w.kind == .certRequest && w.recipient.person == person {
+            onLaptop.formUnion((PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []).filter { $0.hasPrefix("students/") })
+        }
+        return (person, onLaptop)
+    }
+
+    /// Each reader's share of every student. The manifest says what waits (as the office reports do); reading
+    /// and decoding every manifest is most of a request's cost, so each is read once for all the readers, on
+    /// every core, and only what concerns them is kept, not the views themselves.
+    private func requestShares(for readers: [(person: String, onLaptop: Set<String>)], now: Instant) -> [PreparedRequest] {
+        let (ws, state, day) = (workspace, school, now.taipeiDay)
+        let numbers = ws.studentNumbers()
+        let perStudent = Parallel.map(numbers.count) { i in
+            let number = numbers[i]
+            let view = ws.storedManifest(number) ?? ws.view(number, school: state)
+            return readers.map { Self.requestShare(number, view: view, for: $0.person, on: day, school: state, onLaptop: $0.onLaptop) }
+        }
+        return readers.indices.map { r in PreparedRequest(numbers: numbers, shares: perStudent.map { $0[r] }) }
+    }
+
+    /// The certification requests due to the teachers' laptops `replicas`, worked out together (see
+    /// `requestShares`): a hub's `sync` writes one to every teacher it knows. A replica whose request cannot be
+    /// worked out here (not a teacher's, say) is left out: its export says why. So is a teacher with two
+    /// laptops: what one request carries counts as held for the next, so theirs are worked out one by one.
+    func prepareRequests(to replicas: [String], now: Instant) -> [String: PreparedRequest] {
+        var readers: [(replica: String, reader: (person: String, onLaptop: Set<String>))] = []
+        var people: [String: Int] = [:]
+        for replica in replicas {
+            guard let recipient = try? resolveRecipient(kind: .certRequest, to: replica), let person = recipient.person,
+                  school.principal(person)?.kind == .staff else { continue }
+            people[person, default: 0] += 1
+            readers.append((replica, requestReader(recipient, person: person)))
+        }
+        readers.removeAll { people[$0.reader.person, default: 0] > 1 }
+        guard !readers.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(readers.map(\.replica), requestShares(for: readers.map(\.reader), now: now)))
     }
 
     /// Signs and writes the bundles for `source`, leaving out what the recipient is known to hold: one
@@ -415,7 +480,8 @@ extension WorkspaceSession {
     }
 
     /// What a bundle of `kind` for `recipient` carries.
-    private func source(kind: BundleKind, recipient: BundleParty, now: Instant) throws(FolioError) -> ExportSource {
+    private func source(kind: BundleKind, recipient: BundleParty, now: Instant,
+                        prepared: PreparedRequest? = nil) throws(FolioError) -> ExportSource {
         var events: [OutEvent] = []
         var files: [OutFile] = []
         func add(_ e: StoredEvent) throws(FolioError) { events.append(try Self.outEvent(e)) }
@@ -451,32 +517,9 @@ extension WorkspaceSession {
                 throw FolioError(.badInput, "bundle.certRequestForOne")
             }
             for e in workspace.schoolEvents() { try add(e) }
-            let day = now.taipeiDay
             var courses = Set<String>()
-            // The student records the teacher's laptop already holds: news of those items goes with the
-            // request (a co-teacher decided, a newer upload replaced the one waiting), so the teacher never
-            // decides on a stale version.
-            // (What earlier requests to this teacher carried counts too: a laptop that has sent nothing yet is
-            // not known by its workspace id.)
-            let book = PeerBook.load(workspace)
-            var onLaptop = Set<String>()
-            for replica in Set(book.replicas(of: person) + (recipient.replica.map { [$0] } ?? [])) {
-                onLaptop.formUnion(PeerBook.held(workspace, replica: replica) { $0.hasPrefix("students/") })
-            }
-            for w in book.written.values where w.kind == .certRequest && w.recipient.person == person {
-                onLaptop.formUnion((PeerBook.sentPaths(workspace, bundle: w.bundle) ?? []).filter { $0.hasPrefix("students/") })
-            }
-            // The manifest says what waits (as the office reports do); records are read only for those students.
-            // Reading and decoding every manifest is most of a request's cost: on every core, keeping only what
-            // concerns this teacher, so that the views themselves are not all held at once.
-            let (ws, state, held) = (workspace, school, onLaptop)
-            let numbers = ws.studentNumbers()
-            let shares = Parallel.map(numbers.count) { i in
-                let number = numbers[i]
-                return Self.requestShare(number, view: ws.storedManifest(number) ?? ws.view(number, school: state),
-                                         for: person, on: day, school: state, onLaptop: held)
-            }
-            for case let (number, (pending, news, heldBack)?) in zip(numbers, shares) {
+            let share = prepared ?? requestShares(for: [requestReader(recipient, person: person)], now: now)[0]
+            for case let (number, (pending, news, heldBack)?) in zip(share.numbers, share.shares) {
                 let studentEvents = workspace.studentEvents(number)
                 // The item as it stands: every upload of it (with its files) and the decisions on its current
                 // version. The laptop folds the item through the same versions as the office: with the latest
@@ -566,12 +609,9 @@ extension WorkspaceSession {
     }
 
     /// A teacher of the course, or a delegate while every certifier is away.
-    /// What of one student's portfolio a certification request to `person` carries, nil when nothing: the items
-    /// waiting for them, the items their laptop holds that no longer wait for them (`news`), and uploads the
-    /// laptop holds that were held back here.
+    /// What of one student's portfolio a certification request to `person` carries, nil when nothing.
     private static func requestShare(_ number: String, view: StudentView, for person: String, on day: CivilDate,
-                                     school: SchoolState, onLaptop: Set<String>)
-        -> (pending: [ItemView], news: [ItemView], heldBack: [String])? {
+                                     school: SchoolState, onLaptop: Set<String>) -> RequestShare? {
         let pending = view.items.filter { item in
             guard item.status == .uploaded || item.status == .conflict, let code = item.course,
                   let course = school.course(code, term: item.term) else { return false }

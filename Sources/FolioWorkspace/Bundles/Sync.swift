@@ -90,8 +90,12 @@ extension WorkspaceSession {
             report.notWritten = Message("bundle.sync.notWritten").text()
             return report
         }
-        for (kind, to) in due() {
-            let out = try exportBundle(kind: kind, to: to, actor: actor, now: now, outDir: dir)
+        let due = due()
+        // A hub writes a request to every teacher it knows: the students' manifests are read once for all of them.
+        var prepared = prepareRequests(to: due.filter { $0.0 == .certRequest }.compactMap(\.1), now: now)
+        for (kind, to) in due {
+            let ready = kind == .certRequest ? to.flatMap { prepared.removeValue(forKey: $0) } : nil
+            let out = try exportBundle(kind: kind, to: to, actor: actor, now: now, outDir: dir, prepared: ready)
             if out.path != nil { report.written.append(out) }
         }
         return report
