@@ -519,8 +519,17 @@ extension WorkspaceSession {
             for e in workspace.schoolEvents() { try add(e) }
             var courses = Set<String>()
             let share = prepared ?? requestShares(for: [requestReader(recipient, person: person)], now: now)[0]
-            for case let (number, (pending, news, heldBack)?) in zip(share.numbers, share.shares) {
-                let studentEvents = workspace.studentEvents(number)
+            // The records of the students with a share are read (and their signatures checked) on every core,
+            // a few students at a time, so that only those few students' records are held at once.
+            let ws = workspace
+            let chosen = zip(share.numbers, share.shares).compactMap { number, share in share.map { (number, $0) } }
+            var records: [[StoredEvent]] = []
+            for (k, (number, (pending, news, heldBack))) in chosen.enumerated() {
+                if k % Self.requestReadAhead == 0 {
+                    let next = Array(chosen[k..<min(k + Self.requestReadAhead, chosen.count)].map(\.0))
+                    records = Parallel.map(next.count) { i in ws.studentEvents(next[i]) }
+                }
+                let studentEvents = records[k % Self.requestReadAhead]
                 // The item as it stands: every upload of it (with its files) and the decisions on its current
                 // version. The laptop folds the item through the same versions as the office: with the latest
                 // upload alone, a re-upload of files the laptop had seen in an earlier version would keep that
@@ -609,6 +618,9 @@ extension WorkspaceSession {
     }
 
     /// A teacher of the course, or a delegate while every certifier is away.
+    /// Students whose records a certification request reads at once (see `source`).
+    static let requestReadAhead = 32
+
     /// What of one student's portfolio a certification request to `person` carries, nil when nothing.
     private static func requestShare(_ number: String, view: StudentView, for person: String, on day: CivilDate,
                                      school: SchoolState, onLaptop: Set<String>) -> RequestShare? {
