@@ -617,7 +617,6 @@ extension WorkspaceSession {
         return offices.contains { d.responsible.contains($0) || d.delegates.contains($0) }
     }
 
-    /// A teacher of the course, or a delegate while every certifier is away.
     /// Students whose records a certification request reads at once (see `source`).
     static let requestReadAhead = 32
 
@@ -645,6 +644,7 @@ extension WorkspaceSession {
         return (pending, news, heldBack)
     }
 
+    /// A teacher of the course, or a delegate while every certifier is away.
     private static func mayCertify(_ person: String, course: Course, on day: CivilDate, school: SchoolState) -> Bool {
         if course.certifiers.contains(person) { return true }
         guard course.certifiers.allSatisfy({ !school.isAvailable($0, on: day) }),
